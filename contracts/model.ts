@@ -1,0 +1,159 @@
+/**
+ * The data-sharing contract model: what a provider registry shares, with whom, why, on what basis.
+ * A contract has immutable semver versions; each version carries its own governance terms
+ * (consumers, purposes, legal bases, retention), because changing any of them is a MAJOR change.
+ */
+import { z } from 'zod';
+import type { Code } from './protocol.ts';
+
+export const LIFECYCLE = ['draft', 'proposed', 'approved', 'active', 'deprecated', 'retired'] as const;
+export type LifecycleStatus = (typeof LIFECYCLE)[number];
+
+export const DATA_CATEGORIES = [
+  'identifier',
+  'identity',
+  'demographic',
+  'civil-status',
+  'residence',
+  'household',
+  'land',
+  'employment',
+  'social-insurance',
+  'health-insurance',
+  'financial',
+  'business',
+] as const;
+export type DataCategory = (typeof DATA_CATEGORIES)[number];
+
+export interface FieldSpec {
+  category: DataCategory;
+  /** personal data (PDPL) or sensitive personal data; `none` for data about legal persons or things. */
+  sensitivity: 'none' | 'personal' | 'sensitive';
+  description: string;
+}
+
+export interface Purpose {
+  code: string;
+  description: string;
+}
+
+/** A legal basis that allows specific consumers to look up for specific purposes without consent. */
+export interface LegalBasis {
+  id: string;
+  instrument: string;
+  article: string;
+  /** The sectoral law the agency acts under, in words. */
+  sectoral?: string;
+  consumers: readonly string[];
+  purposes: readonly string[];
+}
+
+// The zod types are kept generic over their shape so a contract module keeps its precise types.
+export type AnyObjectSchema = z.ZodObject<z.ZodRawShape>;
+
+export interface ContractVersion {
+  version: string;
+  status: LifecycleStatus;
+  /** ISO date; set when deprecated. */
+  sunset?: string;
+  consumers: readonly string[];
+  purposes: readonly Purpose[];
+  legalBases: readonly LegalBasis[];
+  /** How long a consumer promises to keep released data, in days. */
+  retentionDays: number;
+  rateLimit: { perAgencyPerMinute: number };
+  subject: AnyObjectSchema;
+  response: AnyObjectSchema;
+  fields: Readonly<Record<string, FieldSpec>>;
+  changelog: string;
+}
+
+export interface Contract {
+  id: string;
+  title: string;
+  description: string;
+  /** The registry that answers it. */
+  provider: string;
+  stewards: readonly string[];
+  versions: readonly ContractVersion[];
+}
+
+export interface Semver {
+  major: number;
+  minor: number;
+  patch: number;
+}
+
+export function parseSemver(v: string): Semver | undefined {
+  const m = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/.exec(v);
+  return m ? { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]) } : undefined;
+}
+
+export function compareSemver(a: string, b: string): number {
+  const x = parseSemver(a);
+  const y = parseSemver(b);
+  if (!x || !y) throw new Error(`not semver: ${a} / ${b}`);
+  return x.major - y.major || x.minor - y.minor || x.patch - y.patch;
+}
+
+export function majorOf(version: string): number {
+  const v = parseSemver(version);
+  if (!v) throw new Error(`not semver: ${version}`);
+  return v.major;
+}
+
+/** Validates a contract definition once, when its module loads; a bad definition is a bug. */
+export function defineContract(contract: Contract): Contract {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const v of contract.versions) {
+    const at = `${contract.id}@${v.version}`;
+    if (!parseSemver(v.version)) problems.push(`${at}: version is not semver`);
+    if (seen.has(v.version)) problems.push(`${at}: duplicate version`);
+    seen.add(v.version);
+    const shape = Object.keys(v.response.shape).sort();
+    const fields = Object.keys(v.fields).sort();
+    if (shape.join() !== fields.join()) problems.push(`${at}: response fields [${shape}] differ from field specs [${fields}]`);
+    const purposeCodes = new Set(v.purposes.map((p) => p.code));
+    for (const basis of v.legalBases) {
+      for (const c of basis.consumers) if (!v.consumers.includes(c)) problems.push(`${at}: basis ${basis.id} names non-consumer ${c}`);
+      for (const p of basis.purposes) if (!purposeCodes.has(p)) problems.push(`${at}: basis ${basis.id} names unknown purpose ${p}`);
+    }
+    if (v.status === 'deprecated' && !v.sunset) problems.push(`${at}: deprecated without a sunset date`);
+  }
+  if (problems.length) throw new Error(`invalid contract ${contract.id}:\n  ${problems.join('\n  ')}`);
+  return contract;
+}
+
+/** Does this version need the citizen's consent for this consumer and purpose? */
+export function legalBasisFor(version: ContractVersion, consumer: string, purpose: string): LegalBasis | undefined {
+  return version.legalBases.find((b) => b.consumers.includes(consumer) && b.purposes.includes(purpose));
+}
+
+/** The personal-data categories a version releases (what a consent must cover). */
+export function releasedCategories(version: ContractVersion): DataCategory[] {
+  return [...new Set(Object.values(version.fields).filter((f) => f.sensitivity !== 'none').map((f) => f.category))].sort();
+}
+
+export type Resolution =
+  | { ok: true; version: ContractVersion }
+  | { ok: false; code: Extract<Code, 'UNKNOWN_VERSION' | 'VERSION_RETIRED' | 'CONTRACT_NOT_ACTIVE'> };
+
+const ANSWERING: readonly LifecycleStatus[] = ['active', 'deprecated'];
+
+/**
+ * Resolves a request's pin: a major resolves to the newest active version of that major (a
+ * deprecated one answers, with a notice, only when no active one is left); an exact version must
+ * itself be active or deprecated.
+ */
+export function resolveVersion(contract: Contract, pin: string): Resolution {
+  const exact = pin.includes('.');
+  const candidates = contract.versions.filter((v) => (exact ? v.version === pin : String(majorOf(v.version)) === pin));
+  if (candidates.length === 0) return { ok: false, code: 'UNKNOWN_VERSION' };
+  const newestFirst = [...candidates].sort((a, b) => compareSemver(b.version, a.version));
+  const active = newestFirst.find((v) => v.status === 'active');
+  const answering = active ?? newestFirst.find((v) => ANSWERING.includes(v.status));
+  if (answering) return { ok: true, version: answering };
+  if (newestFirst.some((v) => v.status === 'retired')) return { ok: false, code: 'VERSION_RETIRED' };
+  return { ok: false, code: 'CONTRACT_NOT_ACTIVE' };
+}

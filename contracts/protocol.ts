@@ -1,0 +1,124 @@
+/**
+ * The wire protocol between agencies and ndx: LookupRequest in, LookupReply out.
+ * These zod schemas are the single source of truth; the JSON Schemas published to agencies are
+ * generated from them (`z.toJSONSchema`), never written by hand.
+ */
+import { z } from 'zod';
+
+/** Largest LookupRequest body ndx accepts, in bytes (UTF-8). Far below SQS's 1 MiB on purpose. */
+export const MAX_REQUEST_BYTES = 16 * 1024;
+
+export const STATUSES = ['OK', 'NOT_FOUND', 'DENIED', 'INVALID', 'ERROR'] as const;
+export type Status = (typeof STATUSES)[number];
+
+/**
+ * Stable error codes, grouped by the status they come with. Extend, never rename: agencies
+ * branch on these strings.
+ */
+export const CODES = {
+  OK: ['OK'],
+  NOT_FOUND: ['SUBJECT_NOT_FOUND'],
+  INVALID: ['MALFORMED_MESSAGE', 'SCHEMA_VIOLATION', 'PAYLOAD_TOO_LARGE', 'UNKNOWN_CONTRACT', 'UNKNOWN_VERSION'],
+  DENIED: [
+    'NOT_A_CONSUMER',
+    'CONTRACT_NOT_ACTIVE',
+    'VERSION_RETIRED',
+    'PURPOSE_NOT_ALLOWED',
+    'CONSENT_REQUIRED',
+    'CONSENT_REVOKED',
+    'CONSENT_EXPIRED',
+    'CONSENT_PAUSED',
+    'RATE_LIMITED',
+  ],
+  ERROR: ['REGISTRY_UNAVAILABLE', 'INTERNAL'],
+} as const satisfies Record<Status, readonly string[]>;
+
+export type Code = (typeof CODES)[Status][number];
+export const ALL_CODES: readonly Code[] = Object.values(CODES).flat();
+
+/** The status a code belongs to. */
+export function statusOf(code: Code): Status {
+  for (const status of STATUSES) {
+    if ((CODES[status] as readonly string[]).includes(code)) return status;
+  }
+  throw new Error(`unknown code ${code}`);
+}
+
+/** Contract ids look like `population.identity-verification`. */
+export const ContractId = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/, 'a contract id such as population.identity-verification');
+
+/** A request pins a major (`"1"`) or an exact version (`"1.2.0"`). */
+export const VersionPin = z
+  .string()
+  .regex(/^(0|[1-9]\d{0,3})(\.(0|[1-9]\d{0,4})\.(0|[1-9]\d{0,4}))?$/, 'a major such as "1" or an exact version such as "1.2.0"');
+
+export const PurposeCode = z.string().regex(/^[A-Z][A-Z0-9_]{1,63}$/, 'an upper-case purpose code');
+
+export const LookupRequest = z
+  .strictObject({
+    requestId: z.uuid().describe('Chosen by the caller; the same id sent twice is answered once, identically.'),
+    contract: ContractId,
+    version: VersionPin.default('1').describe('The major the caller is pinned to, or an exact version.'),
+    purpose: PurposeCode,
+    subject: z
+      .record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9]{0,31}$/), z.string().max(64))
+      .refine((s) => Object.keys(s).length > 0 && Object.keys(s).length <= 4, 'one to four subject keys')
+      .describe('The key the contract looks up by, e.g. { "nationalId": "001203004567" }.'),
+    consentId: z.string().min(1).max(64).optional().describe('Required when the purpose rests on the citizen’s consent.'),
+    onBehalfOf: z
+      .string()
+      .min(1)
+      .max(128)
+      .optional()
+      .describe('The officer or case reference the lookup is made for; kept in the audit trail.'),
+  })
+  .describe('LookupRequest: sent by an agency to its queue ndx-agency-<agencyId>-out.');
+export type LookupRequest = z.infer<typeof LookupRequest>;
+export type LookupRequestInput = z.input<typeof LookupRequest>;
+
+export const Provenance = z.strictObject({
+  registry: z.string(),
+  asOf: z.iso.datetime().describe('When the registry record was last updated.'),
+  auditId: z.string().describe('The audit record of this access.'),
+  digest: z.string().describe('sha256 of the canonical JSON of `data`, hex.'),
+});
+
+export const Basis = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('legal'), id: z.string(), instrument: z.string(), article: z.string() }),
+  z.strictObject({ kind: z.literal('consent'), consentId: z.string() }),
+]);
+export type Basis = z.infer<typeof Basis>;
+
+export const Notice = z.strictObject({
+  kind: z.literal('DEPRECATED'),
+  sunset: z.iso.date(),
+  message: z.string(),
+});
+
+export const LookupReply = z
+  .strictObject({
+    requestId: z.uuid().nullable().describe('null only when the request could not be read.'),
+    receivedMessageId: z
+      .string()
+      .optional()
+      .describe('The SQS message id of what was received, so unreadable requests can be correlated.'),
+    status: z.enum(STATUSES),
+    code: z.enum(ALL_CODES as [Code, ...Code[]]),
+    message: z.string().describe('Human readable; never contains personal data.'),
+    contract: z.string().optional(),
+    version: z.string().optional().describe('The exact version that answered.'),
+    purpose: z.string().optional(),
+    basis: Basis.optional(),
+    data: z.record(z.string(), z.unknown()).optional().describe('Only the fields of that contract version; present with OK.'),
+    provenance: Provenance.optional(),
+    notice: Notice.optional(),
+    issues: z
+      .array(z.strictObject({ path: z.string(), message: z.string() }))
+      .optional()
+      .describe('What was wrong with an INVALID request (paths and rules, never values).'),
+    repliedAt: z.iso.datetime(),
+  })
+  .describe('LookupReply: delivered to the caller on ndx-agency-<agencyId>-in.');
+export type LookupReply = z.infer<typeof LookupReply>;

@@ -1,0 +1,40 @@
+/**
+ * Physical names of ndx's queues and tables. The CDK app names resources with these, and handlers
+ * find each other's queues by them, so the queue a message arrives on identifies its sender.
+ */
+export const names = {
+  agencyOutQueue: (agencyId: string) => `ndx-agency-${agencyId}-out`,
+  agencyInQueue: (agencyId: string) => `ndx-agency-${agencyId}-in`,
+  registryInQueue: (registryId: string) => `ndx-registry-${registryId}-in`,
+  deadLetterQueue: (queueName: string) => `${queueName}-dlq`,
+  registryTable: (registryId: string) => `ndx-registry-${registryId}`,
+  auditTable: 'ndx-audit',
+  consentTable: 'ndx-consents',
+  idempotencyTable: 'ndx-idempotency',
+} as const;
+
+/** The agency whose out-queue an SQS event source ARN or queue name designates, if any. */
+export function agencyOfOutQueue(arnOrName: string): string | undefined {
+  const name = arnOrName.split(':').pop() ?? '';
+  return /^ndx-agency-([a-z0-9-]+)-out$/.exec(name)?.[1];
+}
+
+/** The registry whose inbound queue an SQS event source ARN or queue name designates, if any. */
+export function registryOfInQueue(arnOrName: string): string | undefined {
+  const name = arnOrName.split(':').pop() ?? '';
+  return /^ndx-registry-([a-z0-9-]+)-in$/.exec(name)?.[1];
+}
+
+/** Environment variables the handlers read; the CDK app sets them, the local engine reads them from the template. */
+export const ENV = {
+  auditTable: 'NDX_AUDIT_TABLE',
+  consentTable: 'NDX_CONSENT_TABLE',
+  idempotencyTable: 'NDX_IDEMPOTENCY_TABLE',
+  registryTable: 'NDX_REGISTRY_TABLE',
+  registryId: 'NDX_REGISTRY_ID',
+  maxReceiveCount: 'NDX_MAX_RECEIVE_COUNT',
+  /** Secrets Manager secret id holding the key for hashing subject identifiers. */
+  pepperSecretId: 'NDX_PEPPER_SECRET_ID',
+  /** The key itself; only for local runs and tests. */
+  pepper: 'NDX_PEPPER',
+} as const;
