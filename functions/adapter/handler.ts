@@ -1,3 +1,157 @@
-// Placeholder until the real handler lands; keeps the CDK app synthesizable.
-import type { SQSBatchResponse } from 'aws-lambda';
-export const handler = async (): Promise<SQSBatchResponse> => ({ batchItemFailures: [] });
+/**
+ * A registry adapter Lambda: reads admitted lookups from its registry's queue, checks consent again
+ * (a revocation also stops lookups already waiting in the queue), reads the record, projects it onto
+ * the contract version and replies to the caller. One module serves every registry; NDX_REGISTRY_ID
+ * picks the registry module.
+ */
+import middy from '@middy/core';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { findContract } from '../../contracts/catalog.ts';
+import { majorOf, releasedCategories } from '../../contracts/model.ts';
+import type { Code, LookupReply } from '../../contracts/protocol.ts';
+import { AuditLog, type AuditEntry } from '../platform/audit.ts';
+import { digestOf } from '../platform/canonical.ts';
+import { documentClient, sqsClient } from '../platform/clients.ts';
+import { checkConsent } from '../platform/consent.ts';
+import { ConsentStore } from '../platform/consent-store.ts';
+import { requireEnv, type Env } from '../platform/env.ts';
+import { ForwardedLookup } from '../platform/forwarded.ts';
+import { idempotent } from '../platform/idempotency.ts';
+import { createLogger } from '../platform/logger.ts';
+import { ENV } from '../platform/names.ts';
+import { Queues } from '../platform/queues.ts';
+import { reply } from '../platform/replies.ts';
+import { receiveCount, respond } from '../platform/respond.ts';
+import { REGISTRIES } from '../registries/index.ts';
+import { RegistryUnavailableError, type SourceRecord } from '../registries/types.ts';
+import { project } from './project.ts';
+
+interface AnswerInput {
+  key: string;
+  lookup: ForwardedLookup;
+  finalAttempt: boolean;
+}
+
+/** A message on a registry queue that is not a forwarded lookup: only the router writes there, so it is a fault. */
+export class PoisonMessageError extends Error {
+  override readonly name = 'PoisonMessageError';
+}
+
+export function createHandler(env: Env = process.env) {
+  const vars = requireEnv(env, [ENV.auditTable, ENV.consentTable, ENV.idempotencyTable, ENV.maxReceiveCount, ENV.registryId]);
+  const registryId = vars[ENV.registryId];
+  const registry = REGISTRIES[registryId];
+  if (!registry) throw new Error(`no registry module for ${registryId}`);
+  const source = registry.createSource(env);
+  const maxReceiveCount = Number(vars[ENV.maxReceiveCount]);
+  const logger = createLogger(env.POWERTOOLS_SERVICE_NAME ?? `ndx-adapter-${registryId}`);
+  const audit = new AuditLog(documentClient(), vars[ENV.auditTable]);
+  const consents = new ConsentStore(documentClient(), vars[ENV.consentTable]);
+  const queues = new Queues(sqsClient());
+
+  async function finish(lookup: ForwardedLookup, code: Code, fields: string[], extra: Partial<LookupReply> = {}): Promise<LookupReply> {
+    const { request } = lookup;
+    const entry: AuditEntry = {
+      at: new Date().toISOString(),
+      consumer: lookup.consumer,
+      ...(request.onBehalfOf ? { onBehalfOf: request.onBehalfOf } : {}),
+      requestId: request.requestId,
+      receivedMessageId: lookup.receivedMessageId,
+      contract: request.contract,
+      version: lookup.version,
+      purpose: request.purpose,
+      basis: lookup.basis,
+      registry: registryId,
+      subjectHash: lookup.subjectHash,
+      fields,
+      status: reply(code, { requestId: null }).status,
+      code,
+      recordedBy: 'adapter',
+    };
+    const sent = await respond({ audit, queues }, entry, (auditId) => {
+      const r = reply(code, {
+        requestId: request.requestId,
+        contract: request.contract,
+        version: lookup.version,
+        purpose: request.purpose,
+        basis: lookup.basis,
+        ...(lookup.notice ? { notice: lookup.notice } : {}),
+        ...extra,
+      });
+      return extra.provenance ? { ...r, provenance: { ...extra.provenance, auditId } } : r;
+    });
+    logger.info('lookup answered by registry', { requestId: request.requestId, consumer: lookup.consumer, contract: request.contract, version: lookup.version, code });
+    return sent;
+  }
+
+  async function answer({ lookup }: AnswerInput): Promise<LookupReply> {
+    const contract = findContract(lookup.request.contract);
+    const version = contract?.versions.find((v) => v.version === lookup.version);
+    if (!contract || !version) throw new PoisonMessageError(`forwarded lookup names an unknown contract version`);
+    if (lookup.basis.kind === 'consent') {
+      const consent = await consents.get(lookup.basis.consentId);
+      const denial = checkConsent(consent, {
+        subjectHash: lookup.subjectHash,
+        consumer: lookup.consumer,
+        contract: contract.id,
+        major: majorOf(version.version),
+        purpose: lookup.request.purpose,
+        categories: releasedCategories(version),
+        now: new Date(),
+      });
+      if (denial) return finish(lookup, denial, []);
+    }
+    const record: SourceRecord | undefined = await source.get(lookup.request.subject);
+    if (!record) return finish(lookup, 'SUBJECT_NOT_FOUND', []);
+    const data = project(record.view, version);
+    return finish(lookup, 'OK', Object.keys(data), {
+      data,
+      provenance: { registry: registryId, asOf: record.updatedAt, auditId: '', digest: digestOf(data) },
+    });
+  }
+
+  /** On the last delivery, a failure still ends in one ERROR reply instead of silence. */
+  async function answerOrFail(input: AnswerInput): Promise<LookupReply> {
+    try {
+      return await answer(input);
+    } catch (error) {
+      if (!input.finalAttempt || error instanceof PoisonMessageError) throw error;
+      const code: Code = error instanceof RegistryUnavailableError ? 'REGISTRY_UNAVAILABLE' : 'INTERNAL';
+      logger.error('lookup failed on its last delivery', { requestId: input.lookup.request.requestId, code, error: (error as Error).name });
+      return finish(input.lookup, code, []);
+    }
+  }
+
+  const once = idempotent(vars[ENV.idempotencyTable], `ndx-adapter-${registryId}`, answerOrFail);
+
+  async function recordHandler(record: SQSRecord): Promise<LookupReply> {
+    let json: unknown;
+    try {
+      json = JSON.parse(record.body);
+    } catch {
+      json = undefined;
+    }
+    const parsed = ForwardedLookup.safeParse(json);
+    if (!parsed.success) {
+      logger.error('poison message on registry queue: not a forwarded lookup', { messageId: record.messageId, receiveCount: receiveCount(record) });
+      throw new PoisonMessageError('not a forwarded lookup');
+    }
+    const lookup = parsed.data;
+    return once.run({ key: `${lookup.consumer}:${lookup.request.requestId}`, lookup, finalAttempt: receiveCount(record) >= maxReceiveCount });
+  }
+
+  return middy<SQSEvent, SQSBatchResponse, Error, Context>()
+    .use(injectLambdaContext(logger))
+    .handler(async (event, context) => {
+      once.registerContext(context);
+      const processor = new BatchProcessor(EventType.SQS);
+      return processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });
+    });
+}
+
+let instance: ReturnType<typeof createHandler> | undefined;
+
+/** The Lambda entry point; built on first use from the function's environment. */
+export const handler = (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => (instance ??= createHandler())(event, context);

@@ -1,3 +1,175 @@
-// Placeholder until the real handler lands; keeps the CDK app synthesizable.
-import type { SQSBatchResponse } from 'aws-lambda';
-export const handler = async (): Promise<SQSBatchResponse> => ({ batchItemFailures: [] });
+/**
+ * The router Lambda: reads lookups from agencies' out-queues, checks each one (envelope, contract,
+ * purpose, consent or legal basis) and either forwards it to the registry's queue or answers the
+ * caller at once. Thin: the decisions live in envelope.ts and decide.ts.
+ */
+import middy from '@middy/core';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Code, LookupReply } from '../../contracts/protocol.ts';
+import { AuditLog, type AuditEntry } from '../platform/audit.ts';
+import { documentClient, sqsClient } from '../platform/clients.ts';
+import { checkConsent } from '../platform/consent.ts';
+import { ConsentStore } from '../platform/consent-store.ts';
+import { requireEnv, type Env } from '../platform/env.ts';
+import type { ForwardedLookup } from '../platform/forwarded.ts';
+import { idempotent } from '../platform/idempotency.ts';
+import { createLogger } from '../platform/logger.ts';
+import { agencyOfOutQueue, ENV, names } from '../platform/names.ts';
+import { Queues } from '../platform/queues.ts';
+import { reply } from '../platform/replies.ts';
+import { receiveCount, respond } from '../platform/respond.ts';
+import { loadPepper, subjectHasher } from '../platform/subject-hash.ts';
+import { admit } from './decide.ts';
+import { readEnvelope } from './envelope.ts';
+
+interface RouteInput {
+  key: string;
+  consumer: string;
+  body: string;
+  messageId: string;
+  receivedAt: string;
+  finalAttempt: boolean;
+}
+
+type RouteResult = { outcome: 'forwarded'; registry: string } | { outcome: 'answered'; code: Code };
+
+export function createHandler(env: Env = process.env) {
+  const vars = requireEnv(env, [ENV.auditTable, ENV.consentTable, ENV.idempotencyTable, ENV.maxReceiveCount]);
+  const maxReceiveCount = Number(vars[ENV.maxReceiveCount]);
+  const logger = createLogger(env.POWERTOOLS_SERVICE_NAME ?? 'ndx-router');
+  const audit = new AuditLog(documentClient(), vars[ENV.auditTable]);
+  const consents = new ConsentStore(documentClient(), vars[ENV.consentTable]);
+  const queues = new Queues(sqsClient());
+  const hasher = () => loadPepper(env).then(subjectHasher);
+
+  async function answer(input: RouteInput, code: Code, entry: Partial<AuditEntry>, extra: Partial<LookupReply> = {}): Promise<RouteResult> {
+    const requestId = entry.requestId ?? null;
+    await respond(
+      { audit, queues },
+      {
+        at: new Date().toISOString(),
+        consumer: input.consumer,
+        requestId,
+        receivedMessageId: input.messageId,
+        fields: [],
+        recordedBy: 'router',
+        ...entry,
+        status: reply(code, { requestId }).status,
+        code,
+      },
+      () =>
+        reply(code, {
+          requestId,
+          ...(requestId ? {} : { receivedMessageId: input.messageId }),
+          ...(entry.contract ? { contract: entry.contract } : {}),
+          ...(entry.version ? { version: entry.version } : {}),
+          ...(entry.purpose ? { purpose: entry.purpose } : {}),
+          ...extra,
+        }),
+    );
+    logger.info('lookup answered by router', { requestId, consumer: input.consumer, contract: entry.contract, code });
+    return { outcome: 'answered', code };
+  }
+
+  async function route(input: RouteInput): Promise<RouteResult> {
+    const envelope = readEnvelope(input.body);
+    if (!envelope.ok) return answer(input, envelope.code, { requestId: envelope.requestId }, { issues: envelope.issues });
+    const request = envelope.request;
+    const base = { requestId: request.requestId, contract: request.contract, purpose: request.purpose, ...(request.onBehalfOf ? { onBehalfOf: request.onBehalfOf } : {}) };
+    const admission = admit(request, input.consumer);
+    if (!admission.ok) {
+      const subjectHash = admission.code === 'SCHEMA_VIOLATION' ? undefined : await hashOf(request.subject);
+      return answer(
+        input,
+        admission.code,
+        { ...base, ...(admission.version ? { version: admission.version } : {}), ...(subjectHash ? { subjectHash } : {}) },
+        admission.issues ? { issues: admission.issues } : {},
+      );
+    }
+    const subjectHash = await hashOf(admission.subject);
+    const version = admission.version.version;
+    const registry = admission.contract.provider;
+    let basis: ForwardedLookup['basis'];
+    if (admission.legalBasis) {
+      basis = admission.legalBasis;
+    } else {
+      const wanted = admission.consent!;
+      const consent = await consents.get(wanted.consentId);
+      const denial = checkConsent(consent, {
+        subjectHash,
+        consumer: input.consumer,
+        contract: admission.contract.id,
+        major: wanted.major,
+        purpose: request.purpose,
+        categories: wanted.categories,
+        now: new Date(),
+      });
+      if (denial) return answer(input, denial, { ...base, version, subjectHash, registry, basis: { kind: 'consent', consentId: wanted.consentId } });
+      basis = { kind: 'consent', consentId: wanted.consentId };
+    }
+    const forwarded: ForwardedLookup = {
+      kind: 'ndx.forwarded-lookup.v1',
+      consumer: input.consumer,
+      request,
+      version,
+      basis,
+      subjectHash,
+      ...(admission.notice ? { notice: admission.notice } : {}),
+      receivedMessageId: input.messageId,
+      receivedAt: input.receivedAt,
+    };
+    await queues.sendJson(names.registryInQueue(registry), forwarded);
+    logger.info('lookup forwarded', { requestId: request.requestId, consumer: input.consumer, contract: request.contract, version, registry });
+    return { outcome: 'forwarded', registry };
+  }
+
+  async function hashOf(subject: Record<string, string>): Promise<string> {
+    return (await hasher())(subject);
+  }
+
+  /** Runs `route`; on the last delivery a failure still ends in one INTERNAL reply instead of silence. */
+  async function routeOrFail(input: RouteInput): Promise<RouteResult> {
+    try {
+      return await route(input);
+    } catch (error) {
+      if (!input.finalAttempt) throw error;
+      logger.error('lookup failed on its last delivery; answering INTERNAL', { consumer: input.consumer, messageId: input.messageId, error: (error as Error).name });
+      const envelope = readEnvelope(input.body);
+      const requestId = envelope.ok ? envelope.request.requestId : null;
+      return answer(input, 'INTERNAL', { requestId });
+    }
+  }
+
+  const once = idempotent(vars[ENV.idempotencyTable], 'ndx-router', routeOrFail);
+
+  async function recordHandler(record: SQSRecord): Promise<RouteResult> {
+    const consumer = agencyOfOutQueue(record.eventSourceARN);
+    if (!consumer) throw new Error(`router is mapped to a queue that is not an agency out-queue: ${record.eventSourceARN}`);
+    const envelope = readEnvelope(record.body);
+    const requestId = envelope.ok ? envelope.request.requestId : envelope.requestId;
+    const key = requestId ? `${consumer}:${requestId}` : `${consumer}:message:${record.messageId}`;
+    return once.run({
+      key,
+      consumer,
+      body: record.body,
+      messageId: record.messageId,
+      receivedAt: new Date(Number(record.attributes.SentTimestamp) || Date.now()).toISOString(),
+      finalAttempt: receiveCount(record) >= maxReceiveCount,
+    });
+  }
+
+  return middy<SQSEvent, SQSBatchResponse, Error, Context>()
+    .use(injectLambdaContext(logger))
+    .handler(async (event, context) => {
+      once.registerContext(context);
+      const processor = new BatchProcessor(EventType.SQS);
+      return processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });
+    });
+}
+
+let instance: ReturnType<typeof createHandler> | undefined;
+
+/** The Lambda entry point; built on first use from the function's environment. */
+export const handler = (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => (instance ??= createHandler())(event, context);

@@ -1,0 +1,26 @@
+/**
+ * Ending a lookup: write its audit record, then send its one reply to the caller's reply queue.
+ * The audit write is conditional and the reply is sent inside an idempotent step, so retries after
+ * a failure between the two neither duplicate the record nor lose the reply.
+ */
+import type { LookupReply } from '../../contracts/protocol.ts';
+import type { AuditEntry, AuditLog } from './audit.ts';
+import { names } from './names.ts';
+import type { Queues } from './queues.ts';
+
+export interface Responder {
+  audit: AuditLog;
+  queues: Queues;
+}
+
+export async function respond(deps: Responder, entry: AuditEntry, build: (auditId: string) => LookupReply): Promise<LookupReply> {
+  const { auditId } = await deps.audit.append(entry);
+  const reply = build(auditId);
+  await deps.queues.sendJson(names.agencyInQueue(entry.consumer), reply);
+  return reply;
+}
+
+/** How many times SQS has delivered this record, from its system attributes. */
+export function receiveCount(record: { attributes: { ApproximateReceiveCount?: string } }): number {
+  return Number(record.attributes.ApproximateReceiveCount ?? '1') || 1;
+}
