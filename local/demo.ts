@@ -1,0 +1,94 @@
+/**
+ * Deterministic demo data for the local engine: a synthetic population (valid identifiers, no real
+ * person) and consents in every state, so each outcome of a lookup can be tried by hand.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { residence } from '../contracts/population/residence.ts';
+import { majorOf, releasedCategories } from '../contracts/model.ts';
+import { writeAll } from '../functions/platform/batch-write.ts';
+import { ConsentStore } from '../functions/platform/consent-store.ts';
+import { names } from '../functions/platform/names.ts';
+import { subjectHasher } from '../functions/platform/subject-hash.ts';
+import { generatePopulation } from '../functions/registries/population/synthetic.ts';
+import type { PopulationRecord } from '../functions/registries/population/record.ts';
+
+export const DEMO_SEED = 'ndx-demo';
+export const DEMO_POPULATION = 1000;
+
+export interface DemoConsent {
+  consentId: string;
+  nationalId: string;
+  consumer: string;
+  purpose: string;
+  state: 'ACTIVE' | 'REVOKED' | 'EXPIRED';
+}
+
+export interface DemoData {
+  population: number;
+  /** A living citizen, for a first identity lookup. */
+  living: PopulationRecord;
+  deceased: PopulationRecord | undefined;
+  consents: DemoConsent[];
+}
+
+const CONSENT_CONSUMER = 'hcmc-public-services';
+const CONSENT_PURPOSE = 'SOCIAL_ALLOWANCE_APPLICATION';
+
+export async function seedDemo(
+  doc: DynamoDBDocumentClient,
+  options: { pepper: string; count?: number; seed?: string; now?: Date; onProgress?: (written: number, total: number) => void },
+): Promise<DemoData> {
+  const count = options.count ?? DEMO_POPULATION;
+  const seed = options.seed ?? DEMO_SEED;
+  const now = options.now ?? new Date();
+  const living: PopulationRecord[] = [];
+  let deceased: PopulationRecord | undefined;
+  function* watch(): Generator<PopulationRecord> {
+    for (const r of generatePopulation({ seed, count })) {
+      if (r.status === 'LIVING' && living.length < 4) living.push(r);
+      if (r.status === 'DECEASED' && !deceased) deceased = r;
+      yield r;
+    }
+  }
+  await writeAll(doc, names.registryTable('population'), watch(), { onProgress: (n) => options.onProgress?.(n, count) });
+
+  const hash = subjectHasher(options.pepper);
+  const consents = new ConsentStore(doc, names.consentTable);
+  const version = residence.versions.find((v) => v.status === 'active')!;
+  const terms = {
+    consumer: CONSENT_CONSUMER,
+    contract: residence.id,
+    major: majorOf(version.version),
+    purposes: [CONSENT_PURPOSE],
+    categories: releasedCategories(version),
+    notice: { uri: 'https://dichvucong.gov.vn/consent/residence', version: '1', hash: 'sha256:demo-notice-v1', language: 'vi' },
+    collection: { method: 'public-service-portal', evidence: 'demo case' },
+    by: 'ndx-demo-seed',
+  };
+  const year = 365 * 24 * 3600 * 1000;
+  const states: DemoConsent['state'][] = ['ACTIVE', 'REVOKED', 'EXPIRED'];
+  const demo: DemoConsent[] = [];
+  for (const [i, state] of states.entries()) {
+    const person = living[i];
+    if (!person) break;
+    const consentId = `cns-demo-${state.toLowerCase()}`;
+    const subjectHash = hash({ nationalId: person.nationalId });
+    const existing = await consents.get(consentId);
+    if (!existing) {
+      const expired = state === 'EXPIRED';
+      await consents.grant(
+        {
+          ...terms,
+          consentId,
+          subjectHash,
+          validFrom: new Date(now.getTime() - (expired ? 2 * year : 0)),
+          validUntil: new Date(now.getTime() + (expired ? -year : year)),
+        },
+        new Date(now.getTime() - (expired ? 2 * year : 0)),
+      );
+      if (state === 'REVOKED') await consents.change(consentId, 'REVOKED', 'citizen', 'withdrawn on the portal', now);
+    }
+    demo.push({ consentId, nationalId: person.nationalId, consumer: CONSENT_CONSUMER, purpose: CONSENT_PURPOSE, state });
+  }
+  return { population: count, living: living[0]!, deceased, consents: demo };
+}

@@ -1,0 +1,86 @@
+/**
+ * One local endpoint for DynamoDB (dynalite) and SQS (local-aws-sqs), in the style of LocalStack:
+ * both run in this process behind a single HTTP port, and each request goes to the service its
+ * target header names (`X-Amz-Target: DynamoDB_20120810.*` or `AmazonSQS.*`), or, for the SQS query
+ * protocol that the AWS CLI and older SDKs use, to SQS by its form-encoded `Action`.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import dynalite from 'dynalite';
+import { createRequestHandler } from 'local-aws-sqs';
+
+export const LOCAL_ACCOUNT_ID = '000000000000';
+
+export interface EndpointOptions {
+  /** 0 picks a free port. */
+  port: number;
+  host?: string;
+  region: string;
+  /** Folder for DynamoDB data that survives restarts; in memory when absent. */
+  dataDir?: string;
+}
+
+export interface Endpoint {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+type Service = 'dynamodb' | 'sqs';
+
+/** Which service a request is for, from its headers alone. */
+export function serviceOf(headers: http.IncomingHttpHeaders): Service | undefined {
+  const target = String(headers['x-amz-target'] ?? '');
+  if (target.startsWith('DynamoDB')) return 'dynamodb';
+  if (target.startsWith('AmazonSQS')) return 'sqs';
+  const scope = /Credential=[^/]+\/\d{8}\/[^/]+\/([a-z0-9-]+)\//.exec(String(headers.authorization ?? ''))?.[1];
+  if (scope === 'dynamodb' || scope === 'sqs') return scope;
+  if (String(headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return 'sqs';
+  return undefined;
+}
+
+export async function startEndpoint(options: EndpointOptions): Promise<Endpoint> {
+  const host = options.host ?? '127.0.0.1';
+  const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.dataDir ? { path: options.dataDir } : {}) });
+  const dynamoHandler = dynamo.listeners('request')[0] as http.RequestListener;
+  // dynalite closes its database when its own server closes, so it listens too (on a private port).
+  await new Promise<void>((resolve) => dynamo.listen(0, '127.0.0.1', () => resolve()));
+  let sqsHandler: http.RequestListener | undefined;
+
+  const server = http.createServer((req, res) => {
+    if (req.method === 'GET' && req.url?.startsWith('/_ndx/health')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ services: { dynamodb: 'running', sqs: 'running' } }));
+      return;
+    }
+    const service = serviceOf(req.headers);
+    if (service === 'dynamodb') return dynamoHandler(req, res);
+    if (service === 'sqs' && sqsHandler) return sqsHandler(req, res);
+    res.writeHead(400, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ message: 'ndx local endpoint serves DynamoDB and SQS; send an AWS SDK request with an X-Amz-Target header.' }));
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const sqs = createRequestHandler({
+    port,
+    hostname: 'localhost',
+    region: options.region,
+    accountId: LOCAL_ACCOUNT_ID,
+    emulateQueueCreationLifecycle: false,
+  });
+  sqsHandler = (req, res) => void sqs.requestHandler(req, res);
+
+  return {
+    url: `http://localhost:${port}`,
+    port,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve, reject) => dynamo.close((err?: Error) => (err ? reject(err) : resolve())));
+    },
+  };
+}

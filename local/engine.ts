@@ -1,0 +1,149 @@
+/**
+ * The local engine: the whole ndx platform on one machine, no Docker, no AWS account.
+ * It serves DynamoDB and SQS on one endpoint, creates the tables and queues the CDK app defines
+ * (read from its synthesized templates), runs the same Lambda handlers behind local event source
+ * mappings, and seeds deterministic synthetic data.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { CreateTableCommand, ListTablesCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { NdxConfig } from '../config/schema.ts';
+import { buildApp } from '../infra/build-app.ts';
+import { dynamoClient, sqsClient } from '../functions/platform/clients.ts';
+import { ENV } from '../functions/platform/names.ts';
+import { LOCAL_ACCOUNT_ID, startEndpoint, type Endpoint } from './endpoint.ts';
+import { startMapping, type RunningMapping, type SqsHandler } from './event-source.ts';
+import { localResources, type LocalResources, type StackTemplate } from './resources.ts';
+
+export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+/** The key that hashes subjects in local runs. Real deployments keep theirs in Secrets Manager. */
+export const LOCAL_PEPPER = 'ndx-local-development-pepper-not-for-production';
+export const DEFAULT_PORT = 4566;
+export const DEFAULT_REGION = 'ap-southeast-1';
+
+export interface EngineOptions {
+  config: NdxConfig;
+  /** 0 picks a free port. Default 4566, or NDX_PORT. */
+  port?: number;
+  region?: string;
+  /** Keep DynamoDB data in this folder across restarts; in memory when absent. */
+  dataDir?: string;
+  /** Powertools log level for the handlers. */
+  logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /** Start the event source mappings (default true). */
+  runFunctions?: boolean;
+  onInvoke?: Parameters<typeof startMapping>[0]['onInvoke'];
+}
+
+export interface Engine {
+  endpoint: Endpoint;
+  region: string;
+  resources: LocalResources;
+  queueUrl(name: string): string;
+  queueArn(name: string): string;
+  /** Stops polling (waiting for in-flight invocations), then the servers. */
+  stop(): Promise<void>;
+}
+
+/** Synthesizes the CDK app (without bundling) and returns its stack templates. */
+export function synthesizeTemplates(config: NdxConfig): StackTemplate[] {
+  const outdir = mkdtempSync(join(tmpdir(), 'ndx-synth-'));
+  try {
+    const assembly = buildApp(config, { bundle: false, outdir, environment: 'local' }).synth();
+    return assembly.stacks.map((s) => ({ stackName: s.stackName, template: s.template }));
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** Points every AWS SDK client in this process at the local endpoint (standard AWS configuration). */
+export function useLocalAws(url: string, region: string): void {
+  process.env.AWS_ENDPOINT_URL = url;
+  process.env.AWS_REGION = region;
+  process.env.AWS_ACCESS_KEY_ID ??= 'test';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
+  process.env[ENV.pepper] ??= LOCAL_PEPPER;
+}
+
+export async function provision(resources: LocalResources, ddb: DynamoDBClient, sqs: SQSClient, region: string): Promise<void> {
+  const existing = new Set((await ddb.send(new ListTablesCommand({}))).TableNames ?? []);
+  for (const table of resources.tables) {
+    if (!existing.has(table.TableName!)) await ddb.send(new CreateTableCommand(table));
+  }
+  for (const q of resources.queues) {
+    const attributes: Record<string, string> = {};
+    if (q.visibilityTimeout !== undefined) attributes.VisibilityTimeout = String(q.visibilityTimeout);
+    if (q.retentionSeconds !== undefined) attributes.MessageRetentionPeriod = String(q.retentionSeconds);
+    if (q.redrive) {
+      attributes.RedrivePolicy = JSON.stringify({
+        deadLetterTargetArn: `arn:aws:sqs:${region}:${LOCAL_ACCOUNT_ID}:${q.redrive.deadLetterQueue}`,
+        maxReceiveCount: q.redrive.maxReceiveCount,
+      });
+    }
+    await sqs.send(new CreateQueueCommand({ QueueName: q.name, Attributes: attributes }));
+  }
+}
+
+export async function startEngine(options: EngineOptions): Promise<Engine> {
+  const region = options.region ?? DEFAULT_REGION;
+  const resources = localResources(synthesizeTemplates(options.config));
+  const endpoint = await startEndpoint({ port: options.port ?? DEFAULT_PORT, region, ...(options.dataDir ? { dataDir: options.dataDir } : {}) });
+  useLocalAws(endpoint.url, region);
+  const sqs = sqsClient();
+  await provision(resources, dynamoClient(), sqs, region);
+  const queueUrl = (name: string) => `${endpoint.url}/${LOCAL_ACCOUNT_ID}/${name}`;
+  const queueArn = (name: string) => `arn:aws:sqs:${region}:${LOCAL_ACCOUNT_ID}:${name}`;
+
+  const mappings: RunningMapping[] = [];
+  if (options.runFunctions !== false) {
+    const handlers = new Map<string, SqsHandler>();
+    for (const fn of resources.functions) {
+      const module = (await import(pathToFileURL(join(PROJECT_ROOT, fn.entry)).href)) as { createHandler?: (env: Record<string, string | undefined>) => SqsHandler };
+      if (typeof module.createHandler !== 'function') throw new Error(`${fn.entry} does not export createHandler(env)`);
+      handlers.set(
+        fn.id,
+        module.createHandler({
+          ...fn.environment,
+          [ENV.pepper]: process.env[ENV.pepper],
+          POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.NDX_LOG_LEVEL ?? 'WARN',
+        }),
+      );
+    }
+    for (const m of resources.mappings) {
+      const fn = resources.functions.find((f) => f.id === m.functionId);
+      const handler = handlers.get(m.functionId);
+      if (!fn || !handler) throw new Error(`event source mapping on ${m.queue} targets unknown function ${m.functionId}`);
+      mappings.push(
+        startMapping({
+          sqs,
+          queueUrl: queueUrl(m.queue),
+          queueArn: queueArn(m.queue),
+          region,
+          functionName: fn.id.split('/').pop() ?? fn.id,
+          timeoutSeconds: fn.timeoutSeconds,
+          batchSize: m.batchSize,
+          maximumBatchingWindowSeconds: m.maximumBatchingWindowSeconds,
+          reportBatchItemFailures: m.reportBatchItemFailures,
+          handler,
+          ...(options.onInvoke ? { onInvoke: options.onInvoke } : {}),
+        }),
+      );
+    }
+  }
+
+  return {
+    endpoint,
+    region,
+    resources,
+    queueUrl,
+    queueArn,
+    async stop() {
+      await Promise.all(mappings.map((m) => m.stop()));
+      await endpoint.close();
+    },
+  };
+}

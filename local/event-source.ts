@@ -1,0 +1,119 @@
+/**
+ * A local Lambda event source mapping for SQS, with Lambda's semantics: long-poll a batch of up to
+ * `batchSize`, invoke the handler with an SQS event, delete the records it did not report as failed
+ * (ReportBatchItemFailures), and leave the failed ones to reappear after the visibility timeout,
+ * until the queue's redrive policy moves them to the DLQ. A handler that throws fails the whole batch.
+ */
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+
+export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
+
+export interface MappingOptions {
+  sqs: SQSClient;
+  queueUrl: string;
+  queueArn: string;
+  region: string;
+  functionName: string;
+  timeoutSeconds: number;
+  batchSize: number;
+  maximumBatchingWindowSeconds: number;
+  reportBatchItemFailures: boolean;
+  handler: SqsHandler;
+  /** Told about every invocation, for logs and tests. */
+  onInvoke?: (info: { functionName: string; records: number; failed: number; error?: Error }) => void;
+}
+
+export interface RunningMapping {
+  stop(): Promise<void>;
+}
+
+function toRecord(m: Message, o: MappingOptions): SQSRecord {
+  const a = m.Attributes ?? {};
+  return {
+    messageId: m.MessageId ?? '',
+    receiptHandle: m.ReceiptHandle ?? '',
+    body: m.Body ?? '',
+    attributes: {
+      ApproximateReceiveCount: a.ApproximateReceiveCount ?? '1',
+      SentTimestamp: a.SentTimestamp ?? String(Date.now()),
+      SenderId: a.SenderId ?? 'local',
+      ApproximateFirstReceiveTimestamp: a.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+    },
+    messageAttributes: {},
+    md5OfBody: m.MD5OfBody ?? '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: o.queueArn,
+    awsRegion: o.region,
+  };
+}
+
+function context(o: MappingOptions, requestId: string): Context {
+  const deadline = Date.now() + o.timeoutSeconds * 1000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: o.functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${o.region}:000000000000:function:${o.functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${o.functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+export function startMapping(o: MappingOptions): RunningMapping {
+  const abort = new AbortController();
+  let invocation = 0;
+  const loop = (async () => {
+    while (!abort.signal.aborted) {
+      let messages: Message[] = [];
+      try {
+        const out = await o.sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: o.queueUrl,
+            MaxNumberOfMessages: o.batchSize,
+            WaitTimeSeconds: 1,
+            MessageSystemAttributeNames: ['All'],
+          }),
+          { abortSignal: abort.signal },
+        );
+        messages = out.Messages ?? [];
+      } catch (error) {
+        if (abort.signal.aborted) break;
+        await new Promise((r) => setTimeout(r, 200));
+        continue;
+      }
+      if (messages.length === 0) continue;
+      const records = messages.map((m) => toRecord(m, o));
+      let failedIds = new Set<string>();
+      let error: Error | undefined;
+      try {
+        const response = await o.handler({ Records: records }, context(o, `local-${o.functionName}-${++invocation}`));
+        if (o.reportBatchItemFailures && response && Array.isArray(response.batchItemFailures)) {
+          failedIds = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
+        }
+      } catch (e) {
+        error = e as Error;
+        failedIds = new Set(records.map((r) => r.messageId));
+      }
+      o.onInvoke?.({ functionName: o.functionName, records: records.length, failed: failedIds.size, ...(error ? { error } : {}) });
+      const done = records.filter((r) => !failedIds.has(r.messageId));
+      if (done.length) {
+        await o.sqs
+          .send(new DeleteMessageBatchCommand({ QueueUrl: o.queueUrl, Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })) }))
+          .catch(() => undefined); // the endpoint is stopping; the messages reappear after their visibility timeout
+      }
+    }
+  })();
+  return {
+    async stop() {
+      abort.abort();
+      await loop;
+    },
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * `npm start`: runs ndx locally on the embedded engine and prints how to use it.
+ * Environment: NDX_PORT (default 4566), NDX_DATA_DIR (keep DynamoDB data there), NDX_LOG_LEVEL.
+ */
+import { styleText } from 'node:util';
+import config from '../ndx.config.ts';
+import { documentClient } from '../functions/platform/clients.ts';
+import { names } from '../functions/platform/names.ts';
+import { DEFAULT_PORT, LOCAL_PEPPER, startEngine } from './engine.ts';
+import { seedDemo } from './demo.ts';
+
+const port = process.env.NDX_PORT ? Number(process.env.NDX_PORT) : DEFAULT_PORT;
+const dataDir = process.env.NDX_DATA_DIR || undefined;
+
+const started = Date.now();
+let engine;
+try {
+  engine = await startEngine({ config, port, ...(dataDir ? { dataDir } : {}) });
+} catch (error) {
+  const e = error as NodeJS.ErrnoException;
+  if (e.code === 'EADDRINUSE') {
+    console.error(`ndx: port ${port} is in use (another ndx or LocalStack?). Stop it, or run with NDX_PORT=4567 npm start.`);
+    process.exit(2);
+  }
+  throw error;
+}
+const demo = await seedDemo(documentClient(), {
+  pepper: process.env.NDX_PEPPER ?? LOCAL_PEPPER,
+  onProgress: (n, total) => {
+    if (process.stdout.isTTY) process.stdout.write(`\rseeding population ${n}/${total}`);
+  },
+});
+if (process.stdout.isTTY) process.stdout.write('\r\x1b[K');
+
+const b = (s: string) => styleText('bold', s);
+const active = demo.consents.find((c) => c.state === 'ACTIVE');
+console.log(`${b('ndx')} local platform (${((Date.now() - started) / 1000).toFixed(1)} s)
+  endpoint   ${engine.endpoint.url}   (DynamoDB and SQS; region ${engine.region}; any access key)
+  data       ${dataDir ? `DynamoDB kept in ${dataDir}` : 'in memory (set NDX_DATA_DIR=.ndx/data to keep it)'}
+  tables     ${engine.resources.tables.map((t) => t.TableName).join(', ')}
+  queues     ${engine.resources.queues.length} (${engine.resources.queues.filter((q) => !q.name.endsWith('-dlq')).map((q) => q.name).join(', ')}, and their DLQs)
+  registry   population: ${demo.population} synthetic citizens
+
+${b('agencies')}
+${config.agencies.map((a) => `  ${a.id.padEnd(22)} ${a.name}\n  ${''.padEnd(22)} sends to ${names.agencyOutQueue(a.id)}, replies on ${names.agencyInQueue(a.id)}`).join('\n')}
+
+${b('first lookup')} (in another terminal):
+  npx ndx lookup --as hanoi-land-office --contract population.identity-verification \\
+    --purpose LAND_REGISTRATION --subject nationalId=${demo.living.nationalId}
+${active ? `
+${b('with consent')}:
+  npx ndx lookup --as ${active.consumer} --contract population.residence \\
+    --purpose ${active.purpose} --subject nationalId=${active.nationalId} --consent ${active.consentId}
+  (also seeded: ${demo.consents.filter((c) => c !== active).map((c) => `${c.consentId} for ${c.nationalId}`).join(', ')})
+` : ''}
+${b('any AWS SDK or the AWS CLI')}:
+  export AWS_ENDPOINT_URL=${engine.endpoint.url} AWS_REGION=${engine.region} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
+  aws sqs list-queues
+
+ndx ready (Ctrl-C stops)`);
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping ndx (finishing lookups in flight)...`);
+  await engine.stop();
+  console.log('ndx stopped');
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
