@@ -8,8 +8,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import { createRequestHandler } from 'local-aws-sqs';
+import { LOCAL_ACCOUNT_ID } from './constants.ts';
 
-export const LOCAL_ACCOUNT_ID = '000000000000';
 
 export interface EndpointOptions {
   /** 0 picks a free port. */

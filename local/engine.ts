@@ -14,16 +14,13 @@ import type { NdxConfig } from '../config/schema.ts';
 import { buildApp } from '../infra/build-app.ts';
 import { dynamoClient, sqsClient } from '../functions/platform/clients.ts';
 import { ENV } from '../functions/platform/names.ts';
-import { LOCAL_ACCOUNT_ID, startEndpoint, type Endpoint } from './endpoint.ts';
+import { DEFAULT_PORT, DEFAULT_REGION, LOCAL_ACCOUNT_ID, LOCAL_PEPPER } from './constants.ts';
+import { startEndpoint, type Endpoint } from './endpoint.ts';
 import { startMapping, type RunningMapping, type SqsHandler } from './event-source.ts';
 import { localResources, type LocalResources, type StackTemplate } from './resources.ts';
 
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
-/** The key that hashes subjects in local runs. Real deployments keep theirs in Secrets Manager. */
-export const LOCAL_PEPPER = 'ndx-local-development-pepper-not-for-production';
-export const DEFAULT_PORT = 4566;
-export const DEFAULT_REGION = 'ap-southeast-1';
 
 export interface EngineOptions {
   config: NdxConfig;

@@ -6,14 +6,15 @@ import { styleText } from 'node:util';
 import config from '../ndx.config.ts';
 import { documentClient } from '../functions/platform/clients.ts';
 import { names } from '../functions/platform/names.ts';
-import { DEFAULT_PORT, LOCAL_PEPPER, startEngine } from './engine.ts';
+import { DEFAULT_PORT, LOCAL_PEPPER } from './constants.ts';
+import { startEngine, type Engine } from './engine.ts';
 import { seedDemo } from './demo.ts';
 
 const port = process.env.NDX_PORT ? Number(process.env.NDX_PORT) : DEFAULT_PORT;
 const dataDir = process.env.NDX_DATA_DIR || undefined;
 
 const started = Date.now();
-let engine;
+let engine: Engine;
 try {
   engine = await startEngine({ config, port, ...(dataDir ? { dataDir } : {}) });
 } catch (error) {

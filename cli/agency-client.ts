@@ -1,0 +1,90 @@
+/**
+ * What an agency does to use ndx, with nothing but the AWS SDK: send a LookupRequest to its
+ * out-queue, and take the matching LookupReply from its in-queue (leaving other replies for
+ * whoever waits for them).
+ */
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import { LookupReply, type LookupRequestInput } from '../contracts/protocol.ts';
+import { names } from '../functions/platform/names.ts';
+
+export class NoReplyError extends Error {
+  override readonly name = 'NoReplyError';
+}
+
+export class AgencyClient {
+  private readonly sqs: SQSClient;
+  readonly agency: string;
+  private urls = new Map<string, string>();
+
+  constructor(sqs: SQSClient, agency: string) {
+    this.sqs = sqs;
+    this.agency = agency;
+  }
+
+  private async url(name: string): Promise<string> {
+    const known = this.urls.get(name);
+    if (known) return known;
+    const out = await this.sqs.send(new GetQueueUrlCommand({ QueueName: name }));
+    this.urls.set(name, out.QueueUrl!);
+    return out.QueueUrl!;
+  }
+
+  /** Sends a request (or any body, for tests of bad input); returns the SQS message id. */
+  async send(request: LookupRequestInput | string): Promise<string> {
+    const body = typeof request === 'string' ? request : JSON.stringify(request);
+    const out = await this.sqs.send(new SendMessageCommand({ QueueUrl: await this.url(names.agencyOutQueue(this.agency)), MessageBody: body }));
+    return out.MessageId!;
+  }
+
+  /**
+   * Waits for the reply whose requestId (or, for unreadable requests, receivedMessageId) matches.
+   * Replies that belong to someone else are made visible again at once.
+   */
+  async awaitReply(match: { requestId?: string; messageId?: string }, timeoutMs = 30_000, onTick?: () => void): Promise<LookupReply> {
+    const queueUrl = await this.url(names.agencyInQueue(this.agency));
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      onTick?.();
+      const out = await this.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: Math.min(1, Math.max(0, Math.floor((deadline - Date.now()) / 1000))) }),
+      );
+      const others: { Id: string; ReceiptHandle: string; VisibilityTimeout: number }[] = [];
+      let found: LookupReply | undefined;
+      for (const [i, m] of (out.Messages ?? []).entries()) {
+        const parsed = LookupReply.safeParse(safeJson(m.Body));
+        const reply = parsed.success ? parsed.data : undefined;
+        const mine =
+          reply && !found && ((match.requestId && reply.requestId === match.requestId) || (match.messageId && reply.receivedMessageId === match.messageId));
+        if (mine) {
+          found = reply;
+          await this.sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle! }));
+        } else {
+          others.push({ Id: String(i), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 });
+        }
+      }
+      if (others.length) await this.sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: others }));
+      if (found) return found;
+    }
+    throw new NoReplyError(`no reply within ${Math.round(timeoutMs / 1000)} s`);
+  }
+
+  async lookup(request: LookupRequestInput, timeoutMs?: number): Promise<LookupReply> {
+    await this.send(request);
+    return this.awaitReply({ requestId: request.requestId }, timeoutMs);
+  }
+}
+
+function safeJson(text: string | undefined): unknown {
+  try {
+    return JSON.parse(text ?? '');
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,17 @@
+/** The CLI's exit codes: stable, documented in the README, for scripts. */
+import type { Status } from '../contracts/protocol.ts';
+
+export const EXIT = {
+  OK: 0,
+  FAILURE: 1,
+  USAGE: 2,
+  NOT_FOUND: 3,
+  DENIED: 4,
+  INVALID: 5,
+  ERROR: 6,
+  NO_REPLY: 7,
+} as const;
+
+export function exitCodeFor(status: Status): number {
+  return EXIT[status];
+}

@@ -1,0 +1,95 @@
+/** `ndx lookup`: send one LookupRequest as an agency and print the reply. */
+import { randomUUID } from 'node:crypto';
+import type { Command } from 'commander';
+import { LookupRequest } from '../contracts/protocol.ts';
+import { sqsClient } from '../functions/platform/clients.ts';
+import { AgencyClient, NoReplyError } from './agency-client.ts';
+import { explainAwsError, useTarget } from './aws.ts';
+import { EXIT, exitCodeFor } from './exit-codes.ts';
+import { formatReply } from './format.ts';
+import { UsageError, type GlobalOptions } from './program.ts';
+import { spinner } from './progress.ts';
+
+interface LookupOptions {
+  as: string;
+  contract: string;
+  version: string;
+  purpose: string;
+  subject: string[];
+  consent?: string;
+  onBehalfOf?: string;
+  requestId?: string;
+  timeout: string;
+  wait: boolean;
+}
+
+/** `nationalId=001...` pairs to a subject object. */
+export function parseSubject(pairs: readonly string[]): Record<string, string> {
+  const subject: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--subject takes key=value, e.g. --subject nationalId=001203004567 (got "${pair}")`);
+    subject[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return subject;
+}
+
+export function registerLookup(program: Command): void {
+  program
+    .command('lookup')
+    .description('send a lookup as an agency and print the reply (exit code: 0 OK, 3 NOT_FOUND, 4 DENIED, 5 INVALID, 6 ERROR, 7 no reply)')
+    .requiredOption('--as <agency>', 'the agency sending the lookup (its queues are used)')
+    .requiredOption('--contract <id>', 'contract id, e.g. population.identity-verification')
+    .option('--version <pin>', 'major version (e.g. 1) or exact version (e.g. 1.0.0)', '1')
+    .requiredOption('--purpose <code>', 'purpose code the contract allows, e.g. LAND_REGISTRATION')
+    .option('--subject <key=value>', 'subject key, repeatable', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--consent <id>', 'consent id, when the lookup rests on the citizen’s consent')
+    .option('--on-behalf-of <ref>', 'officer or case reference, kept in the audit trail')
+    .option('--request-id <uuid>', 'request id (default: a new UUID); resending the same id returns the same reply')
+    .option('--timeout <seconds>', 'how long to wait for the reply', '30')
+    .option('--no-wait', 'send and print the request id without waiting')
+    .action(async (options: LookupOptions, command: Command) => {
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      const subject = parseSubject(options.subject);
+      if (Object.keys(subject).length === 0) throw new UsageError('give at least one --subject key=value');
+      const candidate = {
+        requestId: options.requestId ?? randomUUID(),
+        contract: options.contract,
+        version: options.version,
+        purpose: options.purpose,
+        subject,
+        ...(options.consent ? { consentId: options.consent } : {}),
+        ...(options.onBehalfOf ? { onBehalfOf: options.onBehalfOf } : {}),
+      };
+      const checked = LookupRequest.safeParse(candidate);
+      if (!checked.success) {
+        throw new UsageError(`the request is not valid: ${checked.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ')}`);
+      }
+      const target = useTarget(globals);
+      const client = new AgencyClient(sqsClient(), options.as);
+      try {
+        const messageId = await client.send(checked.data);
+        if (!options.wait) {
+          console.log(globals.json ? JSON.stringify({ requestId: checked.data.requestId, messageId }) : `sent ${checked.data.requestId}`);
+          return;
+        }
+        const spin = spinner(`waiting for the reply on ndx-agency-${options.as}-in`, !globals.json);
+        let reply;
+        try {
+          reply = await client.awaitReply({ requestId: checked.data.requestId }, Number(options.timeout) * 1000, spin.tick);
+        } finally {
+          spin.stop();
+        }
+        console.log(globals.json ? JSON.stringify(reply, null, 2) : formatReply(reply, process.stdout.isTTY));
+        process.exitCode = exitCodeFor(reply.status);
+      } catch (error) {
+        if (error instanceof NoReplyError) {
+          console.error(`ndx: ${error.message} for request ${checked.data.requestId}. The request is queued; check \`ndx ops status\` or wait and resend the same --request-id.`);
+          process.exitCode = EXIT.NO_REPLY;
+          return;
+        }
+        console.error(`ndx: ${explainAwsError(error, target)}`);
+        process.exitCode = EXIT.FAILURE;
+      }
+    });
+}

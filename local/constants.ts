@@ -1,0 +1,8 @@
+/** Defaults of the local engine, importable without loading the engine itself. */
+
+/** The key that hashes subjects in local runs. Real deployments keep theirs in Secrets Manager. */
+export const LOCAL_PEPPER = 'ndx-local-development-pepper-not-for-production';
+export const DEFAULT_PORT = 4566;
+export const DEFAULT_REGION = 'ap-southeast-1';
+/** The account id in local queue URLs and ARNs (as LocalStack uses). */
+export const LOCAL_ACCOUNT_ID = '000000000000';
