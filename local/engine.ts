@@ -42,6 +42,8 @@ export interface Engine {
   resources: LocalResources;
   queueUrl(name: string): string;
   queueArn(name: string): string;
+  /** Pauses the event source mapping on a queue (messages wait there), or resumes it. */
+  setMappingEnabled(queueName: string, enabled: boolean): Promise<void>;
   /** Stops polling (waiting for in-flight invocations), then the servers. */
   stop(): Promise<void>;
 }
@@ -138,6 +140,11 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     resources,
     queueUrl,
     queueArn,
+    async setMappingEnabled(queueName, enabled) {
+      const running = mappings.filter((m) => m.queueUrl === queueUrl(queueName));
+      if (running.length === 0) throw new Error(`no event source mapping on ${queueName}`);
+      for (const m of running) enabled ? m.resume() : await m.pause();
+    },
     async stop() {
       await Promise.all(mappings.map((m) => m.stop()));
       await endpoint.close();

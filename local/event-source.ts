@@ -25,6 +25,10 @@ export interface MappingOptions {
 }
 
 export interface RunningMapping {
+  readonly queueUrl: string;
+  /** Like disabling a Lambda event source mapping: messages wait in the queue until resumed. */
+  pause(): Promise<void>;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -69,48 +73,72 @@ function context(o: MappingOptions, requestId: string): Context {
 export function startMapping(o: MappingOptions): RunningMapping {
   const abort = new AbortController();
   let invocation = 0;
+  let paused = false;
+  let idle: Promise<void> = Promise.resolve();
+  let markIdle: () => void = () => undefined;
   const loop = (async () => {
     while (!abort.signal.aborted) {
-      let messages: Message[] = [];
-      try {
-        const out = await o.sqs.send(
-          new ReceiveMessageCommand({
-            QueueUrl: o.queueUrl,
-            MaxNumberOfMessages: o.batchSize,
-            WaitTimeSeconds: 1,
-            MessageSystemAttributeNames: ['All'],
-          }),
-          { abortSignal: abort.signal },
-        );
-        messages = out.Messages ?? [];
-      } catch (error) {
-        if (abort.signal.aborted) break;
-        await new Promise((r) => setTimeout(r, 200));
+      if (paused) {
+        await new Promise((r) => setTimeout(r, 50));
         continue;
       }
-      if (messages.length === 0) continue;
-      const records = messages.map((m) => toRecord(m, o));
-      let failedIds = new Set<string>();
-      let error: Error | undefined;
+      idle = new Promise((r) => (markIdle = r));
       try {
-        const response = await o.handler({ Records: records }, context(o, `local-${o.functionName}-${++invocation}`));
-        if (o.reportBatchItemFailures && response && Array.isArray(response.batchItemFailures)) {
-          failedIds = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
-        }
-      } catch (e) {
-        error = e as Error;
-        failedIds = new Set(records.map((r) => r.messageId));
-      }
-      o.onInvoke?.({ functionName: o.functionName, records: records.length, failed: failedIds.size, ...(error ? { error } : {}) });
-      const done = records.filter((r) => !failedIds.has(r.messageId));
-      if (done.length) {
-        await o.sqs
-          .send(new DeleteMessageBatchCommand({ QueueUrl: o.queueUrl, Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })) }))
-          .catch(() => undefined); // the endpoint is stopping; the messages reappear after their visibility timeout
+        await pollOnce();
+      } finally {
+        markIdle();
       }
     }
   })();
+
+  async function pollOnce(): Promise<void> {
+    let messages: Message[] = [];
+    try {
+      const out = await o.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: o.queueUrl,
+          MaxNumberOfMessages: o.batchSize,
+          WaitTimeSeconds: 1,
+          MessageSystemAttributeNames: ['All'],
+        }),
+        { abortSignal: abort.signal },
+      );
+      messages = out.Messages ?? [];
+    } catch {
+      if (!abort.signal.aborted) await new Promise((r) => setTimeout(r, 200));
+      return;
+    }
+    if (messages.length === 0) return;
+    const records = messages.map((m) => toRecord(m, o));
+    let failedIds = new Set<string>();
+    let error: Error | undefined;
+    try {
+      const response = await o.handler({ Records: records }, context(o, `local-${o.functionName}-${++invocation}`));
+      if (o.reportBatchItemFailures && response && Array.isArray(response.batchItemFailures)) {
+        failedIds = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
+      }
+    } catch (e) {
+      error = e as Error;
+      failedIds = new Set(records.map((r) => r.messageId));
+    }
+    o.onInvoke?.({ functionName: o.functionName, records: records.length, failed: failedIds.size, ...(error ? { error } : {}) });
+    const done = records.filter((r) => !failedIds.has(r.messageId));
+    if (done.length) {
+      await o.sqs
+        .send(new DeleteMessageBatchCommand({ QueueUrl: o.queueUrl, Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })) }))
+        .catch(() => undefined); // the endpoint is stopping; the messages reappear after their visibility timeout
+    }
+  }
+
   return {
+    queueUrl: o.queueUrl,
+    async pause() {
+      paused = true;
+      if (!abort.signal.aborted) await idle;
+    },
+    resume() {
+      paused = false;
+    },
     async stop() {
       abort.abort();
       await loop;
