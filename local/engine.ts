@@ -52,7 +52,9 @@ export interface Engine {
 export function synthesizeTemplates(config: NdxConfig): StackTemplate[] {
   const outdir = mkdtempSync(join(tmpdir(), 'ndx-synth-'));
   try {
-    const assembly = buildApp(config, { bundle: false, outdir, environment: 'local' }).synth();
+    // The local engine mirrors the dev environment (or the first one configured).
+    const environment = 'dev' in config.environments ? 'dev' : Object.keys(config.environments)[0];
+    const assembly = buildApp(config, { bundle: false, outdir, ...(environment ? { environment } : {}) }).synth();
     return assembly.stacks.map((s) => ({ stackName: s.stackName, template: s.template }));
   } finally {
     rmSync(outdir, { recursive: true, force: true });

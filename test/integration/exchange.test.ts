@@ -1,0 +1,331 @@
+/**
+ * The exchange end to end, against the real local engine: agency queues, router, registry queue,
+ * population adapter, consent store, audit, idempotency.
+ */
+import { randomUUID } from 'node:crypto';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand, DeleteMessageCommand } from '@aws-sdk/client-sqs';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { SQSRecord } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { identityVerification } from '../../contracts/population/identity-verification.ts';
+import { residence } from '../../contracts/population/residence.ts';
+import { LookupReply, type LookupRequestInput } from '../../contracts/protocol.ts';
+import { AgencyClient } from '../../cli/agency-client.ts';
+import { createHandler as createAdapter } from '../../functions/adapter/handler.ts';
+import { createHandler as createRouter } from '../../functions/router/handler.ts';
+import { documentClient, sqsClient } from '../../functions/platform/clients.ts';
+import { ConsentStore } from '../../functions/platform/consent-store.ts';
+import { names } from '../../functions/platform/names.ts';
+import { AuditLog, auditIdOf } from '../../functions/platform/audit.ts';
+import { subjectHasher } from '../../functions/platform/subject-hash.ts';
+import { generatePopulation } from '../../functions/registries/population/synthetic.ts';
+import { LOCAL_PEPPER } from '../../local/constants.ts';
+import { DEMO_SEED } from '../../local/demo.ts';
+import { plainSqs, startHarness, type Harness } from './support.ts';
+
+let h: Harness;
+const land = () => new AgencyClient(sqsClient(), 'hanoi-land-office');
+const hcmc = () => new AgencyClient(sqsClient(), 'hcmc-public-services');
+const hash = subjectHasher(LOCAL_PEPPER);
+const audit = () => new AuditLog(documentClient(), names.auditTable);
+
+function identityRequest(nationalId: string, over: Partial<LookupRequestInput> = {}): LookupRequestInput {
+  return {
+    requestId: randomUUID(),
+    contract: 'population.identity-verification',
+    version: '1',
+    purpose: 'LAND_REGISTRATION',
+    subject: { nationalId },
+    onBehalfOf: 'officer-0042',
+    ...over,
+  };
+}
+
+function residenceRequest(nationalId: string, consentId?: string): LookupRequestInput {
+  return {
+    requestId: randomUUID(),
+    contract: 'population.residence',
+    purpose: 'SOCIAL_ALLOWANCE_APPLICATION',
+    subject: { nationalId },
+    ...(consentId ? { consentId } : {}),
+  };
+}
+
+async function auditCount(consumer: string, requestId: string): Promise<number> {
+  const out = await documentClient().send(
+    new GetCommand({ TableName: names.auditTable, Key: { pk: `lookup#${auditIdOf(consumer, requestId, '')}`, sk: 'record' } }),
+  );
+  return out.Item ? 1 : 0;
+}
+
+beforeAll(async () => {
+  h = await startHarness();
+});
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+describe('a plain AWS SDK v3 client, configured as the README says', () => {
+  it('sends a LookupRequest and receives an OK reply with exactly the contract fields', async () => {
+    const sqs = plainSqs(h.engine);
+    const out = (await sqs.send(new GetQueueUrlCommand({ QueueName: 'ndx-agency-hanoi-land-office-out' }))).QueueUrl!;
+    const inbox = (await sqs.send(new GetQueueUrlCommand({ QueueName: 'ndx-agency-hanoi-land-office-in' }))).QueueUrl!;
+    const request = identityRequest(h.demo.living.nationalId);
+    await sqs.send(new SendMessageCommand({ QueueUrl: out, MessageBody: JSON.stringify(request) }));
+    let reply: LookupReply | undefined;
+    for (let i = 0; i < 20 && !reply; i++) {
+      const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: inbox, WaitTimeSeconds: 1, MaxNumberOfMessages: 1 }));
+      for (const m of got.Messages ?? []) {
+        reply = LookupReply.parse(JSON.parse(m.Body!));
+        await sqs.send(new DeleteMessageCommand({ QueueUrl: inbox, ReceiptHandle: m.ReceiptHandle! }));
+      }
+    }
+    expect(reply).toBeDefined();
+    expect(reply!.requestId).toBe(request.requestId);
+    expect(reply!.status).toBe('OK');
+    expect(reply!.code).toBe('OK');
+    expect(reply!.version).toBe('1.0.0');
+    expect(Object.keys(reply!.data!).sort()).toEqual(Object.keys(identityVerification.versions[0]!.response.shape).sort());
+    expect(reply!.data).toEqual({
+      nationalId: h.demo.living.nationalId,
+      fullName: h.demo.living.fullName,
+      dateOfBirth: h.demo.living.dateOfBirth,
+      status: 'LIVING',
+    });
+    expect(reply!.basis).toMatchObject({ kind: 'legal', id: 'pdpl-19-1-c-land' });
+    expect(reply!.provenance).toMatchObject({ registry: 'population', auditId: `hanoi-land-office/${request.requestId}` });
+    expect(reply!.provenance!.digest).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('denials and errors each get one reply with their code', () => {
+  const cases: Array<[string, () => { client: AgencyClient; request: LookupRequestInput }, string, string]> = [
+    ['unknown contract', () => ({ client: land(), request: identityRequest(h.demo.living.nationalId, { contract: 'population.horoscope' }) }), 'INVALID', 'UNKNOWN_CONTRACT'],
+    ['unknown major', () => ({ client: land(), request: identityRequest(h.demo.living.nationalId, { version: '7' }) }), 'INVALID', 'UNKNOWN_VERSION'],
+    ['wrong purpose', () => ({ client: land(), request: identityRequest(h.demo.living.nationalId, { purpose: 'MARKETING' }) }), 'DENIED', 'PURPOSE_NOT_ALLOWED'],
+    [
+      'consumer not on the contract',
+      () => ({ client: new AgencyClient(sqsClient(), 'danang-tax-office'), request: { ...residenceRequest(h.demo.living.nationalId, 'cns-demo-active'), purpose: 'ADDRESS_CONFIRMATION' } }),
+      'DENIED',
+      'NOT_A_CONSUMER',
+    ],
+    ['missing consent', () => ({ client: hcmc(), request: residenceRequest(h.demo.living.nationalId) }), 'DENIED', 'CONSENT_REQUIRED'],
+    ['revoked consent', () => ({ client: hcmc(), request: residenceRequest(consentOf('REVOKED').nationalId, 'cns-demo-revoked') }), 'DENIED', 'CONSENT_REVOKED'],
+    ['expired consent', () => ({ client: hcmc(), request: residenceRequest(consentOf('EXPIRED').nationalId, 'cns-demo-expired') }), 'DENIED', 'CONSENT_EXPIRED'],
+    ['consent of another citizen', () => ({ client: hcmc(), request: residenceRequest(consentOf('REVOKED').nationalId, 'cns-demo-active') }), 'DENIED', 'CONSENT_REQUIRED'],
+    ['malformed subject', () => ({ client: land(), request: identityRequest('12345') }), 'INVALID', 'SCHEMA_VIOLATION'],
+    ['subject not found', () => ({ client: land(), request: identityRequest(absentNationalId()) }), 'NOT_FOUND', 'SUBJECT_NOT_FOUND'],
+  ];
+
+  it.each(cases)('%s', async (_name, make, status, code) => {
+    const { client, request } = make();
+    const reply = await client.lookup(request, 20_000);
+    expect(reply).toMatchObject({ requestId: request.requestId, status, code });
+    expect(reply.data).toBeUndefined();
+    expect(await auditCount(client.agency, request.requestId)).toBe(1);
+  });
+
+  it('answers with the residence fields when the consent covers the lookup', async () => {
+    const active = consentOf('ACTIVE');
+    const reply = await hcmc().lookup(residenceRequest(active.nationalId, active.consentId), 20_000);
+    expect(reply).toMatchObject({ status: 'OK', basis: { kind: 'consent', consentId: active.consentId } });
+    expect(Object.keys(reply.data!).sort()).toEqual(Object.keys(residence.versions[0]!.response.shape).sort());
+  });
+
+  it('answers malformed JSON with INVALID/MALFORMED_MESSAGE, correlated by the SQS message id', async () => {
+    const client = land();
+    const messageId = await client.send('{"requestId": oops');
+    const reply = await client.awaitReply({ messageId }, 20_000);
+    expect(reply).toMatchObject({ status: 'INVALID', code: 'MALFORMED_MESSAGE', requestId: null, receivedMessageId: messageId });
+  });
+
+  it('answers a schema-violating envelope with the paths that are wrong', async () => {
+    const client = land();
+    const requestId = randomUUID();
+    await client.send(JSON.stringify({ requestId, contract: 'population.identity-verification', purpose: 'LAND_REGISTRATION' }));
+    const reply = await client.awaitReply({ requestId }, 20_000);
+    expect(reply).toMatchObject({ status: 'INVALID', code: 'SCHEMA_VIOLATION' });
+    expect(reply.issues?.map((i) => i.path)).toContain('subject');
+  });
+
+  it('answers an oversize request with PAYLOAD_TOO_LARGE', async () => {
+    const client = land();
+    const request = identityRequest(h.demo.living.nationalId);
+    await client.send(JSON.stringify({ ...request, padding: 'x'.repeat(20_000) }));
+    const reply = await client.awaitReply({ requestId: request.requestId }, 20_000);
+    expect(reply).toMatchObject({ status: 'INVALID', code: 'PAYLOAD_TOO_LARGE' });
+  });
+
+  it('stops a lookup already waiting in the registry queue when its consent is revoked', async () => {
+    // Grant a fresh consent, let the router admit the lookup, revoke before the adapter reads it.
+    const person = [...generatePopulation({ seed: DEMO_SEED, count: 50 })].find((p) => p.status === 'LIVING' && !h.demo.consents.some((c) => c.nationalId === p.nationalId))!;
+    const store = new ConsentStore(documentClient(), names.consentTable);
+    const version = residence.versions[0]!;
+    const granted = await store.grant({
+      subjectHash: hash({ nationalId: person.nationalId }),
+      consumer: 'hcmc-public-services',
+      contract: residence.id,
+      major: 1,
+      purposes: ['SOCIAL_ALLOWANCE_APPLICATION'],
+      categories: ['identifier', 'residence'],
+      validFrom: new Date(Date.now() - 1000),
+      validUntil: new Date(Date.now() + 86_400_000),
+      notice: { uri: 'u', version: '1', hash: 'h', language: 'vi' },
+      collection: { method: 'test', evidence: 'test' },
+      by: 'test',
+    });
+    const request = residenceRequest(person.nationalId, granted.consentId);
+    // The registry's adapter is held (its event source mapping disabled) while the router admits the lookup...
+    await h.engine.setMappingEnabled('ndx-registry-population-in', false);
+    try {
+      await hcmc().send(request);
+      await waitForDepth(h.engine.queueUrl('ndx-registry-population-in'), 1);
+      // ...and the citizen revokes while it waits in the registry queue.
+      await store.change(granted.consentId, 'REVOKED', 'citizen');
+    } finally {
+      await h.engine.setMappingEnabled('ndx-registry-population-in', true);
+    }
+    const reply = await hcmc().awaitReply({ requestId: request.requestId }, 20_000);
+    expect(reply).toMatchObject({ status: 'DENIED', code: 'CONSENT_REVOKED' });
+    expect(version.version).toBe(reply.version);
+  });
+});
+
+describe('at-least-once delivery', () => {
+  it('answers a duplicate send once, identically, with one audit record', async () => {
+    const client = land();
+    const request = identityRequest(h.demo.living.nationalId);
+    await client.send(request);
+    const first = await client.awaitReply({ requestId: request.requestId }, 20_000);
+    await client.send(request);
+    await expect(client.awaitReply({ requestId: request.requestId }, 4_000)).rejects.toThrow(/no reply/);
+    expect(first.status).toBe('OK');
+    expect(await auditCount('hanoi-land-office', request.requestId)).toBe(1);
+    const trail = await audit().bySubject(hash({ nationalId: h.demo.living.nationalId }));
+    expect(trail.filter((r) => r.requestId === request.requestId)).toHaveLength(1);
+  });
+
+  it('treats a redelivered record (visibility timeout expired) as already done', async () => {
+    const request = identityRequest(h.demo.living.nationalId);
+    const rec = record(request, 'ndx-agency-hanoi-land-office-out');
+    const router = createRouter(functionEnv('router'));
+    expect(await router({ Records: [rec] }, fakeContext())).toEqual({ batchItemFailures: [] });
+    const reply = await land().awaitReply({ requestId: request.requestId }, 20_000);
+    // The same record again, as SQS redelivers it when a delete is lost.
+    expect(await router({ Records: [{ ...rec, attributes: { ...rec.attributes, ApproximateReceiveCount: '2' } }] }, fakeContext())).toEqual({ batchItemFailures: [] });
+    await expect(land().awaitReply({ requestId: request.requestId }, 4_000)).rejects.toThrow(/no reply/);
+    expect(reply.status).toBe('OK');
+    expect(await auditCount('hanoi-land-office', request.requestId)).toBe(1);
+  });
+
+  it('sends a poison message to the DLQ after maxReceiveCount while its batch neighbours are answered once', async () => {
+    const adapter = createAdapter(functionEnv('adapter'));
+    const a = identityRequest(h.demo.living.nationalId);
+    const b = identityRequest(h.demo.living.nationalId);
+    // The neighbours as the router forwards them; the poison message is what no router writes.
+    const fwd = (r: LookupRequestInput) =>
+      JSON.stringify({
+        kind: 'ndx.forwarded-lookup.v1',
+        consumer: 'hanoi-land-office',
+        request: { ...r, version: '1' },
+        version: '1.0.0',
+        basis: { kind: 'legal', id: 'pdpl-19-1-c-land', instrument: 'x', article: 'y' },
+        subjectHash: hash({ nationalId: h.demo.living.nationalId }),
+        receivedMessageId: randomUUID(),
+        receivedAt: new Date().toISOString(),
+      });
+    const batch = [rawRecord('{"kind":"garbage"}', 'ndx-registry-population-in'), rawRecord(fwd(a), 'ndx-registry-population-in'), rawRecord(fwd(b), 'ndx-registry-population-in')];
+    const result = await adapter({ Records: batch }, fakeContext());
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: batch[0]!.messageId }] });
+    for (const r of [a, b]) expect((await land().awaitReply({ requestId: r.requestId }, 20_000)).status).toBe('OK');
+
+    // Through the real queue: the poison message is received maxReceiveCount times, then moved.
+    const sqs = sqsClient();
+    await sqs.send(new SendMessageCommand({ QueueUrl: h.engine.queueUrl('ndx-registry-population-in'), MessageBody: 'not a forwarded lookup' }));
+    const dlq = h.engine.queueUrl(names.deadLetterQueue('ndx-registry-population-in'));
+    let depth = 0;
+    for (let i = 0; i < 60 && depth === 0; i++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq, AttributeNames: ['ApproximateNumberOfMessages'] }));
+      depth = Number(attrs.Attributes?.ApproximateNumberOfMessages ?? 0);
+    }
+    expect(depth).toBe(1);
+  });
+});
+
+describe('privacy', () => {
+  it('writes no national ID or name to the logs, though handlers logged at INFO', () => {
+    const output = h.output();
+    expect(output).toContain('lookup answered by registry'); // the handlers did log
+    const people = [...generatePopulation({ seed: DEMO_SEED, count: 50 })];
+    for (const p of people) {
+      expect(output).not.toContain(p.nationalId);
+      expect(output).not.toContain(p.fullName);
+    }
+  });
+});
+
+async function waitForDepth(queueUrl: string, depth: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const attrs = await sqsClient().send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
+    if (Number(attrs.Attributes?.ApproximateNumberOfMessages ?? 0) >= depth) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`queue never reached depth ${depth}`);
+}
+
+function consentOf(state: 'ACTIVE' | 'REVOKED' | 'EXPIRED') {
+  const c = h.demo.consents.find((x) => x.state === state);
+  if (!c) throw new Error(`no demo consent ${state}`);
+  return c;
+}
+
+/** A valid identifier that the seeded registry does not hold. */
+function absentNationalId(): string {
+  const seeded = new Set([...generatePopulation({ seed: DEMO_SEED, count: h.demo.population })].map((p) => p.nationalId));
+  for (let serial = 0; ; serial++) {
+    const id = `079190${String(serial).padStart(6, '0')}`;
+    if (!seeded.has(id)) return id;
+  }
+}
+
+function functionEnv(kind: 'router' | 'adapter'): Record<string, string | undefined> {
+  const fn = h.engine.resources.functions.find((f) => f.entry.includes(`/${kind}/`))!;
+  return { ...fn.environment, NDX_PEPPER: LOCAL_PEPPER, POWERTOOLS_LOG_LEVEL: 'INFO' };
+}
+
+function rawRecord(body: string, queue: string): SQSRecord {
+  return {
+    messageId: randomUUID(),
+    receiptHandle: 'local',
+    body,
+    attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: 'test', ApproximateFirstReceiveTimestamp: String(Date.now()) },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: h.engine.queueArn(queue),
+    awsRegion: h.engine.region,
+  };
+}
+
+function record(request: LookupRequestInput, queue: string): SQSRecord {
+  return rawRecord(JSON.stringify(request), queue);
+}
+
+function fakeContext() {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: 'test',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:ap-southeast-1:000000000000:function:test',
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: 'test',
+    logStreamName: 'test',
+    getRemainingTimeInMillis: () => 10_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}

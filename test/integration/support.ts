@@ -1,0 +1,52 @@
+/** Shared set-up for integration tests: a local engine with fast queue timings, log capture. */
+import { SQSClient } from '@aws-sdk/client-sqs';
+import baseConfig from '../../ndx.config.ts';
+import { defineConfig, type NdxConfig } from '../../config/schema.ts';
+import { documentClient } from '../../functions/platform/clients.ts';
+import { startEngine, type Engine } from '../../local/engine.ts';
+import { seedDemo, type DemoData } from '../../local/demo.ts';
+import { LOCAL_PEPPER } from '../../local/constants.ts';
+
+/** The shipped configuration with short timeouts, so redrive to a DLQ takes seconds, not minutes. */
+export function fastConfig(): NdxConfig {
+  return defineConfig({ ...baseConfig, queues: { ...baseConfig.queues, maxReceiveCount: 2 }, functions: { ...baseConfig.functions, timeoutSeconds: 1 } });
+}
+
+export interface Harness {
+  engine: Engine;
+  demo: DemoData;
+  /** Everything written to stdout and stderr since start. */
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+export async function startHarness(options: { count?: number } = {}): Promise<Harness> {
+  const chunks: string[] = [];
+  const capture = (stream: NodeJS.WriteStream) => {
+    const original = stream.write.bind(stream);
+    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      return (original as (...a: unknown[]) => boolean)(chunk, ...rest);
+    }) as typeof stream.write;
+    return () => {
+      stream.write = original as typeof stream.write;
+    };
+  };
+  const restore = [capture(process.stdout), capture(process.stderr)];
+  const engine = await startEngine({ config: fastConfig(), port: 0, logLevel: 'INFO' });
+  const demo = await seedDemo(documentClient(), { pepper: LOCAL_PEPPER, count: options.count ?? 1000 });
+  return {
+    engine,
+    demo,
+    output: () => chunks.join(''),
+    async stop() {
+      await engine.stop();
+      for (const r of restore) r();
+    },
+  };
+}
+
+/** A client configured only the way the README tells agencies to. */
+export function plainSqs(engine: Engine): SQSClient {
+  return new SQSClient({ endpoint: engine.endpoint.url, region: engine.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+}
