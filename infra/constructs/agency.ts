@@ -1,0 +1,95 @@
+/**
+ * AgencyConstruct: one consuming agency. Its own KMS key, its out-queue (requests: only the agency's
+ * role may send, only the router may receive, so the queue a message arrives on authenticates the
+ * caller), its in-queue (replies: only the router and the registry adapters may send, only the agency
+ * may receive), each with a dead-letter queue; the IAM role the agency assumes, which may do nothing
+ * but send to its out-queue and receive from its in-queue; and the event source mapping that feeds
+ * the out-queue to the router.
+ */
+import { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import type { NdxConfig } from '../../config/schema.ts';
+import { names } from '../../functions/platform/names.ts';
+import { asciiDescription, consumerVisibilityTimeout, functionTimeout, statefulRemovalPolicy, type Deployment } from '../deployment.ts';
+import { allowQueueKeyUse, ndxKey } from './keys.ts';
+import { KMS_SEND_ACTIONS, SecureQueue } from './secure-queue.ts';
+
+export interface AgencyConstructProps {
+  readonly agency: NdxConfig['agencies'][number];
+  readonly deployment: Deployment;
+  /** The router function, which consumes the out-queue. */
+  readonly router: lambda.IFunction;
+  /** The router's execution role. */
+  readonly routerRole: iam.IRole;
+  /** Execution roles of every registry adapter (they send replies to the in-queue). */
+  readonly adapterRoles: readonly iam.IRole[];
+  /**
+   * Who may assume the agency's role.
+   * @default the account's root principal (i.e. IAM principals of this account the account allows)
+   */
+  readonly assumedBy?: iam.IPrincipal;
+}
+
+export class AgencyConstruct extends Construct {
+  readonly agencyId: string;
+  readonly key: kms.Key;
+  readonly outbound: SecureQueue;
+  readonly inbound: SecureQueue;
+  readonly role: iam.Role;
+  readonly eventSourceMapping: lambda.EventSourceMapping;
+
+  constructor(scope: Construct, id: string, props: AgencyConstructProps) {
+    super(scope, id);
+    const { agency, deployment: d } = props;
+    this.agencyId = agency.id;
+    const queueDefaults = {
+      maxReceiveCount: d.config.queues.maxReceiveCount,
+      retentionPeriod: Duration.days(d.config.queues.retentionDays),
+      visibilityTimeout: consumerVisibilityTimeout(d),
+    };
+
+    this.key = ndxKey(this, 'Key', {
+      alias: `alias/ndx-agency-${agency.id}`,
+      description: `ndx agency ${agency.id}: its request and reply queues`,
+      removalPolicy: statefulRemovalPolicy(d),
+    });
+    this.outbound = new SecureQueue(this, 'Outbound', {
+      queueName: names.agencyOutQueue(agency.id),
+      encryptionKey: this.key,
+      consumerTimeout: functionTimeout(d),
+      ...queueDefaults,
+    });
+    this.inbound = new SecureQueue(this, 'Inbound', {
+      queueName: names.agencyInQueue(agency.id),
+      encryptionKey: this.key,
+      ...queueDefaults,
+    });
+
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: props.assumedBy ?? new iam.AccountRootPrincipal(),
+      description: asciiDescription(
+        `ndx agency ${agency.id} (${agency.name}): sends lookups to ${this.outbound.queueName}, receives replies from ${this.inbound.queueName}`,
+      ),
+      maxSessionDuration: Duration.hours(1),
+    });
+    for (const s of [...this.outbound.sendStatements(), ...this.inbound.consumeStatements()]) this.role.addToPrincipalPolicy(s);
+
+    const routerRoleArn = props.routerRole.roleArn;
+    const adapterRoleArns = props.adapterRoles.map((r) => r.roleArn);
+    this.outbound.restrict({ senders: [this.role.roleArn], consumers: [routerRoleArn] });
+    this.inbound.restrict({ senders: [routerRoleArn, ...adapterRoleArns], consumers: [this.role.roleArn] });
+    // The router reads requests and writes DENIED/INVALID replies; adapters write the other replies.
+    allowQueueKeyUse(this.key, 'RouterUsesAgencyQueues', [routerRoleArn], KMS_SEND_ACTIONS);
+    allowQueueKeyUse(this.key, 'AdaptersReplyToAgency', adapterRoleArns, KMS_SEND_ACTIONS);
+
+    this.eventSourceMapping = new lambda.EventSourceMapping(this, 'RouterMapping', {
+      target: props.router,
+      eventSourceArn: this.outbound.queueArn,
+      batchSize: d.config.queues.batchSize,
+      reportBatchItemFailures: true,
+    });
+  }
+}

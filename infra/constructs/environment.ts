@@ -1,0 +1,48 @@
+/**
+ * The environment variables of ndx's functions: literal strings (never tokens), named by `ENV` in
+ * functions/platform/names.ts, so that the local engine can run a handler with exactly the
+ * environment the synthesized template gives it.
+ */
+import { ENV, names } from '../../functions/platform/names.ts';
+import type { NdxConfig } from '../../config/schema.ts';
+
+/** Fixed name of the Secrets Manager secret holding the key for hashing subject identifiers. */
+export const PEPPER_SECRET_NAME = 'ndx/subject-pepper';
+
+/** Physical names of ndx's functions. */
+export const functionNames = {
+  router: 'ndx-router',
+  adapter: (registryId: string) => `ndx-adapter-${registryId}`,
+} as const;
+
+/** Handler entries, relative to the repository root (also the `ndx:handler` metadata). */
+export const handlerEntries = {
+  router: 'functions/router/handler.ts',
+  adapter: 'functions/adapter/handler.ts',
+} as const;
+
+/** Variables every ndx function gets. */
+export function commonEnvironment(config: NdxConfig, serviceName: string): Record<string, string> {
+  return {
+    [ENV.auditTable]: names.auditTable,
+    [ENV.consentTable]: names.consentTable,
+    [ENV.idempotencyTable]: names.idempotencyTable,
+    [ENV.maxReceiveCount]: String(config.queues.maxReceiveCount),
+    [ENV.pepperSecretId]: PEPPER_SECRET_NAME,
+    POWERTOOLS_SERVICE_NAME: serviceName,
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+    POWERTOOLS_METRICS_NAMESPACE: 'ndx',
+  };
+}
+
+export function routerEnvironment(config: NdxConfig): Record<string, string> {
+  return commonEnvironment(config, functionNames.router);
+}
+
+export function adapterEnvironment(config: NdxConfig, registryId: string): Record<string, string> {
+  return {
+    ...commonEnvironment(config, functionNames.adapter(registryId)),
+    [ENV.registryId]: registryId,
+    [ENV.registryTable]: names.registryTable(registryId),
+  };
+}

@@ -1,0 +1,34 @@
+/** ndx-agency-<id>: one consuming agency (see AgencyConstruct). Depends on the platform and registry stacks. */
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { Construct } from 'constructs';
+import type { NdxConfig } from '../../config/schema.ts';
+import type { Deployment } from '../deployment.ts';
+import { AgencyConstruct } from '../constructs/agency.ts';
+
+export interface AgencyStackProps extends StackProps {
+  readonly deployment: Deployment;
+  readonly agency: NdxConfig['agencies'][number];
+  readonly router: lambda.IFunction;
+  readonly routerRole: iam.IRole;
+  readonly adapterRoles: readonly iam.IRole[];
+}
+
+export class AgencyStack extends Stack {
+  readonly agency: AgencyConstruct;
+
+  constructor(scope: Construct, id: string, props: AgencyStackProps) {
+    super(scope, id, props);
+    this.agency = new AgencyConstruct(this, 'Agency', {
+      agency: props.agency,
+      deployment: props.deployment,
+      router: props.router,
+      routerRole: props.routerRole,
+      adapterRoles: props.adapterRoles,
+    });
+    new CfnOutput(this, 'RoleArn', { value: this.agency.role.roleArn, description: 'Role the agency assumes to use ndx' });
+    new CfnOutput(this, 'OutboundQueueUrl', { value: this.agency.outbound.queue.queueUrl, description: 'Send LookupRequests here' });
+    new CfnOutput(this, 'InboundQueueUrl', { value: this.agency.inbound.queue.queueUrl, description: 'Receive LookupReplies here' });
+  }
+}

@@ -1,0 +1,31 @@
+/** The one test that bundles for real: esbuild (local, no Docker) produces ESM handlers. */
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defineConfig } from '../../config/schema.ts';
+import { ESM_REQUIRE_BANNER } from '../../infra/constructs/ndx-function.ts';
+import { build } from './helpers.ts';
+
+describe('bundling', () => {
+  it('bundles the router and an adapter as minified ESM with a createRequire banner and source maps', () => {
+    const config = defineConfig({
+      registries: [{ id: 'population', title: 'Population', operator: 'MPS', key: { partition: 'nationalId' } }],
+      agencies: [{ id: 'hanoi-land-office', name: 'Hanoi Land Registration Office' }],
+      environments: { dev: { region: 'ap-southeast-1' } },
+    });
+    const app = build(config, { bundle: true });
+    const assembly = app.synth();
+    const assets = readdirSync(assembly.directory).filter((d) => d.startsWith('asset.'));
+    expect(assets).toHaveLength(2);
+    for (const dir of assets) {
+      const file = path.join(assembly.directory, dir, 'index.mjs');
+      expect(existsSync(file), dir).toBe(true);
+      expect(existsSync(`${file}.map`), dir).toBe(true);
+      const code = readFileSync(file, 'utf8');
+      expect(code.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
+      expect(code).toMatch(/export\s*\{[^}]*\bas handler\b[^}]*\}|export\s*\{[^}]*\bhandler\b[^}]*\}/);
+      const lines = code.split('\n');
+      expect(code.length / lines.length).toBeGreaterThan(1000); // minified: long lines
+    }
+  }, 60_000);
+});
