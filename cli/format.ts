@@ -24,7 +24,8 @@ export function formatReply(reply: LookupReply, color = false): string {
   const paint = (style: Parameters<typeof styleText>[0], s: string) => (color ? styleText(style, s) : s);
   const lines: string[] = [];
   const what = reply.contract ? `${reply.contract}${reply.version ? `@${reply.version}` : ''}` : '';
-  lines.push(`${paint(COLOR[reply.status], paint('bold', reply.status))} ${reply.code}${what ? `  ${what}` : ''}`);
+  const code = reply.code === reply.status ? '' : ` ${reply.code}`;
+  lines.push(`${paint(COLOR[reply.status], paint('bold', reply.status))}${code}${what ? `  ${what}` : ''}`);
   lines.push(`  ${reply.message}`);
   if (reply.data) {
     const width = Math.max(...Object.keys(reply.data).map((k) => k.length));

@@ -34,6 +34,7 @@ const demo = await seedDemo(documentClient(), {
 if (process.stdout.isTTY) process.stdout.write('\r\x1b[K');
 
 const b = (s: string) => styleText('bold', s);
+const endpointFlag = port === DEFAULT_PORT ? '' : ` --endpoint ${engine.endpoint.url}`;
 const active = demo.consents.find((c) => c.state === 'ACTIVE');
 console.log(`${b('ndx')} local platform (${((Date.now() - started) / 1000).toFixed(1)} s)
   endpoint   ${engine.endpoint.url}   (DynamoDB and SQS; region ${engine.region}; any access key)
@@ -46,11 +47,11 @@ ${b('agencies')}
 ${config.agencies.map((a) => `  ${a.id.padEnd(22)} ${a.name}\n  ${''.padEnd(22)} sends to ${names.agencyOutQueue(a.id)}, replies on ${names.agencyInQueue(a.id)}`).join('\n')}
 
 ${b('first lookup')} (in another terminal):
-  npx ndx lookup --as hanoi-land-office --contract population.identity-verification \\
+  npx ndx lookup${endpointFlag} --as hanoi-land-office --contract population.identity-verification \\
     --purpose LAND_REGISTRATION --subject nationalId=${demo.living.nationalId}
 ${active ? `
 ${b('with consent')}:
-  npx ndx lookup --as ${active.consumer} --contract population.residence \\
+  npx ndx lookup${endpointFlag} --as ${active.consumer} --contract population.residence \\
     --purpose ${active.purpose} --subject nationalId=${active.nationalId} --consent ${active.consentId}
   (also seeded: ${demo.consents.filter((c) => c !== active).map((c) => `${c.consentId} for ${c.nationalId}`).join(', ')})
 ` : ''}

@@ -1,0 +1,81 @@
+/** The ndx command as people run it: a child process, against the running local engine. */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LookupReply } from '../../contracts/protocol.ts';
+import { PROJECT_ROOT } from '../../local/engine.ts';
+import { startHarness, type Harness } from './support.ts';
+
+const run = promisify(execFile);
+let h: Harness;
+
+async function ndx(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [join(PROJECT_ROOT, 'bin/ndx.mjs'), ...args], {
+      env: { ...process.env, AWS_ENDPOINT_URL: h.engine.endpoint.url },
+      timeout: 30_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const identity = (nationalId: string) => [
+  'lookup',
+  '--as',
+  'hanoi-land-office',
+  '--contract',
+  'population.identity-verification',
+  '--purpose',
+  'LAND_REGISTRATION',
+  '--subject',
+  `nationalId=${nationalId}`,
+];
+
+beforeAll(async () => {
+  h = await startHarness({ count: 200 });
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+describe('ndx lookup', () => {
+  it('prints a readable OK reply and exits 0', async () => {
+    const r = await ndx(...identity(h.demo.living.nationalId));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^OK {2}population\.identity-verification@1\.0\.0/);
+    expect(r.stdout).toContain(h.demo.living.fullName);
+    expect(r.stdout).toContain('basis       Law on Personal Data Protection');
+  });
+
+  it('prints the LookupReply as JSON with --json', async () => {
+    const r = await ndx('--json', ...identity(h.demo.living.nationalId));
+    expect(r.code).toBe(0);
+    const reply = LookupReply.parse(JSON.parse(r.stdout));
+    expect(reply.data?.nationalId).toBe(h.demo.living.nationalId);
+  });
+
+  it('exits 4 on a denial and 3 when the subject is absent', async () => {
+    const denied = await ndx('lookup', '--as', 'hcmc-public-services', '--contract', 'population.residence', '--purpose', 'SOCIAL_ALLOWANCE_APPLICATION', '--subject', `nationalId=${h.demo.living.nationalId}`);
+    expect(denied.code).toBe(4);
+    expect(denied.stdout).toContain('DENIED CONSENT_REQUIRED');
+    const absent = await ndx(...identity('079190999999'));
+    expect(absent.code).toBe(3);
+  });
+
+  it('exits 2 with a hint when called wrongly', async () => {
+    const r = await ndx('lookup', '--as', 'hanoi-land-office', '--contract', 'population.identity-verification', '--purpose', 'LAND_REGISTRATION', '--subject', 'oops');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--subject takes key=value');
+    expect((await ndx('lookup')).code).toBe(2);
+  });
+
+  it('exits 1 and says what to do when the endpoint is down', async () => {
+    const r = await ndx('--endpoint', 'http://127.0.0.1:9', ...identity(h.demo.living.nationalId));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('npm start');
+  });
+});
