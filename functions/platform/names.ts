@@ -11,6 +11,7 @@ export const names = {
   auditTable: 'ndx-audit',
   consentTable: 'ndx-consents',
   idempotencyTable: 'ndx-idempotency',
+  rateLimitTable: 'ndx-rate-limits',
 } as const;
 
 /** The agency whose out-queue an SQS event source ARN or queue name designates, if any. */
@@ -30,6 +31,7 @@ export const ENV = {
   auditTable: 'NDX_AUDIT_TABLE',
   consentTable: 'NDX_CONSENT_TABLE',
   idempotencyTable: 'NDX_IDEMPOTENCY_TABLE',
+  rateLimitTable: 'NDX_RATE_LIMIT_TABLE',
   registryTable: 'NDX_REGISTRY_TABLE',
   registryId: 'NDX_REGISTRY_ID',
   maxReceiveCount: 'NDX_MAX_RECEIVE_COUNT',

@@ -18,6 +18,7 @@ import { idempotent } from '../platform/idempotency.ts';
 import { createLogger } from '../platform/logger.ts';
 import { agencyOfOutQueue, ENV, names } from '../platform/names.ts';
 import { Queues } from '../platform/queues.ts';
+import { RateLimiter } from '../platform/rate-limit.ts';
 import { reply } from '../platform/replies.ts';
 import { receiveCount, respond } from '../platform/respond.ts';
 import { loadPepper, subjectHasher } from '../platform/subject-hash.ts';
@@ -36,12 +37,13 @@ interface RouteInput {
 type RouteResult = { outcome: 'forwarded'; registry: string } | { outcome: 'answered'; code: Code };
 
 export function createHandler(env: Env = process.env) {
-  const vars = requireEnv(env, [ENV.auditTable, ENV.consentTable, ENV.idempotencyTable, ENV.maxReceiveCount]);
+  const vars = requireEnv(env, [ENV.auditTable, ENV.consentTable, ENV.idempotencyTable, ENV.rateLimitTable, ENV.maxReceiveCount]);
   const maxReceiveCount = Number(vars[ENV.maxReceiveCount]);
   const logger = createLogger(env.POWERTOOLS_SERVICE_NAME ?? 'ndx-router');
   const audit = new AuditLog(documentClient(), vars[ENV.auditTable]);
   const consents = new ConsentStore(documentClient(), vars[ENV.consentTable]);
   const queues = new Queues(sqsClient());
+  const limiter = new RateLimiter(documentClient(), vars[ENV.rateLimitTable]);
   const hasher = () => loadPepper(env).then(subjectHasher);
 
   async function answer(input: RouteInput, code: Code, entry: Partial<AuditEntry>, extra: Partial<LookupReply> = {}): Promise<RouteResult> {
@@ -91,6 +93,9 @@ export function createHandler(env: Env = process.env) {
     const subjectHash = await hashOf(admission.subject);
     const version = admission.version.version;
     const registry = admission.contract.provider;
+    if (!(await limiter.take(input.consumer, admission.contract.id, admission.version.rateLimit.perAgencyPerMinute))) {
+      return answer(input, 'RATE_LIMITED', { ...base, version, subjectHash, registry });
+    }
     let basis: ForwardedLookup['basis'];
     if (admission.legalBasis) {
       basis = admission.legalBasis;

@@ -25,7 +25,7 @@ import { allowQueueKeyUse, ndxKey } from './keys.ts';
 import { acknowledgeXRay } from './nag.ts';
 import { NdxFunction } from './ndx-function.ts';
 import { KMS_SEND_ACTIONS, SecureQueue } from './secure-queue.ts';
-import { SecureTable, TABLE_APPEND_ACTIONS, TABLE_DELETE_ACTIONS, TABLE_READ_ACTIONS } from './secure-table.ts';
+import { SecureTable, TABLE_APPEND_ACTIONS, TABLE_DELETE_ACTIONS, TABLE_INSERT_ACTIONS, TABLE_READ_ACTIONS } from './secure-table.ts';
 
 /** What a registry needs from the platform: the shared tables and who the router is. */
 export interface PlatformAccess {
@@ -98,7 +98,7 @@ export class RegistryConstruct extends Construct {
     adapter.addToRolePolicy(
       ...this.inbound.consumeStatements(),
       ...this.table.statements(TABLE_READ_ACTIONS, false),
-      ...platform.auditTable.statements([...TABLE_READ_ACTIONS, ...TABLE_APPEND_ACTIONS], true),
+      ...platform.auditTable.statements([...TABLE_READ_ACTIONS, ...TABLE_INSERT_ACTIONS], true),
       // Re-checks the consent (it may have been withdrawn since the router admitted the lookup).
       ...platform.consentTable.statements(TABLE_READ_ACTIONS, false),
       ...platform.idempotencyTable.statements([...TABLE_READ_ACTIONS, ...TABLE_APPEND_ACTIONS, ...TABLE_DELETE_ACTIONS], true),

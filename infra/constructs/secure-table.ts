@@ -32,6 +32,8 @@ export interface SecureTableProps {
 export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:DescribeTable'] as const;
 /** Append and conditional update, but no delete: for the audit log. */
 export const TABLE_APPEND_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'] as const;
+/** Insert only (conditional puts), no update or delete: for the append-only audit trail. */
+export const TABLE_INSERT_ACTIONS = ['dynamodb:PutItem', 'dynamodb:ConditionCheckItem'] as const;
 export const TABLE_DELETE_ACTIONS = ['dynamodb:DeleteItem'] as const;
 /** KMS actions DynamoDB needs from a caller for reads, and for writes, on a CMK-encrypted table. */
 export const KMS_TABLE_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'] as const;

@@ -19,6 +19,7 @@ import {
   SecureTable,
   TABLE_APPEND_ACTIONS,
   TABLE_DELETE_ACTIONS,
+  TABLE_INSERT_ACTIONS,
   TABLE_READ_ACTIONS,
 } from '../constructs/secure-table.ts';
 import { acknowledgeXRay } from '../constructs/nag.ts';
@@ -35,6 +36,7 @@ export class PlatformStack extends Stack {
   readonly auditTable: SecureTable;
   readonly consentTable: SecureTable;
   readonly idempotencyTable: SecureTable;
+  readonly rateLimitTable: SecureTable;
   readonly pepperSecret: secretsmanager.Secret;
   readonly router: NdxFunction;
 
@@ -76,6 +78,15 @@ export class PlatformStack extends Stack {
       production,
     });
 
+    // Fixed one-minute windows per agency and contract; counters expire by themselves.
+    this.rateLimitTable = new SecureTable(this, 'RateLimits', {
+      tableName: names.rateLimitTable,
+      partitionKey: { name: 'pk', type: S },
+      timeToLiveAttribute: 'expiresAt',
+      encryptionKey: this.key,
+      production,
+    });
+
     this.pepperSecret = new secretsmanager.Secret(this, 'SubjectPepper', {
       secretName: PEPPER_SECRET_NAME,
       description: 'Key for hashing subject identifiers (HMAC pepper) in audit and consent records',
@@ -102,8 +113,9 @@ export class PlatformStack extends Stack {
     });
     const router = this.router;
     router.addToRolePolicy(
-      ...this.auditTable.statements([...TABLE_READ_ACTIONS, ...TABLE_APPEND_ACTIONS], true),
+      ...this.auditTable.statements([...TABLE_READ_ACTIONS, ...TABLE_INSERT_ACTIONS], true),
       ...this.consentTable.statements(TABLE_READ_ACTIONS, false),
+      ...this.rateLimitTable.statements(['dynamodb:UpdateItem'], true),
       ...this.idempotencyTable.statements([...TABLE_READ_ACTIONS, ...TABLE_APPEND_ACTIONS, ...TABLE_DELETE_ACTIONS], true),
       ...this.pepperStatements(),
     );

@@ -51,6 +51,7 @@ describe('functions', () => {
     expect(router.stack).toBe('ndx-platform');
     expect(router.resource.Properties!.Environment.Variables).toEqual({
       ...common,
+      [ENV.rateLimitTable]: 'ndx-rate-limits',
       POWERTOOLS_SERVICE_NAME: 'ndx-router',
       POWERTOOLS_METRICS_NAMESPACE: 'ndx',
       NODE_OPTIONS: '--enable-source-maps',

@@ -46,6 +46,7 @@ export interface Synthesized {
 
 export interface CfnResource {
   Type: string;
+  // CloudFormation properties are free-form JSON; tests navigate them by hand, so `any` is deliberate here.
   Properties?: Record<string, any>;
   Metadata?: Record<string, any>;
   DependsOn?: string | string[];

@@ -182,18 +182,24 @@ describe('function roles', () => {
     expect(text).toContain(':ndx-registry-*-in"');
     expect(text).toContain('secretsmanager:GetSecretValue');
     for (const st of statements) {
-      if (JSON.stringify(st.Resource).includes('AuditTable')) expect(st.Action).not.toContain('dynamodb:DeleteItem');
+      if (JSON.stringify(st.Resource).includes('AuditTable')) {
+        expect(st.Action).not.toContain('dynamodb:DeleteItem');
+        expect(st.Action).not.toContain('dynamodb:UpdateItem');
+      }
     }
   });
 
-  it('adapters may not read the pepper, nor delete audit records', () => {
+  it('adapters may not read the pepper, nor change or delete audit records', () => {
     for (const r of testConfig.registries) {
       const t = s.json.get(`ndx-registry-${r.id}`)!;
       const fnId = logicalId(t, 'AWS::Lambda::Function', 'FunctionName', `ndx-adapter-${r.id}`);
       const statements = roleStatements(t, t.Resources[fnId]!.Properties!.Role['Fn::GetAtt'][0]);
       expect(JSON.stringify(statements)).not.toContain('secretsmanager');
       for (const st of statements) {
-        if (JSON.stringify(st.Resource).includes('AuditTable')) expect(st.Action).not.toContain('dynamodb:DeleteItem');
+        if (JSON.stringify(st.Resource).includes('AuditTable')) {
+          expect(st.Action).not.toContain('dynamodb:DeleteItem');
+          expect(st.Action).not.toContain('dynamodb:UpdateItem');
+        }
       }
     }
   });

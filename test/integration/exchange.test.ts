@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand, DeleteMessageCommand } from '@aws-sdk/client-sqs';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identityVerification } from '../../contracts/population/identity-verification.ts';
@@ -17,6 +17,7 @@ import { documentClient, sqsClient } from '../../functions/platform/clients.ts';
 import { ConsentStore } from '../../functions/platform/consent-store.ts';
 import { names } from '../../functions/platform/names.ts';
 import { AuditLog, auditIdOf } from '../../functions/platform/audit.ts';
+import { RateLimiter, WINDOW_MS } from '../../functions/platform/rate-limit.ts';
 import { subjectHasher } from '../../functions/platform/subject-hash.ts';
 import { generatePopulation } from '../../functions/registries/population/synthetic.ts';
 import { LOCAL_PEPPER } from '../../local/constants.ts';
@@ -250,6 +251,31 @@ describe('at-least-once delivery', () => {
       depth = Number(attrs.Attributes?.ApproximateNumberOfMessages ?? 0);
     }
     expect(depth).toBe(1);
+  });
+});
+
+describe('limits', () => {
+  it('counts a window per agency and contract and refuses past the limit', async () => {
+    const limiter = new RateLimiter(documentClient(), names.rateLimitTable);
+    const at = new Date('2026-11-23T10:00:30Z');
+    for (let i = 0; i < 3; i++) expect(await limiter.take('a1', 'c1', 3, at)).toBe(true);
+    expect(await limiter.take('a1', 'c1', 3, at)).toBe(false);
+    expect(await limiter.take('a2', 'c1', 3, at)).toBe(true);
+    expect(await limiter.take('a1', 'c2', 3, at)).toBe(true);
+    expect(await limiter.take('a1', 'c1', 3, new Date(at.getTime() + WINDOW_MS))).toBe(true);
+  });
+
+  it('answers DENIED/RATE_LIMITED when the agency has used the contract’s allowance', async () => {
+    const limit = identityVerification.versions[0]!.rateLimit.perAgencyPerMinute;
+    const window = Math.floor(Date.now() / WINDOW_MS);
+    for (const w of [window, window + 1]) {
+      await documentClient().send(new PutCommand({ TableName: names.rateLimitTable, Item: { pk: `danang-tax-office#population.identity-verification#${w}`, count: limit } }));
+    }
+    const client = new AgencyClient(sqsClient(), 'danang-tax-office');
+    const request = identityRequest(h.demo.living.nationalId, { purpose: 'TAX_REGISTRATION' });
+    const reply = await client.lookup(request, 20_000);
+    expect(reply).toMatchObject({ status: 'DENIED', code: 'RATE_LIMITED' });
+    expect(await auditCount('danang-tax-office', request.requestId)).toBe(1);
   });
 });
 
