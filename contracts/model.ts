@@ -51,11 +51,9 @@ export interface LegalBasis {
 // The zod types are kept generic over their shape so a contract module keeps its precise types.
 export type AnyObjectSchema = z.ZodObject<z.ZodRawShape>;
 
-export interface ContractVersion {
+/** A version as its module defines it: schemas and terms, immutable once published. */
+export interface VersionDefinition {
   version: string;
-  status: LifecycleStatus;
-  /** ISO date; set when deprecated. */
-  sunset?: string;
   consumers: readonly string[];
   purposes: readonly Purpose[];
   legalBases: readonly LegalBasis[];
@@ -68,14 +66,38 @@ export interface ContractVersion {
   changelog: string;
 }
 
-export interface Contract {
+/** A contract as its module defines it. Lifecycle state is not code: it lives in the contract registry. */
+export interface ContractDefinition {
   id: string;
   title: string;
   description: string;
   /** The registry that answers it. */
   provider: string;
+  /** Data stewards of the provider, who approve versions (with a data-protection officer). */
   stewards: readonly string[];
+  versions: readonly VersionDefinition[];
+}
+
+/** Where a version stands, from the contract registry. */
+export interface Lifecycle {
+  status: LifecycleStatus;
+  /** ISO date; set when deprecated. */
+  sunset?: string;
+}
+
+export type ContractVersion = VersionDefinition & Lifecycle;
+
+/** A contract with the lifecycle state of each version: what the router decides on. */
+export interface Contract extends Omit<ContractDefinition, 'versions'> {
   versions: readonly ContractVersion[];
+}
+
+/** Joins definitions with registry state; a version the registry does not know is a draft. */
+export function withLifecycle(definition: ContractDefinition, lifecycle: ReadonlyMap<string, Lifecycle>): Contract {
+  return {
+    ...definition,
+    versions: definition.versions.map((v) => ({ ...v, ...(lifecycle.get(v.version) ?? { status: 'draft' as const }) })),
+  };
 }
 
 export interface Semver {
@@ -103,7 +125,7 @@ export function majorOf(version: string): number {
 }
 
 /** Validates a contract definition once, when its module loads; a bad definition is a bug. */
-export function defineContract(contract: Contract): Contract {
+export function defineContract(contract: ContractDefinition): ContractDefinition {
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const v of contract.versions) {
@@ -119,19 +141,18 @@ export function defineContract(contract: Contract): Contract {
       for (const c of basis.consumers) if (!v.consumers.includes(c)) problems.push(`${at}: basis ${basis.id} names non-consumer ${c}`);
       for (const p of basis.purposes) if (!purposeCodes.has(p)) problems.push(`${at}: basis ${basis.id} names unknown purpose ${p}`);
     }
-    if (v.status === 'deprecated' && !v.sunset) problems.push(`${at}: deprecated without a sunset date`);
   }
   if (problems.length) throw new Error(`invalid contract ${contract.id}:\n  ${problems.join('\n  ')}`);
   return contract;
 }
 
 /** Does this version need the citizen's consent for this consumer and purpose? */
-export function legalBasisFor(version: ContractVersion, consumer: string, purpose: string): LegalBasis | undefined {
+export function legalBasisFor(version: VersionDefinition, consumer: string, purpose: string): LegalBasis | undefined {
   return version.legalBases.find((b) => b.consumers.includes(consumer) && b.purposes.includes(purpose));
 }
 
 /** The personal-data categories a version releases (what a consent must cover). */
-export function releasedCategories(version: ContractVersion): DataCategory[] {
+export function releasedCategories(version: VersionDefinition): DataCategory[] {
   return [...new Set(Object.values(version.fields).filter((f) => f.sensitivity !== 'none').map((f) => f.category))].sort();
 }
 

@@ -3,7 +3,9 @@
  * person) and consents in every state, so each outcome of a lookup can be tried by hand.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { CONTRACTS } from '../contracts/catalog.ts';
 import { residence } from '../contracts/population/residence.ts';
+import { ContractRegistry } from '../functions/platform/contract-registry.ts';
 import { majorOf, releasedCategories } from '../contracts/model.ts';
 import { writeAll } from '../functions/platform/batch-write.ts';
 import { ConsentStore } from '../functions/platform/consent-store.ts';
@@ -14,6 +16,31 @@ import type { PopulationRecord } from '../functions/registries/population/record
 
 export const DEMO_SEED = 'ndx-demo';
 export const DEMO_POPULATION = 1000;
+
+export const DEMO_DPO = 'dpo@ndx.gov.vn';
+
+/**
+ * Publishes every contract version that the registry does not know yet, through the stewards'
+ * workflow (propose, approval by a steward and the data-protection officer, publish), as a new
+ * national deployment would on its first day.
+ */
+export async function publishCatalog(doc: DynamoDBDocumentClient, now = new Date()): Promise<string[]> {
+  const registry = new ContractRegistry(doc, names.contractTable);
+  const published: string[] = [];
+  for (const contract of CONTRACTS) {
+    const known = new Set((await registry.records(contract.id)).map((r) => r.version));
+    for (const version of contract.versions) {
+      if (known.has(version.version)) continue;
+      const steward = contract.stewards[0]!;
+      await registry.propose(contract, version, steward, now);
+      await registry.approve(contract, version, 'steward', steward, now);
+      await registry.approve(contract, version, 'dpo', DEMO_DPO, now);
+      await registry.publish(contract, version, steward, now);
+      published.push(`${contract.id}@${version.version}`);
+    }
+  }
+  return published;
+}
 
 export interface DemoConsent {
   consentId: string;
@@ -38,6 +65,7 @@ export async function seedDemo(
   doc: DynamoDBDocumentClient,
   options: { pepper: string; count?: number; seed?: string; now?: Date; onProgress?: (written: number, total: number) => void },
 ): Promise<DemoData> {
+  await publishCatalog(doc, options.now);
   const count = options.count ?? DEMO_POPULATION;
   const seed = options.seed ?? DEMO_SEED;
   const now = options.now ?? new Date();
@@ -54,7 +82,7 @@ export async function seedDemo(
 
   const hash = subjectHasher(options.pepper);
   const consents = new ConsentStore(doc, names.consentTable);
-  const version = residence.versions.find((v) => v.status === 'active')!;
+  const version = residence.versions.at(-1)!;
   const terms = {
     consumer: CONSENT_CONSUMER,
     contract: residence.id,

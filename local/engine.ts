@@ -34,6 +34,8 @@ export interface EngineOptions {
   /** Start the event source mappings (default true). */
   runFunctions?: boolean;
   onInvoke?: Parameters<typeof startMapping>[0]['onInvoke'];
+  /** Extra environment variables for every function (e.g. NDX_CONTRACT_CACHE_SECONDS=0 in tests). */
+  functionEnvironment?: Record<string, string>;
 }
 
 export interface Engine {
@@ -111,6 +113,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
           ...fn.environment,
           [ENV.pepper]: process.env[ENV.pepper],
           POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.NDX_LOG_LEVEL ?? 'WARN',
+          ...options.functionEnvironment,
         }),
       );
     }

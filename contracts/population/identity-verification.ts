@@ -23,7 +23,6 @@ export const identityVerification = defineContract({
   versions: [
     {
       version: '1.0.0',
-      status: 'active',
       consumers: ['hanoi-land-office', 'hcmc-public-services', 'danang-tax-office'],
       purposes: [
         { code: 'LAND_REGISTRATION', description: 'Verify the identity of a party to a land use right registration or transfer.' },

@@ -22,7 +22,6 @@ export const residence = defineContract({
   versions: [
     {
       version: '1.0.0',
-      status: 'active',
       consumers: ['hcmc-public-services', 'hanoi-land-office'],
       purposes: [
         { code: 'SOCIAL_ALLOWANCE_APPLICATION', description: 'Confirm the residence an applicant for a social allowance declares.' },

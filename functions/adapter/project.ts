@@ -2,14 +2,14 @@
  * Projection of a registry record onto a contract version: the reply carries exactly the fields of
  * the version's response schema, validated by it, whatever else the record holds. Pure.
  */
-import type { ContractVersion } from '../../contracts/model.ts';
+import type { VersionDefinition } from '../../contracts/model.ts';
 import type { RecordView } from '../registries/types.ts';
 
 export class ProjectionError extends Error {
   override readonly name = 'ProjectionError';
 }
 
-export function project(view: RecordView, version: ContractVersion): Record<string, unknown> {
+export function project(view: RecordView, version: VersionDefinition): Record<string, unknown> {
   const picked: Record<string, unknown> = {};
   for (const field of Object.keys(version.response.shape)) {
     if (field in view) picked[field] = view[field];

@@ -12,6 +12,7 @@ export const names = {
   consentTable: 'ndx-consents',
   idempotencyTable: 'ndx-idempotency',
   rateLimitTable: 'ndx-rate-limits',
+  contractTable: 'ndx-contracts',
 } as const;
 
 /** The agency whose out-queue an SQS event source ARN or queue name designates, if any. */
@@ -32,6 +33,9 @@ export const ENV = {
   consentTable: 'NDX_CONSENT_TABLE',
   idempotencyTable: 'NDX_IDEMPOTENCY_TABLE',
   rateLimitTable: 'NDX_RATE_LIMIT_TABLE',
+  contractTable: 'NDX_CONTRACT_TABLE',
+  /** How long the router caches contract lifecycle state, in seconds (default 30). */
+  contractCacheSeconds: 'NDX_CONTRACT_CACHE_SECONDS',
   registryTable: 'NDX_REGISTRY_TABLE',
   registryId: 'NDX_REGISTRY_ID',
   maxReceiveCount: 'NDX_MAX_RECEIVE_COUNT',

@@ -4,7 +4,6 @@
  * when the lookup rests on consent, the handler loads the consent and `checkConsent` decides.
  */
 import type { z } from 'zod';
-import { findContract } from '../../contracts/catalog.ts';
 import { legalBasisFor, majorOf, releasedCategories, resolveVersion, type Contract, type ContractVersion } from '../../contracts/model.ts';
 import type { Basis, Code, LookupRequest } from '../../contracts/protocol.ts';
 import { toIssues, type Issue } from './envelope.ts';
@@ -28,7 +27,7 @@ export type Admission =
     }
   | { ok: false; code: Code; version?: string; issues?: Issue[] };
 
-export function admit(request: LookupRequest, consumer: string, find: (id: string) => Contract | undefined = findContract): Admission {
+export function admit(request: LookupRequest, consumer: string, find: (id: string) => Contract | undefined): Admission {
   const contract = find(request.contract);
   if (!contract) return { ok: false, code: 'UNKNOWN_CONTRACT' };
   const resolved = resolveVersion(contract, request.version);

@@ -12,6 +12,8 @@ import { AuditLog, type AuditEntry } from '../platform/audit.ts';
 import { documentClient, sqsClient } from '../platform/clients.ts';
 import { checkConsent } from '../platform/consent.ts';
 import { ConsentStore } from '../platform/consent-store.ts';
+import { ContractCatalog } from '../platform/contract-catalog.ts';
+import { ContractRegistry } from '../platform/contract-registry.ts';
 import { requireEnv, type Env } from '../platform/env.ts';
 import type { ForwardedLookup } from '../platform/forwarded.ts';
 import { idempotent } from '../platform/idempotency.ts';
@@ -37,13 +39,18 @@ interface RouteInput {
 type RouteResult = { outcome: 'forwarded'; registry: string } | { outcome: 'answered'; code: Code };
 
 export function createHandler(env: Env = process.env) {
-  const vars = requireEnv(env, [ENV.auditTable, ENV.consentTable, ENV.idempotencyTable, ENV.rateLimitTable, ENV.maxReceiveCount]);
+  const vars = requireEnv(env, [ENV.auditTable, ENV.consentTable, ENV.idempotencyTable, ENV.rateLimitTable, ENV.contractTable, ENV.maxReceiveCount]);
   const maxReceiveCount = Number(vars[ENV.maxReceiveCount]);
   const logger = createLogger(env.POWERTOOLS_SERVICE_NAME ?? 'ndx-router');
   const audit = new AuditLog(documentClient(), vars[ENV.auditTable]);
   const consents = new ConsentStore(documentClient(), vars[ENV.consentTable]);
   const queues = new Queues(sqsClient());
   const limiter = new RateLimiter(documentClient(), vars[ENV.rateLimitTable]);
+  const catalog = new ContractCatalog({
+    registry: new ContractRegistry(documentClient(), vars[ENV.contractTable]),
+    ttlMs: Number(env[ENV.contractCacheSeconds] ?? 30) * 1000,
+    onTampered: (contractId, versions) => logger.error('contract versions differ from their published digest; not served', { contractId, versions }),
+  });
   const hasher = () => loadPepper(env).then(subjectHasher);
 
   async function answer(input: RouteInput, code: Code, entry: Partial<AuditEntry>, extra: Partial<LookupReply> = {}): Promise<RouteResult> {
@@ -80,7 +87,8 @@ export function createHandler(env: Env = process.env) {
     if (!envelope.ok) return answer(input, envelope.code, { requestId: envelope.requestId }, { issues: envelope.issues });
     const request = envelope.request;
     const base = { requestId: request.requestId, contract: request.contract, purpose: request.purpose, ...(request.onBehalfOf ? { onBehalfOf: request.onBehalfOf } : {}) };
-    const admission = admit(request, input.consumer);
+    const contract = await catalog.load(request.contract);
+    const admission = admit(request, input.consumer, () => contract);
     if (!admission.ok) {
       const subjectHash = admission.code === 'SCHEMA_VIOLATION' ? undefined : await hashOf(request.subject);
       return answer(

@@ -36,7 +36,7 @@ export function commonEnvironment(config: NdxConfig, serviceName: string): Recor
 }
 
 export function routerEnvironment(config: NdxConfig): Record<string, string> {
-  return { ...commonEnvironment(config, functionNames.router), [ENV.rateLimitTable]: names.rateLimitTable };
+  return { ...commonEnvironment(config, functionNames.router), [ENV.rateLimitTable]: names.rateLimitTable, [ENV.contractTable]: names.contractTable };
 }
 
 export function adapterEnvironment(config: NdxConfig, registryId: string): Record<string, string> {

@@ -37,6 +37,7 @@ export class PlatformStack extends Stack {
   readonly consentTable: SecureTable;
   readonly idempotencyTable: SecureTable;
   readonly rateLimitTable: SecureTable;
+  readonly contractTable: SecureTable;
   readonly pepperSecret: secretsmanager.Secret;
   readonly router: NdxFunction;
 
@@ -87,6 +88,15 @@ export class PlatformStack extends Stack {
       production,
     });
 
+    // The contract registry: lifecycle state of every contract version (content is code, by digest).
+    this.contractTable = new SecureTable(this, 'Contracts', {
+      tableName: names.contractTable,
+      partitionKey: { name: 'contractId', type: S },
+      sortKey: { name: 'version', type: S },
+      encryptionKey: this.key,
+      production,
+    });
+
     this.pepperSecret = new secretsmanager.Secret(this, 'SubjectPepper', {
       secretName: PEPPER_SECRET_NAME,
       description: 'Key for hashing subject identifiers (HMAC pepper) in audit and consent records',
@@ -116,6 +126,7 @@ export class PlatformStack extends Stack {
       ...this.auditTable.statements([...TABLE_READ_ACTIONS, ...TABLE_INSERT_ACTIONS], true),
       ...this.consentTable.statements(TABLE_READ_ACTIONS, false),
       ...this.rateLimitTable.statements(['dynamodb:UpdateItem'], true),
+      ...this.contractTable.statements(TABLE_READ_ACTIONS, false),
       ...this.idempotencyTable.statements([...TABLE_READ_ACTIONS, ...TABLE_APPEND_ACTIONS, ...TABLE_DELETE_ACTIONS], true),
       ...this.pepperStatements(),
     );

@@ -52,6 +52,7 @@ describe('functions', () => {
     expect(router.resource.Properties!.Environment.Variables).toEqual({
       ...common,
       [ENV.rateLimitTable]: 'ndx-rate-limits',
+      [ENV.contractTable]: 'ndx-contracts',
       POWERTOOLS_SERVICE_NAME: 'ndx-router',
       POWERTOOLS_METRICS_NAMESPACE: 'ndx',
       NODE_OPTIONS: '--enable-source-maps',

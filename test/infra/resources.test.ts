@@ -39,7 +39,7 @@ describe('tables', () => {
 
   it('are exactly the platform tables and one per registry', () => {
     expect(tables.map((t) => t.resource.Properties!.TableName).sort()).toEqual(
-      [names.auditTable, names.consentTable, names.idempotencyTable, names.rateLimitTable, ...testConfig.registries.map((r) => names.registryTable(r.id))].sort(),
+      [names.auditTable, names.consentTable, names.idempotencyTable, names.rateLimitTable, names.contractTable, ...testConfig.registries.map((r) => names.registryTable(r.id))].sort(),
     );
   });
 

@@ -33,7 +33,7 @@ export async function startHarness(options: { count?: number } = {}): Promise<Ha
     };
   };
   const restore = [capture(process.stdout), capture(process.stderr)];
-  const engine = await startEngine({ config: fastConfig(), port: 0, logLevel: 'INFO' });
+  const engine = await startEngine({ config: fastConfig(), port: 0, logLevel: 'INFO', functionEnvironment: { NDX_CONTRACT_CACHE_SECONDS: '0' } });
   const demo = await seedDemo(documentClient(), { pepper: LOCAL_PEPPER, count: options.count ?? 1000 });
   return {
     engine,

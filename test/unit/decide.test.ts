@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { identityVerification } from '../../contracts/population/identity-verification.ts';
-import { defineContract, type Contract } from '../../contracts/model.ts';
+import { findContract } from '../../contracts/catalog.ts';
+import { defineContract, withLifecycle, type Contract, type Lifecycle } from '../../contracts/model.ts';
 import { LookupRequest } from '../../contracts/protocol.ts';
 import { admit } from '../../functions/router/decide.ts';
 
@@ -14,9 +15,15 @@ const request = (over: Partial<z.input<typeof LookupRequest>> = {}) =>
     ...over,
   });
 
+/** The shipped contracts with every version active, as after the demo seeding publishes them. */
+const allActive = (id: string): Contract | undefined => {
+  const d = findContract(id);
+  return d && withLifecycle(d, new Map(d.versions.map((v) => [v.version, { status: 'active' } as Lifecycle])));
+};
+
 describe('admit', () => {
   it('admits a consumer on its legal basis and names the basis', () => {
-    const a = admit(request(), 'hanoi-land-office');
+    const a = admit(request(), 'hanoi-land-office', allActive);
     expect(a.ok).toBe(true);
     if (!a.ok) return;
     expect(a.version.version).toBe('1.0.0');
@@ -35,7 +42,7 @@ describe('admit', () => {
     // a consumer of the contract using a purpose another consumer has a legal basis for
     [{ purpose: 'TAX_REGISTRATION' }, 'hanoi-land-office', 'CONSENT_REQUIRED'],
   ] as const)('%j as %s is %s', (over, consumer, code) => {
-    const a = admit(request(over), consumer);
+    const a = admit(request(over), consumer, allActive);
     expect(a).toMatchObject({ ok: false, code });
   });
 
@@ -43,6 +50,7 @@ describe('admit', () => {
     const a = admit(
       request({ contract: 'population.residence', purpose: 'SOCIAL_ALLOWANCE_APPLICATION', consentId: 'cns-1' }),
       'hcmc-public-services',
+      allActive,
     );
     expect(a.ok).toBe(true);
     if (!a.ok) return;
@@ -51,7 +59,7 @@ describe('admit', () => {
   });
 
   it('refuses a consent contract without a consentId', () => {
-    expect(admit(request({ contract: 'population.residence', purpose: 'SOCIAL_ALLOWANCE_APPLICATION' }), 'hcmc-public-services')).toMatchObject({
+    expect(admit(request({ contract: 'population.residence', purpose: 'SOCIAL_ALLOWANCE_APPLICATION' }), 'hcmc-public-services', allActive)).toMatchObject({
       ok: false,
       code: 'CONSENT_REQUIRED',
     });
@@ -60,10 +68,10 @@ describe('admit', () => {
   describe('version lifecycle', () => {
     const base = identityVerification.versions[0]!;
     const contract = (statuses: Array<[string, 'draft' | 'active' | 'deprecated' | 'retired']>): Contract =>
-      defineContract({
-        ...identityVerification,
-        versions: statuses.map(([version, status]) => ({ ...base, version, status, ...(status === 'deprecated' ? { sunset: '2027-06-30' } : {}) })),
-      });
+      withLifecycle(
+        defineContract({ ...identityVerification, versions: statuses.map(([version]) => ({ ...base, version })) }),
+        new Map(statuses.map(([version, status]) => [version, { status, ...(status === 'deprecated' ? { sunset: '2027-06-30' } : {}) }])),
+      );
     const find = (c: Contract) => (id: string) => (id === c.id ? c : undefined);
 
     it('resolves a major to its newest active version', () => {
