@@ -10,6 +10,8 @@ export const EXIT = {
   INVALID: 5,
   ERROR: 6,
   NO_REPLY: 7,
+  /** The platform refused the operation: a lifecycle rule, a breaking change, a failed verification. */
+  REFUSED: 8,
 } as const;
 
 export function exitCodeFor(status: Status): number {

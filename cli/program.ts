@@ -1,6 +1,7 @@
 /** The `ndx` command: global options, subcommands, and errors that say what to do. */
 import { Command, CommanderError } from 'commander';
 import { EXIT } from './exit-codes.ts';
+import { registerContract } from './contract.ts';
 import { registerLookup } from './lookup.ts';
 
 export interface GlobalOptions {
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run ndx --help for usage)')
     .exitOverride();
   registerLookup(program);
+  registerContract(program);
   return program;
 }
 

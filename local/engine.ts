@@ -13,6 +13,7 @@ import { CreateQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { NdxConfig } from '../config/schema.ts';
 import { buildApp } from '../infra/build-app.ts';
 import { dynamoClient, sqsClient } from '../functions/platform/clients.ts';
+import type { HandlerDeps } from '../functions/platform/env.ts';
 import { ENV } from '../functions/platform/names.ts';
 import { DEFAULT_PORT, DEFAULT_REGION, LOCAL_ACCOUNT_ID, LOCAL_PEPPER } from './constants.ts';
 import { startEndpoint, type Endpoint } from './endpoint.ts';
@@ -36,6 +37,8 @@ export interface EngineOptions {
   onInvoke?: Parameters<typeof startMapping>[0]['onInvoke'];
   /** Extra environment variables for every function (e.g. NDX_CONTRACT_CACHE_SECONDS=0 in tests). */
   functionEnvironment?: Record<string, string>;
+  /** Handler dependencies, e.g. extra contract definitions in tests. */
+  deps?: HandlerDeps;
 }
 
 export interface Engine {
@@ -105,7 +108,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   if (options.runFunctions !== false) {
     const handlers = new Map<string, SqsHandler>();
     for (const fn of resources.functions) {
-      const module = (await import(pathToFileURL(join(PROJECT_ROOT, fn.entry)).href)) as { createHandler?: (env: Record<string, string | undefined>) => SqsHandler };
+      const module = (await import(pathToFileURL(join(PROJECT_ROOT, fn.entry)).href)) as { createHandler?: (env: Record<string, string | undefined>, deps?: HandlerDeps) => SqsHandler };
       if (typeof module.createHandler !== 'function') throw new Error(`${fn.entry} does not export createHandler(env)`);
       handlers.set(
         fn.id,
@@ -114,7 +117,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
           [ENV.pepper]: process.env[ENV.pepper],
           POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.NDX_LOG_LEVEL ?? 'WARN',
           ...options.functionEnvironment,
-        }),
+        }, options.deps),
       );
     }
     for (const m of resources.mappings) {

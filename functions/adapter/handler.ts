@@ -8,7 +8,7 @@ import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { findContract } from '../../contracts/catalog.ts';
+import { findContract as shippedContracts } from '../../contracts/catalog.ts';
 import { majorOf, releasedCategories } from '../../contracts/model.ts';
 import type { Code, LookupReply } from '../../contracts/protocol.ts';
 import { AuditLog, type AuditEntry } from '../platform/audit.ts';
@@ -16,7 +16,7 @@ import { digestOf } from '../platform/canonical.ts';
 import { documentClient, sqsClient } from '../platform/clients.ts';
 import { checkConsent } from '../platform/consent.ts';
 import { ConsentStore } from '../platform/consent-store.ts';
-import { requireEnv, type Env } from '../platform/env.ts';
+import { requireEnv, type Env, type HandlerDeps } from '../platform/env.ts';
 import { ForwardedLookup } from '../platform/forwarded.ts';
 import { idempotent } from '../platform/idempotency.ts';
 import { createLogger } from '../platform/logger.ts';
@@ -39,7 +39,8 @@ export class PoisonMessageError extends Error {
   override readonly name = 'PoisonMessageError';
 }
 
-export function createHandler(env: Env = process.env) {
+export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
+  const findContract = deps.findContract ?? shippedContracts;
   const vars = requireEnv(env, [ENV.auditTable, ENV.consentTable, ENV.idempotencyTable, ENV.maxReceiveCount, ENV.registryId]);
   const registryId = vars[ENV.registryId];
   const registry = REGISTRIES[registryId];

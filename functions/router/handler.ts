@@ -14,7 +14,7 @@ import { checkConsent } from '../platform/consent.ts';
 import { ConsentStore } from '../platform/consent-store.ts';
 import { ContractCatalog } from '../platform/contract-catalog.ts';
 import { ContractRegistry } from '../platform/contract-registry.ts';
-import { requireEnv, type Env } from '../platform/env.ts';
+import { requireEnv, type Env, type HandlerDeps } from '../platform/env.ts';
 import type { ForwardedLookup } from '../platform/forwarded.ts';
 import { idempotent } from '../platform/idempotency.ts';
 import { createLogger } from '../platform/logger.ts';
@@ -38,7 +38,7 @@ interface RouteInput {
 
 type RouteResult = { outcome: 'forwarded'; registry: string } | { outcome: 'answered'; code: Code };
 
-export function createHandler(env: Env = process.env) {
+export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
   const vars = requireEnv(env, [ENV.auditTable, ENV.consentTable, ENV.idempotencyTable, ENV.rateLimitTable, ENV.contractTable, ENV.maxReceiveCount]);
   const maxReceiveCount = Number(vars[ENV.maxReceiveCount]);
   const logger = createLogger(env.POWERTOOLS_SERVICE_NAME ?? 'ndx-router');
@@ -49,6 +49,7 @@ export function createHandler(env: Env = process.env) {
   const catalog = new ContractCatalog({
     registry: new ContractRegistry(documentClient(), vars[ENV.contractTable]),
     ttlMs: Number(env[ENV.contractCacheSeconds] ?? 30) * 1000,
+    ...(deps.findContract ? { find: deps.findContract } : {}),
     onTampered: (contractId, versions) => logger.error('contract versions differ from their published digest; not served', { contractId, versions }),
   });
   const hasher = () => loadPepper(env).then(subjectHasher);

@@ -3,6 +3,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import baseConfig from '../../ndx.config.ts';
 import { defineConfig, type NdxConfig } from '../../config/schema.ts';
 import { documentClient } from '../../functions/platform/clients.ts';
+import type { HandlerDeps } from '../../functions/platform/env.ts';
 import { startEngine, type Engine } from '../../local/engine.ts';
 import { seedDemo, type DemoData } from '../../local/demo.ts';
 import { LOCAL_PEPPER } from '../../local/constants.ts';
@@ -20,7 +21,7 @@ export interface Harness {
   stop: () => Promise<void>;
 }
 
-export async function startHarness(options: { count?: number } = {}): Promise<Harness> {
+export async function startHarness(options: { count?: number; deps?: HandlerDeps } = {}): Promise<Harness> {
   const chunks: string[] = [];
   const capture = (stream: NodeJS.WriteStream) => {
     const original = stream.write.bind(stream);
@@ -33,7 +34,7 @@ export async function startHarness(options: { count?: number } = {}): Promise<Ha
     };
   };
   const restore = [capture(process.stdout), capture(process.stderr)];
-  const engine = await startEngine({ config: fastConfig(), port: 0, logLevel: 'INFO', functionEnvironment: { NDX_CONTRACT_CACHE_SECONDS: '0' } });
+  const engine = await startEngine({ config: fastConfig(), port: 0, logLevel: 'INFO', functionEnvironment: { NDX_CONTRACT_CACHE_SECONDS: '0' }, ...(options.deps ? { deps: options.deps } : {}) });
   const demo = await seedDemo(documentClient(), { pepper: LOCAL_PEPPER, count: options.count ?? 1000 });
   return {
     engine,

@@ -1,0 +1,232 @@
+/** `ndx contract ...`: the data steward's workflow and the catalogue agencies code against. */
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { CONTRACTS, findContract } from '../contracts/catalog.ts';
+import { EXPORT_FORMATS, exportVersion, type ExportFormat } from '../contracts/export.ts';
+import { governanceProblems } from '../contracts/governance.ts';
+import { APPROVER_ROLES, type ApproverRole } from '../contracts/lifecycle.ts';
+import { compareSemver, releasedCategories, type ContractDefinition, type VersionDefinition } from '../contracts/model.ts';
+import { documentClient } from '../functions/platform/clients.ts';
+import { ContractRegistry, type VersionRecord } from '../functions/platform/contract-registry.ts';
+import { names } from '../functions/platform/names.ts';
+import { platformAction, RefusedError } from './context.ts';
+import { UsageError } from './program.ts';
+
+export interface ContractRef {
+  contract: ContractDefinition;
+  version: VersionDefinition | undefined;
+}
+
+/** `population.residence` or `population.residence@1.0.0`. */
+export function parseRef(ref: string, requireVersion = false): ContractRef {
+  const [id, version] = ref.split('@') as [string, string | undefined];
+  const contract = findContract(id);
+  if (!contract) throw new UsageError(`no contract "${id}"; run \`ndx contract list\` to see the catalogue`);
+  if (!version) {
+    if (requireVersion) throw new UsageError(`give a version: ${id}@<version> (versions: ${contract.versions.map((v) => v.version).join(', ')})`);
+    return { contract, version: undefined };
+  }
+  const v = contract.versions.find((x) => x.version === version);
+  if (!v) throw new UsageError(`${id} has no version ${version} (versions: ${contract.versions.map((x) => x.version).join(', ')})`);
+  return { contract, version: v };
+}
+
+export function registry(): ContractRegistry {
+  return new ContractRegistry(documentClient(), names.contractTable);
+}
+
+const newest = (c: ContractDefinition) => [...c.versions].sort((a, b) => compareSemver(b.version, a.version))[0]!;
+
+/** The version a command acts on when none is given: the newest one in `statuses` (or in code). */
+function pick(ref: ContractRef, records: VersionRecord[], statuses: readonly VersionRecord['status'][]): VersionDefinition {
+  if (ref.version) return ref.version;
+  const state = (v: VersionDefinition) => records.find((r) => r.version === v.version)?.status ?? 'draft';
+  const candidates = [...ref.contract.versions].filter((v) => statuses.includes(state(v))).sort((a, b) => compareSemver(b.version, a.version));
+  if (!candidates[0]) throw new UsageError(`${ref.contract.id} has no ${statuses.join(' or ')} version; name one with ${ref.contract.id}@<version>`);
+  return candidates[0];
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+}
+
+function recordLine(r: VersionRecord): string {
+  const last = r.events.at(-1);
+  return `${r.contractId}@${r.version}: ${r.status}${r.sunset ? ` (sunset ${r.sunset})` : ''}${last ? ` — ${last.action} by ${last.by} at ${last.at}` : ''}`;
+}
+
+export function registerContract(program: Command): void {
+  const contract = program.command('contract').description('data-sharing contracts: catalogue, lifecycle, compatibility, exports');
+
+  contract
+    .command('list')
+    .description('every contract and version with its lifecycle status')
+    .action(
+      platformAction(async (ctx) => {
+        const reg = registry();
+        const rows: Array<Record<string, unknown>> = [];
+        for (const c of CONTRACTS) {
+          const records = await reg.records(c.id);
+          for (const v of c.versions) {
+            const r = records.find((x) => x.version === v.version);
+            rows.push({ contract: c.id, version: v.version, status: r?.status ?? 'draft', sunset: r?.sunset, provider: c.provider, consumers: v.consumers, basis: v.legalBases.length ? 'legal' : 'consent' });
+          }
+        }
+        ctx.print(rows, () =>
+          table([
+            ['CONTRACT', 'VERSION', 'STATUS', 'SUNSET', 'PROVIDER', 'BASIS', 'CONSUMERS'],
+            ...rows.map((r) => [String(r.contract), String(r.version), String(r.status), String(r.sunset ?? ''), String(r.provider), String(r.basis), (r.consumers as string[]).join(', ')]),
+          ]),
+        );
+      }),
+    );
+
+  contract
+    .command('show <ref>')
+    .description('one contract version in full: <id>[@version] (default: the newest)')
+    .action(
+      platformAction(async (ctx, ref: string) => {
+        const { contract: c, version } = parseRef(ref);
+        const v = version ?? newest(c);
+        const record = await registry().record(c.id, v.version);
+        const value = {
+          id: c.id,
+          title: c.title,
+          description: c.description,
+          provider: c.provider,
+          stewards: c.stewards,
+          version: v.version,
+          status: record?.status ?? 'draft',
+          sunset: record?.sunset,
+          consumers: v.consumers,
+          purposes: v.purposes,
+          legalBases: v.legalBases,
+          subject: Object.keys(v.subject.shape),
+          fields: v.fields,
+          releasedCategories: releasedCategories(v),
+          retentionDays: v.retentionDays,
+          rateLimit: v.rateLimit,
+          changelog: v.changelog,
+          approvals: record?.approvals ?? [],
+          events: record?.events ?? [],
+        };
+        ctx.print(value, () =>
+          [
+            `${c.id}@${v.version} — ${c.title} [${value.status}${value.sunset ? `, sunset ${value.sunset}` : ''}]`,
+            `  ${c.description}`,
+            `  provider    ${c.provider}; stewards ${c.stewards.join(', ')}`,
+            `  subject     ${value.subject.join(', ')}`,
+            `  consumers   ${v.consumers.join(', ')}`,
+            `  purposes    ${v.purposes.map((p) => p.code).join(', ')}`,
+            `  basis       ${v.legalBases.length ? v.legalBases.map((b) => `${b.id}: ${b.instrument}, ${b.article} (${b.consumers.join(', ')} for ${b.purposes.join(', ')})`).join('\n              ') : 'the citizen’s consent'}`,
+            `  retention   ${v.retentionDays} days; rate limit ${v.rateLimit.perAgencyPerMinute}/min per agency`,
+            '  fields',
+            ...Object.entries(v.fields).map(([k, f]) => `    ${k.padEnd(22)} ${f.category.padEnd(16)} ${f.sensitivity.padEnd(10)} ${f.description}`),
+            ...(value.events.length ? ['  history', ...value.events.map((e) => `    ${e.at}  ${e.action.padEnd(9)} ${e.from} → ${e.to}  by ${e.by}${e.note ? ` (${e.note})` : ''}`)] : []),
+          ].join('\n'),
+        );
+      }),
+    );
+
+  contract
+    .command('propose <ref>')
+    .description('propose a draft version for approval: <id>[@version] (default: the newest draft)')
+    .option('--by <person>', 'who proposes (default: NDX_USER or the OS user)')
+    .action(
+      platformAction(async (ctx, ref: string, options: { by?: string }) => {
+        const r = parseRef(ref);
+        const reg = registry();
+        const v = pick(r, await reg.records(r.contract.id), ['draft']);
+        const record = await reg.propose(r.contract, v, ctx.actor(options.by));
+        ctx.print(record, () => `${recordLine(record)}\n  next: ndx contract approve ${r.contract.id}@${v.version} --as steward, and --as dpo`);
+      }),
+    );
+
+  contract
+    .command('withdraw <ref>')
+    .description('take a proposed version back to draft: <id>@<version>')
+    .option('--by <person>', 'who withdraws')
+    .action(
+      platformAction(async (ctx, ref: string, options: { by?: string }) => {
+        const r = parseRef(ref, true);
+        const record = await registry().withdraw(r.contract, r.version!.version, ctx.actor(options.by));
+        ctx.print(record, () => recordLine(record));
+      }),
+    );
+
+  contract
+    .command('approve <ref>')
+    .description('approve a proposed version in one role; it is approved once a steward and a DPO have: <id>@<version>')
+    .requiredOption('--as <role>', `the approver's role: ${APPROVER_ROLES.join(' or ')}`)
+    .option('--by <person>', 'who approves (a steward must be one of the contract’s stewards)')
+    .action(
+      platformAction(async (ctx, ref: string, options: { as: string; by?: string }) => {
+        if (!(APPROVER_ROLES as readonly string[]).includes(options.as)) throw new UsageError(`--as takes ${APPROVER_ROLES.join(' or ')}`);
+        const r = parseRef(ref, true);
+        const record = await registry().approve(r.contract, r.version!, options.as as ApproverRole, ctx.actor(options.by));
+        ctx.print(record, () => `${recordLine(record)}${record.status === 'approved' ? `\n  next: ndx contract publish ${ref}` : ''}`);
+      }),
+    );
+
+  contract
+    .command('publish <ref>')
+    .description('publish an approved version: <id>[@version] (default: the newest approved); refuses a breaking change without a major bump')
+    .option('--by <person>', 'who publishes')
+    .action(
+      platformAction(async (ctx, ref: string, options: { by?: string }) => {
+        const r = parseRef(ref);
+        const reg = registry();
+        const records = await reg.records(r.contract.id);
+        const v = pick(r, records, ['approved']);
+        await assertGoverned(r.contract, v, records);
+        const record = await reg.publish(r.contract, v, ctx.actor(options.by));
+        ctx.print(record, () => recordLine(record));
+      }),
+    );
+
+  contract
+    .command('deprecate <ref>')
+    .description('deprecate an active version; it answers with a notice until the sunset date: <id>@<version>')
+    .requiredOption('--sunset <date>', 'the date it stops answering, YYYY-MM-DD')
+    .option('--by <person>', 'who deprecates')
+    .action(
+      platformAction(async (ctx, ref: string, options: { sunset: string; by?: string }) => {
+        const r = parseRef(ref, true);
+        const record = await registry().deprecate(r.contract, r.version!.version, options.sunset, ctx.actor(options.by));
+        ctx.print(record, () => `${recordLine(record)}\n  see who is affected: ndx contract consumers ${r.contract.id}`);
+      }),
+    );
+
+  contract
+    .command('retire <ref>')
+    .description('retire a deprecated version; lookups pinned to it are refused with VERSION_RETIRED: <id>@<version>')
+    .option('--by <person>', 'who retires')
+    .action(
+      platformAction(async (ctx, ref: string, options: { by?: string }) => {
+        const r = parseRef(ref, true);
+        const record = await registry().retire(r.contract, r.version!.version, ctx.actor(options.by));
+        ctx.print(record, () => recordLine(record));
+      }),
+    );
+
+  contract
+    .command('export <ref>')
+    .description('the documents agencies code against, generated from the schemas: <id>[@version]')
+    .option('--format <format>', `one of ${EXPORT_FORMATS.join(', ')}`, 'jsonschema')
+    .option('--out <file>', 'write to a file instead of standard output')
+    .action(async (ref: string, options: { format: string; out?: string }) => {
+      if (!(EXPORT_FORMATS as readonly string[]).includes(options.format)) throw new UsageError(`--format takes ${EXPORT_FORMATS.join(', ')}`);
+      const { contract: c, version } = parseRef(ref);
+      const text = `${JSON.stringify(exportVersion(options.format as ExportFormat, c, version ?? newest(c)), null, 2)}\n`;
+      if (options.out) writeFileSync(options.out, text);
+      else process.stdout.write(text);
+    });
+}
+
+/** Governance at publication: the bump must carry the change, and nothing breaks its major (contracts/governance.ts). */
+async function assertGoverned(contract: ContractDefinition, version: VersionDefinition, records: VersionRecord[]): Promise<void> {
+  const published = records.filter((r) => r.status === 'active' || r.status === 'deprecated' || r.status === 'retired').map((r) => r.version);
+  const problems = governanceProblems(contract, version, published);
+  if (problems.length) throw new RefusedError(`${contract.id}@${version.version} cannot be published:\n  ${problems.map((p) => p.message).join('\n  ')}`, problems);
+}
