@@ -3,13 +3,15 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CONTRACTS, findContract } from '../contracts/catalog.ts';
 import { EXPORT_FORMATS, exportVersion, type ExportFormat } from '../contracts/export.ts';
-import { governanceProblems } from '../contracts/governance.ts';
+import { checkCompatibility, formatChanges, MODES, type Mode } from '../contracts/compatibility.ts';
+import { bumpOf, changeReasons, governanceProblems, requiredBump } from '../contracts/governance.ts';
 import { APPROVER_ROLES, type ApproverRole } from '../contracts/lifecycle.ts';
-import { compareSemver, releasedCategories, type ContractDefinition, type VersionDefinition } from '../contracts/model.ts';
+import { compareSemver, majorOf, releasedCategories, type ContractDefinition, type VersionDefinition } from '../contracts/model.ts';
 import { documentClient } from '../functions/platform/clients.ts';
 import { ContractRegistry, type VersionRecord } from '../functions/platform/contract-registry.ts';
 import { names } from '../functions/platform/names.ts';
 import { platformAction, RefusedError } from './context.ts';
+import { EXIT } from './exit-codes.ts';
 import { UsageError } from './program.ts';
 
 export interface ContractRef {
@@ -209,6 +211,52 @@ export function registerContract(program: Command): void {
         ctx.print(record, () => recordLine(record));
       }),
     );
+
+  contract
+    .command('diff <id> <from> <to>')
+    .description('every change between two versions: terms, schemas (with JSON paths), and the bump it needs')
+    .action((id: string, from: string, to: string, _o: unknown, command: Command) => {
+      const json = Boolean(command.optsWithGlobals<{ json?: boolean }>().json);
+      const a = parseRef(`${id}@${from}`, true).version!;
+      const b = parseRef(`${id}@${to}`, true).version!;
+      const reasons = changeReasons(a, b);
+      const response = checkCompatibility(b.response, [a.response], 'FULL', { role: 'response' });
+      const subject = checkCompatibility(b.subject, [a.subject], 'FULL', { role: 'request' });
+      const value = { contract: id, from, to, bump: bumpOf(from, to), requiredBump: requiredBump(a, b), reasons, response: response.results, subject: subject.results };
+      if (json) return console.log(JSON.stringify(value, null, 2));
+      console.log(`${id} ${from} → ${to}: a ${value.bump} bump; the change needs ${value.requiredBump}`);
+      for (const r of reasons) console.log(`  [${r.bump}] ${r.message}`);
+      for (const [what, result] of [['response', response], ['subject', subject]] as const) {
+        for (const r of result.results) {
+          if (r.changes.length) console.log(`\n${what}, ${r.direction === 'backward' ? 'old consumers reading the new version' : 'new consumers reading the old version'}:\n${formatChanges(r.changes)}`);
+        }
+      }
+    });
+
+  contract
+    .command('check <id>')
+    .description('gate a change: is the newest version (or --version) compatible with the earlier ones of its major, and does its number carry its change? Exit 8 when not. Works offline.')
+    .option('--mode <mode>', `compatibility mode: ${MODES.join(', ')}`, 'BACKWARD_TRANSITIVE')
+    .option('--version <version>', 'the candidate (default: the newest version in code)')
+    .action((id: string, options: { mode: string; version?: string }, command: Command) => {
+      const json = Boolean(command.optsWithGlobals<{ json?: boolean }>().json);
+      if (!(MODES as readonly string[]).includes(options.mode)) throw new UsageError(`--mode takes ${MODES.join(', ')}`);
+      const { contract: c, version } = parseRef(options.version ? `${id}@${options.version}` : id);
+      const candidate = version ?? newest(c);
+      const earlier = c.versions.filter((v) => compareSemver(v.version, candidate.version) < 0).sort((x, y) => compareSemver(x.version, y.version));
+      const sameMajor = earlier.filter((v) => majorOf(v.version) === majorOf(candidate.version));
+      const result = checkCompatibility(candidate.response, sameMajor.map((v) => v.response), options.mode as Mode, { role: 'response' });
+      const problems = governanceProblems(c, candidate, earlier.map((v) => v.version), options.mode as Mode);
+      const ok = result.compatible && problems.length === 0;
+      const value = { contract: c.id, candidate: candidate.version, mode: options.mode, against: sameMajor.map((v) => v.version), compatible: result.compatible, problems, results: result.results };
+      if (json) console.log(JSON.stringify(value, null, 2));
+      else {
+        console.log(`${c.id}@${candidate.version} against ${sameMajor.length ? sameMajor.map((v) => v.version).join(', ') : 'no earlier version of its major'} (${options.mode})`);
+        for (const r of result.results) if (r.changes.length) console.log(`\nagainst ${sameMajor[r.against]!.version} (${r.direction}):\n${formatChanges(r.changes)}`);
+        console.log(ok ? '\n✓ compatible: this version can be published' : `\n✗ refused:\n  ${problems.map((p) => p.message).join('\n  ')}`);
+      }
+      process.exitCode = ok ? EXIT.OK : EXIT.REFUSED;
+    });
 
   contract
     .command('export <ref>')

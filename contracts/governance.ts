@@ -12,6 +12,9 @@ export const BUMPS = ['NONE', 'PATCH', 'MINOR', 'MAJOR'] as const;
 export type Bump = (typeof BUMPS)[number];
 const rank = (b: Bump) => BUMPS.indexOf(b);
 
+/** Changes that only describe: a PATCH. */
+const DESCRIPTIVE = new Set<string>(['description-changed', 'title-changed', 'annotation-changed']);
+
 export interface Reason {
   bump: Bump;
   message: string;
@@ -64,7 +67,8 @@ export function changeReasons(prev: VersionDefinition, next: VersionDefinition):
   const request = checkCompatibility(next.subject, [prev.subject], 'BACKWARD', { role: 'request' });
   for (const [what, result] of [['response', response], ['subject', request]] as const) {
     for (const c of result.results.flatMap((r) => r.changes)) {
-      reasons.push({ bump: c.breaking ? 'MAJOR' : 'MINOR', message: `${what} ${c.path}: ${c.reason}`, path: c.path });
+      const bump: Bump = c.breaking ? 'MAJOR' : DESCRIPTIVE.has(c.kind) ? 'PATCH' : 'MINOR';
+      reasons.push({ bump, message: `${what} ${c.path}: ${c.reason}`, path: c.path });
     }
   }
   if (prev.rateLimit.perAgencyPerMinute !== next.rateLimit.perAgencyPerMinute) {
@@ -74,7 +78,7 @@ export function changeReasons(prev: VersionDefinition, next: VersionDefinition):
     json([withoutDescriptions(schemaOf(v.response, 'output')), withoutDescriptions(schemaOf(v.subject, 'input')), Object.fromEntries(Object.entries(v.fields).map(([k, f]) => [k, { ...f, description: '' }]))]);
   const full = (v: VersionDefinition) =>
     json([schemaOf(v.response, 'output'), schemaOf(v.subject, 'input'), v.fields, v.purposes, v.legalBases, v.changelog]);
-  if (reasons.length === 0 && structural(prev) === structural(next) && full(prev) !== full(next)) {
+  if (!reasons.some((r) => r.bump !== 'PATCH') && structural(prev) === structural(next) && full(prev) !== full(next) && !reasons.length) {
     reasons.push({ bump: 'PATCH', message: 'descriptions change' });
   }
   return reasons;

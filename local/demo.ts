@@ -20,17 +20,23 @@ export const DEMO_POPULATION = 1000;
 export const DEMO_DPO = 'dpo@ndx.gov.vn';
 
 /**
- * Publishes every contract version that the registry does not know yet, through the stewards'
+ * The versions the demo deployment has published. A version a steward adds to the code later is a
+ * draft until it goes through the workflow (`ndx contract propose/approve/publish`).
+ */
+export const DEMO_PUBLISHED: readonly string[] = ['population.identity-verification@1.0.0', 'population.residence@1.0.0'];
+
+/**
+ * Publishes the demo's versions that the registry does not know yet, through the stewards'
  * workflow (propose, approval by a steward and the data-protection officer, publish), as a new
  * national deployment would on its first day.
  */
-export async function publishCatalog(doc: DynamoDBDocumentClient, now = new Date()): Promise<string[]> {
+export async function publishCatalog(doc: DynamoDBDocumentClient, now = new Date(), versions: readonly string[] = DEMO_PUBLISHED): Promise<string[]> {
   const registry = new ContractRegistry(doc, names.contractTable);
   const published: string[] = [];
   for (const contract of CONTRACTS) {
     const known = new Set((await registry.records(contract.id)).map((r) => r.version));
     for (const version of contract.versions) {
-      if (known.has(version.version)) continue;
+      if (known.has(version.version) || !versions.includes(`${contract.id}@${version.version}`)) continue;
       const steward = contract.stewards[0]!;
       await registry.propose(contract, version, steward, now);
       await registry.approve(contract, version, 'steward', steward, now);

@@ -79,3 +79,55 @@ describe('ndx lookup', () => {
     expect(r.stderr).toContain('npm start');
   });
 });
+
+describe('ndx contract', () => {
+  it('lists the catalogue with each version’s status', async () => {
+    const r = await ndx('contract', 'list');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/population\.identity-verification\s+1\.0\.0\s+active/);
+    const json = JSON.parse((await ndx('--json', 'contract', 'list')).stdout) as Array<{ contract: string; status: string }>;
+    expect(json.map((x) => x.contract).sort()).toEqual(['population.identity-verification', 'population.residence']);
+  });
+
+  it('shows a version with its terms, fields and history', async () => {
+    const r = await ndx('contract', 'show', 'population.residence@1.0.0');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('the citizen’s consent');
+    expect(r.stdout).toMatch(/permanentResidence\s+residence\s+personal/);
+    expect(r.stdout).toMatch(/publish\s+approved → active/);
+  });
+
+  it('checks compatibility offline and exits 0 when nothing breaks', async () => {
+    const r = await ndx('contract', 'check', 'population.identity-verification');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('✓ compatible');
+  });
+
+  it('exports the catalogue documents generated from the schemas', async () => {
+    for (const format of ['jsonschema', 'openapi', 'asyncapi', 'odcs']) {
+      const r = await ndx('contract', 'export', 'population.residence', '--format', format);
+      expect(r.code).toBe(0);
+      const doc = JSON.parse(r.stdout) as Record<string, unknown>;
+      expect(JSON.stringify(doc)).toContain('permanentResidence');
+    }
+    expect((await ndx('contract', 'export', 'population.residence', '--format', 'pdf')).code).toBe(2);
+  });
+
+  it('refuses a transition the lifecycle does not allow, with exit code 8 and what to do', async () => {
+    const r = await ndx('contract', 'retire', 'population.residence@1.0.0');
+    expect(r.code).toBe(8);
+    expect(r.stderr).toContain('deprecate it first');
+    expect((await ndx('contract', 'approve', 'population.residence@1.0.0', '--as', 'mayor')).code).toBe(2);
+  });
+
+  it('deprecates a version (lookups carry the notice), then retires it (lookups are refused)', async () => {
+    const dep = await ndx('contract', 'deprecate', 'population.identity-verification@1.0.0', '--sunset', '2099-06-30', '--by', 'steward@population.mps.gov.vn');
+    expect(dep.code).toBe(0);
+    const notice = await ndx('--json', ...identity(h.demo.living.nationalId));
+    expect(JSON.parse(notice.stdout)).toMatchObject({ status: 'OK', notice: { kind: 'DEPRECATED', sunset: '2099-06-30' } });
+    expect((await ndx('contract', 'retire', 'population.identity-verification@1.0.0')).code).toBe(0);
+    const refused = await ndx(...identity(h.demo.living.nationalId));
+    expect(refused.code).toBe(4);
+    expect(refused.stdout).toContain('DENIED VERSION_RETIRED');
+  });
+});
