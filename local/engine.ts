@@ -23,6 +23,9 @@ import { localResources, type LocalResources, type StackTemplate } from './resou
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
 
+/** Concurrent batches Lambda starts an SQS event source mapping with. */
+const LAMBDA_INITIAL_SQS_BATCHES = 5;
+
 export interface EngineOptions {
   config: NdxConfig;
   /** 0 picks a free port. Default 4566, or NDX_PORT. */
@@ -135,6 +138,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
           batchSize: m.batchSize,
           maximumBatchingWindowSeconds: m.maximumBatchingWindowSeconds,
           reportBatchItemFailures: m.reportBatchItemFailures,
+          // Lambda starts an SQS mapping with five concurrent batches, up to the mapping's maximum.
+          pollers: Math.min(m.maximumConcurrency ?? LAMBDA_INITIAL_SQS_BATCHES, LAMBDA_INITIAL_SQS_BATCHES),
           handler,
           ...(options.onInvoke ? { onInvoke: options.onInvoke } : {}),
         }),

@@ -6,6 +6,7 @@
  */
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { invocation } from './metering.ts';
 
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 
@@ -19,6 +20,8 @@ export interface MappingOptions {
   batchSize: number;
   maximumBatchingWindowSeconds: number;
   reportBatchItemFailures: boolean;
+  /** Parallel pollers, like the concurrent batches Lambda runs for one SQS mapping (default 1). */
+  pollers?: number;
   handler: SqsHandler;
   /** Told about every invocation, for logs and tests. */
   onInvoke?: (info: { functionName: string; records: number; failed: number; error?: Error }) => void;
@@ -72,24 +75,25 @@ function context(o: MappingOptions, requestId: string): Context {
 
 export function startMapping(o: MappingOptions): RunningMapping {
   const abort = new AbortController();
-  let invocation = 0;
+  let invocationCount = 0;
   let paused = false;
-  let idle: Promise<void> = Promise.resolve();
-  let markIdle: () => void = () => undefined;
-  const loop = (async () => {
+  const inFlight = new Set<Promise<void>>();
+  const poller = async () => {
     while (!abort.signal.aborted) {
       if (paused) {
         await new Promise((r) => setTimeout(r, 50));
         continue;
       }
-      idle = new Promise((r) => (markIdle = r));
+      const poll = pollOnce();
+      inFlight.add(poll);
       try {
-        await pollOnce();
+        await poll;
       } finally {
-        markIdle();
+        inFlight.delete(poll);
       }
     }
-  })();
+  };
+  const loop = Promise.all(Array.from({ length: Math.max(1, o.pollers ?? 1) }, poller));
 
   async function pollOnce(): Promise<void> {
     let messages: Message[] = [];
@@ -113,7 +117,8 @@ export function startMapping(o: MappingOptions): RunningMapping {
     let failedIds = new Set<string>();
     let error: Error | undefined;
     try {
-      const response = await o.handler({ Records: records }, context(o, `local-${o.functionName}-${++invocation}`));
+      const requestId = `local-${o.functionName}-${++invocationCount}`;
+      const response = await invocation.run({ functionName: o.functionName }, () => o.handler({ Records: records }, context(o, requestId)));
       if (o.reportBatchItemFailures && response && Array.isArray(response.batchItemFailures)) {
         failedIds = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
       }
@@ -134,7 +139,7 @@ export function startMapping(o: MappingOptions): RunningMapping {
     queueUrl: o.queueUrl,
     async pause() {
       paused = true;
-      if (!abort.signal.aborted) await idle;
+      if (!abort.signal.aborted) await Promise.allSettled([...inFlight]);
     },
     resume() {
       paused = false;

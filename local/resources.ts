@@ -37,6 +37,8 @@ export interface LocalMapping {
   batchSize: number;
   maximumBatchingWindowSeconds: number;
   reportBatchItemFailures: boolean;
+  /** ScalingConfig.MaximumConcurrency, when the mapping caps it. */
+  maximumConcurrency?: number;
 }
 
 export interface LocalResources {
@@ -140,6 +142,9 @@ export function localResources(stacks: readonly StackTemplate[]): LocalResources
             batchSize: Number(p.BatchSize ?? 10),
             maximumBatchingWindowSeconds: Number(p.MaximumBatchingWindowInSeconds ?? 0),
             reportBatchItemFailures: ((p.FunctionResponseTypes as string[] | undefined) ?? []).includes('ReportBatchItemFailures'),
+            ...((p.ScalingConfig as { MaximumConcurrency?: number } | undefined)?.MaximumConcurrency
+              ? { maximumConcurrency: Number((p.ScalingConfig as { MaximumConcurrency: number }).MaximumConcurrency) }
+              : {}),
           });
           break;
         }
