@@ -8,6 +8,9 @@ import { residence } from '../contracts/population/residence.ts';
 import { ContractRegistry } from '../functions/platform/contract-registry.ts';
 import { majorOf, releasedCategories } from '../contracts/model.ts';
 import { writeAll } from '../functions/platform/batch-write.ts';
+import { AuditLog } from '../functions/platform/audit.ts';
+import { consentSigningKey } from '../functions/platform/consent.ts';
+import { ConsentService } from '../functions/platform/consent-service.ts';
 import { ConsentStore } from '../functions/platform/consent-store.ts';
 import { names } from '../functions/platform/names.ts';
 import { subjectHasher } from '../functions/platform/subject-hash.ts';
@@ -87,7 +90,11 @@ export async function seedDemo(
   await writeAll(doc, names.registryTable('population'), watch(), { onProgress: (n) => options.onProgress?.(n, count) });
 
   const hash = subjectHasher(options.pepper);
-  const consents = new ConsentStore(doc, names.consentTable);
+  // Through the consent API: terms signed with the platform key, each grant and revocation audited.
+  const consents = new ConsentService({
+    store: new ConsentStore(doc, names.consentTable, consentSigningKey(options.pepper)),
+    audit: new AuditLog(doc, names.auditTable),
+  });
   const version = residence.versions.at(-1)!;
   const terms = {
     consumer: CONSENT_CONSUMER,
@@ -107,7 +114,7 @@ export async function seedDemo(
     if (!person) break;
     const consentId = `cns-demo-${state.toLowerCase()}`;
     const subjectHash = hash({ nationalId: person.nationalId });
-    const existing = await consents.get(consentId);
+    const existing = await consents.store.get(consentId);
     if (!existing) {
       const expired = state === 'EXPIRED';
       await consents.grant(

@@ -11,10 +11,10 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { findContract as shippedContracts } from '../../contracts/catalog.ts';
 import { majorOf, releasedCategories } from '../../contracts/model.ts';
 import type { Code, LookupReply } from '../../contracts/protocol.ts';
-import { AuditLog, type AuditEntry } from '../platform/audit.ts';
+import { AuditLog, auditShards, type AuditEntry } from '../platform/audit.ts';
 import { digestOf } from '../platform/canonical.ts';
 import { documentClient, sqsClient } from '../platform/clients.ts';
-import { checkConsent } from '../platform/consent.ts';
+import { checkConsent, consentTermsDigest } from '../platform/consent.ts';
 import { ConsentStore } from '../platform/consent-store.ts';
 import { requireEnv, type Env, type HandlerDeps } from '../platform/env.ts';
 import { ForwardedLookup } from '../platform/forwarded.ts';
@@ -48,7 +48,7 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
   const source = registry.createSource(env);
   const maxReceiveCount = Number(vars[ENV.maxReceiveCount]);
   const logger = createLogger(env.POWERTOOLS_SERVICE_NAME ?? `ndx-adapter-${registryId}`);
-  const audit = new AuditLog(documentClient(), vars[ENV.auditTable]);
+  const audit = new AuditLog(documentClient(), vars[ENV.auditTable], { shards: auditShards(env) });
   const consents = new ConsentStore(documentClient(), vars[ENV.consentTable]);
   const queues = new Queues(sqsClient());
 
@@ -101,6 +101,8 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
         purpose: lookup.request.purpose,
         categories: releasedCategories(version),
         now: new Date(),
+        // The adapter holds no signing key: the terms must be the ones whose signature the router verified.
+        authentic: (c) => lookup.consentTermsDigest !== undefined && consentTermsDigest(c) === lookup.consentTermsDigest,
       });
       if (denial) return finish(lookup, denial, []);
     }

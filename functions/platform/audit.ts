@@ -1,17 +1,44 @@
 /**
- * The audit trail: one record per lookup, whatever its outcome. Records name the fields released,
- * never their values, and the subject only as a keyed hash. Writes are conditional on the record's
- * key, so a redelivered message never produces a second record.
+ * The audit trail: one record per lookup whatever its outcome, one per consent change, one per
+ * operator action on the trail itself. Records name the fields released, never their values, and
+ * the subject only as a keyed hash.
+ *
+ * Records are chained by hash within partitions (see audit-chain.ts), so that an edit, deletion or
+ * reordering is found by `verify`. The table (`ndx-audit`, keys pk/sk) holds three kinds of item:
+ *
+ * - `chain#<partition>` / `<seq, zero-padded>`: the chained records.
+ * - `<kind>#<auditId>` / `record`: a marker per audit id, written (conditionally) before the chained
+ *   record, so that a redelivered lookup never appends twice. It names the partition and the head
+ *   seq seen before the append, which bounds the search when a retry finds the marker but not the
+ *   record (a crash between the two): then the append is finished, once.
+ * - `partitions` / `<day>#<partition>`: the directory of partitions, written when a partition starts,
+ *   so that `verify` finds every partition of a date range (and notices one that was emptied).
+ *
+ * Every write is a conditional single-item put (no transactions, no updates): the functions'
+ * permission on the table is insert-only.
  */
+import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { Basis, STATUSES, ALL_CODES, type Code } from '../../contracts/protocol.ts';
+import {
+  ChainVerifier,
+  chainPk,
+  DEFAULT_AUDIT_SHARDS,
+  DIRECTORY_PK,
+  genesisHash,
+  linkRecord,
+  parsePartition,
+  partitionOf,
+  seqKey,
+  type PartitionReport,
+} from './audit-chain.ts';
+import { citizenTrail, type CitizenTrail } from './citizen-view.ts';
+import type { Env } from './env.ts';
+import { ENV } from './names.ts';
 
-export const AuditRecord = z.strictObject({
-  pk: z.string(),
-  sk: z.string(),
-  auditId: z.string(),
+const lookupShape = {
   at: z.iso.datetime(),
   consumer: z.string(),
   onBehalfOf: z.string().optional(),
@@ -27,41 +54,249 @@ export const AuditRecord = z.strictObject({
   status: z.enum(STATUSES),
   code: z.enum(ALL_CODES as [Code, ...Code[]]),
   recordedBy: z.enum(['router', 'adapter']),
-});
+};
+
+export const CONSENT_CHANGES = ['GRANTED', 'PAUSED', 'RESUMED', 'REVOKED'] as const;
+
+const consentChangeShape = {
+  kind: z.literal('consent-change'),
+  at: z.iso.datetime(),
+  consentId: z.string(),
+  change: z.enum(CONSENT_CHANGES),
+  by: z.string(),
+  reason: z.string().optional(),
+  subjectHash: z.string(),
+  consumer: z.string(),
+  contract: z.string(),
+  major: z.number().int(),
+  purposes: z.array(z.string()),
+};
+
+const hideShape = {
+  kind: z.literal('audit-hide'),
+  at: z.iso.datetime(),
+  /** The audit id of the record withheld from the citizen's view. */
+  target: z.string(),
+  hiddenUntil: z.iso.datetime(),
+  reason: z.string().min(1),
+  by: z.string(),
+  subjectHash: z.string().optional(),
+};
+
+/** What the router and the adapters record for a lookup. */
+export const AuditEntry = z.strictObject(lookupShape);
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+export const AuditEvent = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('lookup'), ...lookupShape }),
+  z.strictObject(consentChangeShape),
+  z.strictObject(hideShape),
+]);
+export type AuditEvent = z.infer<typeof AuditEvent>;
+
+const chainShape = {
+  auditId: z.string(),
+  recordedAt: z.iso.datetime(),
+  pk: z.string(),
+  sk: z.string(),
+  partition: z.string(),
+  seq: z.number().int().positive(),
+  prevHash: z.string(),
+  hash: z.string(),
+};
+
+/** A record as stored in the chain. */
+export const AuditRecord = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('lookup'), ...lookupShape, ...chainShape }),
+  z.object({ ...consentChangeShape, ...chainShape }),
+  z.object({ ...hideShape, ...chainShape }),
+]);
 export type AuditRecord = z.infer<typeof AuditRecord>;
-export type AuditEntry = Omit<AuditRecord, 'pk' | 'sk' | 'auditId'>;
+export type LookupAuditRecord = Extract<AuditRecord, { kind: 'lookup' }>;
 
 /** The audit id of a lookup: stable across redeliveries of the same request. */
 export function auditIdOf(consumer: string, requestId: string | null, receivedMessageId: string): string {
   return requestId ? `${consumer}/${requestId}` : `${consumer}/message/${receivedMessageId}`;
 }
 
+/** The audit id of a consent's n-th event (0 is the grant). */
+export function consentAuditId(consentId: string, eventIndex: number): string {
+  return `consent/${consentId}/${eventIndex}`;
+}
+
+/** The marker of an audit id (kept at the key the first, unchained audit records used for lookups). */
+export function markerKey(kind: AuditEvent['kind'], auditId: string): { pk: string; sk: string } {
+  return { pk: `${kind}#${auditId}`, sk: 'record' };
+}
+
+const KINDS: readonly AuditEvent['kind'][] = ['lookup', 'consent-change', 'audit-hide'];
+
+/** The number of shards per scope and day: NDX_AUDIT_SHARDS, default 16. */
+export function auditShards(env: Env): number {
+  const raw = env[ENV.auditShards];
+  if (raw === undefined || raw === '') return DEFAULT_AUDIT_SHARDS;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 1024) throw new Error(`${ENV.auditShards} must be an integer from 1 to 1024, got "${raw}"`);
+  return n;
+}
+
+export class AuditRecordNotFoundError extends Error {
+  override readonly name = 'AuditRecordNotFoundError';
+}
+
+export class AuditContentionError extends Error {
+  override readonly name = 'AuditContentionError';
+}
+
+export interface AuditLogOptions {
+  /** Shards per scope and day (default 16). */
+  shards?: number;
+  /** Attempts at linking a record before giving up (each conflict re-reads the head). */
+  maxAttempts?: number;
+  now?: () => Date;
+}
+
+export interface Appended {
+  auditId: string;
+  /** False when the record was already there (a redelivery): nothing was appended. */
+  created: boolean;
+  partition: string;
+  seq?: number;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  from?: string;
+  to?: string;
+  records: number;
+  partitions: PartitionReport[];
+}
+
+interface Marker {
+  pk: string;
+  sk: string;
+  auditId: string;
+  kind: AuditEvent['kind'];
+  partition: string;
+  /** The partition's head seq before this audit id's record was linked: the record is after it. */
+  after: number;
+  markedAt: string;
+}
+
+function isConditionalFailure(error: unknown): boolean {
+  return error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException';
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 export class AuditLog {
   private readonly doc: DynamoDBDocumentClient;
   private readonly table: string;
+  readonly shards: number;
+  private readonly maxAttempts: number;
+  private readonly now: () => Date;
+  /** Counters for operators and tests: appends made, and head conflicts met (each one a retry). */
+  readonly stats = { appended: 0, conflicts: 0, duplicates: 0, recovered: 0 };
 
-  constructor(doc: DynamoDBDocumentClient, table: string) {
+  constructor(doc: DynamoDBDocumentClient, table: string, options: AuditLogOptions = {}) {
     this.doc = doc;
     this.table = table;
+    this.shards = options.shards ?? DEFAULT_AUDIT_SHARDS;
+    this.maxAttempts = options.maxAttempts ?? 60;
+    this.now = options.now ?? (() => new Date());
   }
 
-  /** Appends the record; returns false when it was already there (a redelivery). */
+  /** Appends a lookup's record (the router's or the adapter's); a redelivery appends nothing. */
   async append(entry: AuditEntry): Promise<{ auditId: string; created: boolean }> {
+    const body = AuditEvent.parse({ kind: 'lookup', ...entry });
     const auditId = auditIdOf(entry.consumer, entry.requestId, entry.receivedMessageId);
-    const item: AuditRecord = AuditRecord.parse({ ...entry, pk: `lookup#${auditId}`, sk: 'record', auditId });
+    const { created } = await this.record(body, auditId, entry.registry ?? 'platform');
+    return { auditId, created };
+  }
+
+  /**
+   * Appends any audit event under its audit id, chained in `<scope>#<day of at>#<shard>`.
+   * Idempotent per audit id: the second call for the same id appends nothing.
+   */
+  async record(event: AuditEvent, auditId: string, scope = 'platform'): Promise<Appended> {
+    const body = AuditEvent.parse(event);
+    let partition = partitionOf(scope, body.at, auditId, this.shards);
+    let head = await this.head(partition);
+    const marker: Marker = { ...markerKey(body.kind, auditId), auditId, kind: body.kind, partition, after: head?.seq ?? 0, markedAt: this.now().toISOString() };
     try {
-      await this.doc.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
-      return { auditId, created: true };
+      await this.doc.send(new PutCommand({ TableName: this.table, Item: marker, ConditionExpression: 'attribute_not_exists(pk)' }));
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') {
-        return { auditId, created: false };
+      if (!isConditionalFailure(error)) throw error;
+      const existing = await this.marker(body.kind, auditId);
+      // A marker without a partition is a record of the first, unchained format: already recorded.
+      if (!existing?.partition) {
+        this.stats.duplicates++;
+        return { auditId, created: false, partition: existing?.partition ?? partition };
       }
-      throw error;
+      const found = await this.findAfter(existing.partition, auditId, existing.after);
+      if (found) {
+        this.stats.duplicates++;
+        return { auditId, created: false, partition: existing.partition, seq: Number(found.sk) };
+      }
+      // The marker is there but not the record: an earlier attempt stopped in between. Finish it.
+      this.stats.recovered++;
+      partition = existing.partition;
+      head = await this.head(partition);
+    }
+    for (let attempt = 1; ; attempt++) {
+      const seq = (head?.seq ?? 0) + 1;
+      if (seq === 1) await this.registerPartition(partition);
+      const item = linkRecord({ ...body, auditId, recordedAt: this.now().toISOString() }, { partition, seq, prevHash: head?.hash ?? genesisHash(partition) });
+      try {
+        await this.doc.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+        this.stats.appended++;
+        return { auditId, created: true, partition, seq };
+      } catch (error) {
+        if (!isConditionalFailure(error)) throw error;
+        // Another writer took this seq: back off (full jitter) and link after the new head.
+        this.stats.conflicts++;
+        if (attempt >= this.maxAttempts) throw new AuditContentionError(`could not link ${auditId} in ${partition} after ${attempt} attempts`);
+        await sleep(Math.random() * Math.min(100, 4 * 2 ** Math.min(attempt, 5)));
+        head = await this.head(partition);
+      }
     }
   }
 
-  /** Every access to a subject, newest first. */
-  async bySubject(subjectHash: string): Promise<AuditRecord[]> {
+  /** Withholds a lookup's record from the citizen's view until a date (an investigation); itself audited. */
+  async hide(target: string, until: Date, reason: string, by: string): Promise<Appended> {
+    const record = await this.find(target);
+    if (!record) throw new AuditRecordNotFoundError(`no audit record ${target}`);
+    if (record.kind !== 'lookup') throw new AuditRecordNotFoundError(`${target} is a ${record.kind} record; only lookups can be withheld`);
+    const event: AuditEvent = {
+      kind: 'audit-hide',
+      at: this.now().toISOString(),
+      target,
+      hiddenUntil: until.toISOString(),
+      reason,
+      by,
+      ...(record.subjectHash ? { subjectHash: record.subjectHash } : {}),
+    };
+    return this.record(event, `hide/${randomUUID()}`);
+  }
+
+  /** The chained record of an audit id, if any. */
+  async find(auditId: string): Promise<AuditRecord | undefined> {
+    const markers = await Promise.all(KINDS.map((k) => this.marker(k, auditId)));
+    for (const m of markers) {
+      if (!m?.partition) continue;
+      const item = await this.findAfter(m.partition, auditId, m.after);
+      if (item) return AuditRecord.parse(item);
+    }
+    return undefined;
+  }
+
+  /** Every lookup of a subject, newest first. */
+  async bySubject(subjectHash: string): Promise<LookupAuditRecord[]> {
+    return (await this.subjectRecords(subjectHash)).filter((r): r is LookupAuditRecord => r.kind === 'lookup');
+  }
+
+  /** Every record naming a subject (lookups, consent changes, hides), newest first. */
+  async subjectRecords(subjectHash: string): Promise<AuditRecord[]> {
     const items: AuditRecord[] = [];
     let start: Record<string, unknown> | undefined;
     do {
@@ -75,9 +310,139 @@ export class AuditLog {
           ExclusiveStartKey: start,
         }),
       );
-      items.push(...(out.Items ?? []).map((i) => AuditRecord.parse(i)));
+      for (const i of out.Items ?? []) {
+        const parsed = AuditRecord.safeParse(i);
+        // Records of the first, unchained format (a kept NDX_DATA_DIR) are left out.
+        if (parsed.success) items.push(parsed.data);
+        else if (typeof i.pk === 'string' && i.pk.startsWith('chain#')) items.push(i as AuditRecord);
+      }
       start = out.LastEvaluatedKey;
     } while (start);
     return items;
+  }
+
+  /** The citizen's view: every lookup of the subject, newest first, hidden ones withheld and counted. */
+  async trail(subjectHash: string, now: Date = this.now()): Promise<CitizenTrail> {
+    return citizenTrail(await this.subjectRecords(subjectHash), now);
+  }
+
+  /** Partitions started between two UTC days (inclusive; YYYY-MM-DD), or all. */
+  async partitions(range: { from?: string; to?: string } = {}): Promise<string[]> {
+    const names: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    const bounded = range.from !== undefined || range.to !== undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: bounded ? 'pk = :pk AND sk BETWEEN :from AND :to' : 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': DIRECTORY_PK, ...(bounded ? { ':from': range.from ?? '0000', ':to': `${range.to ?? '9999'}#~` } : {}) },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const i of out.Items ?? []) if (typeof i.partition === 'string') names.push(i.partition);
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return names;
+  }
+
+  /** Walks one partition's chain and reports its first broken link. */
+  async verifyPartition(partition: string): Promise<PartitionReport> {
+    const verifier = new ChainVerifier(partition);
+    let start: Record<string, unknown> | undefined;
+    read: do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': chainPk(partition) },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of out.Items ?? []) if (!verifier.add(item)) break read;
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return verifier.report();
+  }
+
+  /** Verifies every partition started in the range (all when none is given). */
+  async verify(range: { from?: string; to?: string } = {}, onPartition?: (report: PartitionReport) => void): Promise<VerifyReport> {
+    const reports: PartitionReport[] = [];
+    const names = await this.partitions(range);
+    // A few partitions at a time: each is an independent chain.
+    for (let i = 0; i < names.length; i += 8) {
+      const batch = await Promise.all(names.slice(i, i + 8).map((p) => this.verifyPartition(p)));
+      for (const r of batch) onPartition?.(r);
+      reports.push(...batch);
+    }
+    return {
+      ok: reports.every((r) => !r.broken),
+      ...(range.from ? { from: range.from } : {}),
+      ...(range.to ? { to: range.to } : {}),
+      records: reports.reduce((n, r) => n + r.records, 0),
+      partitions: reports,
+    };
+  }
+
+  /** The last record of a partition (by key: a tampered attribute cannot move the head). */
+  private async head(partition: string): Promise<{ seq: number; hash: string } | undefined> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': chainPk(partition) },
+        ExpressionAttributeNames: { '#hash': 'hash' },
+        ProjectionExpression: 'sk, #hash',
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    const top = out.Items?.[0];
+    return top ? { seq: Number(top.sk), hash: String(top.hash) } : undefined;
+  }
+
+  private async marker(kind: AuditEvent['kind'], auditId: string): Promise<Partial<Marker> | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: markerKey(kind, auditId), ConsistentRead: true }));
+    return out.Item as Partial<Marker> | undefined;
+  }
+
+  /** The record of an audit id in a partition, searching only after the seq its marker noted. */
+  private async findAfter(partition: string, auditId: string, after = 0): Promise<Record<string, unknown> | undefined> {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND sk > :after',
+          FilterExpression: 'auditId = :id',
+          ExpressionAttributeValues: { ':pk': chainPk(partition), ':after': seqKey(after), ':id': auditId },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      const hit = out.Items?.[0];
+      if (hit) return hit;
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return undefined;
+  }
+
+  /** Lists a new partition in the directory (before its first record, so none goes unlisted). */
+  private async registerPartition(partition: string): Promise<void> {
+    const day = parsePartition(partition)?.day ?? 'unknown';
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: DIRECTORY_PK, sk: `${day}#${partition}`, partition, day, startedAt: this.now().toISOString() },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+    }
   }
 }

@@ -13,6 +13,8 @@ export const ForwardedLookup = z.strictObject({
   version: z.string(),
   basis: Basis,
   subjectHash: z.string(),
+  /** For a consent basis: the digest of the consent terms whose signature the router verified. */
+  consentTermsDigest: z.string().optional(),
   notice: Notice.optional(),
   receivedMessageId: z.string(),
   receivedAt: z.iso.datetime(),

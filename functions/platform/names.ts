@@ -43,4 +43,6 @@ export const ENV = {
   pepperSecretId: 'NDX_PEPPER_SECRET_ID',
   /** The key itself; only for local runs and tests. */
   pepper: 'NDX_PEPPER',
+  /** Audit chain shards per registry and day (default 16); see functions/platform/audit-chain.ts. */
+  auditShards: 'NDX_AUDIT_SHARDS',
 } as const;

@@ -17,6 +17,7 @@ const MESSAGES: Record<Code, string> = {
   CONSENT_REVOKED: 'The citizen has revoked this consent.',
   CONSENT_EXPIRED: 'This consent has expired; ask the citizen for a new one.',
   CONSENT_PAUSED: 'The citizen has paused this consent.',
+  CONSENT_LIMIT_REACHED: 'This consent’s use limit (total or per period) is reached; ask the citizen for a new consent or wait for the next period.',
   RATE_LIMITED: 'Your agency exceeded the contract’s rate limit; retry later.',
   REGISTRY_UNAVAILABLE: 'The registry did not answer after retries; send a new request later.',
   INTERNAL: 'ndx failed to process the request; operators have been alerted.',

@@ -8,9 +8,9 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Code, LookupReply } from '../../contracts/protocol.ts';
-import { AuditLog, type AuditEntry } from '../platform/audit.ts';
+import { AuditLog, auditShards, type AuditEntry } from '../platform/audit.ts';
 import { documentClient, sqsClient } from '../platform/clients.ts';
-import { checkConsent } from '../platform/consent.ts';
+import { checkConsent, consentSigningKey, consentTermsDigest, verifyConsentSignature } from '../platform/consent.ts';
 import { ConsentStore } from '../platform/consent-store.ts';
 import { ContractCatalog } from '../platform/contract-catalog.ts';
 import { ContractRegistry } from '../platform/contract-registry.ts';
@@ -42,7 +42,7 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
   const vars = requireEnv(env, [ENV.auditTable, ENV.consentTable, ENV.idempotencyTable, ENV.rateLimitTable, ENV.contractTable, ENV.maxReceiveCount]);
   const maxReceiveCount = Number(vars[ENV.maxReceiveCount]);
   const logger = createLogger(env.POWERTOOLS_SERVICE_NAME ?? 'ndx-router');
-  const audit = new AuditLog(documentClient(), vars[ENV.auditTable]);
+  const audit = new AuditLog(documentClient(), vars[ENV.auditTable], { shards: auditShards(env) });
   const consents = new ConsentStore(documentClient(), vars[ENV.consentTable]);
   const queues = new Queues(sqsClient());
   const limiter = new RateLimiter(documentClient(), vars[ENV.rateLimitTable]);
@@ -53,6 +53,7 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
     onTampered: (contractId, versions) => logger.error('contract versions differ from their published digest; not served', { contractId, versions }),
   });
   const hasher = () => loadPepper(env).then(subjectHasher);
+  const signingKey = () => loadPepper(env).then(consentSigningKey);
 
   async function answer(input: RouteInput, code: Code, entry: Partial<AuditEntry>, extra: Partial<LookupReply> = {}): Promise<RouteResult> {
     const requestId = entry.requestId ?? null;
@@ -106,11 +107,15 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
       return answer(input, 'RATE_LIMITED', { ...base, version, subjectHash, registry });
     }
     let basis: ForwardedLookup['basis'];
+    let consentTerms: string | undefined;
     if (admission.legalBasis) {
       basis = admission.legalBasis;
     } else {
       const wanted = admission.consent!;
       const consent = await consents.get(wanted.consentId);
+      const key = await signingKey();
+      const now = new Date();
+      basis = { kind: 'consent', consentId: wanted.consentId };
       const denial = checkConsent(consent, {
         subjectHash,
         consumer: input.consumer,
@@ -118,10 +123,15 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
         major: wanted.major,
         purpose: request.purpose,
         categories: wanted.categories,
-        now: new Date(),
+        now,
+        authentic: (c) => verifyConsentSignature(c, key),
       });
-      if (denial) return answer(input, denial, { ...base, version, subjectHash, registry, basis: { kind: 'consent', consentId: wanted.consentId } });
-      basis = { kind: 'consent', consentId: wanted.consentId };
+      if (denial) return answer(input, denial, { ...base, version, subjectHash, registry, basis });
+      // Use limits: one atomic conditional count per lookup (a retry of the same request is not counted twice).
+      if (!(await consents.use(consent!, `${input.consumer}/${request.requestId}`, now))) {
+        return answer(input, 'CONSENT_LIMIT_REACHED', { ...base, version, subjectHash, registry, basis });
+      }
+      consentTerms = consentTermsDigest(consent!);
     }
     const forwarded: ForwardedLookup = {
       kind: 'ndx.forwarded-lookup.v1',
@@ -130,6 +140,7 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
       version,
       basis,
       subjectHash,
+      ...(consentTerms ? { consentTermsDigest: consentTerms } : {}),
       ...(admission.notice ? { notice: admission.notice } : {}),
       receivedMessageId: input.messageId,
       receivedAt: input.receivedAt,

@@ -53,6 +53,10 @@ export class PlatformStack extends Stack {
       removalPolicy,
     });
 
+    // The audit trail, hash-chained in partitions `<registry|platform>#<day>#<shard>` (functions/platform/audit.ts):
+    // pk `chain#<partition>` / sk zero-padded seq for records, `<kind>#<auditId>` / `record` for the idempotency
+    // markers, `partitions` / `<day>#<partition>` for the directory that `ndx audit verify` walks. bySubject
+    // serves the citizen's view. Functions may only insert (conditional puts) and read.
     this.auditTable = new SecureTable(this, 'Audit', {
       tableName: names.auditTable,
       partitionKey: { name: 'pk', type: S },
@@ -124,7 +128,8 @@ export class PlatformStack extends Stack {
     const router = this.router;
     router.addToRolePolicy(
       ...this.auditTable.statements([...TABLE_READ_ACTIONS, ...TABLE_INSERT_ACTIONS], true),
-      ...this.consentTable.statements(TABLE_READ_ACTIONS, false),
+      // Reads consents; UpdateItem only to count uses of consents with use limits (one conditional update per lookup).
+      ...this.consentTable.statements([...TABLE_READ_ACTIONS, 'dynamodb:UpdateItem'], true),
       ...this.rateLimitTable.statements(['dynamodb:UpdateItem'], true),
       ...this.contractTable.statements(TABLE_READ_ACTIONS, false),
       ...this.idempotencyTable.statements([...TABLE_READ_ACTIONS, ...TABLE_APPEND_ACTIONS, ...TABLE_DELETE_ACTIONS], true),

@@ -14,6 +14,7 @@ import { AgencyClient } from '../../cli/agency-client.ts';
 import { createHandler as createAdapter } from '../../functions/adapter/handler.ts';
 import { createHandler as createRouter } from '../../functions/router/handler.ts';
 import { documentClient, sqsClient } from '../../functions/platform/clients.ts';
+import { consentSigningKey } from '../../functions/platform/consent.ts';
 import { ConsentStore } from '../../functions/platform/consent-store.ts';
 import { names } from '../../functions/platform/names.ts';
 import { AuditLog, auditIdOf } from '../../functions/platform/audit.ts';
@@ -161,7 +162,7 @@ describe('denials and errors each get one reply with their code', () => {
   it('stops a lookup already waiting in the registry queue when its consent is revoked', async () => {
     // Grant a fresh consent, let the router admit the lookup, revoke before the adapter reads it.
     const person = [...generatePopulation({ seed: DEMO_SEED, count: 50 })].find((p) => p.status === 'LIVING' && !h.demo.consents.some((c) => c.nationalId === p.nationalId))!;
-    const store = new ConsentStore(documentClient(), names.consentTable);
+    const store = new ConsentStore(documentClient(), names.consentTable, consentSigningKey(LOCAL_PEPPER));
     const version = residence.versions[0]!;
     const granted = await store.grant({
       subjectHash: hash({ nationalId: person.nationalId }),
