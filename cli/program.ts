@@ -1,6 +1,8 @@
 /** The `ndx` command: global options, subcommands, and errors that say what to do. */
 import { Command, CommanderError } from 'commander';
 import { EXIT } from './exit-codes.ts';
+import { registerAudit } from './audit.ts';
+import { registerConsent } from './consent.ts';
 import { registerContract } from './contract.ts';
 import { registerLookup } from './lookup.ts';
 
@@ -25,6 +27,8 @@ export function buildProgram(): Command {
     .exitOverride();
   registerLookup(program);
   registerContract(program);
+  registerConsent(program);
+  registerAudit(program);
   return program;
 }
 
