@@ -5,6 +5,7 @@
  */
 import {
   ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
   DeleteMessageCommand,
   GetQueueUrlCommand,
   ReceiveMessageCommand,
@@ -86,5 +87,71 @@ function safeJson(text: string | undefined): unknown {
     return JSON.parse(text ?? '');
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * One receive loop for many lookups in flight: replies are handed to whoever waits for their
+ * requestId; replies nobody here waits for are made visible again at once. For agencies that send
+ * many lookups concurrently (batch jobs, the benchmark).
+ */
+export class ReplyInbox {
+  private readonly sqs: SQSClient;
+  private readonly agency: string;
+  private readonly waiting = new Map<string, { resolve: (r: LookupReply) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  private running: Promise<void> | undefined;
+  private stopping = false;
+
+  constructor(sqs: SQSClient, agency: string) {
+    this.sqs = sqs;
+    this.agency = agency;
+  }
+
+  wait(requestId: string, timeoutMs = 60_000): Promise<LookupReply> {
+    this.running ??= this.loop();
+    return new Promise<LookupReply>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(requestId);
+        reject(new NoReplyError(`no reply within ${Math.round(timeoutMs / 1000)} s`));
+      }, timeoutMs);
+      this.waiting.set(requestId, { resolve, reject, timer });
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.running;
+    for (const [, w] of this.waiting) {
+      clearTimeout(w.timer);
+      w.reject(new NoReplyError('inbox stopped'));
+    }
+    this.waiting.clear();
+  }
+
+  private async loop(): Promise<void> {
+    const queueUrl = (await this.sqs.send(new GetQueueUrlCommand({ QueueName: names.agencyInQueue(this.agency) }))).QueueUrl!;
+    while (!this.stopping) {
+      if (this.waiting.size === 0) {
+        await new Promise((r) => setTimeout(r, 10));
+        continue;
+      }
+      const out = await this.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      const done: { Id: string; ReceiptHandle: string }[] = [];
+      const others: { Id: string; ReceiptHandle: string; VisibilityTimeout: number }[] = [];
+      for (const [i, m] of (out.Messages ?? []).entries()) {
+        const parsed = LookupReply.safeParse(safeJson(m.Body));
+        const w = parsed.success && parsed.data.requestId ? this.waiting.get(parsed.data.requestId) : undefined;
+        if (parsed.success && w) {
+          this.waiting.delete(parsed.data.requestId!);
+          clearTimeout(w.timer);
+          w.resolve(parsed.data);
+          done.push({ Id: String(i), ReceiptHandle: m.ReceiptHandle! });
+        } else {
+          others.push({ Id: String(i), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 });
+        }
+      }
+      if (done.length) await this.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: done }));
+      if (others.length) await this.sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: others }));
+    }
   }
 }

@@ -10,18 +10,17 @@ export const invocation = new AsyncLocalStorage<{ functionName: string }>();
 
 export type OperationCounts = Map<string, number>;
 
-interface MeterableClient {
-  middlewareStack: {
-    add: (
+/** The part of an SDK client's middleware stack metering uses (typed loosely: clients differ in input types). */
+interface MeterableStack {
+  add: (
       middleware: (next: (args: unknown) => Promise<unknown>, context: { clientName?: string; commandName?: string }) => (args: unknown) => Promise<unknown>,
       options: { step: 'initialize'; name: string; override?: boolean },
     ) => void;
-  };
 }
 
 /** Counts every command sent through `client` into `counts`, keyed `<stage> <Client>.<Command>`. */
-export function meter(client: MeterableClient, counts: OperationCounts): void {
-  client.middlewareStack.add(
+export function meter(client: { middlewareStack: object }, counts: OperationCounts): void {
+  (client.middlewareStack as MeterableStack).add(
     (next, context) => async (args) => {
       const stage = invocation.getStore()?.functionName ?? 'client';
       const key = `${stage} ${(context.clientName ?? 'Client').replace(/Client$/, '')}.${(context.commandName ?? 'Command').replace(/Command$/, '')}`;

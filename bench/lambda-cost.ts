@@ -1,0 +1,74 @@
+/**
+ * What a cold Lambda pays for each ndx function: the bundle esbuild makes (the same options as the
+ * CDK's NodejsFunction in infra/constructs/ndx-function.ts) and the time a fresh Node process takes
+ * to import it, against a minimal handler that only imports the DynamoDB and SQS clients.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { ESM_REQUIRE_BANNER } from '../infra/constructs/ndx-function.ts';
+
+const run = promisify(execFile);
+
+export interface Bundle {
+  name: string;
+  file: string;
+  bytes: number;
+}
+
+export async function bundleOne(name: string, entry: string, outdir: string, options: { externalAwsSdk?: boolean } = {}): Promise<Bundle> {
+  const file = join(outdir, `${name}.mjs`);
+  await build({
+    entryPoints: [entry],
+    outfile: file,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    mainFields: ['module', 'main'],
+    banner: { js: ESM_REQUIRE_BANNER },
+    minify: true,
+    logLevel: 'error',
+    ...(options.externalAwsSdk ? { external: ['@aws-sdk/*', '@smithy/*'] } : {}),
+  });
+  return { name, file, bytes: statSync(file).size };
+}
+
+/** Bundles the router, the adapter and a minimal handler (imports the DynamoDB and SQS clients only). */
+export async function bundleSizes(root: string): Promise<Bundle[]> {
+  const outdir = mkdtempSync(join(tmpdir(), 'ndx-bundles-'));
+  const minimal = join(outdir, 'minimal.ts');
+  writeFileSync(
+    minimal,
+    "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nimport { SQSClient } from '@aws-sdk/client-sqs';\n" +
+      'const ddb = new DynamoDBClient({});\nconst sqs = new SQSClient({});\nexport const handler = async () => ({ ok: Boolean(ddb && sqs) });\n',
+  );
+  return Promise.all([
+    bundleOne('minimal-handler', minimal, outdir),
+    bundleOne('router', join(root, 'functions/router/handler.ts'), outdir),
+    bundleOne('adapter', join(root, 'functions/adapter/handler.ts'), outdir),
+  ]);
+}
+
+/** Median wall time of `import()` of each bundle in a fresh Node process, and the ratio to the minimal handler. */
+export async function coldImports(bundles: readonly Bundle[], times: number): Promise<Array<{ name: string; medianMs: number; ratioToMinimal: number }>> {
+  const medians: Record<string, number> = {};
+  for (const b of bundles) {
+    const samples: number[] = [];
+    for (let i = 0; i < times; i++) {
+      const { stdout } = await run(process.execPath, [
+        '--input-type=module',
+        '-e',
+        `const t = performance.now(); await import(${JSON.stringify(b.file)}); console.log(performance.now() - t);`,
+      ]);
+      samples.push(Number(stdout.trim()));
+    }
+    samples.sort((a, c) => a - c);
+    medians[b.name] = samples[Math.floor(samples.length / 2)]!;
+  }
+  const base = medians['minimal-handler']!;
+  return bundles.map((b) => ({ name: b.name, medianMs: Math.round(medians[b.name]! * 10) / 10, ratioToMinimal: Math.round((medians[b.name]! / base) * 100) / 100 }));
+}

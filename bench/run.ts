@@ -1,0 +1,288 @@
+/**
+ * `npm run bench`: ndx measured against the floor it stands on, in one run on one machine.
+ *
+ * - floor: the AWS operations one lookup cannot avoid (send a request, receive it, read the record,
+ *   send the reply, receive it), by a plain SDK client at the same concurrency;
+ * - ndx end to end through router and adapter (checks, consent, idempotency, audit), at 1, 8 and 64
+ *   lookups in flight, for a legal-basis contract and a consent contract;
+ * - work per lookup (DynamoDB and SQS operations by stage), Lambda bundle sizes and cold import
+ *   times against a minimal handler, seeding throughput, and a bulk batch of lookups.
+ *
+ * Machines are shared and noisy: read the ratios, which compare figures taken minutes apart in the
+ * same process, rather than the absolute numbers. Results: bench/results/latest.json and report.md.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import config from '../ndx.config.ts';
+import { residence } from '../contracts/population/residence.ts';
+import { majorOf, releasedCategories } from '../contracts/model.ts';
+import { AgencyClient, ReplyInbox } from '../cli/agency-client.ts';
+import { progressBar } from '../cli/progress.ts';
+import { documentClient, dynamoClient, sqsClient } from '../functions/platform/clients.ts';
+import { writeAll } from '../functions/platform/batch-write.ts';
+import { ConsentStore } from '../functions/platform/consent-store.ts';
+import { consentSigningKey } from '../functions/platform/consent.ts';
+import { names } from '../functions/platform/names.ts';
+import { subjectHasher } from '../functions/platform/subject-hash.ts';
+import { generatePopulation } from '../functions/registries/population/synthetic.ts';
+import type { PopulationRecord } from '../functions/registries/population/record.ts';
+import { LOCAL_PEPPER } from '../local/constants.ts';
+import { publishCatalog } from '../local/demo.ts';
+import { PROJECT_ROOT, startEngine } from '../local/engine.ts';
+import { meter, type OperationCounts } from '../local/metering.ts';
+import { bundleSizes, coldImports } from './lambda-cost.ts';
+import { latencyChart, summarize, type Summary } from './stats.ts';
+
+const QUICK = process.argv.includes('--quick');
+const CONCURRENCY = [1, 8, 64];
+const LOOKUPS: Record<number, number> = QUICK ? { 1: 40, 8: 160, 64: 320 } : { 1: 150, 8: 600, 64: 1600 };
+const POPULATION = QUICK ? 5_000 : 20_000;
+const BULK = QUICK ? 1_000 : 10_000;
+
+interface Run {
+  name: string;
+  concurrency: number;
+  lookups: number;
+  seconds: number;
+  throughput: number;
+  latency: Summary;
+  samples: number[];
+}
+
+/** Runs `total` iterations of `one` with `concurrency` workers; returns per-iteration latencies. */
+async function drive(name: string, concurrency: number, total: number, one: (i: number) => Promise<void>): Promise<Run> {
+  const samples: number[] = [];
+  let next = 0;
+  const bar = progressBar(`${name} ×${concurrency}`.padEnd(24), total);
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < total; i = next++) {
+        const t = performance.now();
+        await one(i);
+        samples.push(performance.now() - t);
+        bar.update(samples.length);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  bar.stop();
+  return { name, concurrency, lookups: total, seconds, throughput: total / seconds, latency: summarize(samples), samples };
+}
+
+function countsDelta(before: OperationCounts, after: OperationCounts, lookups: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of after) {
+    const d = v - (before.get(k) ?? 0);
+    if (d > 0) out[k] = Math.round((d / lookups) * 100) / 100;
+  }
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+async function main(): Promise<void> {
+  const log = (s: string) => process.stderr.write(`${s}\n`);
+  const engine = await startEngine({ config, port: 0, logLevel: 'ERROR' });
+  const counts: OperationCounts = new Map();
+  meter(dynamoClient(), counts);
+  meter(sqsClient(), counts);
+  const sqs = sqsClient();
+  const doc = documentClient();
+  try {
+    await publishCatalog(doc);
+
+    // Seeding throughput (batched writes, retried unprocessed items).
+    const people: PopulationRecord[] = [];
+    const seedBar = progressBar('seed population'.padEnd(24), POPULATION);
+    const seedStart = performance.now();
+    await writeAll(
+      doc,
+      names.registryTable('population'),
+      (function* () {
+        for (const p of generatePopulation({ seed: 'bench', count: POPULATION })) {
+          if (p.status === 'LIVING' && people.length < 2000) people.push(p);
+          yield p;
+        }
+      })(),
+      { onProgress: (n) => seedBar.update(n) },
+    );
+    seedBar.stop();
+    const seeding = { records: POPULATION, seconds: (performance.now() - seedStart) / 1000, recordsPerSecond: 0 };
+    seeding.recordsPerSecond = seeding.records / seeding.seconds;
+    log(`seeded ${POPULATION} records at ${Math.round(seeding.recordsPerSecond)}/s`);
+
+    // Consents for the consent contract.
+    const hash = subjectHasher(LOCAL_PEPPER);
+    const consents = new ConsentStore(doc, names.consentTable, consentSigningKey(LOCAL_PEPPER));
+    const version = residence.versions.at(-1)!;
+    const consentIds: string[] = [];
+    for (const p of people.slice(0, 500)) {
+      const c = await consents.grant({
+        subjectHash: hash({ nationalId: p.nationalId }),
+        consumer: 'hcmc-public-services',
+        contract: residence.id,
+        major: majorOf(version.version),
+        purposes: ['SOCIAL_ALLOWANCE_APPLICATION'],
+        categories: releasedCategories(version),
+        validFrom: new Date(Date.now() - 1000),
+        validUntil: new Date(Date.now() + 86_400_000),
+        notice: { uri: 'https://example.gov.vn/notice', version: '1', hash: 'h', language: 'vi' },
+        collection: { method: 'bench', evidence: 'bench' },
+        by: 'bench',
+      });
+      consentIds.push(c.consentId);
+    }
+
+    // Floor queues: the same SQS and DynamoDB operations, nothing else.
+    const floorReq = (await sqs.send(new CreateQueueCommand({ QueueName: 'ndx-bench-floor-requests' }))).QueueUrl!;
+    const floorRep = (await sqs.send(new CreateQueueCommand({ QueueName: 'ndx-bench-floor-replies' }))).QueueUrl!;
+    const floorOne = async (i: number) => {
+      const p = people[i % people.length]!;
+      await sqs.send(new SendMessageCommand({ QueueUrl: floorReq, MessageBody: JSON.stringify({ requestId: randomUUID(), nationalId: p.nationalId }) }));
+      const got = await receiveOne(floorReq);
+      const body = JSON.parse(got.Body!) as { requestId: string; nationalId: string };
+      const item = await doc.send(new GetCommand({ TableName: names.registryTable('population'), Key: { nationalId: body.nationalId } }));
+      await sqs.send(new SendMessageCommand({ QueueUrl: floorRep, MessageBody: JSON.stringify({ requestId: body.requestId, data: item.Item }) }));
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: floorReq, ReceiptHandle: got.ReceiptHandle! }));
+      const reply = await receiveOne(floorRep);
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: floorRep, ReceiptHandle: reply.ReceiptHandle! }));
+    };
+    async function receiveOne(queueUrl: string) {
+      for (;;) {
+        const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 1 }));
+        if (out.Messages?.[0]) return out.Messages[0];
+      }
+    }
+
+    const land = new AgencyClient(sqs, 'hanoi-land-office');
+    const landInbox = new ReplyInbox(sqs, 'hanoi-land-office');
+    const hcmc = new AgencyClient(sqs, 'hcmc-public-services');
+    const hcmcInbox = new ReplyInbox(sqs, 'hcmc-public-services');
+    const failures: string[] = [];
+    const legalOne = async (i: number) => {
+      const requestId = randomUUID();
+      const waiting = landInbox.wait(requestId);
+      await land.send({ requestId, contract: 'population.identity-verification', purpose: 'LAND_REGISTRATION', subject: { nationalId: people[i % people.length]!.nationalId } });
+      const r = await waiting;
+      if (r.status !== 'OK') failures.push(`${r.status}/${r.code}`);
+    };
+    const consentOne = async (i: number) => {
+      const k = i % consentIds.length;
+      const requestId = randomUUID();
+      const waiting = hcmcInbox.wait(requestId);
+      await hcmc.send({
+        requestId,
+        contract: 'population.residence',
+        purpose: 'SOCIAL_ALLOWANCE_APPLICATION',
+        subject: { nationalId: people[k]!.nationalId },
+        consentId: consentIds[k]!,
+      });
+      const r = await waiting;
+      if (r.status !== 'OK') failures.push(`${r.status}/${r.code}`);
+    };
+
+    // Warm up every path once (module loading, connections, caches).
+    await drive('warm-up', 4, 40, floorOne);
+    await drive('warm-up', 4, 40, legalOne);
+    await drive('warm-up', 4, 40, consentOne);
+
+    const runs: Run[] = [];
+    const work: Record<string, Record<string, number>> = {};
+    for (const c of CONCURRENCY) {
+      const n = LOOKUPS[c]!;
+      for (const [name, fn] of [
+        ['floor', floorOne],
+        ['ndx legal basis', legalOne],
+        ['ndx consent', consentOne],
+      ] as const) {
+        const before = new Map(counts);
+        runs.push(await drive(name, c, n, fn));
+        if (c === 8) work[name] = countsDelta(before, counts, n);
+      }
+    }
+
+    // Bulk: one agency sends a batch of lookups (SendMessageBatch) and collects every reply.
+    const bulkStart = performance.now();
+    const bulkBar = progressBar('bulk lookups'.padEnd(24), BULK);
+    const outUrl = engine.queueUrl(names.agencyOutQueue('hanoi-land-office'));
+    const pending: Promise<unknown>[] = [];
+    let replied = 0;
+    for (let i = 0; i < BULK; i += 10) {
+      const entries = Array.from({ length: Math.min(10, BULK - i) }, (_, j) => {
+        const requestId = randomUUID();
+        pending.push(landInbox.wait(requestId, 300_000).then(() => bulkBar.update(++replied)));
+        const body = { requestId, contract: 'population.identity-verification', purpose: 'LAND_REGISTRATION', subject: { nationalId: people[(i + j) % people.length]!.nationalId } };
+        return { Id: String(j), MessageBody: JSON.stringify(body) };
+      });
+      await sqs.send(new SendMessageBatchCommand({ QueueUrl: outUrl, Entries: entries }));
+    }
+    await Promise.all(pending);
+    bulkBar.stop();
+    const bulkSeconds = (performance.now() - bulkStart) / 1000;
+    const bulk = { lookups: BULK, seconds: bulkSeconds, lookupsPerSecond: BULK / bulkSeconds };
+    await landInbox.stop();
+    await hcmcInbox.stop();
+
+    log('measuring bundles and cold imports...');
+    const bundles = await bundleSizes(PROJECT_ROOT);
+    const cold = await coldImports(bundles, QUICK ? 3 : 7);
+
+    const ratios = CONCURRENCY.map((c) => {
+      const floor = runs.find((r) => r.name === 'floor' && r.concurrency === c)!;
+      return Object.fromEntries([
+        ['concurrency', c],
+        ...(['ndx legal basis', 'ndx consent'] as const).flatMap((name) => {
+          const r = runs.find((x) => x.name === name && x.concurrency === c)!;
+          return [
+            [`${name}: throughput / floor`, round(r.throughput / floor.throughput)],
+            [`${name}: p99 / floor p99`, round(r.latency.p99 / floor.latency.p99)],
+          ];
+        }),
+      ]);
+    });
+
+    const results = {
+      at: new Date().toISOString(),
+      machine: { cpus: (await import('node:os')).cpus().length, node: process.version, quick: QUICK },
+      runs: runs.map(({ samples: _s, ...r }) => ({ ...r, throughput: round(r.throughput), seconds: round(r.seconds) })),
+      ratios,
+      workPerLookup: work,
+      seeding: { ...seeding, recordsPerSecond: Math.round(seeding.recordsPerSecond) },
+      bulk: { ...bulk, lookupsPerSecond: round(bulk.lookupsPerSecond) },
+      bundles,
+      coldImports: cold,
+      failures: failures.length,
+    };
+    const dir = join(PROJECT_ROOT, 'bench', 'results');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(join(dir, 'latency.svg'), latencyChart(runs.filter((r) => r.concurrency === 8)));
+    const report = renderReport(results, runs);
+    writeFileSync(join(dir, 'report.md'), report);
+    console.log(report);
+    if (failures.length) log(`WARNING: ${failures.length} lookups did not answer OK: ${[...new Set(failures)].join(', ')}`);
+  } finally {
+    await engine.stop();
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+function renderReport(results: Record<string, unknown> & { ratios: Array<Record<string, unknown>> }, runs: Run[]): string {
+  const lines: string[] = ['# ndx benchmark', '', `${results.at as string} — ${JSON.stringify(results.machine)}`, '', '## Lookups: ndx against the floor', ''];
+  lines.push('| run | in flight | lookups | lookups/s | p50 ms | p95 ms | p99 ms |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of runs) lines.push(`| ${r.name} | ${r.concurrency} | ${r.lookups} | ${round(r.throughput)} | ${round(r.latency.p50)} | ${round(r.latency.p95)} | ${round(r.latency.p99)} |`);
+  lines.push('', '## Ratios (same run)', '', '| in flight | ' + Object.keys(results.ratios[0]!).slice(1).join(' | ') + ' |', '| ---: |' + ' ---: |'.repeat(Object.keys(results.ratios[0]!).length - 1));
+  for (const r of results.ratios) lines.push(`| ${Object.values(r).join(' | ')} |`);
+  lines.push('', '## Work per lookup (8 in flight; operations by stage)', '', '```', JSON.stringify(results.workPerLookup, null, 2), '```');
+  lines.push('', '## Lambda cost', '', '```', JSON.stringify({ bundles: results.bundles, coldImports: results.coldImports }, null, 2), '```');
+  lines.push('', '## Bulk paths', '', '```', JSON.stringify({ seeding: results.seeding, bulk: results.bulk }, null, 2), '```', '');
+  return lines.join('\n');
+}
+
+await main();
