@@ -4,7 +4,7 @@
  * to import it, against a minimal handler that only imports the DynamoDB and SQS clients.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -40,14 +40,8 @@ export async function bundleOne(name: string, entry: string, outdir: string, opt
 /** Bundles the router, the adapter and a minimal handler (imports the DynamoDB and SQS clients only). */
 export async function bundleSizes(root: string): Promise<Bundle[]> {
   const outdir = mkdtempSync(join(tmpdir(), 'ndx-bundles-'));
-  const minimal = join(outdir, 'minimal.ts');
-  writeFileSync(
-    minimal,
-    "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nimport { SQSClient } from '@aws-sdk/client-sqs';\n" +
-      'const ddb = new DynamoDBClient({});\nconst sqs = new SQSClient({});\nexport const handler = async () => ({ ok: Boolean(ddb && sqs) });\n',
-  );
   return Promise.all([
-    bundleOne('minimal-handler', minimal, outdir),
+    bundleOne('minimal-handler', join(root, 'bench/minimal-handler.ts'), outdir),
     bundleOne('router', join(root, 'functions/router/handler.ts'), outdir),
     bundleOne('adapter', join(root, 'functions/adapter/handler.ts'), outdir),
   ]);

@@ -47,7 +47,7 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
   if (!registry) throw new Error(`no registry module for ${registryId}`);
   const source = registry.createSource(env);
   const maxReceiveCount = Number(vars[ENV.maxReceiveCount]);
-  const logger = createLogger(env.POWERTOOLS_SERVICE_NAME ?? `ndx-adapter-${registryId}`);
+  const logger = createLogger(env.POWERTOOLS_SERVICE_NAME ?? `ndx-adapter-${registryId}`, env);
   const audit = new AuditLog(documentClient(), vars[ENV.auditTable], { shards: auditShards(env) });
   const consents = new ConsentStore(documentClient(), vars[ENV.consentTable]);
   const queues = new Queues(sqsClient());

@@ -41,7 +41,7 @@ type RouteResult = { outcome: 'forwarded'; registry: string } | { outcome: 'answ
 export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
   const vars = requireEnv(env, [ENV.auditTable, ENV.consentTable, ENV.idempotencyTable, ENV.rateLimitTable, ENV.contractTable, ENV.maxReceiveCount]);
   const maxReceiveCount = Number(vars[ENV.maxReceiveCount]);
-  const logger = createLogger(env.POWERTOOLS_SERVICE_NAME ?? 'ndx-router');
+  const logger = createLogger(env.POWERTOOLS_SERVICE_NAME ?? 'ndx-router', env);
   const audit = new AuditLog(documentClient(), vars[ENV.auditTable], { shards: auditShards(env) });
   const consents = new ConsentStore(documentClient(), vars[ENV.consentTable]);
   const queues = new Queues(sqsClient());
