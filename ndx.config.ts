@@ -15,6 +15,6 @@ export default defineConfig({
   ],
   environments: {
     dev: { region: 'ap-southeast-1' },
-    prod: { region: 'ap-southeast-1', production: true, logRetentionDays: 365 },
+    prod: { region: 'ap-southeast-1', production: true, logRetentionDays: 365, alarms: { email: ['ndx-oncall@ndx.gov.vn'] } },
   },
 });

@@ -19,13 +19,53 @@ export const AgencyConfig = z.strictObject({
   name: z.string(),
 });
 
-export const EnvironmentConfig = z.strictObject({
-  account: z.string().regex(/^\d{12}$/).optional(),
-  region: z.string().default('ap-southeast-1'),
-  /** Production keeps tables and keys on stack deletion and turns on deletion protection. */
-  production: z.boolean().default(false),
-  logRetentionDays: z.number().int().positive().default(90),
+const RoleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@\/-]+|user\/[\w+=,.@\/-]+)$/, 'an IAM role, user or account-root ARN, e.g. arn:aws:iam::123456789012:role/platform-oncall');
+
+/** Where an environment's CloudWatch alarms go. */
+export const AlarmTargetConfig = z.strictObject({
+  /** Addresses subscribed (by email; each confirms once) to the alarm topic ndx creates. */
+  email: z.array(z.email('an email address')).default([]),
+  /** An existing SNS topic (e.g. the operations team's paging topic) to publish alarms to instead of creating one. */
+  topicArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, 'an SNS topic ARN, e.g. arn:aws:sns:ap-southeast-1:123456789012:oncall')
+    .optional(),
 });
+
+export const EnvironmentConfig = z
+  .strictObject({
+    account: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id').optional(),
+    region: z.string().default('ap-southeast-1'),
+    /** Production keeps tables and keys on stack deletion and turns on deletion protection. */
+    production: z.boolean().default(false),
+    logRetentionDays: z.number().int().positive().default(90),
+    /** Alarm target; production environments must name one (an email list or an existing topic). */
+    alarms: AlarmTargetConfig.default({ email: [] }),
+    /**
+     * Principals that may assume the `ndx-operator` role (status, DLQ listing, redrive).
+     * Empty: the account's root principal, i.e. whoever the account's IAM policies allow.
+     */
+    operators: z.array(RoleArn).default([]),
+    /**
+     * Reserved concurrent executions per function, if set; see README ("Concurrency"). Event source
+     * mappings are always capped by `functions.maxConcurrency`.
+     */
+    reservedConcurrency: z
+      .strictObject({ router: z.number().int().min(1).optional(), adapter: z.number().int().min(1).optional() })
+      .optional(),
+  })
+  .superRefine((e, ctx) => {
+    if (e.production && e.alarms.email.length === 0 && !e.alarms.topicArn) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['alarms'],
+        message: 'a production environment needs an alarm target: alarms.email (a list of addresses) or alarms.topicArn (an existing SNS topic)',
+      });
+    }
+    if (e.account && e.alarms.topicArn && e.alarms.topicArn.split(':')[4] !== e.account) {
+      ctx.addIssue({ code: 'custom', path: ['alarms', 'topicArn'], message: `the topic must be in the environment's account ${e.account}` });
+    }
+  });
 
 export const NdxConfig = z
   .strictObject({
@@ -41,8 +81,25 @@ export const NdxConfig = z
       })
       .default({ maxReceiveCount: 5, retentionDays: 4, batchSize: 10 }),
     functions: z
-      .strictObject({ timeoutSeconds: z.number().int().min(1).max(900).default(10), memoryMb: z.number().int().default(512) })
-      .default({ timeoutSeconds: 10, memoryMb: 512 }),
+      .strictObject({
+        timeoutSeconds: z.number().int().min(1).max(900).default(10),
+        memoryMb: z.number().int().min(128).max(10240).default(512),
+        /**
+         * Maximum concurrent invocations each queue's event source mapping may drive (Lambda's
+         * ScalingConfig.MaximumConcurrency, 2-1000): one busy agency cannot starve the others.
+         */
+        maxConcurrency: z.number().int().min(2).max(1000).default(5),
+      })
+      .default({ timeoutSeconds: 10, memoryMb: 512, maxConcurrency: 5 }),
+    /** Alarm thresholds, the same in every environment. */
+    monitoring: z
+      .strictObject({
+        /** Age of the oldest message on a queue a function consumes before it alarms (a stalled consumer). */
+        oldestMessageAgeSeconds: z.number().int().min(60).default(300),
+        /** Age of the oldest unread reply on an agency's in-queue before it alarms (an agency not reading). */
+        unreadReplyAgeSeconds: z.number().int().min(60).default(86_400),
+      })
+      .default({ oldestMessageAgeSeconds: 300, unreadReplyAgeSeconds: 86_400 }),
   })
   .superRefine((c, ctx) => {
     for (const [name, list] of [['registry', c.registries], ['agency', c.agencies]] as const) {

@@ -108,6 +108,8 @@ export function buildApp(config: NdxConfig, options: BuildAppOptions = {}): App 
         router: platform.router.function,
         routerRole: platform.routerRole,
         adapterRoles,
+        operatorRole: platform.operatorRole,
+        alarmTarget: platform.alarmTarget,
       }),
     );
   }

@@ -4,7 +4,9 @@
  * caller), its in-queue (replies: only the router and the registry adapters may send, only the agency
  * may receive), each with a dead-letter queue; the IAM role the agency assumes, which may do nothing
  * but send to its out-queue and receive from its in-queue; and the event source mapping that feeds
- * the out-queue to the router.
+ * the out-queue to the router, with a maximum concurrency so that one busy agency cannot take all of
+ * the router. Alarms: both DLQs' depth, the out-queue's oldest message (the router is stalled) and
+ * the in-queue's oldest unread reply (the agency is not reading).
  */
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -15,7 +17,9 @@ import type { NdxConfig } from '../../config/schema.ts';
 import { names } from '../../functions/platform/names.ts';
 import { asciiDescription, consumerVisibilityTimeout, functionTimeout, statefulRemovalPolicy, type Deployment } from '../deployment.ts';
 import { allowQueueKeyUse, ndxKey } from './keys.ts';
-import { KMS_SEND_ACTIONS, SecureQueue } from './secure-queue.ts';
+import type { AlarmTarget } from './monitoring.ts';
+import { acknowledge } from './nag.ts';
+import { KMS_CONSUME_ACTIONS, KMS_SEND_ACTIONS, SecureQueue } from './secure-queue.ts';
 
 export interface AgencyConstructProps {
   readonly agency: NdxConfig['agencies'][number];
@@ -26,6 +30,10 @@ export interface AgencyConstructProps {
   readonly routerRole: iam.IRole;
   /** Execution roles of every registry adapter (they send replies to the in-queue). */
   readonly adapterRoles: readonly iam.IRole[];
+  /** The `ndx-operator` role, which may move dead-lettered messages back (`ndx ops redrive`). */
+  readonly operatorRole: iam.IRole;
+  /** The environment's alarm target. */
+  readonly alarmTarget: AlarmTarget;
   /**
    * Who may assume the agency's role.
    * @default the account's root principal (i.e. IAM principals of this account the account allows)
@@ -49,6 +57,7 @@ export class AgencyConstruct extends Construct {
       maxReceiveCount: d.config.queues.maxReceiveCount,
       retentionPeriod: Duration.days(d.config.queues.retentionDays),
       visibilityTimeout: consumerVisibilityTimeout(d),
+      alarmTarget: props.alarmTarget,
     };
 
     this.key = ndxKey(this, 'Key', {
@@ -60,11 +69,13 @@ export class AgencyConstruct extends Construct {
       queueName: names.agencyOutQueue(agency.id),
       encryptionKey: this.key,
       consumerTimeout: functionTimeout(d),
+      oldestMessageAlarm: Duration.seconds(d.config.monitoring.oldestMessageAgeSeconds),
       ...queueDefaults,
     });
     this.inbound = new SecureQueue(this, 'Inbound', {
       queueName: names.agencyInQueue(agency.id),
       encryptionKey: this.key,
+      oldestMessageAlarm: Duration.seconds(d.config.monitoring.unreadReplyAgeSeconds),
       ...queueDefaults,
     });
 
@@ -76,20 +87,25 @@ export class AgencyConstruct extends Construct {
       maxSessionDuration: Duration.hours(1),
     });
     for (const s of [...this.outbound.sendStatements(), ...this.inbound.consumeStatements()]) this.role.addToPrincipalPolicy(s);
+    acknowledge(this.role.node.findChild('DefaultPolicy'), 'NIST.800.53.R5-IAMNoInlinePolicy');
 
     const routerRoleArn = props.routerRole.roleArn;
     const adapterRoleArns = props.adapterRoles.map((r) => r.roleArn);
-    this.outbound.restrict({ senders: [this.role.roleArn], consumers: [routerRoleArn] });
-    this.inbound.restrict({ senders: [routerRoleArn, ...adapterRoleArns], consumers: [this.role.roleArn] });
+    const redrivers = [props.operatorRole.roleArn];
+    this.outbound.restrict({ senders: [this.role.roleArn], consumers: [routerRoleArn], redrivers });
+    this.inbound.restrict({ senders: [routerRoleArn, ...adapterRoleArns], consumers: [this.role.roleArn], redrivers });
     // The router reads requests and writes DENIED/INVALID replies; adapters write the other replies.
     allowQueueKeyUse(this.key, 'RouterUsesAgencyQueues', [routerRoleArn], KMS_SEND_ACTIONS);
     allowQueueKeyUse(this.key, 'AdaptersReplyToAgency', adapterRoleArns, KMS_SEND_ACTIONS);
+    allowQueueKeyUse(this.key, 'OperatorRedrives', redrivers, [...new Set([...KMS_SEND_ACTIONS, ...KMS_CONSUME_ACTIONS])]);
 
     this.eventSourceMapping = new lambda.EventSourceMapping(this, 'RouterMapping', {
       target: props.router,
       eventSourceArn: this.outbound.queueArn,
       batchSize: d.config.queues.batchSize,
       reportBatchItemFailures: true,
+      maxConcurrency: d.config.functions.maxConcurrency,
     });
+    acknowledge(this.eventSourceMapping, 'Serverless-LambdaEventSourceMappingDestination');
   }
 }

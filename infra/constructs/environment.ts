@@ -21,6 +21,9 @@ export const handlerEntries = {
   adapter: 'functions/adapter/handler.ts',
 } as const;
 
+/** CloudWatch namespace of ndx's own (EMF) metrics. */
+export const METRICS_NAMESPACE = 'ndx';
+
 /** Variables every ndx function gets. */
 export function commonEnvironment(config: NdxConfig, serviceName: string): Record<string, string> {
   return {
@@ -31,7 +34,7 @@ export function commonEnvironment(config: NdxConfig, serviceName: string): Recor
     [ENV.pepperSecretId]: PEPPER_SECRET_NAME,
     POWERTOOLS_SERVICE_NAME: serviceName,
     POWERTOOLS_LOG_LEVEL: 'INFO',
-    POWERTOOLS_METRICS_NAMESPACE: 'ndx',
+    POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
   };
 }
 

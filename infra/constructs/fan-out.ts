@@ -9,6 +9,7 @@
 import { Fn, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import { acknowledge } from './nag.ts';
 import { CONSUME_ACTIONS, SEND_ACTIONS } from './secure-queue.ts';
 
 /** ARN of the SQS queues in this account and region whose names match `namePattern` (`*` wildcard). */
@@ -49,6 +50,7 @@ export function grantFanOut(scope: Construct, id: string, role: iam.IRole, grant
     );
   }
   const policy = new iam.Policy(scope, id, { roles: [role], statements });
+  acknowledge(policy, 'NIST.800.53.R5-IAMNoInlinePolicy');
   for (const pattern of [...(grants.sendTo ?? []), ...(grants.consumeFrom ?? [])]) {
     Validations.of(policy).acknowledge({
       id: queuePatternFinding(pattern),

@@ -3,18 +3,23 @@
  *
  * Defaults: Node.js 24 on ARM64, ESM output (with a `createRequire` banner so bundled CommonJS
  * dependencies can still `require` Node built-ins), minified with source maps, X-Ray active tracing,
- * its own log group with a retention period, and its own least-privilege role (no AWS managed
- * policies: it may write only to its own log group). The synthesized function carries the metadata
+ * its own log group with a retention period, encrypted with a customer-managed key, and its own
+ * least-privilege role (no AWS managed policies: it may write only to its own log group). Alarms on
+ * errors and throttles go to the environment's alarm target; reserved concurrency when configured. The synthesized function carries the metadata
  * `ndx:handler` (the entry, relative to the repository root) so the local engine can run the same
  * handler with the same environment.
  */
-import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, type Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { fromRoot, repoRoot } from '../paths.ts';
+import { ALARM_PERIOD, ndxAlarm, type AlarmTarget } from './monitoring.ts';
+import { acknowledge } from './nag.ts';
 
 /** Metadata key on each AWS::Lambda::Function: the handler's entry, relative to the repository root. */
 export const HANDLER_METADATA_KEY = 'ndx:handler';
@@ -41,6 +46,18 @@ export interface NdxFunctionProps {
   readonly logRetention: logs.RetentionDays;
   /** Removal policy of the log group. @default RemovalPolicy.DESTROY */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /**
+   * Customer-managed key that encrypts the log group. Its key policy is given a statement letting
+   * CloudWatch Logs use it for this log group only (encryption context `aws:logs:arn`).
+   */
+  readonly logEncryptionKey: kms.Key;
+  /** Where the function's alarms (errors, throttles) go. */
+  readonly alarmTarget: AlarmTarget;
+  /**
+   * Reserved concurrent executions.
+   * @default - none: the event source mappings' maximum concurrency bounds the function instead
+   */
+  readonly reservedConcurrency?: number;
 }
 
 export class NdxFunction extends Construct {
@@ -49,6 +66,10 @@ export class NdxFunction extends Construct {
   readonly logGroup: logs.LogGroup;
   /** The entry relative to the repository root (what `ndx:handler` says). */
   readonly entry: string;
+  /** Fires when an invocation fails as a whole (a crash or a timeout; per-record failures are retried, then reach the DLQ). */
+  readonly errorAlarm: cloudwatch.Alarm;
+  /** Fires when Lambda throttles the function. */
+  readonly throttleAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: NdxFunctionProps) {
     super(scope, id);
@@ -57,11 +78,28 @@ export class NdxFunction extends Construct {
     }
     this.entry = props.entry;
 
+    const logGroupName = `/aws/lambda/${props.functionName}`;
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      logGroupName: `/aws/lambda/${props.functionName}`,
+      logGroupName,
       retention: props.logRetention,
+      encryptionKey: props.logEncryptionKey,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
     });
+    // CloudWatch Logs encrypts with the key only for this log group.
+    const stack = Stack.of(this);
+    props.logEncryptionKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: `LogsEncrypt${props.functionName.replace(/[^A-Za-z0-9]/g, '')}`,
+        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+        resources: ['*'],
+        conditions: {
+          ArnEquals: {
+            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+          },
+        },
+      }),
+    );
 
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -87,6 +125,7 @@ export class NdxFunction extends Construct {
       memorySize: props.memorySize,
       timeout: props.timeout,
       tracing: lambda.Tracing.ACTIVE,
+      reservedConcurrentExecutions: props.reservedConcurrency,
       role: this.role,
       logGroup: this.logGroup,
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
@@ -107,6 +146,21 @@ export class NdxFunction extends Construct {
 
     const cfn = this.function.node.defaultChild as lambda.CfnFunction;
     cfn.addMetadata(HANDLER_METADATA_KEY, props.entry);
+    acknowledge(cfn, 'Serverless-LambdaDLQ', 'NIST.800.53.R5-LambdaDLQ', 'NIST.800.53.R5-LambdaInsideVPC');
+    if (props.reservedConcurrency === undefined) acknowledge(cfn, 'NIST.800.53.R5-LambdaConcurrency');
+
+    this.errorAlarm = ndxAlarm(this, 'ErrorAlarm', props.alarmTarget, {
+      alarmName: `${props.functionName}-errors`,
+      description: `${props.functionName}: invocations failed as a whole (crash or timeout). Its batch is retried; see the function's logs and \`ndx ops status\`.`,
+      metric: this.function.metricErrors({ period: ALARM_PERIOD, statistic: 'Sum' }),
+      threshold: 1,
+    });
+    this.throttleAlarm = ndxAlarm(this, 'ThrottleAlarm', props.alarmTarget, {
+      alarmName: `${props.functionName}-throttles`,
+      description: `${props.functionName}: Lambda throttled invocations. Raise the account's concurrency, the reserved concurrency or lower functions.maxConcurrency.`,
+      metric: this.function.metricThrottles({ period: ALARM_PERIOD, statistic: 'Sum' }),
+      threshold: 1,
+    });
   }
 
   /** The role's default policy, created by the first grant (X-Ray statements live there). */

@@ -1,7 +1,9 @@
 /**
  * RegistryConstruct: one national registry as ndx exposes it. Its own KMS key, its records table,
  * its inbound queue (only the router may send, only the adapter may receive) with a dead-letter
- * queue, and the adapter function fed by an event source mapping with partial batch responses.
+ * queue, and the adapter function fed by an event source mapping with partial batch responses and a
+ * maximum concurrency. Alarms: the queue's DLQ depth and oldest message age, the adapter's errors
+ * and throttles.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -22,9 +24,10 @@ import {
 import { adapterEnvironment, functionNames, handlerEntries } from './environment.ts';
 import { grantFanOut } from './fan-out.ts';
 import { allowQueueKeyUse, ndxKey } from './keys.ts';
-import { acknowledgeXRay } from './nag.ts';
+import { acknowledge, acknowledgeXRay } from './nag.ts';
 import { NdxFunction } from './ndx-function.ts';
-import { KMS_SEND_ACTIONS, SecureQueue } from './secure-queue.ts';
+import type { AlarmTarget } from './monitoring.ts';
+import { KMS_CONSUME_ACTIONS, KMS_SEND_ACTIONS, SecureQueue } from './secure-queue.ts';
 import { SecureTable, TABLE_APPEND_ACTIONS, TABLE_DELETE_ACTIONS, TABLE_INSERT_ACTIONS, TABLE_READ_ACTIONS } from './secure-table.ts';
 
 /** What a registry needs from the platform: the shared tables and who the router is. */
@@ -33,6 +36,10 @@ export interface PlatformAccess {
   readonly consentTable: SecureTable;
   readonly idempotencyTable: SecureTable;
   readonly routerRole: iam.IRole;
+  /** The `ndx-operator` role, which may move dead-lettered messages back (`ndx ops redrive`). */
+  readonly operatorRole: iam.IRole;
+  /** The environment's alarm target. */
+  readonly alarmTarget: AlarmTarget;
 }
 
 export interface RegistryConstructProps {
@@ -78,6 +85,9 @@ export class RegistryConstruct extends Construct {
       memorySize: d.config.functions.memoryMb,
       logRetention: logRetention(d.settings.logRetentionDays),
       logRemovalPolicy: removalPolicy,
+      logEncryptionKey: this.key,
+      alarmTarget: platform.alarmTarget,
+      reservedConcurrency: d.settings.reservedConcurrency?.adapter,
     });
 
     this.inbound = new SecureQueue(this, 'Inbound', {
@@ -87,12 +97,16 @@ export class RegistryConstruct extends Construct {
       retentionPeriod: Duration.days(d.config.queues.retentionDays),
       visibilityTimeout: consumerVisibilityTimeout(d),
       consumerTimeout: functionTimeout(d),
+      alarmTarget: platform.alarmTarget,
+      oldestMessageAlarm: Duration.seconds(d.config.monitoring.oldestMessageAgeSeconds),
     });
     const adapterRoleArn = this.adapter.role.roleArn;
     const routerRoleArn = platform.routerRole.roleArn;
-    // Only the router sends lookups to a registry; only its adapter reads them.
-    this.inbound.restrict({ senders: [routerRoleArn], consumers: [adapterRoleArn] });
+    const operatorRoleArn = platform.operatorRole.roleArn;
+    // Only the router sends lookups to a registry; only its adapter reads them; operators redrive.
+    this.inbound.restrict({ senders: [routerRoleArn], consumers: [adapterRoleArn], redrivers: [operatorRoleArn] });
     allowQueueKeyUse(this.key, 'RouterSendsToRegistry', [routerRoleArn], KMS_SEND_ACTIONS);
+    allowQueueKeyUse(this.key, 'OperatorRedrives', [operatorRoleArn], [...new Set([...KMS_SEND_ACTIONS, ...KMS_CONSUME_ACTIONS])]);
 
     const adapter = this.adapter;
     adapter.addToRolePolicy(
@@ -114,7 +128,9 @@ export class RegistryConstruct extends Construct {
       eventSourceArn: this.inbound.queueArn,
       batchSize: d.config.queues.batchSize,
       reportBatchItemFailures: true,
+      maxConcurrency: d.config.functions.maxConcurrency,
     });
+    acknowledge(this.eventSourceMapping, 'Serverless-LambdaEventSourceMappingDestination');
     // The mapping is validated on creation: the role must already allow consuming the queue.
     if (adapter.defaultPolicy) this.eventSourceMapping.node.addDependency(adapter.defaultPolicy);
   }

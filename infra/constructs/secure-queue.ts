@@ -6,14 +6,19 @@
  * - the queue redrives to `<name>-dlq` after `maxReceiveCount` receives,
  * - the visibility timeout must be at least six times the consuming function's timeout,
  * - `restrict()` pins which IAM principals may use the queue at all: a Deny for everyone else, so that
- *   the queue a message arrives on really identifies its sender, whatever other grants exist.
+ *   the queue a message arrives on really identifies its sender, whatever other grants exist,
+ * - an alarm fires as soon as the dead-letter queue holds a message, and (optionally) when the oldest
+ *   message on the queue is older than a threshold (a stalled or absent consumer).
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { names } from '../../functions/platform/names.ts';
+import { ALARM_PERIOD, ndxAlarm, type AlarmTarget } from './monitoring.ts';
+import { acknowledge } from './nag.ts';
 
 /** SQS actions a producer needs. `GetQueueUrl` lets SDK clients find the queue by its name. */
 export const SEND_ACTIONS = ['sqs:SendMessage', 'sqs:GetQueueUrl'] as const;
@@ -58,6 +63,13 @@ export interface SecureQueueProps {
   readonly deadLetterRetentionPeriod?: Duration;
   /** @default RemovalPolicy.DESTROY (queues hold only messages in flight) */
   readonly removalPolicy?: RemovalPolicy;
+  /** Where the queue's alarms go. Every queue alarms when its dead-letter queue holds a message. */
+  readonly alarmTarget: AlarmTarget;
+  /**
+   * Alarm when the oldest message on the queue is at least this old.
+   * @default - no age alarm
+   */
+  readonly oldestMessageAlarm?: Duration;
 }
 
 /** Principals that may move messages through a queue; everyone else is denied by the queue policy. */
@@ -66,6 +78,13 @@ export interface QueueRestriction {
   readonly senders: readonly string[];
   /** ARNs of the IAM roles allowed to receive, delete and change visibility. */
   readonly consumers: readonly string[];
+  /**
+   * ARNs of the roles that may move messages back from the dead-letter queue (`ndx ops redrive`).
+   * SQS's message move task sends to this queue as its caller, so they are allowed to send too:
+   * only ever use them for redrive (see README, "Recover").
+   * @default none
+   */
+  readonly redrivers?: readonly string[];
 }
 
 export class SecureQueue extends Construct {
@@ -73,6 +92,10 @@ export class SecureQueue extends Construct {
   readonly deadLetterQueue: sqs.Queue;
   readonly encryptionKey: kms.IKey;
   readonly queueName: string;
+  /** Fires when the dead-letter queue holds at least one message. */
+  readonly deadLetterAlarm: cloudwatch.Alarm;
+  /** Fires when the oldest message is older than `oldestMessageAlarm`, if set. */
+  readonly ageAlarm?: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: SecureQueueProps) {
     super(scope, id);
@@ -97,6 +120,7 @@ export class SecureQueue extends Construct {
       retentionPeriod: props.deadLetterRetentionPeriod ?? Duration.days(14),
       removalPolicy,
     });
+    acknowledge(this.deadLetterQueue.node.defaultChild as sqs.CfnQueue, 'Serverless-SQSRedrivePolicy');
 
     this.queue = new sqs.Queue(this, 'Queue', {
       queueName,
@@ -108,6 +132,22 @@ export class SecureQueue extends Construct {
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
       removalPolicy,
     });
+
+    this.deadLetterAlarm = ndxAlarm(this, 'DeadLetterAlarm', props.alarmTarget, {
+      alarmName: `${names.deadLetterQueue(queueName)}-depth`,
+      description: `${queueName}: messages in its dead-letter queue. See them with \`ndx ops dlq list ${queueName}\`, move them back with \`ndx ops redrive ${queueName}\`.`,
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: ALARM_PERIOD, statistic: 'Maximum' }),
+      threshold: 1,
+    });
+    if (props.oldestMessageAlarm) {
+      const seconds = props.oldestMessageAlarm.toSeconds();
+      this.ageAlarm = ndxAlarm(this, 'AgeAlarm', props.alarmTarget, {
+        alarmName: `${queueName}-oldest-message-age`,
+        description: `${queueName}: the oldest message has waited ${seconds}s or more; its consumer is stalled or absent. Check \`ndx ops status\`.`,
+        metric: this.queue.metricApproximateAgeOfOldestMessage({ period: ALARM_PERIOD, statistic: 'Maximum' }),
+        threshold: seconds,
+      });
+    }
   }
 
   get queueArn(): string {
@@ -119,7 +159,8 @@ export class SecureQueue extends Construct {
    * principal but `consumers`, whatever their identity policies say. Call once per queue.
    */
   restrict(restriction: QueueRestriction): void {
-    this.queue.addToResourcePolicy(denyAllBut('DenySendExceptProducers', RESTRICTED_SEND, this.queue.queueArn, restriction.senders));
+    const senders = [...restriction.senders, ...(restriction.redrivers ?? [])];
+    this.queue.addToResourcePolicy(denyAllBut('DenySendExceptProducers', RESTRICTED_SEND, this.queue.queueArn, senders));
     this.queue.addToResourcePolicy(
       denyAllBut('DenyConsumeExceptConsumers', RESTRICTED_CONSUME, this.queue.queueArn, restriction.consumers),
     );

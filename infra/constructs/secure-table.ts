@@ -8,6 +8,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { acknowledge } from './nag.ts';
 
 export interface SecureTableIndex {
   readonly indexName: string;
@@ -61,6 +62,7 @@ export class SecureTable extends Construct {
       removalPolicy: props.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       timeToLiveAttribute: props.timeToLiveAttribute,
     });
+    acknowledge(this.table, 'NIST.800.53.R5-DynamoDBInBackupPlan');
     this.indexNames = [];
     for (const gsi of props.globalSecondaryIndexes ?? []) {
       this.table.addGlobalSecondaryIndex({

@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import type { NdxConfig } from '../../config/schema.ts';
 import type { Deployment } from '../deployment.ts';
 import { AgencyConstruct } from '../constructs/agency.ts';
+import type { AlarmTarget } from '../constructs/monitoring.ts';
 
 export interface AgencyStackProps extends StackProps {
   readonly deployment: Deployment;
@@ -13,6 +14,8 @@ export interface AgencyStackProps extends StackProps {
   readonly router: lambda.IFunction;
   readonly routerRole: iam.IRole;
   readonly adapterRoles: readonly iam.IRole[];
+  readonly operatorRole: iam.IRole;
+  readonly alarmTarget: AlarmTarget;
 }
 
 export class AgencyStack extends Stack {
@@ -26,6 +29,8 @@ export class AgencyStack extends Stack {
       router: props.router,
       routerRole: props.routerRole,
       adapterRoles: props.adapterRoles,
+      operatorRole: props.operatorRole,
+      alarmTarget: props.alarmTarget,
     });
     new CfnOutput(this, 'RoleArn', { value: this.agency.role.roleArn, description: 'Role the agency assumes to use ndx' });
     new CfnOutput(this, 'OutboundQueueUrl', { value: this.agency.outbound.queue.queueUrl, description: 'Send LookupRequests here' });

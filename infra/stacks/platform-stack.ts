@@ -3,7 +3,7 @@
  * idempotency tables, the secret pepper for hashing subject identifiers, and the router function.
  * Agency and registry stacks depend on this one, never the reverse.
  */
-import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -15,6 +15,7 @@ import { functionNames, handlerEntries, PEPPER_SECRET_NAME, routerEnvironment } 
 import { grantFanOut } from '../constructs/fan-out.ts';
 import { ndxKey } from '../constructs/keys.ts';
 import { NdxFunction } from '../constructs/ndx-function.ts';
+import { OperationsConstruct } from '../constructs/operations.ts';
 import {
   SecureTable,
   TABLE_APPEND_ACTIONS,
@@ -22,7 +23,7 @@ import {
   TABLE_INSERT_ACTIONS,
   TABLE_READ_ACTIONS,
 } from '../constructs/secure-table.ts';
-import { acknowledgeXRay } from '../constructs/nag.ts';
+import { acknowledge, acknowledgeXRay } from '../constructs/nag.ts';
 
 export interface PlatformStackProps extends StackProps {
   readonly deployment: Deployment;
@@ -40,6 +41,8 @@ export class PlatformStack extends Stack {
   readonly contractTable: SecureTable;
   readonly pepperSecret: secretsmanager.Secret;
   readonly router: NdxFunction;
+  /** Alarm topic, dashboard and operator role of the environment. */
+  readonly operations: OperationsConstruct;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -108,12 +111,9 @@ export class PlatformStack extends Stack {
       generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
       removalPolicy,
     });
-    Validations.of(this.pepperSecret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'The pepper keys the hashes that index audit and consent records by subject; rotating it automatically would orphan every ' +
-        'existing hash. It is re-keyed only by a planned procedure that re-hashes the records (a versioned secret), never on a schedule.',
-    });
+    acknowledge(this.pepperSecret, 'AwsSolutions-SMG4', 'NIST.800.53.R5-SecretsManagerRotationEnabled');
+
+    this.operations = new OperationsConstruct(this, 'Operations', { deployment: d, removalPolicy });
 
     this.router = new NdxFunction(this, 'Router', {
       functionName: functionNames.router,
@@ -124,6 +124,9 @@ export class PlatformStack extends Stack {
       memorySize: d.config.functions.memoryMb,
       logRetention: logRetention(d.settings.logRetentionDays),
       logRemovalPolicy: removalPolicy,
+      logEncryptionKey: this.key,
+      alarmTarget: this.operations,
+      reservedConcurrency: d.settings.reservedConcurrency?.router,
     });
     const router = this.router;
     router.addToRolePolicy(
@@ -159,5 +162,15 @@ export class PlatformStack extends Stack {
   /** The router's execution role (registry and agency stacks name it in their resource policies). */
   get routerRole(): iam.IRole {
     return this.router.role;
+  }
+
+  /** Where every stack's alarms go. */
+  get alarmTarget(): OperationsConstruct {
+    return this.operations;
+  }
+
+  /** The `ndx-operator` role (registry and agency stacks let it redrive their queues). */
+  get operatorRole(): iam.IRole {
+    return this.operations.operatorRole;
   }
 }

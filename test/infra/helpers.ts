@@ -23,7 +23,15 @@ export const testConfig: NdxConfig = defineConfig({
   ],
   environments: {
     dev: { region: 'ap-southeast-1' },
-    prod: { region: 'ap-southeast-1', production: true, logRetentionDays: 365, account: '123456789012' },
+    prod: {
+      region: 'ap-southeast-1',
+      production: true,
+      logRetentionDays: 365,
+      account: '123456789012',
+      alarms: { email: ['ndx-oncall@ndx.gov.vn'] },
+      reservedConcurrency: { router: 50, adapter: 20 },
+      operators: ['arn:aws:iam::123456789012:role/ndx-oncall'],
+    },
   },
   queues: { maxReceiveCount: 4, retentionDays: 4, batchSize: 5 },
   functions: { timeoutSeconds: 12, memoryMb: 1024 },

@@ -32,6 +32,9 @@ const routerRoleRef = (() => {
   const role = platform.Resources[routerFnId]!.Properties!.Role;
   return { 'Fn::ImportValue': exportOf('ndx-platform', role) };
 })();
+const operatorRoleRef = {
+  'Fn::ImportValue': exportOf('ndx-platform', { 'Fn::GetAtt': [logicalId(platform, 'AWS::IAM::Role', 'RoleName', 'ndx-operator'), 'Arn'] }),
+};
 const adapterRoleRefs = testConfig.registries.map((r) => {
   const stack = `ndx-registry-${r.id}`;
   const t = s.json.get(stack)!;
@@ -90,7 +93,7 @@ describe.each(testConfig.agencies.map((a) => a.id))('agency %s', (agencyId) => {
     }
   });
 
-  it('out-queue: only the agency role may send, only the router may receive', () => {
+  it('out-queue: only the agency role may send (and operators redrive), only the router may receive', () => {
     const policy = queuePolicyStatements(t, outId);
     expect(policy).toContainEqual({
       Sid: 'DenySendExceptProducers',
@@ -98,7 +101,7 @@ describe.each(testConfig.agencies.map((a) => a.id))('agency %s', (agencyId) => {
       Principal: { AWS: '*' },
       Action: 'sqs:SendMessage',
       Resource: arn(outId),
-      Condition: { ArnNotEquals: { 'aws:PrincipalArn': [arn(roleId)] } },
+      Condition: { ArnNotEquals: { 'aws:PrincipalArn': [arn(roleId), operatorRoleRef] } },
     });
     expect(policy).toContainEqual({
       Sid: 'DenyConsumeExceptConsumers',
@@ -111,7 +114,7 @@ describe.each(testConfig.agencies.map((a) => a.id))('agency %s', (agencyId) => {
     expect(policy.filter((st: any) => st.Effect === 'Allow')).toEqual([]);
   });
 
-  it('in-queue: only the router and the adapters may send, only the agency role may receive', () => {
+  it('in-queue: only the router and the adapters may send (and operators redrive), only the agency role may receive', () => {
     const policy = queuePolicyStatements(t, inId);
     expect(policy).toContainEqual(
       expect.objectContaining({
@@ -120,7 +123,7 @@ describe.each(testConfig.agencies.map((a) => a.id))('agency %s', (agencyId) => {
       }),
     );
     const senders = policy.find((st: any) => st.Sid === 'DenySendExceptProducers').Condition.ArnNotEquals['aws:PrincipalArn'];
-    expect(sorted(senders)).toEqual(sorted([routerRoleRef, ...adapterRoleRefs]));
+    expect(sorted(senders)).toEqual(sorted([routerRoleRef, ...adapterRoleRefs, operatorRoleRef]));
     expect(policy).toContainEqual(
       expect.objectContaining({
         Sid: 'DenyConsumeExceptConsumers',
@@ -143,14 +146,14 @@ describe.each(testConfig.agencies.map((a) => a.id))('agency %s', (agencyId) => {
 });
 
 describe('registry in-queues', () => {
-  it.each(testConfig.registries.map((r) => r.id))('%s: only the router may send, only its adapter may receive', (registryId) => {
+  it.each(testConfig.registries.map((r) => r.id))('%s: only the router may send (and operators redrive), only its adapter may receive', (registryId) => {
     const t = s.json.get(`ndx-registry-${registryId}`)!;
     const qId = logicalId(t, 'AWS::SQS::Queue', 'QueueName', names.registryInQueue(registryId));
     const fnId = logicalId(t, 'AWS::Lambda::Function', 'FunctionName', `ndx-adapter-${registryId}`);
     const adapterRoleArn = t.Resources[fnId]!.Properties!.Role;
     const policy = queuePolicyStatements(t, qId);
     expect(policy).toContainEqual(
-      expect.objectContaining({ Sid: 'DenySendExceptProducers', Condition: { ArnNotEquals: { 'aws:PrincipalArn': [routerRoleRef] } } }),
+      expect.objectContaining({ Sid: 'DenySendExceptProducers', Condition: { ArnNotEquals: { 'aws:PrincipalArn': [routerRoleRef, operatorRoleRef] } } }),
     );
     expect(policy).toContainEqual(
       expect.objectContaining({ Sid: 'DenyConsumeExceptConsumers', Condition: { ArnNotEquals: { 'aws:PrincipalArn': [adapterRoleArn] } } }),

@@ -1,15 +1,20 @@
 /**
- * cdk-nag (AWS Solutions) and CloudFormation's default rules run at synthesis. The app must have no
- * unacknowledged finding, error or warning; each acknowledgement must be one we chose, with a reason.
- * The detector itself is proven by deliberately insecure resources.
+ * cdk-nag (AWS Solutions, Serverless, NIST 800-53 rev. 5) and CloudFormation's default rules run at
+ * synthesis. The app must have no unacknowledged finding, error or warning; each acknowledgement must
+ * be one we chose, with a reason. The detectors themselves are proven by deliberately insecure
+ * resources and by deliberately weakened ndx constructs.
  */
 import { describe, expect, it } from 'vitest';
 import { Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { ndxStacks } from '../../infra/build-app.ts';
+import { NAG_PACKS, REASONS } from '../../infra/constructs/nag.ts';
 import realConfig from '../../ndx.config.ts';
-import { build, devApp, testConfig, validationFindings } from './helpers.ts';
+import { build, devApp, resourcesOfType, synthesize, testConfig, validationFindings, type Synthesized } from './helpers.ts';
 
 describe('validation at synthesis', () => {
   it('ndx.config.ts synthesizes with no unacknowledged finding (dev and prod)', () => {
@@ -18,8 +23,62 @@ describe('validation at synthesis', () => {
     }
   });
 
-  it('the test configuration synthesizes with no unacknowledged finding', () => {
+  it('the test configuration synthesizes with no unacknowledged finding (dev and prod)', () => {
     expect(validationFindings(build(testConfig))).toEqual([]);
+    expect(validationFindings(build(testConfig, { environment: 'prod' }))).toEqual([]);
+  });
+
+  it('runs the AWS Solutions, Serverless and NIST 800-53 rev. 5 packs', () => {
+    expect(NAG_PACKS).toEqual(['AwsSolutions', 'Serverless', 'NIST.800.53.R5']);
+    const app = build(testConfig);
+    const insecure = new Stack(app, 'insecure');
+    new sqs.CfnQueue(insecure, 'PlainQueue', { queueName: 'plain', sqsManagedSseEnabled: false });
+    new logs.CfnLogGroup(insecure, 'PlainLogs', { retentionInDays: 7 });
+    const plugins = new Set(validationFindings(app).map((f) => f.plugin));
+    for (const pack of NAG_PACKS) expect(plugins, pack).toContain(pack);
+  });
+
+  it('the Serverless and NIST packs report a deliberately insecure function, queue and log group', () => {
+    const app = build(testConfig);
+    const insecure = new Stack(app, 'insecure');
+    const role = new iam.Role(insecure, 'FnRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    new lambda.CfnFunction(insecure, 'PlainFunction', {
+      code: { zipFile: 'exports.handler = async () => {}' },
+      handler: 'index.handler',
+      runtime: 'nodejs18.x',
+      role: role.roleArn,
+    }); // no memory, no timeout, no tracing, old runtime, no concurrency limit, outside a VPC
+    new sqs.Queue(insecure, 'NoDlq', { encryption: sqs.QueueEncryption.KMS_MANAGED, enforceSSL: true }); // no redrive policy
+    new logs.LogGroup(insecure, 'PlainLogs', { retention: logs.RetentionDays.ONE_WEEK }); // not encrypted with a CMK
+    const rules = new Set(validationFindings(app).map((f) => f.rule));
+    for (const rule of [
+      'Serverless-LambdaDefaultMemorySize',
+      'Serverless-LambdaDefaultTimeout',
+      'Serverless-LambdaTracing',
+      'Serverless-LambdaLatestVersion',
+      'Serverless-SQSRedrivePolicy',
+      'NIST.800.53.R5-LambdaConcurrency',
+      'NIST.800.53.R5-LambdaInsideVPC',
+      'NIST.800.53.R5-CloudWatchLogGroupEncrypted',
+    ]) {
+      expect(rules, rule).toContain(rule);
+    }
+  });
+
+  it('a deliberately weakened ndx construct fails the gate (no point-in-time recovery, unencrypted logs, no DLQ)', () => {
+    const app = build(testConfig);
+    const { platform, registries } = ndxStacks(app);
+    (platform.auditTable.table.node.defaultChild as dynamodb.CfnTable).pointInTimeRecoverySpecification = { pointInTimeRecoveryEnabled: false };
+    (platform.router.logGroup.node.defaultChild as logs.CfnLogGroup).kmsKeyId = undefined;
+    const population = registries.get('population')!.registry;
+    (population.inbound.queue.node.defaultChild as sqs.CfnQueue).redrivePolicy = undefined;
+    const findings = validationFindings(app);
+    const at = (rule: string) => findings.filter((f) => f.rule === rule).flatMap((f) => f.paths);
+    expect(at('AwsSolutions-DDB3')).toContain('ndx-platform/Audit/Table/Resource');
+    expect(at('NIST.800.53.R5-DynamoDBPITREnabled')).toContain('ndx-platform/Audit/Table/Resource');
+    expect(at('NIST.800.53.R5-CloudWatchLogGroupEncrypted')).toContain('ndx-platform/Router/LogGroup/Resource');
+    expect(at('AwsSolutions-SQS3')).toContain('ndx-registry-population/Registry/Inbound/Queue/Resource');
+    expect(at('Serverless-SQSRedrivePolicy')).toContain('ndx-registry-population/Registry/Inbound/Queue/Resource');
   });
 
   it('reports a deliberately insecure queue, table and policy (errors and warnings)', () => {
@@ -53,35 +112,63 @@ describe('validation at synthesis', () => {
 });
 
 describe('acknowledgements', () => {
+  const pattern = (p: string) => `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:${p}]`;
   const KNOWN = [
-    'AwsSolutions-SMG4',
-    'AwsSolutions-IAM5[Resource::*]',
-    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:ndx-agency-*-out]',
-    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:ndx-agency-*-in]',
-    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:ndx-registry-*-in]',
+    ...Object.keys(REASONS),
+    pattern('ndx-agency-*-out'),
+    pattern('ndx-agency-*-in'),
+    pattern('ndx-registry-*-in'),
+    pattern('ndx-*'),
+    pattern('ndx-*-dlq'),
+    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:dynamodb:<AWS::Region>:<AWS::AccountId>:table/ndx-registry-*]',
   ];
 
-  it('are only the known ones, each on the one resource it concerns, with a reason (audit trail in the templates)', () => {
-    const s = devApp();
-    const seen: Array<{ stack: string; type: string; id: string }> = [];
+  function acknowledged(s: Synthesized) {
+    const seen: Array<{ stack: string; type: string; id: string; name?: string }> = [];
     for (const [stack, t] of s.json) {
       for (const r of Object.values(t.Resources)) {
         const rules = (r.Metadata?.cdk_nag?.rules_to_suppress ?? []) as Array<{ id: string; reason: string }>;
         for (const rule of rules) {
           expect(KNOWN).toContain(rule.id);
           expect(rule.reason.length).toBeGreaterThan(60);
-          seen.push({ stack, type: r.Type, id: rule.id });
+          if (rule.id in REASONS && rule.id !== 'AwsSolutions-IAM5[Resource::*]') expect(rule.reason).toBe(REASONS[rule.id as keyof typeof REASONS]);
+          seen.push({ stack, type: r.Type, id: rule.id, name: r.Properties?.QueueName ?? r.Properties?.FunctionName ?? r.Properties?.TableName });
         }
       }
     }
-    expect(seen.filter((x) => x.id === 'AwsSolutions-SMG4')).toEqual([
-      { stack: 'ndx-platform', type: 'AWS::SecretsManager::Secret', id: 'AwsSolutions-SMG4' },
-    ]);
-    // X-Ray's `*`: once per function role's default policy.
-    expect(seen.filter((x) => x.id === 'AwsSolutions-IAM5[Resource::*]').map((x) => x.type)).toEqual(
-      Array(1 + testConfig.registries.length).fill('AWS::IAM::Policy'),
-    );
-    // Naming-convention patterns: the router's three, one per adapter.
-    expect(seen.filter((x) => x.id.includes('sqs:'))).toHaveLength(3 + testConfig.registries.length);
+    return seen;
+  }
+  const only = (seen: ReturnType<typeof acknowledged>, id: string) => seen.filter((x) => x.id === id);
+
+  it('are only the known ones, each on the resources it concerns, with its reason (audit trail in the templates)', () => {
+    const s = devApp();
+    const seen = acknowledged(s);
+    const count = (type: string) => resourcesOfType(s, type).length;
+    for (const id of ['AwsSolutions-SMG4', 'NIST.800.53.R5-SecretsManagerRotationEnabled']) {
+      expect(only(seen, id)).toEqual([{ stack: 'ndx-platform', type: 'AWS::SecretsManager::Secret', id }]);
+    }
+    // X-Ray's `*` once per function role's default policy; the operators' GetMetricData once.
+    expect(only(seen, 'AwsSolutions-IAM5[Resource::*]').map((x) => x.type)).toEqual(Array(1 + testConfig.registries.length + 1).fill('AWS::IAM::Policy'));
+    // Naming-convention patterns: the router's three, one per adapter, the operators' five.
+    expect(seen.filter((x) => x.id.includes(':sqs:')).map((x) => `${x.stack} ${x.id}`)).toHaveLength(3 + testConfig.registries.length + 5);
+    // Dead-letter queues, and only they, have no redrive policy of their own.
+    const dlqs = only(seen, 'Serverless-SQSRedrivePolicy');
+    expect(dlqs).toHaveLength(2 * testConfig.agencies.length + testConfig.registries.length);
+    for (const q of dlqs) expect(q.name).toMatch(/-dlq$/);
+    // Every function, mapping, table and inline policy: the rules that do not fit a serverless SQS design.
+    for (const id of ['Serverless-LambdaDLQ', 'NIST.800.53.R5-LambdaDLQ', 'NIST.800.53.R5-LambdaInsideVPC', 'NIST.800.53.R5-LambdaConcurrency']) {
+      expect(only(seen, id).map((x) => x.type), id).toEqual(Array(count('AWS::Lambda::Function')).fill('AWS::Lambda::Function'));
+    }
+    expect(only(seen, 'Serverless-LambdaEventSourceMappingDestination')).toHaveLength(count('AWS::Lambda::EventSourceMapping'));
+    expect(only(seen, 'NIST.800.53.R5-DynamoDBInBackupPlan')).toHaveLength(count('AWS::DynamoDB::Table'));
+    expect(only(seen, 'NIST.800.53.R5-IAMNoInlinePolicy')).toHaveLength(count('AWS::IAM::Policy'));
+  });
+
+  it('concurrency is acknowledged only where no reserved concurrency is configured', () => {
+    const prod = synthesize(build(testConfig, { environment: 'prod' }));
+    expect(only(acknowledged(prod), 'NIST.800.53.R5-LambdaConcurrency')).toEqual([]);
+    for (const { resource } of resourcesOfType(prod, 'AWS::Lambda::Function')) {
+      expect(resource.Properties!.ReservedConcurrentExecutions).toBe(resource.Properties!.FunctionName === 'ndx-router' ? 50 : 20);
+    }
   });
 });
