@@ -119,6 +119,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
           ...fn.environment,
           [ENV.pepper]: process.env[ENV.pepper],
           POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.NDX_LOG_LEVEL ?? 'WARN',
+          // EMF metrics are CloudWatch's; locally they would only clutter the output (NDX_METRICS=print shows them).
+          POWERTOOLS_METRICS_DISABLED: process.env.NDX_METRICS === 'print' ? 'false' : 'true',
           ...options.functionEnvironment,
         }, options.deps),
       );

@@ -20,6 +20,7 @@ import { requireEnv, type Env, type HandlerDeps } from '../platform/env.ts';
 import { ForwardedLookup } from '../platform/forwarded.ts';
 import { idempotent } from '../platform/idempotency.ts';
 import { createLogger } from '../platform/logger.ts';
+import { LookupMetrics } from '../platform/metrics.ts';
 import { ENV } from '../platform/names.ts';
 import { Queues } from '../platform/queues.ts';
 import { reply } from '../platform/replies.ts';
@@ -48,6 +49,12 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
   const source = registry.createSource(env);
   const maxReceiveCount = Number(vars[ENV.maxReceiveCount]);
   const logger = createLogger(env.POWERTOOLS_SERVICE_NAME ?? `ndx-adapter-${registryId}`, env);
+  const metrics = new LookupMetrics({
+    stage: 'adapter',
+    serviceName: env.POWERTOOLS_SERVICE_NAME ?? `ndx-adapter-${registryId}`,
+    isKnownContract: (id) => Boolean(findContract(id)),
+    env,
+  });
   const audit = new AuditLog(documentClient(), vars[ENV.auditTable], { shards: auditShards(env) });
   const consents = new ConsentStore(documentClient(), vars[ENV.consentTable]);
   const queues = new Queues(sqsClient());
@@ -84,6 +91,7 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
       return extra.provenance ? { ...r, provenance: { ...extra.provenance, auditId } } : r;
     });
     logger.info('lookup answered by registry', { requestId: request.requestId, consumer: lookup.consumer, contract: request.contract, version: lookup.version, code });
+    metrics.record({ status: entry.status, code, contract: request.contract, sentAt: Date.parse(lookup.receivedAt) });
     return sent;
   }
 
@@ -150,7 +158,13 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
     .handler(async (event, context) => {
       once.registerContext(context);
       const processor = new BatchProcessor(EventType.SQS);
-      return processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });
+      try {
+        const response = await processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });
+        metrics.recordFailures(response.batchItemFailures.length);
+        return response;
+      } finally {
+        metrics.flush();
+      }
     });
 }
 

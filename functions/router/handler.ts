@@ -7,6 +7,7 @@ import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { findContract as shippedContracts } from '../../contracts/catalog.ts';
 import type { Code, LookupReply } from '../../contracts/protocol.ts';
 import { AuditLog, auditShards, type AuditEntry } from '../platform/audit.ts';
 import { documentClient, sqsClient } from '../platform/clients.ts';
@@ -18,6 +19,7 @@ import { requireEnv, type Env, type HandlerDeps } from '../platform/env.ts';
 import type { ForwardedLookup } from '../platform/forwarded.ts';
 import { idempotent } from '../platform/idempotency.ts';
 import { createLogger } from '../platform/logger.ts';
+import { LookupMetrics } from '../platform/metrics.ts';
 import { agencyOfOutQueue, ENV, names } from '../platform/names.ts';
 import { Queues } from '../platform/queues.ts';
 import { RateLimiter } from '../platform/rate-limit.ts';
@@ -42,6 +44,8 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
   const vars = requireEnv(env, [ENV.auditTable, ENV.consentTable, ENV.idempotencyTable, ENV.rateLimitTable, ENV.contractTable, ENV.maxReceiveCount]);
   const maxReceiveCount = Number(vars[ENV.maxReceiveCount]);
   const logger = createLogger(env.POWERTOOLS_SERVICE_NAME ?? 'ndx-router', env);
+  const knownContract = deps.findContract ?? shippedContracts;
+  const metrics = new LookupMetrics({ stage: 'router', serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'ndx-router', isKnownContract: (id) => Boolean(knownContract(id)), env });
   const audit = new AuditLog(documentClient(), vars[ENV.auditTable], { shards: auditShards(env) });
   const consents = new ConsentStore(documentClient(), vars[ENV.consentTable]);
   const queues = new Queues(sqsClient());
@@ -81,6 +85,7 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
         }),
     );
     logger.info('lookup answered by router', { requestId, consumer: input.consumer, contract: entry.contract, code });
+    metrics.record({ status: reply(code, { requestId }).status, code, contract: entry.contract, sentAt: Date.parse(input.receivedAt) });
     return { outcome: 'answered', code };
   }
 
@@ -147,6 +152,7 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
     };
     await queues.sendJson(names.registryInQueue(registry), forwarded);
     logger.info('lookup forwarded', { requestId: request.requestId, consumer: input.consumer, contract: request.contract, version, registry });
+    metrics.record({ status: 'FORWARDED', code: 'FORWARDED', contract: request.contract });
     return { outcome: 'forwarded', registry };
   }
 
@@ -190,7 +196,13 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
     .handler(async (event, context) => {
       once.registerContext(context);
       const processor = new BatchProcessor(EventType.SQS);
-      return processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });
+      try {
+        const response = await processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });
+        metrics.recordFailures(response.batchItemFailures.length);
+        return response;
+      } finally {
+        metrics.flush();
+      }
     });
 }
 
