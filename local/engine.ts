@@ -135,7 +135,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
           queueUrl: queueUrl(m.queue),
           queueArn: queueArn(m.queue),
           region,
-          functionName: fn.id.split('/').pop() ?? fn.id,
+          functionName: fn.name,
           timeoutSeconds: fn.timeoutSeconds,
           batchSize: m.batchSize,
           maximumBatchingWindowSeconds: m.maximumBatchingWindowSeconds,

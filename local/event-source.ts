@@ -98,7 +98,7 @@ export function startMapping(o: MappingOptions): RunningMapping {
   async function pollOnce(): Promise<void> {
     let messages: Message[] = [];
     try {
-      const out = await o.sqs.send(
+      const out = await invocation.run({ functionName: `poller ${o.functionName}` }, () => o.sqs.send(
         new ReceiveMessageCommand({
           QueueUrl: o.queueUrl,
           MaxNumberOfMessages: o.batchSize,
@@ -106,7 +106,7 @@ export function startMapping(o: MappingOptions): RunningMapping {
           MessageSystemAttributeNames: ['All'],
         }),
         { abortSignal: abort.signal },
-      );
+      ));
       messages = out.Messages ?? [];
     } catch {
       if (!abort.signal.aborted) await new Promise((r) => setTimeout(r, 200));
@@ -129,8 +129,10 @@ export function startMapping(o: MappingOptions): RunningMapping {
     o.onInvoke?.({ functionName: o.functionName, records: records.length, failed: failedIds.size, ...(error ? { error } : {}) });
     const done = records.filter((r) => !failedIds.has(r.messageId));
     if (done.length) {
-      await o.sqs
-        .send(new DeleteMessageBatchCommand({ QueueUrl: o.queueUrl, Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })) }))
+      await invocation
+        .run({ functionName: `poller ${o.functionName}` }, () =>
+          o.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: o.queueUrl, Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })) })),
+        )
         .catch(() => undefined); // the endpoint is stopping; the messages reappear after their visibility timeout
     }
   }

@@ -25,6 +25,8 @@ export interface LocalQueue {
 export interface LocalFunction {
   /** stack/logicalId */
   id: string;
+  /** The function's name (FunctionName when the template gives one, else its logical id). */
+  name: string;
   /** Module path relative to the project root (CloudFormation metadata `ndx:handler`). */
   entry: string;
   environment: Record<string, string>;
@@ -128,6 +130,7 @@ export function localResources(stacks: readonly StackTemplate[]): LocalResources
           const variables = ((p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<string, unknown>;
           out.functions.push({
             id: `${stack.stackName}/${logicalId}`,
+            name: typeof p.FunctionName === 'string' ? p.FunctionName : logicalId,
             entry,
             environment: Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, literal(v, `environment variable ${k} of ${logicalId}`)])),
             timeoutSeconds: Number(p.Timeout ?? 3),

@@ -68,7 +68,7 @@ describe('localResources', () => {
   });
 
   it('reads only ndx handlers, with their entry and environment', () => {
-    expect(r.functions).toEqual([{ id: 'ndx-platform/RouterFn', entry: 'functions/router/handler.ts', environment: { NDX_AUDIT_TABLE: 'ndx-audit' }, timeoutSeconds: 10 }]);
+    expect(r.functions).toEqual([{ id: 'ndx-platform/RouterFn', name: 'RouterFn', entry: 'functions/router/handler.ts', environment: { NDX_AUDIT_TABLE: 'ndx-audit' }, timeoutSeconds: 10 }]);
   });
 
   it('follows a mapping across stacks through the export', () => {
