@@ -1,5 +1,6 @@
 /** Building blocks shared by contract schemas. Plain structures only, so `z.toJSONSchema` can represent them. */
-import { z } from 'zod';
+import * as z from 'zod';
+import { PageToken } from './protocol.ts';
 
 export const IsoDate = z.iso.date();
 
@@ -14,3 +15,11 @@ export const PDPL_ART_19_1_C = {
   instrument: 'Law on Personal Data Protection No. 91/2025/QH15',
   article: 'Art. 19.1(c): processing to serve the activities of state agencies as provided by law',
 } as const;
+
+/** The response of a list version: a page of items and, when more follow, the token for the next page. */
+export function listResponse<T extends z.ZodObject<z.ZodRawShape>>(item: T) {
+  return z.strictObject({
+    items: z.array(item).describe('One page of items, in a stable order.'),
+    nextPageToken: PageToken.optional().describe('Present when more items follow: send it as page.token to get the next page.'),
+  });
+}

@@ -14,7 +14,7 @@
  * inclusion, so any pattern the reader adds or replaces counts as breaking; `oneOf` is treated like
  * `anyOf` (zod only emits it for discriminated unions, whose branches are disjoint).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A JSON Schema document or subschema (draft 2020-12, as `z.toJSONSchema` emits it). */
 export type JSONSchema = boolean | { readonly [keyword: string]: unknown };

@@ -3,7 +3,7 @@
  * registry keeps it at proposal and publication, so an edit of a published version in code is caught.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { VersionDefinition } from './model.ts';
 
 function canonical(value: unknown): unknown {

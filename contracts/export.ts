@@ -3,7 +3,7 @@
  * JSON Schema, OpenAPI 3.1 and AsyncAPI 3.0 documents of each version's request and reply, and the
  * contract as an Open Data Contract Standard (ODCS v3) document.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { releasedCategories, type ContractDefinition, type Lifecycle, type VersionDefinition } from './model.ts';
 import { LookupReply, LookupRequest } from './protocol.ts';
 

@@ -4,7 +4,7 @@
  * purpose, legal basis, retention, recipients or released data categories — a consent-based contract
  * then needs fresh consent — even when the schema change alone would be compatible.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkCompatibility, type Change, type Mode } from './compatibility.ts';
 import { compareSemver, majorOf, parseSemver, releasedCategories, type ContractDefinition, type VersionDefinition } from './model.ts';
 

@@ -3,8 +3,8 @@
  * A contract has immutable semver versions; each version carries its own governance terms
  * (consumers, purposes, legal bases, retention), because changing any of them is a MAJOR change.
  */
-import { z } from 'zod';
-import type { Code } from './protocol.ts';
+import * as z from 'zod';
+import { MAX_PAGE_SIZE, type Code } from './protocol.ts';
 
 export const LIFECYCLE = ['draft', 'proposed', 'approved', 'active', 'deprecated', 'retired'] as const;
 export type LifecycleStatus = (typeof LIFECYCLE)[number];
@@ -61,9 +61,26 @@ export interface VersionDefinition {
   retentionDays: number;
   rateLimit: { perAgencyPerMinute: number };
   subject: AnyObjectSchema;
+  /** The reply's `data`. For a list version: `listResponse(list.item)`. */
   response: AnyObjectSchema;
+  /** The released fields: of the response, or of each item for a list version. */
   fields: Readonly<Record<string, FieldSpec>>;
+  /** Present when the version answers with a paginated list of items instead of one record. */
+  list?: ListSpec;
   changelog: string;
+}
+
+/**
+ * A list version: the provider's named query (the registry module implements it), the schema of one
+ * item, and the page sizes. Replies carry `{ items, nextPageToken? }`; see `listResponse`.
+ */
+export interface ListSpec {
+  /** The registry module's query that answers it, e.g. `parcels-by-owner`. */
+  query: string;
+  item: AnyObjectSchema;
+  defaultPageSize: number;
+  /** The largest page a consumer may ask for (`page.size`). */
+  maxPageSize: number;
 }
 
 /** A contract as its module defines it. Lifecycle state is not code: it lives in the contract registry. */
@@ -133,9 +150,15 @@ export function defineContract(contract: ContractDefinition): ContractDefinition
     if (!parseSemver(v.version)) problems.push(`${at}: version is not semver`);
     if (seen.has(v.version)) problems.push(`${at}: duplicate version`);
     seen.add(v.version);
-    const shape = Object.keys(v.response.shape).sort();
+    const shape = Object.keys((v.list ? v.list.item : v.response).shape).sort();
     const fields = Object.keys(v.fields).sort();
-    if (shape.join() !== fields.join()) problems.push(`${at}: response fields [${shape}] differ from field specs [${fields}]`);
+    if (shape.join() !== fields.join()) problems.push(`${at}: ${v.list ? 'item' : 'response'} fields [${shape}] differ from field specs [${fields}]`);
+    if (v.list) {
+      const { defaultPageSize: d, maxPageSize: m } = v.list;
+      if (!(Number.isInteger(d) && Number.isInteger(m) && d >= 1 && d <= m && m <= MAX_PAGE_SIZE)) problems.push(`${at}: page sizes must satisfy 1 <= default <= max <= ${MAX_PAGE_SIZE}`);
+      const keys = Object.keys(v.response.shape).sort().join();
+      if (keys !== 'items,nextPageToken') problems.push(`${at}: a list version's response is listResponse(item), with items and nextPageToken`);
+    }
     const purposeCodes = new Set(v.purposes.map((p) => p.code));
     for (const basis of v.legalBases) {
       for (const c of basis.consumers) if (!v.consumers.includes(c)) problems.push(`${at}: basis ${basis.id} names non-consumer ${c}`);

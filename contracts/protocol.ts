@@ -3,7 +3,7 @@
  * These zod schemas are the single source of truth; the JSON Schemas published to agencies are
  * generated from them (`z.toJSONSchema`), never written by hand.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Largest LookupRequest body ndx accepts, in bytes (UTF-8). Far below SQS's 1 MiB on purpose. */
 export const MAX_REQUEST_BYTES = 16 * 1024;
@@ -57,6 +57,28 @@ export const VersionPin = z
 
 export const PurposeCode = z.string().regex(/^[A-Z][A-Z0-9_]{1,63}$/, 'an upper-case purpose code');
 
+/** No list contract pages more than this many items at once (each contract sets its own, lower, maximum). */
+export const MAX_PAGE_SIZE = 100;
+
+/**
+ * A continuation token, as ndx issues it in a list reply's `data.nextPageToken`: opaque to agencies,
+ * bound to the subject and the contract, signed, and valid for 24 hours.
+ */
+export const PageToken = z
+  .string()
+  .max(1024)
+  .regex(/^p1\.[A-Za-z0-9_-]{1,900}\.[A-Za-z0-9_-]{22}$/, 'a nextPageToken exactly as ndx returned it')
+  .describe('Opaque continuation token from the previous page’s data.nextPageToken.');
+
+/** Which page of a list contract's answer is wanted. */
+export const PageRequest = z
+  .strictObject({
+    size: z.number().int().min(1).max(MAX_PAGE_SIZE).optional().describe('Items per page (the contract’s default when absent; at most its maximum).'),
+    token: PageToken.optional(),
+  })
+  .describe('For list contracts only: page size and the continuation token of the previous page.');
+export type PageRequest = z.infer<typeof PageRequest>;
+
 export const LookupRequest = z
   .strictObject({
     requestId: z.uuid().describe('Chosen by the caller; the same id sent twice is answered once, identically.'),
@@ -68,6 +90,7 @@ export const LookupRequest = z
       .refine((s) => Object.keys(s).length > 0 && Object.keys(s).length <= 4, 'one to four subject keys')
       .describe('The key the contract looks up by, e.g. { "nationalId": "001203004567" }.'),
     consentId: z.string().min(1).max(64).optional().describe('Required when the purpose rests on the citizen’s consent.'),
+    page: PageRequest.optional(),
     onBehalfOf: z
       .string()
       .min(1)

@@ -2,7 +2,7 @@
  * population.identity-verification: confirms the name, date of birth and living status behind a
  * personal identification number. Agencies use it on a legal basis; no consent is asked.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineContract } from '../model.ts';
 import { IsoDate, PDPL_ART_19_1_C } from '../common.ts';
 import { NationalId } from '../identifiers.ts';

@@ -2,7 +2,7 @@
  * population.residence: a citizen's permanent and temporary residence. Released only with the
  * citizen's consent for that agency and purpose.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineContract } from '../model.ts';
 import { Address } from '../common.ts';
 import { NationalId } from '../identifiers.ts';

@@ -26,8 +26,8 @@ import { Queues } from '../platform/queues.ts';
 import { reply } from '../platform/replies.ts';
 import { receiveCount, respond } from '../platform/respond.ts';
 import { REGISTRIES } from '../registries/index.ts';
-import { RegistryUnavailableError, type SourceRecord } from '../registries/types.ts';
-import { project } from './project.ts';
+import { RegistryUnavailableError } from '../registries/types.ts';
+import { readForContract } from './read.ts';
 
 interface AnswerInput {
   key: string;
@@ -114,12 +114,13 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
       });
       if (denial) return finish(lookup, denial, []);
     }
-    const record: SourceRecord | undefined = await source.get(lookup.request.subject);
-    if (!record) return finish(lookup, 'SUBJECT_NOT_FOUND', []);
-    const data = project(record.view, version);
-    return finish(lookup, 'OK', Object.keys(data), {
-      data,
-      provenance: { registry: registryId, asOf: record.updatedAt, auditId: '', digest: digestOf(data) },
+    // One record, or one page of a list version (page tokens checked before the registry is read).
+    const read = await readForContract(source, lookup, version);
+    if (read.code === 'SCHEMA_VIOLATION') return finish(lookup, read.code, [], { issues: read.issues });
+    if (read.code === 'SUBJECT_NOT_FOUND') return finish(lookup, read.code, []);
+    return finish(lookup, 'OK', read.fields, {
+      data: read.data,
+      provenance: { registry: registryId, asOf: read.updatedAt, auditId: '', digest: digestOf(read.data) },
     });
   }
 

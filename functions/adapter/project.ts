@@ -21,3 +21,18 @@ export function project(view: RecordView, version: VersionDefinition): Record<st
   }
   return parsed.data as Record<string, unknown>;
 }
+
+/**
+ * Projection of a page of records onto a list version: each item carries exactly the fields of the
+ * version's item schema, and the whole reply is validated by its response schema.
+ */
+export function projectList(views: readonly RecordView[], version: VersionDefinition, nextPageToken?: string): Record<string, unknown> {
+  if (!version.list) throw new ProjectionError(`${version.version} is not a list version`);
+  const fields = Object.keys(version.list.item.shape);
+  const items = views.map((view) => Object.fromEntries(fields.filter((f) => f in view).map((f) => [f, view[f]])));
+  const parsed = version.response.safeParse({ items, ...(nextPageToken ? { nextPageToken } : {}) });
+  if (!parsed.success) {
+    throw new ProjectionError(`records do not fit ${version.version}: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+  }
+  return parsed.data as Record<string, unknown>;
+}

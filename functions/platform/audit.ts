@@ -20,7 +20,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Basis, STATUSES, ALL_CODES, type Code } from '../../contracts/protocol.ts';
 import {
   ChainVerifier,

@@ -11,7 +11,7 @@
  * also written to the audit chain.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Code } from '../../contracts/protocol.ts';
 import { canonicalJson, sha256Hex } from './canonical.ts';
 

@@ -7,7 +7,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { versionDigest } from '../../contracts/digest.ts';
 import { addApproval, APPROVER_ROLES, assertTransition, LifecycleError, type Action, type ApproverRole } from '../../contracts/lifecycle.ts';
 import { LIFECYCLE, withLifecycle, type Contract, type ContractDefinition, type Lifecycle, type VersionDefinition } from '../../contracts/model.ts';

@@ -3,7 +3,7 @@
  * who sent it (from the queue it arrived on, not from anything the sender wrote), the exact contract
  * version, and the basis the router accepted.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Basis, LookupRequest, Notice } from '../../contracts/protocol.ts';
 
 export const ForwardedLookup = z.strictObject({

@@ -38,6 +38,10 @@ export const ENV = {
   contractCacheSeconds: 'NDX_CONTRACT_CACHE_SECONDS',
   registryTable: 'NDX_REGISTRY_TABLE',
   registryId: 'NDX_REGISTRY_ID',
+  /** Set when the registry is read from an agency system over HTTP (config `source: { kind: 'http' }`). */
+  registrySourceUrl: 'NDX_REGISTRY_SOURCE_URL',
+  registrySourceTimeoutMs: 'NDX_REGISTRY_SOURCE_TIMEOUT_MS',
+  registrySourceAttempts: 'NDX_REGISTRY_SOURCE_ATTEMPTS',
   maxReceiveCount: 'NDX_MAX_RECEIVE_COUNT',
   /** Secrets Manager secret id holding the key for hashing subject identifiers. */
   pepperSecretId: 'NDX_PEPPER_SECRET_ID',

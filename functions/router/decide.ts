@@ -40,6 +40,8 @@ export function admit(request: LookupRequest, consumer: string, find: (id: strin
   if (!subject.success) {
     return { ok: false, code: 'SCHEMA_VIOLATION', issues: prefixed('subject', toIssues(subject.error as z.ZodError)), ...at };
   }
+  const pageIssue = checkPage(request, version);
+  if (pageIssue) return { ok: false, code: 'SCHEMA_VIOLATION', issues: [pageIssue], ...at };
   const notice: Notice | undefined =
     version.status === 'deprecated' && version.sunset
       ? { kind: 'DEPRECATED', sunset: version.sunset, message: `${contract.id}@${version.version} is deprecated and stops answering on ${version.sunset}.` }
@@ -55,6 +57,16 @@ export function admit(request: LookupRequest, consumer: string, find: (id: strin
     legalBasis: undefined,
     consent: { consentId: request.consentId, major: majorOf(version.version), categories: releasedCategories(version) },
   };
+}
+
+/** A page request must suit the version: only list versions page, and no larger than they allow. */
+function checkPage(request: LookupRequest, version: ContractVersion): Issue | undefined {
+  if (!request.page) return undefined;
+  if (!version.list) return { path: 'page', message: 'this contract version does not answer with pages' };
+  if (request.page.size !== undefined && request.page.size > version.list.maxPageSize) {
+    return { path: 'page.size', message: `at most ${version.list.maxPageSize} for this contract version` };
+  }
+  return undefined;
 }
 
 function prefixed(root: string, issues: Issue[]): Issue[] {

@@ -1,5 +1,5 @@
 /** Reading a LookupRequest off the wire: size, JSON, schema. Pure. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { LookupRequest, MAX_REQUEST_BYTES } from '../../contracts/protocol.ts';
 
 export interface Issue {

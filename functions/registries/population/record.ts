@@ -1,5 +1,5 @@
 /** A record of the National Population Database as ndx's population adapter reads it. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Address } from '../../../contracts/common.ts';
 import { NationalId } from '../../../contracts/identifiers.ts';
 

@@ -33,7 +33,7 @@ export const BIRTH_YEARS = { min: 1935, max: 2008 } as const;
 // PRNG and sampling helpers
 
 /** sfc32 (Chris Doty-Humphrey's Small Fast Counting generator), 32-bit state words. */
-class Sfc32 {
+export class Sfc32 {
   private a: number;
   private b: number;
   private c: number;
@@ -93,7 +93,7 @@ class Sfc32 {
 }
 
 /** cyrb128: hashes a string to four 32-bit words (seed material for sfc32). */
-function cyrb128(str: string): [number, number, number, number] {
+export function cyrb128(str: string): [number, number, number, number] {
   let h1 = 1779033703, h2 = 3144134277, h3 = 1013904242, h4 = 2773480762;
   for (let i = 0; i < str.length; i++) {
     const k = str.charCodeAt(i);
@@ -114,7 +114,7 @@ function cyrb128(str: string): [number, number, number, number] {
 }
 
 /** murmur3's 32-bit finaliser. */
-function mix32(x: number): number {
+export function mix32(x: number): number {
   x ^= x >>> 16;
   x = Math.imul(x, 0x85ebca6b);
   x ^= x >>> 13;
@@ -469,6 +469,11 @@ const PROVINCE_DEFS: readonly ProvinceDef[] = [
 
 /** The 34 provinces and centrally run cities since 1 July 2025, by name. */
 export const PROVINCES: readonly string[] = PROVINCE_DEFS.map((p) => p.name);
+
+/** Every commune or ward people are placed in, with its province, in a fixed order (other registries' synthetic commune codes follow it). */
+export const COMMUNES: ReadonlyArray<{ readonly province: string; readonly commune: string }> = PROVINCE_DEFS.flatMap((p) =>
+  p.communes.map((commune) => ({ province: p.name, commune })),
+);
 
 interface ProvinceRuntime {
   readonly def: ProvinceDef;

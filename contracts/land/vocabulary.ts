@@ -1,0 +1,44 @@
+/** The land register's vocabulary, shared by its contracts and its records. */
+import * as z from 'zod';
+import { EnterpriseCode, NationalId } from '../identifiers.ts';
+
+/** Land use categories by their official short codes (a subset). */
+export const LAND_USES = {
+  ODT: 'Urban residential land',
+  ONT: 'Rural residential land',
+  LUC: 'Specialised wet rice land',
+  BHK: 'Other annual crop land',
+  CLN: 'Perennial crop land',
+  NTS: 'Aquaculture land',
+  TMD: 'Commercial and service land',
+  SKC: 'Land for non-agricultural production facilities',
+} as const;
+export type LandUse = keyof typeof LAND_USES;
+export const LandUse = z.enum(Object.keys(LAND_USES) as [LandUse, ...LandUse[]]).describe('Land use category code, e.g. ODT urban residential, LUC wet rice.');
+
+/** Agricultural categories (the others are non-agricultural). */
+export const AGRICULTURAL: readonly LandUse[] = ['LUC', 'BHK', 'CLN', 'NTS'];
+
+export const CertificateSerial = z
+  .string()
+  .regex(/^[A-Z]{2} \d{6}$/, 'two capital letters, a space and six digits')
+  .describe('Serial of the land use right certificate, e.g. "AK 123456".');
+
+export const Owner = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('PERSON'), nationalId: NationalId, share: z.number().positive().max(100) }),
+  z.strictObject({ kind: z.literal('ENTERPRISE'), enterpriseCode: EnterpriseCode, share: z.number().positive().max(100) }),
+]).describe('A land user: a person by national ID or an enterprise by enterprise code, with the share held (per cent).');
+export type Owner = z.infer<typeof Owner>;
+
+export const Encumbrances = z.strictObject({
+  mortgaged: z.boolean().describe('A mortgage of the land use right is registered.'),
+  disputed: z.boolean().describe('A dispute over the parcel is on record.'),
+});
+
+/** `{ nationalId }` or `{ enterpriseCode }`, exactly one: who holds land. */
+export const OwnerSubject = z
+  .strictObject({ nationalId: NationalId.optional(), enterpriseCode: EnterpriseCode.optional() })
+  .refine((s) => (s.nationalId === undefined) !== (s.enterpriseCode === undefined), {
+    message: 'exactly one of nationalId or enterpriseCode',
+  })
+  .describe('The land user: { nationalId } for a person or { enterpriseCode } for an enterprise.');

@@ -1,0 +1,62 @@
+/**
+ * social-insurance.participation: whether and how a person takes part in social insurance: type,
+ * status, employer of record, contribution months. A land office reads it on a legal basis; a bank
+ * only with the citizen's consent.
+ */
+import * as z from 'zod';
+import { defineContract } from '../model.ts';
+import { PDPL_ART_19_1_C } from '../common.ts';
+import { EnterpriseCode, NationalId, SocialInsuranceCode } from '../identifiers.ts';
+import { ParticipationStatus, ParticipationType } from './vocabulary.ts';
+
+const v1Response = z.strictObject({
+  nationalId: NationalId,
+  legacyCode: SocialInsuranceCode,
+  participationType: ParticipationType,
+  status: ParticipationStatus,
+  employerCode: EnterpriseCode.nullable().describe('Enterprise code of the employer of record; null for voluntary participants.'),
+  contributionMonths: z.number().int().min(0).describe('Months of contributions on record.'),
+});
+
+export const participation = defineContract({
+  id: 'social-insurance.participation',
+  title: 'Social insurance participation',
+  description: 'Participation type and status, employer of record and contribution months of a person, by national ID.',
+  provider: 'social-insurance',
+  stewards: ['steward@vss.gov.vn'],
+  versions: [
+    {
+      version: '1.0.0',
+      consumers: ['hanoi-land-office', 'demo-commercial-bank'],
+      purposes: [
+        {
+          code: 'LAND_REGISTRATION',
+          description: 'Check whether the recipient of a rice-land transfer directly engages in agricultural production, i.e. has no employer of record (Land Law 2024, Art. 45.7).',
+        },
+        { code: 'LOAN_APPLICATION', description: 'Confirm the employment and contribution record a loan applicant declares.' },
+      ],
+      legalBases: [
+        {
+          id: 'pdpl-19-1-c-land-registration',
+          ...PDPL_ART_19_1_C,
+          sectoral: 'Land Law No. 31/2024/QH15, Art. 45.7; Decree 102/2024/ND-CP (individuals directly engaged in agricultural production)',
+          consumers: ['hanoi-land-office'],
+          purposes: ['LAND_REGISTRATION'],
+        },
+      ],
+      retentionDays: 365 * 5,
+      rateLimit: { perAgencyPerMinute: 1200 },
+      subject: z.strictObject({ nationalId: NationalId }),
+      response: v1Response,
+      fields: {
+        nationalId: { category: 'identifier', sensitivity: 'personal', description: 'The personal identification number looked up (also the social insurance code since 1 July 2025).' },
+        legacyCode: { category: 'identifier', sensitivity: 'personal', description: 'The legacy 10-digit social insurance code.' },
+        participationType: { category: 'social-insurance', sensitivity: 'personal', description: 'COMPULSORY or VOLUNTARY.' },
+        status: { category: 'social-insurance', sensitivity: 'personal', description: 'Participation status.' },
+        employerCode: { category: 'employment', sensitivity: 'personal', description: 'Enterprise code of the employer of record, or null.' },
+        contributionMonths: { category: 'social-insurance', sensitivity: 'personal', description: 'Months of contributions on record.' },
+      },
+      changelog: 'First version.',
+    },
+  ],
+});
