@@ -1,0 +1,502 @@
+/**
+ * Consent, legal basis, the tamper-evident audit trail and the citizen's view, against the real
+ * local engine: the router and adapter handlers, the consent store, the audit chain in dynalite,
+ * and the `ndx consent` / `ndx audit` commands as people run them.
+ */
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LookupRequestInput } from '../../contracts/protocol.ts';
+import { AgencyClient } from '../../cli/agency-client.ts';
+import { AuditLog, type AuditEntry } from '../../functions/platform/audit.ts';
+import { chainPk, partitionOf, seqKey, shardOf, type PartitionReport } from '../../functions/platform/audit-chain.ts';
+import { documentClient, sqsClient } from '../../functions/platform/clients.ts';
+import { consentSigningKey, type ConsentRecord } from '../../functions/platform/consent.ts';
+import { ConsentService } from '../../functions/platform/consent-service.ts';
+import { ConsentStore, type GrantInput } from '../../functions/platform/consent-store.ts';
+import { names } from '../../functions/platform/names.ts';
+import { subjectHasher } from '../../functions/platform/subject-hash.ts';
+import { generatePopulation } from '../../functions/registries/population/synthetic.ts';
+import type { PopulationRecord } from '../../functions/registries/population/record.ts';
+import { LOCAL_PEPPER } from '../../local/constants.ts';
+import { DEMO_SEED } from '../../local/demo.ts';
+import { PROJECT_ROOT } from '../../local/engine.ts';
+import { startHarness, type Harness } from './support.ts';
+
+const POPULATION = 300;
+let h: Harness;
+let people: PopulationRecord[] = [];
+const doc = () => documentClient();
+const hash = subjectHasher(LOCAL_PEPPER);
+const audit = () => new AuditLog(doc(), names.auditTable);
+const consents = () => new ConsentService({ store: new ConsentStore(doc(), names.consentTable, consentSigningKey(LOCAL_PEPPER)), audit: audit() });
+const hcmc = () => new AgencyClient(sqsClient(), 'hcmc-public-services');
+const land = () => new AgencyClient(sqsClient(), 'hanoi-land-office');
+const danang = () => new AgencyClient(sqsClient(), 'danang-tax-office');
+
+/** A living citizen no other test uses. */
+function person(): PopulationRecord {
+  const p = people.shift();
+  if (!p) throw new Error('out of test citizens');
+  return p;
+}
+
+function grant(p: PopulationRecord, over: Partial<GrantInput> = {}): Promise<ConsentRecord> {
+  return consents().grant({
+    subjectHash: hash({ nationalId: p.nationalId }),
+    consumer: 'hcmc-public-services',
+    contract: 'population.residence',
+    major: 1,
+    purposes: ['SOCIAL_ALLOWANCE_APPLICATION'],
+    categories: ['identifier', 'residence'],
+    validFrom: new Date(Date.now() - 1000),
+    validUntil: new Date(Date.now() + 86_400_000),
+    notice: { uri: 'https://dichvucong.gov.vn/consent/residence', version: '3', hash: 'sha256:notice-v3', language: 'vi' },
+    collection: { method: 'public-service-portal', evidence: `case ${randomUUID().slice(0, 8)}` },
+    by: 'citizen',
+    ...over,
+  });
+}
+
+function residence(p: PopulationRecord, consentId?: string, purpose = 'SOCIAL_ALLOWANCE_APPLICATION'): LookupRequestInput {
+  return { requestId: randomUUID(), contract: 'population.residence', purpose, subject: { nationalId: p.nationalId }, ...(consentId ? { consentId } : {}) };
+}
+
+function identity(p: PopulationRecord, purpose = 'LAND_REGISTRATION', onBehalfOf = 'officer-0042'): LookupRequestInput {
+  return { requestId: randomUUID(), contract: 'population.identity-verification', purpose, subject: { nationalId: p.nationalId }, onBehalfOf };
+}
+
+const run = promisify(execFile);
+async function ndx(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [join(PROJECT_ROOT, 'bin/ndx.mjs'), ...args], {
+      env: { ...process.env, AWS_ENDPOINT_URL: h.engine.endpoint.url, NDX_USER: 'test-operator' },
+      timeout: 30_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+async function waitForDepth(queue: string, depth: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const attrs = await sqsClient().send(new GetQueueAttributesCommand({ QueueUrl: h.engine.queueUrl(queue), AttributeNames: ['ApproximateNumberOfMessages'] }));
+    if (Number(attrs.Attributes?.ApproximateNumberOfMessages ?? 0) >= depth) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${queue} never reached depth ${depth}`);
+}
+
+beforeAll(async () => {
+  h = await startHarness({ count: POPULATION });
+  const demo = new Set(h.demo.consents.map((c) => c.nationalId));
+  people = [...generatePopulation({ seed: DEMO_SEED, count: POPULATION })].filter((p) => p.status === 'LIVING' && !demo.has(p.nationalId));
+});
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+describe('consent and legal basis, checked by the router and again by the adapter', () => {
+  it('answers OK under a consent that covers the lookup, and audits the consent as its basis', async () => {
+    const p = person();
+    const c = await grant(p);
+    const reply = await hcmc().lookup(residence(p, c.consentId), 20_000);
+    expect(reply).toMatchObject({ status: 'OK', basis: { kind: 'consent', consentId: c.consentId } });
+    const record = await audit().find(reply.provenance!.auditId);
+    expect(record).toMatchObject({ kind: 'lookup', basis: { kind: 'consent', consentId: c.consentId }, fields: Object.keys(reply.data!), code: 'OK' });
+  });
+
+  it('needs no consent under a legal basis, and names the basis in the reply and the audit', async () => {
+    const reply = await land().lookup(identity(person()), 20_000);
+    expect(reply).toMatchObject({ status: 'OK', basis: { kind: 'legal', id: 'pdpl-19-1-c-land', article: expect.stringContaining('19.1(c)') } });
+    const record = await audit().find(reply.provenance!.auditId);
+    expect(record).toMatchObject({ basis: { kind: 'legal', id: 'pdpl-19-1-c-land' }, purpose: 'LAND_REGISTRATION', onBehalfOf: 'officer-0042' });
+  });
+
+  it('applies expiry at check time: CONSENT_EXPIRED once validUntil has passed', async () => {
+    const p = person();
+    const c = await grant(p, { validUntil: new Date(Date.now() + 1500) });
+    expect((await hcmc().lookup(residence(p, c.consentId), 20_000)).status).toBe('OK');
+    await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(c.validUntil) - Date.now()) + 50));
+    expect(await hcmc().lookup(residence(p, c.consentId), 20_000)).toMatchObject({ status: 'DENIED', code: 'CONSENT_EXPIRED' });
+    expect((await consents().get(c.consentId)).status).toBe('ACTIVE'); // nothing had to rewrite it
+  });
+
+  it('denies a paused consent with CONSENT_PAUSED and answers again once it is resumed', async () => {
+    const p = person();
+    const c = await grant(p);
+    await consents().pause(c.consentId, 'citizen', 'travelling');
+    expect(await hcmc().lookup(residence(p, c.consentId), 20_000)).toMatchObject({ status: 'DENIED', code: 'CONSENT_PAUSED' });
+    await consents().resume(c.consentId, 'citizen');
+    expect((await hcmc().lookup(residence(p, c.consentId), 20_000)).status).toBe('OK');
+  });
+
+  it('never lets a consent for one purpose or agency cover another', async () => {
+    const p = person();
+    const c = await grant(p);
+    expect(await hcmc().lookup(residence(p, c.consentId, 'ADDRESS_CONFIRMATION'), 20_000)).toMatchObject({ status: 'DENIED', code: 'PURPOSE_NOT_ALLOWED' });
+    // hanoi-land-office is a consumer of the contract, but the consent was given to hcmc-public-services.
+    expect(await land().lookup(residence(p, c.consentId), 20_000)).toMatchObject({ status: 'DENIED', code: 'CONSENT_REQUIRED' });
+    // ...and someone else's consent does not cover this person.
+    expect(await hcmc().lookup(residence(person(), c.consentId), 20_000)).toMatchObject({ status: 'DENIED', code: 'CONSENT_REQUIRED' });
+  });
+
+  it('enforces a total use limit: OK until it is used up, then CONSENT_LIMIT_REACHED', async () => {
+    const p = person();
+    const c = await grant(p, { limits: { maxUses: 2 } });
+    const codes: string[] = [];
+    for (let i = 0; i < 3; i++) codes.push((await hcmc().lookup(residence(p, c.consentId), 20_000)).code);
+    expect(codes).toEqual(['OK', 'OK', 'CONSENT_LIMIT_REACHED']);
+    expect((await consents().get(c.consentId)).useCount).toBe(2);
+  });
+
+  it('counts uses atomically: concurrent uses never exceed the limit, and a retried request is not counted twice', async () => {
+    const c = await grant(person(), { limits: { maxUses: 3 } });
+    const store = new ConsentStore(doc(), names.consentTable);
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => store.use(c, `hcmc-public-services/req-${i}`)));
+    expect(results.filter(Boolean)).toHaveLength(3);
+    const after = await store.get(c.consentId);
+    expect(after).toMatchObject({ useCount: 3, lastUse: expect.stringMatching(/^hcmc-public-services\/req-\d$/) });
+    // The last request counted, retried after a crash, is allowed without counting again; a new one is not.
+    expect(await store.use(c, after!.lastUse!)).toBe(true);
+    expect(await store.use(c, 'hcmc-public-services/req-new')).toBe(false);
+    expect((await store.get(c.consentId))!.useCount).toBe(3);
+  });
+
+  it('enforces a frequency limit per calendar period', async () => {
+    const p = person();
+    const c = await grant(p, { limits: { perPeriod: { uses: 1, period: 'day' } } });
+    expect((await hcmc().lookup(residence(p, c.consentId), 20_000)).code).toBe('OK');
+    expect((await hcmc().lookup(residence(p, c.consentId), 20_000)).code).toBe('CONSENT_LIMIT_REACHED');
+    // A new day starts a new period (the counter is in the record; move it back a day).
+    await doc().send(new UpdateCommand({ TableName: names.consentTable, Key: { consentId: c.consentId }, UpdateExpression: 'SET periodKey = :y', ExpressionAttributeValues: { ':y': '2000-01-01' } }));
+    expect((await hcmc().lookup(residence(p, c.consentId), 20_000)).code).toBe('OK');
+  });
+
+  it('refuses a consent whose signed terms were edited in the table (CONSENT_REQUIRED)', async () => {
+    const p = person();
+    const c = await grant(p);
+    // Someone with write access widens the consent to another purpose and a longer validity.
+    await doc().send(
+      new UpdateCommand({
+        TableName: names.consentTable,
+        Key: { consentId: c.consentId },
+        UpdateExpression: 'SET purposes = :p, validUntil = :u',
+        ExpressionAttributeValues: { ':p': ['SOCIAL_ALLOWANCE_APPLICATION', 'ADDRESS_CONFIRMATION'], ':u': '2099-01-01T00:00:00.000Z' },
+      }),
+    );
+    expect(await hcmc().lookup(residence(p, c.consentId, 'ADDRESS_CONFIRMATION'), 20_000)).toMatchObject({ status: 'DENIED', code: 'CONSENT_REQUIRED' });
+    expect(await hcmc().lookup(residence(p, c.consentId), 20_000)).toMatchObject({ status: 'DENIED', code: 'CONSENT_REQUIRED' });
+  });
+
+  it('refuses at the adapter terms edited while the lookup waited in the registry queue', async () => {
+    const p = person();
+    const c = await grant(p);
+    const request = residence(p, c.consentId);
+    await h.engine.setMappingEnabled('ndx-registry-population-in', false);
+    try {
+      await hcmc().send(request);
+      await waitForDepth('ndx-registry-population-in', 1);
+      await doc().send(
+        new UpdateCommand({ TableName: names.consentTable, Key: { consentId: c.consentId }, UpdateExpression: 'SET categories = :c', ExpressionAttributeValues: { ':c': ['identifier', 'residence', 'household'] } }),
+      );
+    } finally {
+      await h.engine.setMappingEnabled('ndx-registry-population-in', true);
+    }
+    const reply = await hcmc().awaitReply({ requestId: request.requestId }, 20_000);
+    expect(reply).toMatchObject({ status: 'DENIED', code: 'CONSENT_REQUIRED' });
+    expect(await audit().find(`hcmc-public-services/${request.requestId}`)).toMatchObject({ recordedBy: 'adapter', code: 'CONSENT_REQUIRED' });
+  });
+
+  it('audits every consent change in the chain, once', async () => {
+    const p = person();
+    const service = consents();
+    const c = await grant(p);
+    await service.pause(c.consentId, 'citizen');
+    await service.resume(c.consentId, 'citizen');
+    const revoked = await service.revoke(c.consentId, 'citizen', 'moved abroad');
+    const records = (await audit().subjectRecords(hash({ nationalId: p.nationalId }))).filter((r) => r.kind === 'consent-change');
+    expect(records.map((r) => (r.kind === 'consent-change' ? r.change : '')).sort()).toEqual(['GRANTED', 'PAUSED', 'RESUMED', 'REVOKED'].sort());
+    expect(records.every((r) => r.kind === 'consent-change' && r.consentId === c.consentId && r.consumer === 'hcmc-public-services')).toBe(true);
+    // Repairing is idempotent: nothing is appended twice.
+    expect(await service.recordEvents(revoked)).toBe(0);
+  });
+});
+
+describe('the audit chain', () => {
+  const entry = (scope: string, over: Partial<AuditEntry> = {}): AuditEntry => ({
+    at: new Date().toISOString(),
+    consumer: 'hanoi-land-office',
+    requestId: randomUUID(),
+    receivedMessageId: randomUUID(),
+    contract: 'population.identity-verification',
+    version: '1.0.0',
+    purpose: 'LAND_REGISTRATION',
+    registry: scope,
+    subjectHash: 'not-a-person',
+    fields: ['nationalId'],
+    status: 'OK',
+    code: 'OK',
+    recordedBy: 'adapter',
+    ...over,
+  });
+
+  async function chainItems(partition: string): Promise<Array<Record<string, unknown>>> {
+    const out = await doc().send(new QueryCommand({ TableName: names.auditTable, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': chainPk(partition) }, ConsistentRead: true }));
+    return out.Items ?? [];
+  }
+
+  it('appends once per audit id, and finishes an append that stopped between its marker and its record', async () => {
+    const log = new AuditLog(doc(), names.auditTable, { shards: 4 });
+    const e = entry('idempotency-test');
+    expect(await log.append(e)).toMatchObject({ created: true });
+    expect(await log.append({ ...e, at: new Date().toISOString() })).toMatchObject({ created: false }); // a redelivery
+    const auditId = `hanoi-land-office/${e.requestId}`;
+    const partition = partitionOf('idempotency-test', e.at, auditId, 4);
+    expect((await chainItems(partition)).filter((i) => i.auditId === auditId)).toHaveLength(1);
+
+    // A crash after the marker was written and before the record was linked:
+    const crashed = entry('idempotency-test');
+    const crashedId = `hanoi-land-office/${crashed.requestId}`;
+    const crashedPartition = partitionOf('idempotency-test', crashed.at, crashedId, 4);
+    await doc().send(
+      new PutCommand({
+        TableName: names.auditTable,
+        Item: { pk: `lookup#${crashedId}`, sk: 'record', auditId: crashedId, kind: 'lookup', partition: crashedPartition, after: 0, markedAt: crashed.at },
+      }),
+    );
+    expect(await log.append(crashed)).toMatchObject({ created: true });
+    expect(log.stats.recovered).toBe(1);
+    expect(await log.append(crashed)).toMatchObject({ created: false });
+    expect((await chainItems(crashedPartition)).filter((i) => i.auditId === crashedId)).toHaveLength(1);
+    expect((await log.verifyPartition(crashedPartition)).broken).toBeUndefined();
+  });
+
+  it('lands concurrent appends to one partition with a contiguous chain (they retry on the head)', async () => {
+    const log = new AuditLog(doc(), names.auditTable, { shards: 1 });
+    const results = await Promise.all(Array.from({ length: 25 }, () => log.append(entry('one-shard'))));
+    expect(results.every((r) => r.created)).toBe(true);
+    const partition = partitionOf('one-shard', new Date().toISOString(), 'any', 1);
+    const report = await log.verifyPartition(partition);
+    expect(report).toMatchObject({ records: 25, head: { seq: 25 } });
+    expect(report.broken).toBeUndefined();
+    expect((await chainItems(partition)).map((i) => i.seq)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+    expect(log.stats.conflicts).toBeGreaterThan(0); // they did contend, and all landed
+  });
+
+  it('does not contend across shards: concurrent appends to different shards never retry', async () => {
+    const log = new AuditLog(doc(), names.auditTable, { shards: 16 });
+    // One request per shard.
+    const byShard = new Map<number, AuditEntry>();
+    while (byShard.size < 16) {
+      const e = entry('many-shards');
+      byShard.set(shardOf(`hanoi-land-office/${e.requestId}`, 16), e);
+    }
+    const results = await Promise.all([...byShard.values()].map((e) => log.append(e)));
+    expect(results.every((r) => r.created)).toBe(true);
+    expect(log.stats.conflicts).toBe(0);
+    const partitions = await log.partitions();
+    expect(partitions.filter((p) => p.startsWith('many-shards#'))).toHaveLength(16);
+  });
+
+  const OLD_DAY = '2025-01-15';
+  const tampered: Record<string, { seq: number; kind: string }> = {};
+
+  it('verifies an untouched trail: every partition the run so far has written', async () => {
+    const report = await audit().verify();
+    expect(report.partitions.length).toBeGreaterThan(3);
+    expect(report.partitions.filter((p) => p.broken)).toEqual([]);
+    expect(report.ok).toBe(true);
+    const cli = await ndx('audit', 'verify');
+    expect(cli.code).toBe(0);
+    expect(cli.stdout).toMatch(/^intact: \d+ partitions, \d+ records, every link verified/);
+  });
+
+  it('reports an edited, a deleted and a reordered record at the right partition and seq', async () => {
+    const log = new AuditLog(doc(), names.auditTable, { shards: 1 });
+    const partitionFor = (scope: string) => partitionOf(scope, `${OLD_DAY}T10:00:00.000Z`, 'x', 1);
+    for (const scope of ['tamper-edit', 'tamper-delete', 'tamper-reorder']) {
+      for (let i = 0; i < 5; i++) await log.append(entry(scope, { at: `${OLD_DAY}T10:00:0${i}.000Z` }));
+      expect((await log.verifyPartition(partitionFor(scope))).broken).toBeUndefined();
+    }
+    const key = (scope: string, seq: number) => ({ pk: chainPk(partitionFor(scope)), sk: seqKey(seq) });
+    const get = async (scope: string, seq: number) => (await doc().send(new GetCommand({ TableName: names.auditTable, Key: key(scope, seq) }))).Item!;
+
+    // Edit: seq 3 now says more fields were released.
+    await doc().send(new UpdateCommand({ TableName: names.auditTable, Key: key('tamper-edit', 3), UpdateExpression: 'SET #f = :f', ExpressionAttributeNames: { '#f': 'fields' }, ExpressionAttributeValues: { ':f': ['nationalId', 'fullName'] } }));
+    // Delete: seq 2 disappears.
+    await doc().send(new DeleteCommand({ TableName: names.auditTable, Key: key('tamper-delete', 2) }));
+    // Reorder: seq 3 and 4 swap places.
+    const [third, fourth] = [await get('tamper-reorder', 3), await get('tamper-reorder', 4)];
+    await doc().send(new PutCommand({ TableName: names.auditTable, Item: { ...fourth, ...key('tamper-reorder', 3) } }));
+    await doc().send(new PutCommand({ TableName: names.auditTable, Item: { ...third, ...key('tamper-reorder', 4) } }));
+    tampered[partitionFor('tamper-edit')] = { seq: 3, kind: 'hash-mismatch' };
+    tampered[partitionFor('tamper-delete')] = { seq: 2, kind: 'seq-gap' };
+    tampered[partitionFor('tamper-reorder')] = { seq: 3, kind: 'prev-hash-mismatch' };
+
+    const report = await audit().verify();
+    expect(report.ok).toBe(false);
+    const broken = Object.fromEntries(report.partitions.filter((p) => p.broken).map((p) => [p.partition, { seq: p.broken!.seq, kind: p.broken!.kind }]));
+    expect(broken).toEqual(tampered);
+    expect(report.partitions.find((p) => p.partition === partitionFor('tamper-edit'))!.head).toMatchObject({ seq: 2 });
+  });
+
+  it('`ndx audit verify` exits 8 naming each broken partition and seq, and verifies a date range', async () => {
+    const all = await ndx('audit', 'verify');
+    expect(all.code).toBe(8);
+    for (const [partition, { seq }] of Object.entries(tampered)) expect(all.stdout).toContain(`BROKEN  ${partition}  at seq ${seq}:`);
+    expect(all.stdout).toContain('(edited)');
+    expect(all.stdout).toContain('missing (deleted)');
+    expect(all.stdout).toContain('(reordered or replaced)');
+
+    const json = await ndx('--json', 'audit', 'verify', '--from', OLD_DAY, '--to', OLD_DAY);
+    expect(json.code).toBe(8);
+    const report = JSON.parse(json.stdout) as { ok: boolean; partitions: PartitionReport[] };
+    expect(report.partitions.map((p) => p.partition).sort()).toEqual(Object.keys(tampered).sort());
+
+    const today = new Date().toISOString().slice(0, 10);
+    const recent = await ndx('audit', 'verify', '--from', today);
+    expect(recent.code).toBe(0);
+    expect((await ndx('audit', 'verify', '--from', 'yesterday')).code).toBe(2);
+  });
+});
+
+describe('the citizen’s view', () => {
+  it('shows exactly the lookups of the person, newest first, with fields and no values; withholds hidden ones and counts them', async () => {
+    const p = person();
+    const c = await grant(p);
+    const made = [
+      await land().lookup(identity(p), 20_000),
+      await hcmc().lookup(residence(p, c.consentId), 20_000),
+      await hcmc().lookup(residence(p, c.consentId, 'ADDRESS_CONFIRMATION'), 20_000),
+      await danang().lookup(identity(p, 'TAX_REGISTRATION', 'tax-case-77'), 20_000),
+    ];
+    expect(made.map((r) => r.code)).toEqual(['OK', 'OK', 'PURPOSE_NOT_ALLOWED', 'OK']);
+    // Someone else's lookup is not in this person's view.
+    await land().lookup(identity(person()), 20_000);
+
+    const trail = await audit().trail(hash({ nationalId: p.nationalId }));
+    expect(trail.withheld).toBe(0);
+    const agencies = ['hanoi-land-office', 'hcmc-public-services', 'hcmc-public-services', 'danang-tax-office'];
+    expect(trail.entries.map((e) => e.auditId)).toEqual(made.map((r, i) => `${agencies[i]}/${r.requestId}`).reverse());
+    expect(trail.entries[0]).toMatchObject({
+      consumer: 'danang-tax-office',
+      onBehalfOf: 'tax-case-77',
+      contract: 'population.identity-verification',
+      version: '1.0.0',
+      purpose: 'TAX_REGISTRATION',
+      basis: { kind: 'legal' },
+      fields: ['nationalId', 'fullName', 'dateOfBirth', 'status'],
+      status: 'OK',
+      intact: true,
+    });
+    expect(trail.entries[1]).toMatchObject({ code: 'PURPOSE_NOT_ALLOWED', fields: [], basis: { kind: 'consent', consentId: c.consentId } });
+    expect(trail.entries[2]).toMatchObject({ purpose: 'SOCIAL_ALLOWANCE_APPLICATION', fields: ['nationalId', 'permanentResidence', 'temporaryResidence'] });
+    expect(trail.released).toBe(3);
+
+    // An inspector withholds the tax office's lookup until tomorrow (an investigation).
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const hidden = await ndx('audit', 'hide', `danang-tax-office/${made[3]!.requestId}`, '--until', tomorrow, '--reason', 'inspection case 2026-17');
+    expect(hidden.code).toBe(0);
+    expect(hidden.stdout).toContain('is withheld from the citizen’s view until');
+
+    const cli = await ndx('--json', 'audit', 'trail', '--subject', `nationalId=${p.nationalId}`);
+    expect(cli.code).toBe(0);
+    const view = JSON.parse(cli.stdout) as { entries: Array<{ auditId: string }>; withheld: number };
+    expect(view.withheld).toBe(1);
+    expect(view.entries.map((e) => e.auditId)).toEqual(trail.entries.slice(1).map((e) => e.auditId));
+
+    const text = await ndx('audit', 'trail', '--subject', `nationalId=${p.nationalId}`);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^3 lookups of this person’s data, newest first \(2 released data\):/);
+    expect(text.stdout).toContain('fields    nationalId, permanentResidence, temporaryResidence');
+    expect(text.stdout).toContain('1 more lookup is withheld until a later date');
+    expect(text.stdout).not.toContain('danang-tax-office');
+    expect(text.stdout).not.toContain('inspection case');
+    expect(text.stdout).not.toContain(p.fullName);
+    expect(text.stdout).not.toContain(p.dateOfBirth);
+
+    // The hide itself is on record, chained like every other record.
+    const hides = (await audit().subjectRecords(hash({ nationalId: p.nationalId }))).filter((r) => r.kind === 'audit-hide');
+    expect(hides).toHaveLength(1);
+    expect(hides[0]).toMatchObject({ target: `danang-tax-office/${made[3]!.requestId}`, reason: 'inspection case 2026-17', by: 'test-operator' });
+    expect((await audit().verifyPartition(hides[0]!.partition)).broken).toBeUndefined();
+  });
+
+  it('says what to do when a record to hide does not exist', async () => {
+    const r = await ndx('audit', 'hide', 'nobody/123', '--until', '2030-01-01', '--reason', 'x');
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('no audit record nobody/123');
+  });
+});
+
+describe('ndx consent', () => {
+  it('grants, pauses, resumes and revokes through the CLI, and lookups follow', async () => {
+    const p = person();
+    const granted = await ndx(
+      '--json', 'consent', 'grant', '--subject', `nationalId=${p.nationalId}`, '--agency', 'hcmc-public-services',
+      '--contract', 'population.residence', '--purpose', 'SOCIAL_ALLOWANCE_APPLICATION', '--evidence', 'portal case 2026-0001', '--max-uses', '10',
+    );
+    expect(granted.code, granted.stderr).toBe(0);
+    const record = JSON.parse(granted.stdout) as ConsentRecord & { signatureVerified: boolean };
+    expect(record).toMatchObject({ consumer: 'hcmc-public-services', contract: 'population.residence', major: 1, categories: ['identifier', 'residence'], status: 'ACTIVE', signatureVerified: true, limits: { maxUses: 10 } });
+    expect(record.subjectHash).toBe(hash({ nationalId: p.nationalId }));
+    expect(JSON.stringify(record)).not.toContain(p.nationalId);
+    expect((await hcmc().lookup(residence(p, record.consentId), 20_000)).code).toBe('OK');
+
+    expect((await ndx('consent', 'pause', record.consentId, '--reason', 'travelling')).code).toBe(0);
+    expect((await hcmc().lookup(residence(p, record.consentId), 20_000)).code).toBe('CONSENT_PAUSED');
+    expect((await ndx('consent', 'pause', record.consentId)).code).toBe(8); // already paused
+    expect((await ndx('consent', 'resume', record.consentId)).code).toBe(0);
+    expect((await hcmc().lookup(residence(p, record.consentId), 20_000)).code).toBe('OK');
+    expect((await ndx('consent', 'revoke', record.consentId, '--by', 'citizen')).code).toBe(0);
+    expect((await hcmc().lookup(residence(p, record.consentId), 20_000)).code).toBe('CONSENT_REVOKED');
+
+    const list = await ndx('consent', 'list', '--subject', `nationalId=${p.nationalId}`);
+    expect(list.stdout).toContain(`${record.consentId}  REVOKED`);
+    const shown = await ndx('consent', 'show', record.consentId);
+    expect(shown.stdout).toContain('HMAC-SHA256 verified');
+    expect(shown.stdout).toMatch(/REVOKED +by citizen/);
+    expect(shown.stdout).toContain('2 of 10 uses');
+  });
+
+  it('shows that edited terms no longer verify', async () => {
+    const c = await grant(person());
+    await doc().send(new UpdateCommand({ TableName: names.consentTable, Key: { consentId: c.consentId }, UpdateExpression: 'SET consumer = :a', ExpressionAttributeValues: { ':a': 'danang-tax-office' } }));
+    const shown = await ndx('--json', 'consent', 'show', c.consentId);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ signatureVerified: false });
+  });
+
+  it('computes terms from the contract and refuses what it does not allow, saying why', async () => {
+    const p = person();
+    const base = ['consent', 'grant', '--subject', `nationalId=${p.nationalId}`, '--evidence', 'case 1'];
+    const wrongPurpose = await ndx(...base, '--agency', 'hcmc-public-services', '--contract', 'population.residence', '--purpose', 'MARKETING');
+    expect(wrongPurpose.code).toBe(2);
+    expect(wrongPurpose.stderr).toContain('allows no purpose MARKETING (allowed: SOCIAL_ALLOWANCE_APPLICATION, ADDRESS_CONFIRMATION)');
+    const notConsumer = await ndx(...base, '--agency', 'danang-tax-office', '--contract', 'population.residence@1', '--purpose', 'ADDRESS_CONFIRMATION');
+    expect(notConsumer.code).toBe(2);
+    expect(notConsumer.stderr).toContain('danang-tax-office is not a consumer of population.residence@1.0.0');
+    const noMajor = await ndx(...base, '--agency', 'hcmc-public-services', '--contract', 'population.residence@7', '--purpose', 'ADDRESS_CONFIRMATION');
+    expect(noMajor.code).toBe(2);
+    expect((await ndx('consent', 'show', 'cns-nope')).code).toBe(3);
+    expect((await ndx('consent', 'grant', '--agency', 'x', '--contract', 'population.residence', '--purpose', 'X', '--evidence', 'e')).stderr).toContain('--subject');
+  });
+
+  it('replaces a consent with new terms: the old one is revoked, pointing at the new', async () => {
+    const p = person();
+    const old = await grant(p);
+    const renewed = await grant(p, { purposes: ['SOCIAL_ALLOWANCE_APPLICATION', 'ADDRESS_CONFIRMATION'], replaces: old.consentId });
+    const before = await consents().get(old.consentId);
+    expect(before.status).toBe('REVOKED');
+    expect(before.events.at(-1)).toMatchObject({ type: 'REVOKED', reason: `replaced by ${renewed.consentId}` });
+    expect(renewed.replaces).toBe(old.consentId);
+    expect((await hcmc().lookup(residence(p, renewed.consentId, 'ADDRESS_CONFIRMATION'), 20_000)).code).toBe('OK');
+  });
+});
