@@ -1,17 +1,36 @@
 /**
  * ndx's configuration: which registries and agencies exist, and where ndx is deployed.
- * Adding an agency is one entry in `agencies`; `npx cdk synth` and `npm start` both read this file.
+ * Adding an agency is one entry in `agencies`; adding a registry is one entry in `registries` plus its
+ * module in functions/registries/. `npx cdk synth` and `npm start` both read this file.
  */
 import { defineConfig } from './config/schema.ts';
 
 export default defineConfig({
   registries: [
     { id: 'population', title: 'National Population Database', operator: 'Ministry of Public Security', key: { partition: 'nationalId' } },
+    {
+      id: 'land',
+      title: 'National Land Database',
+      operator: 'Ministry of Agriculture and Environment',
+      key: { partition: 'parcelId', sort: 'sk' },
+      indexes: [{ name: 'byOwner', partition: 'ownerId', sort: 'parcelId' }],
+    },
+    { id: 'social-insurance', title: 'Social Insurance Database', operator: 'Vietnam Social Security', key: { partition: 'nationalId' } },
+    {
+      id: 'business',
+      title: 'National Business Registration Database',
+      operator: 'Ministry of Finance',
+      key: { partition: 'enterpriseCode', sort: 'sk' },
+      indexes: [{ name: 'byRepresentative', partition: 'representativeId', sort: 'enterpriseCode' }],
+      // Or read from the registration portal's own system: source: { kind: 'http', url: 'https://...', timeoutMs: 2000, attempts: 3 },
+    },
   ],
   agencies: [
     { id: 'hanoi-land-office', name: 'Hà Nội Land Registration Office' },
     { id: 'hcmc-public-services', name: 'Hồ Chí Minh City Public Administrative Service Centre' },
     { id: 'danang-tax-office', name: 'Đà Nẵng Tax Department' },
+    { id: 'hanoi-social-insurance', name: 'Hà Nội Social Insurance (Vietnam Social Security)' },
+    { id: 'demo-commercial-bank', name: 'Demo Joint Stock Commercial Bank (fictional)' },
   ],
   environments: {
     dev: { region: 'ap-southeast-1' },

@@ -27,7 +27,17 @@ export function formatReply(reply: LookupReply, color = false): string {
   const code = reply.code === reply.status ? '' : ` ${reply.code}`;
   lines.push(`${paint(COLOR[reply.status], paint('bold', reply.status))}${code}${what ? `  ${what}` : ''}`);
   lines.push(`  ${reply.message}`);
-  if (reply.data) {
+  if (reply.data && Array.isArray(reply.data.items)) {
+    // A page of a list contract: one block per item, then the token for the next page.
+    const items = reply.data.items as Array<Record<string, unknown>>;
+    lines.push('', `  ${items.length} item(s)${reply.data.nextPageToken ? ', more follow' : ''}`);
+    for (const item of items) {
+      const width = Math.max(...Object.keys(item).map((k) => k.length));
+      lines.push('');
+      for (const [k, v] of Object.entries(item)) lines.push(`  ${k.padEnd(width)}  ${value(v)}`);
+    }
+    if (reply.data.nextPageToken) lines.push('', `  next page   --page-token ${String(reply.data.nextPageToken)}`);
+  } else if (reply.data) {
     const width = Math.max(...Object.keys(reply.data).map((k) => k.length));
     lines.push('');
     for (const [k, v] of Object.entries(reply.data)) lines.push(`  ${k.padEnd(width)}  ${value(v)}`);

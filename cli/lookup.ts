@@ -19,6 +19,8 @@ interface LookupOptions {
   consent?: string;
   onBehalfOf?: string;
   requestId?: string;
+  pageSize?: string;
+  pageToken?: string;
   timeout: string;
   wait: boolean;
 }
@@ -45,6 +47,8 @@ export function registerLookup(program: Command): void {
     .option('--subject <key=value>', 'subject key, repeatable', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--consent <id>', 'consent id, when the lookup rests on the citizen’s consent')
     .option('--on-behalf-of <ref>', 'officer or case reference, kept in the audit trail')
+    .option('--page-size <n>', 'list contracts: items per page (the contract sets the default and the maximum)')
+    .option('--page-token <token>', 'list contracts: the nextPageToken of the previous reply, for the next page')
     .option('--request-id <uuid>', 'request id (default: a new UUID); resending the same id returns the same reply')
     .option('--timeout <seconds>', 'how long to wait for the reply', '30')
     .option('--no-wait', 'send and print the request id without waiting')
@@ -60,6 +64,9 @@ export function registerLookup(program: Command): void {
         subject,
         ...(options.consent ? { consentId: options.consent } : {}),
         ...(options.onBehalfOf ? { onBehalfOf: options.onBehalfOf } : {}),
+        ...(options.pageSize || options.pageToken
+          ? { page: { ...(options.pageSize ? { size: Number(options.pageSize) } : {}), ...(options.pageToken ? { token: options.pageToken } : {}) } }
+          : {}),
       };
       const checked = LookupRequest.safeParse(candidate);
       if (!checked.success) {

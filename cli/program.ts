@@ -5,6 +5,7 @@ import { registerAudit } from './audit.ts';
 import { registerConsent } from './consent.ts';
 import { registerContract } from './contract.ts';
 import { registerLookup } from './lookup.ts';
+import { registerSeed } from './seed.ts';
 
 export interface GlobalOptions {
   json?: boolean;
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerLookup(program);
   registerContract(program);
+  registerSeed(program);
   registerConsent(program);
   registerAudit(program);
   return program;

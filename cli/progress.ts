@@ -15,12 +15,18 @@ export function spinner(label: string, enabled = true): { tick: () => void; stop
   };
 }
 
-export function progressBar(label: string, total: number, enabled = true): { update: (done: number) => void; stop: () => void } {
-  const on = enabled && process.stderr.isTTY;
+export function progressBar(
+  label: string,
+  total: number,
+  enabled = true,
+): { enabled: boolean; update: (done: number, newTotal?: number) => void; stop: () => void } {
+  const on = enabled && Boolean(process.stderr.isTTY);
   const started = Date.now();
   return {
-    update: (done) => {
+    enabled: on,
+    update: (done, newTotal) => {
       if (!on) return;
+      if (newTotal !== undefined) total = newTotal;
       const width = 30;
       const filled = Math.round((done / Math.max(total, 1)) * width);
       const rate = done / Math.max((Date.now() - started) / 1000, 0.001);

@@ -3,6 +3,7 @@
  * The CDK app and the local engine are both built from it.
  */
 import { z } from 'zod';
+import { HTTP_MAX_BACKOFF_MS } from '../functions/registries/http-source.ts';
 
 const Id = z.string().regex(/^[a-z][a-z0-9-]{1,30}[a-z0-9]$/, 'lower-case letters, digits and dashes, 3-32 characters');
 
@@ -12,6 +13,30 @@ export const RegistryConfig = z.strictObject({
   operator: z.string().describe('The agency that runs the registry.'),
   /** Attribute names of the registry table's key. */
   key: z.strictObject({ partition: z.string(), sort: z.string().optional() }),
+  /**
+   * Global secondary indexes of the registry table, for its list queries (e.g. parcels by owner).
+   * String attributes; every attribute is projected.
+   */
+  indexes: z
+    .array(z.strictObject({ name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_.-]{2,254}$/), partition: z.string(), sort: z.string().optional() }))
+    .max(20)
+    .default([]),
+  /**
+   * Where the adapter reads records: the registry's DynamoDB table (default), or the agency's
+   * existing system over HTTP (see functions/registries/http-source.ts). Every attempt has a timeout;
+   * failed attempts are retried with backoff, then the lookup is retried by its queue.
+   */
+  source: z
+    .discriminatedUnion('kind', [
+      z.strictObject({ kind: z.literal('dynamodb') }),
+      z.strictObject({
+        kind: z.literal('http'),
+        url: z.url({ protocol: /^https?$/ }).describe('Base URL of the agency system, e.g. https://registry.example.gov.vn/ndx'),
+        timeoutMs: z.number().int().min(50).max(60_000).default(2000),
+        attempts: z.number().int().min(1).max(10).default(3),
+      }),
+    ])
+    .default({ kind: 'dynamodb' }),
 });
 
 export const AgencyConfig = z.strictObject({
@@ -106,6 +131,22 @@ export const NdxConfig = z
       const ids = list.map((x) => x.id);
       const dup = ids.find((id, i) => ids.indexOf(id) !== i);
       if (dup) ctx.addIssue({ code: 'custom', message: `${name} id "${dup}" appears twice` });
+    }
+    for (const [i, r] of c.registries.entries()) {
+      const names = r.indexes.map((x) => x.name);
+      const dupIndex = names.find((n, j) => names.indexOf(n) !== j);
+      if (dupIndex) ctx.addIssue({ code: 'custom', path: ['registries', i, 'indexes'], message: `index "${dupIndex}" appears twice` });
+      if (r.source.kind === 'http') {
+        // Every attempt, with the backoff between them, must fit in one invocation of the adapter.
+        const budget = r.source.attempts * r.source.timeoutMs + (r.source.attempts - 1) * HTTP_MAX_BACKOFF_MS;
+        if (budget >= c.functions.timeoutSeconds * 1000) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['registries', i, 'source'],
+            message: `attempts × timeoutMs plus backoff (${budget} ms) must be less than the function timeout (${c.functions.timeoutSeconds * 1000} ms)`,
+          });
+        }
+      }
     }
   });
 export type NdxConfig = z.infer<typeof NdxConfig>;

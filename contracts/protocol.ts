@@ -61,8 +61,8 @@ export const PurposeCode = z.string().regex(/^[A-Z][A-Z0-9_]{1,63}$/, 'an upper-
 export const MAX_PAGE_SIZE = 100;
 
 /**
- * A continuation token, as ndx issues it in a list reply's `data.nextPageToken`: opaque to agencies,
- * bound to the subject and the contract, signed, and valid for 24 hours.
+ * A continuation token, as ndx issues it in a list reply's `data.nextPageToken`: opaque to agencies
+ * (encrypted and authenticated), bound to the subject and the contract major, valid for 24 hours.
  */
 export const PageToken = z
   .string()

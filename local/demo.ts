@@ -1,6 +1,7 @@
 /**
  * Deterministic demo data for the local engine: a synthetic population (valid identifiers, no real
- * person) and consents in every state, so each outcome of a lookup can be tried by hand.
+ * person), the land, social insurance and business registries derived from it, and consents in every
+ * state, so each outcome of a lookup can be tried by hand.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CONTRACTS } from '../contracts/catalog.ts';
@@ -16,6 +17,7 @@ import { names } from '../functions/platform/names.ts';
 import { subjectHasher } from '../functions/platform/subject-hash.ts';
 import { generatePopulation } from '../functions/registries/population/synthetic.ts';
 import type { PopulationRecord } from '../functions/registries/population/record.ts';
+import { grantBankConsent, seedDerivedRegistries, type DemoWorld } from './demo-registries.ts';
 
 export const DEMO_SEED = 'ndx-demo';
 export const DEMO_POPULATION = 1000;
@@ -26,7 +28,16 @@ export const DEMO_DPO = 'dpo@ndx.gov.vn';
  * The versions the demo deployment has published. A version a steward adds to the code later is a
  * draft until it goes through the workflow (`ndx contract propose/approve/publish`).
  */
-export const DEMO_PUBLISHED: readonly string[] = ['population.identity-verification@1.0.0', 'population.residence@1.0.0'];
+export const DEMO_PUBLISHED: readonly string[] = [
+  'population.identity-verification@1.0.0',
+  'population.residence@1.0.0',
+  'land.parcel@1.0.0',
+  'land.parcels-by-owner@1.0.0',
+  'social-insurance.participation@1.0.0',
+  'social-insurance.benefits@1.0.0',
+  'business.enterprise-profile@1.0.0',
+  'business.enterprises-by-representative@1.0.0',
+];
 
 /**
  * Publishes the demo's versions that the registry does not know yet, through the stewards'
@@ -65,6 +76,10 @@ export interface DemoData {
   living: PopulationRecord;
   deceased: PopulationRecord | undefined;
   consents: DemoConsent[];
+  /** Land, social insurance and business records derived from the same population: items written, and subjects to try. */
+  world: DemoWorld;
+  /** The bank's consent to read a loan applicant's social insurance participation. */
+  bankConsent: { consentId: string; nationalId: string; consumer: string; purpose: string };
 }
 
 const CONSENT_CONSUMER = 'hcmc-public-services';
@@ -72,7 +87,7 @@ const CONSENT_PURPOSE = 'SOCIAL_ALLOWANCE_APPLICATION';
 
 export async function seedDemo(
   doc: DynamoDBDocumentClient,
-  options: { pepper: string; count?: number; seed?: string; now?: Date; onProgress?: (written: number, total: number) => void },
+  options: { pepper: string; count?: number; seed?: string; now?: Date; onProgress?: (written: number, total: number, registry?: string) => void },
 ): Promise<DemoData> {
   await publishCatalog(doc, options.now);
   const count = options.count ?? DEMO_POPULATION;
@@ -87,7 +102,8 @@ export async function seedDemo(
       yield r;
     }
   }
-  await writeAll(doc, names.registryTable('population'), watch(), { onProgress: (n) => options.onProgress?.(n, count) });
+  await writeAll(doc, names.registryTable('population'), watch(), { onProgress: (n) => options.onProgress?.(n, count, 'population') });
+  const world = await seedDerivedRegistries(doc, { seed, count, onProgress: (registry, n, total) => options.onProgress?.(n, total, registry) });
 
   const hash = subjectHasher(options.pepper);
   // Through the consent API: terms signed with the platform key, each grant and revocation audited.
@@ -131,5 +147,6 @@ export async function seedDemo(
     }
     demo.push({ consentId, nationalId: person.nationalId, consumer: CONSENT_CONSUMER, purpose: CONSENT_PURPOSE, state });
   }
-  return { population: count, living: living[0]!, deceased, consents: demo };
+  const bankConsent = await grantBankConsent(consents, hash, world.examples.employee.nationalId, now);
+  return { population: count, living: living[0]!, deceased, consents: demo, world, bankConsent };
 }

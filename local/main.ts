@@ -27,8 +27,8 @@ try {
 }
 const demo = await seedDemo(documentClient(), {
   pepper: process.env.NDX_PEPPER ?? LOCAL_PEPPER,
-  onProgress: (n, total) => {
-    if (process.stdout.isTTY) process.stdout.write(`\rseeding population ${n}/${total}`);
+  onProgress: (n, total, registry = 'population') => {
+    if (process.stdout.isTTY) process.stdout.write(`\r\x1b[Kseeding ${registry} ${n}/${total}`);
   },
 });
 if (process.stdout.isTTY) process.stdout.write('\r\x1b[K');
@@ -41,7 +41,7 @@ console.log(`${b('ndx')} local platform (${((Date.now() - started) / 1000).toFix
   data       ${dataDir ? `DynamoDB kept in ${dataDir}` : 'in memory (set NDX_DATA_DIR=.ndx/data to keep it)'}
   tables     ${engine.resources.tables.map((t) => t.TableName).join(', ')}
   queues     ${engine.resources.queues.length} (${engine.resources.queues.filter((q) => !q.name.endsWith('-dlq')).map((q) => q.name).join(', ')}, and their DLQs)
-  registry   population: ${demo.population} synthetic citizens
+  registries population: ${demo.population} synthetic citizens; business: ${demo.world.written.business} items; social-insurance: ${demo.world.written['social-insurance']} participants; land: ${demo.world.written.land} items (parcels and their users)
 
 ${b('agencies')}
 ${config.agencies.map((a) => `  ${a.id.padEnd(22)} ${a.name}\n  ${''.padEnd(22)} sends to ${names.agencyOutQueue(a.id)}, replies on ${names.agencyInQueue(a.id)}`).join('\n')}
@@ -55,6 +55,19 @@ ${b('with consent')}:
     --purpose ${active.purpose} --subject nationalId=${active.nationalId} --consent ${active.consentId}
   (also seeded: ${demo.consents.filter((c) => c !== active).map((c) => `${c.consentId} for ${c.nationalId}`).join(', ')})
 ` : ''}
+${b('the other registries')} (\`ndx seed\` loads more; every owner, representative and employer exists in the others):
+  npx ndx lookup${endpointFlag} --as hanoi-land-office --contract land.parcels-by-owner \\
+    --purpose LAND_REGISTRATION --subject nationalId=${demo.world.examples.owner.nationalId} --page-size 2
+  npx ndx lookup${endpointFlag} --as hanoi-land-office --contract land.parcel --purpose LAND_REGISTRATION --subject parcelId=${demo.world.examples.parcel}
+  npx ndx lookup${endpointFlag} --as hanoi-land-office --contract social-insurance.participation \\
+    --purpose LAND_REGISTRATION --subject nationalId=${demo.world.examples.employee.nationalId}
+  npx ndx lookup${endpointFlag} --as hanoi-land-office --contract business.enterprise-profile \\
+    --purpose LAND_REGISTRATION --subject enterpriseCode=${demo.world.examples.employee.employerCode}
+  npx ndx lookup${endpointFlag} --as danang-tax-office --contract business.enterprises-by-representative \\
+    --purpose TAX_ENFORCEMENT --subject nationalId=${demo.world.examples.representative.nationalId}
+  npx ndx lookup${endpointFlag} --as ${demo.bankConsent.consumer} --contract social-insurance.participation \\
+    --purpose ${demo.bankConsent.purpose} --subject nationalId=${demo.bankConsent.nationalId} --consent ${demo.bankConsent.consentId}
+
 ${b('any AWS SDK or the AWS CLI')}:
   export AWS_ENDPOINT_URL=${engine.endpoint.url} AWS_REGION=${engine.region} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
   aws sqs list-queues

@@ -481,3 +481,77 @@ export function* registryItems(registry: SyntheticRegistry, options: WorldOption
     }
   }
 }
+
+/** Well-known subjects of the synthetic world, for examples, the demo and tests. */
+export interface WorldExamples {
+  /** A parcel id. */
+  parcel: string;
+  /** A living person holding the most parcels (at least two when the world has one). */
+  owner: { nationalId: string; parcels: number };
+  /** An enterprise holding land. */
+  enterpriseOwner: { enterpriseCode: string; parcels: number } | undefined;
+  /** An operating enterprise. */
+  enterprise: string;
+  /** A branch, when the world has one. */
+  branch: string | undefined;
+  /** The person representing the most enterprises. */
+  representative: { nationalId: string; enterprises: number };
+  /**
+   * A living person who holds land and has an employer of record (the land office's cross-registry
+   * case), with that employer.
+   */
+  employee: { nationalId: string; employerCode: string; parcels: number };
+  /** A pensioner (social-insurance.benefits). */
+  pensioner: string | undefined;
+  /** A deceased person with a social insurance record. */
+  deceasedParticipant: string | undefined;
+}
+
+export function worldExamples(options: WorldOptions): WorldExamples {
+  const living = new Set<string>();
+  const parcelsOf = new Map<string, number>();
+  const enterprisesOf = new Map<string, number>();
+  const employers = new Map<string, string>();
+  let parcel: string | undefined;
+  let enterprise: string | undefined;
+  let branch: string | undefined;
+  let pensioner: string | undefined;
+  let deceasedParticipant: string | undefined;
+  for (const e of generateWorld(options)) {
+    if (e.kind === 'person' && e.record.status === 'LIVING') living.add(e.record.nationalId);
+    if (e.kind === 'parcel') {
+      parcel ??= e.record.parcelId;
+      for (const o of e.owners) parcelsOf.set(o.ownerId, (parcelsOf.get(o.ownerId) ?? 0) + 1);
+    }
+    if (e.kind === 'enterprise') {
+      if (e.record.type === 'BRANCH') branch ??= e.record.enterpriseCode;
+      else if (e.record.status === 'OPERATING') enterprise ??= e.record.enterpriseCode;
+      for (const r of e.representations) enterprisesOf.set(r.representativeId, (enterprisesOf.get(r.representativeId) ?? 0) + 1);
+    }
+    if (e.kind === 'participant') {
+      if (e.record.employerCode && e.record.status === 'PARTICIPATING') employers.set(e.record.nationalId, e.record.employerCode);
+      if (e.record.benefits.some((b) => b.type === 'PENSION')) pensioner ??= e.record.nationalId;
+      if (e.record.status === 'DECEASED') deceasedParticipant ??= e.record.nationalId;
+    }
+  }
+  const most = (m: Map<string, number>, keep: (id: string) => boolean) =>
+    [...m].filter(([id]) => keep(id)).reduce<[string, number] | undefined>((best, x) => (!best || x[1] > best[1] ? x : best), undefined);
+  const owner = most(parcelsOf, (id) => living.has(id));
+  const enterpriseOwner = most(parcelsOf, (id) => id.length !== 12);
+  const representative = most(enterprisesOf, () => true);
+  const employee = most(parcelsOf, (id) => living.has(id) && employers.has(id));
+  if (!parcel || !owner || !enterprise || !representative || !employee) {
+    throw new Error(`worldExamples: the world of ${options.count} citizens (seed ${String(options.seed)}) is too small for examples; use at least 300`);
+  }
+  return {
+    parcel,
+    owner: { nationalId: owner[0], parcels: owner[1] },
+    enterpriseOwner: enterpriseOwner ? { enterpriseCode: enterpriseOwner[0], parcels: enterpriseOwner[1] } : undefined,
+    enterprise,
+    branch,
+    representative: { nationalId: representative[0], enterprises: representative[1] },
+    employee: { nationalId: employee[0], employerCode: employers.get(employee[0])!, parcels: employee[1] },
+    pensioner,
+    deceasedParticipant,
+  };
+}

@@ -47,5 +47,17 @@ export function adapterEnvironment(config: NdxConfig, registryId: string): Recor
     ...commonEnvironment(config, functionNames.adapter(registryId)),
     [ENV.registryId]: registryId,
     [ENV.registryTable]: names.registryTable(registryId),
+    ...registrySourceEnvironment(config, registryId),
+  };
+}
+
+/** For a registry read from its agency's system over HTTP: where, and how patiently. */
+function registrySourceEnvironment(config: NdxConfig, registryId: string): Record<string, string> {
+  const source = config.registries.find((r) => r.id === registryId)?.source;
+  if (source?.kind !== 'http') return {};
+  return {
+    [ENV.registrySourceUrl]: source.url,
+    [ENV.registrySourceTimeoutMs]: String(source.timeoutMs),
+    [ENV.registrySourceAttempts]: String(source.attempts),
   };
 }

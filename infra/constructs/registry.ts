@@ -72,6 +72,12 @@ export class RegistryConstruct extends Construct {
       tableName: names.registryTable(registry.id),
       partitionKey: { name: registry.key.partition, type: dynamodb.AttributeType.STRING },
       sortKey: registry.key.sort ? { name: registry.key.sort, type: dynamodb.AttributeType.STRING } : undefined,
+      // The registry's list queries (e.g. parcels by owner) read these; the adapter may query each, by name.
+      globalSecondaryIndexes: registry.indexes.map((index) => ({
+        indexName: index.name,
+        partitionKey: { name: index.partition, type: dynamodb.AttributeType.STRING },
+        ...(index.sort ? { sortKey: { name: index.sort, type: dynamodb.AttributeType.STRING } } : {}),
+      })),
       encryptionKey: this.key,
       production: d.settings.production,
     });
