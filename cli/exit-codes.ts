@@ -12,6 +12,8 @@ export const EXIT = {
   NO_REPLY: 7,
   /** The platform refused the operation: a lifecycle rule, a breaking change, a failed verification. */
   REFUSED: 8,
+  /** `ndx ops status`: a queue or registry is unhealthy (dead letters, a stalled consumer, a missing resource). */
+  UNHEALTHY: 9,
 } as const;
 
 export function exitCodeFor(status: Status): number {

@@ -6,6 +6,7 @@ import { registerConsent } from './consent.ts';
 import { registerContract } from './contract.ts';
 import { registerLookup } from './lookup.ts';
 import { registerSeed } from './seed.ts';
+import { registerOps } from './ops.ts';
 
 export interface GlobalOptions {
   json?: boolean;
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerSeed(program);
   registerConsent(program);
   registerAudit(program);
+  registerOps(program);
   return program;
 }
 

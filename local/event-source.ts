@@ -104,6 +104,8 @@ export function startMapping(o: MappingOptions): RunningMapping {
           MaxNumberOfMessages: o.batchSize,
           WaitTimeSeconds: 1,
           MessageSystemAttributeNames: ['All'],
+          // local-aws-sqs 2.0 reads only the older name; without it records had no receive count.
+          AttributeNames: ['All'],
         }),
         { abortSignal: abort.signal },
       ));

@@ -1,0 +1,483 @@
+/**
+ * What `ndx ops` does, without the command line: the platform's queues (from ndx.config.ts, by
+ * naming convention), their health, what waits in their dead-letter queues, and moving it back.
+ * Works against any SQS/DynamoDB endpoint (the local engine, LocalStack, AWS); the queues' age comes
+ * from CloudWatch where there is one.
+ *
+ * Privacy: a dead-lettered message is described by SQS metadata and, when it is an ndx message, by
+ * identifiers of the exchange only (request id, contract, version, purpose, agency, reply status and
+ * code), each checked against the shape it must have. Subjects, consent ids, officers, record values
+ * and anything else a message carries are never read out.
+ */
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ListMessageMoveTasksCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  StartMessageMoveTaskCommand,
+  type Message,
+  type ReceiveMessageCommandInput,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { NdxConfig } from '../config/schema.ts';
+import { names } from '../functions/platform/names.ts';
+
+export type QueueKind = 'agency-out' | 'agency-in' | 'registry-in';
+
+/** One of the platform's main queues, with its dead-letter queue. */
+export interface NdxQueue {
+  name: string;
+  deadLetterQueue: string;
+  kind: QueueKind;
+  /** The agency or registry the queue belongs to. */
+  owner: string;
+  /** Who reads it: the router, an adapter, or the agency itself. */
+  consumer: string;
+  /** The oldest message may be this old (seconds) before the queue counts as unhealthy. */
+  maxAgeSeconds: number;
+}
+
+/** Every main queue of the platform, in a stable order: agencies' out- and in-queues, then registries'. */
+export function ndxQueues(config: NdxConfig): NdxQueue[] {
+  const { oldestMessageAgeSeconds, unreadReplyAgeSeconds } = config.monitoring;
+  const q = (name: string, kind: QueueKind, owner: string, consumer: string, maxAgeSeconds: number): NdxQueue => ({
+    name,
+    deadLetterQueue: names.deadLetterQueue(name),
+    kind,
+    owner,
+    consumer,
+    maxAgeSeconds,
+  });
+  return [
+    ...config.agencies.flatMap((a) => [
+      q(names.agencyOutQueue(a.id), 'agency-out', a.id, 'router', oldestMessageAgeSeconds),
+      q(names.agencyInQueue(a.id), 'agency-in', a.id, a.id, unreadReplyAgeSeconds),
+    ]),
+    ...config.registries.map((r) => q(names.registryInQueue(r.id), 'registry-in', r.id, `adapter ${r.id}`, oldestMessageAgeSeconds)),
+  ];
+}
+
+/** The queue a name designates: a main queue or its dead-letter queue. */
+export function resolveQueue(config: NdxConfig, name: string): NdxQueue | undefined {
+  return ndxQueues(config).find((q) => q.name === name || q.deadLetterQueue === name);
+}
+
+export interface Clients {
+  sqs: SQSClient;
+  dynamo: DynamoDBClient;
+  /** Absent (e.g. on the local engine): queue ages are sampled from dead-letter queues or shown as n/a. */
+  cloudwatch?: CloudWatchClient;
+}
+
+export interface Depth {
+  visible: number;
+  inFlight: number;
+  /** Seconds, or null when it is not known. */
+  oldestAgeSeconds: number | null;
+}
+
+export interface QueueStatus extends NdxQueue {
+  exists: boolean;
+  queue: Depth;
+  dlq: Depth;
+  /** Where the ages come from: CloudWatch's ApproximateAgeOfOldestMessage, a sample of the DLQ, or nothing. */
+  ageSource: 'cloudwatch' | 'sample' | 'n/a';
+  problems: string[];
+}
+
+export interface RegistryStatus {
+  registry: string;
+  table: string | null;
+  tableStatus: string;
+  /** The table is ACTIVE (or the source is not a table) and the registry's queue is not stalled. */
+  answers: boolean;
+  problems: string[];
+}
+
+export interface PlatformStatus {
+  healthy: boolean;
+  queues: QueueStatus[];
+  registries: RegistryStatus[];
+  problems: string[];
+}
+
+async function queueUrl(sqs: SQSClient, name: string): Promise<string | undefined> {
+  try {
+    return (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl;
+  } catch (error) {
+    const e = error as { name?: string };
+    if (e.name === 'QueueDoesNotExist' || e.name === 'AWS.SimpleQueueService.NonExistentQueue') return undefined;
+    throw error;
+  }
+}
+
+/** Finds a queue's URL; throws a sentence if it does not exist. */
+export async function requireQueueUrl(sqs: SQSClient, name: string): Promise<string> {
+  const url = await queueUrl(sqs, name);
+  if (!url) throw new Error(`queue ${name} does not exist: is the platform deployed (or \`npm start\` running)?`);
+  return url;
+}
+
+async function depth(sqs: SQSClient, url: string): Promise<{ visible: number; inFlight: number; arn: string }> {
+  const a = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'QueueArn'] }))).Attributes ?? {};
+  return { visible: Number(a.ApproximateNumberOfMessages ?? 0), inFlight: Number(a.ApproximateNumberOfMessagesNotVisible ?? 0), arn: a.QueueArn ?? '' };
+}
+
+/**
+ * Every system attribute of received messages. SQS's current parameter is MessageSystemAttributeNames;
+ * some emulators (local-aws-sqs 2.0) read only the older AttributeNames, which SQS still accepts.
+ */
+const ALL_ATTRIBUTES: Pick<ReceiveMessageCommandInput, 'MessageSystemAttributeNames' | 'AttributeNames'> = { MessageSystemAttributeNames: ['All'], AttributeNames: ['All'] };
+
+/**
+ * Age of the oldest message of a dead-letter queue, from a sample of up to ten messages received
+ * and released at once. Only for dead-letter queues: a receive on a main queue would count towards
+ * its maxReceiveCount and could dead-letter a healthy lookup.
+ */
+async function sampleAge(sqs: SQSClient, url: string, now: number): Promise<number | null> {
+  const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 0, ...ALL_ATTRIBUTES }));
+  const sent = (got.Messages ?? []).map((m) => Number(m.Attributes?.SentTimestamp)).filter(Number.isFinite);
+  return sent.length ? Math.max(0, Math.round((now - Math.min(...sent)) / 1000)) : null;
+}
+
+/** ApproximateAgeOfOldestMessage of each queue (maximum of the last 10 minutes), or undefined without CloudWatch. */
+async function cloudwatchAges(cw: CloudWatchClient, queues: readonly string[], now: number): Promise<Map<string, number> | undefined> {
+  const ages = new Map<string, number>();
+  try {
+    for (let i = 0; i < queues.length; i += 500) {
+      const batch = queues.slice(i, i + 500);
+      const out = await cw.send(
+        new GetMetricDataCommand({
+          StartTime: new Date(now - 10 * 60_000),
+          EndTime: new Date(now),
+          MetricDataQueries: batch.map((name, j) => ({
+            Id: `q${i + j}`,
+            MetricStat: { Metric: { Namespace: 'AWS/SQS', MetricName: 'ApproximateAgeOfOldestMessage', Dimensions: [{ Name: 'QueueName', Value: name }] }, Period: 60, Stat: 'Maximum' },
+          })),
+        }),
+      );
+      for (const r of out.MetricDataResults ?? []) {
+        const index = Number(r.Id?.slice(1));
+        if (r.Values?.length) ages.set(queues[index]!, Math.max(...r.Values));
+      }
+    }
+    return ages;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Depth, in-flight, DLQ depth and ages of every queue, and whether each registry answers. */
+export async function platformStatus(config: NdxConfig, clients: Clients, now = Date.now()): Promise<PlatformStatus> {
+  const queues = ndxQueues(config);
+  const ages = clients.cloudwatch ? await cloudwatchAges(clients.cloudwatch, queues.flatMap((q) => [q.name, q.deadLetterQueue]), now) : undefined;
+  const statuses: QueueStatus[] = [];
+  for (const q of queues) {
+    const [url, dlqUrl] = await Promise.all([queueUrl(clients.sqs, q.name), queueUrl(clients.sqs, q.deadLetterQueue)]);
+    const problems: string[] = [];
+    if (!url || !dlqUrl) {
+      problems.push(`${!url ? q.name : q.deadLetterQueue} does not exist`);
+      const none: Depth = { visible: 0, inFlight: 0, oldestAgeSeconds: null };
+      statuses.push({ ...q, exists: false, queue: none, dlq: none, ageSource: 'n/a', problems });
+      continue;
+    }
+    const [main, dead] = await Promise.all([depth(clients.sqs, url), depth(clients.sqs, dlqUrl)]);
+    let ageSource: QueueStatus['ageSource'] = 'n/a';
+    let queueAge: number | null = null;
+    let dlqAge: number | null = null;
+    if (ages) {
+      ageSource = 'cloudwatch';
+      queueAge = ages.get(q.name) ?? (main.visible + main.inFlight === 0 ? 0 : null);
+      dlqAge = ages.get(q.deadLetterQueue) ?? (dead.visible + dead.inFlight === 0 ? 0 : null);
+    } else if (dead.visible > 0) {
+      ageSource = 'sample';
+      dlqAge = await sampleAge(clients.sqs, dlqUrl, now);
+    }
+    if (dead.visible + dead.inFlight > 0) {
+      problems.push(`${dead.visible + dead.inFlight} message(s) in ${q.deadLetterQueue}: see them with \`ndx ops dlq list ${q.name}\``);
+    }
+    if (queueAge !== null && queueAge >= q.maxAgeSeconds) {
+      problems.push(`the oldest message on ${q.name} is ${queueAge}s old (limit ${q.maxAgeSeconds}s): its consumer (${q.consumer}) is stalled or absent`);
+    }
+    statuses.push({
+      ...q,
+      exists: true,
+      queue: { visible: main.visible, inFlight: main.inFlight, oldestAgeSeconds: queueAge },
+      dlq: { visible: dead.visible, inFlight: dead.inFlight, oldestAgeSeconds: dlqAge },
+      ageSource,
+      problems,
+    });
+  }
+
+  const registries: RegistryStatus[] = [];
+  for (const r of config.registries) {
+    const problems: string[] = [];
+    // A registry read over HTTP has no table; only its queue tells whether it answers.
+    const source = (r as { source?: { kind?: string } }).source;
+    const table = source?.kind && source.kind !== 'dynamodb' ? null : names.registryTable(r.id);
+    let tableStatus = 'n/a';
+    if (table) {
+      try {
+        tableStatus = (await clients.dynamo.send(new DescribeTableCommand({ TableName: table }))).Table?.TableStatus ?? 'UNKNOWN';
+      } catch (error) {
+        const e = error as { name?: string };
+        if (e.name !== 'ResourceNotFoundException') throw error;
+        tableStatus = 'MISSING';
+      }
+      if (tableStatus !== 'ACTIVE') problems.push(`table ${table} is ${tableStatus}`);
+    }
+    const inbound = statuses.find((s) => s.kind === 'registry-in' && s.owner === r.id);
+    const stalled = inbound?.problems.some((p) => p.includes('stalled')) ?? false;
+    if (stalled) problems.push(`its queue ${names.registryInQueue(r.id)} is not being answered`);
+    if (inbound && !inbound.exists) problems.push(`its queue ${names.registryInQueue(r.id)} does not exist`);
+    registries.push({ registry: r.id, table, tableStatus, answers: problems.length === 0, problems });
+  }
+
+  const problems = [...statuses.flatMap((s) => s.problems), ...registries.flatMap((r) => r.problems.map((p) => `registry ${r.registry}: ${p}`))];
+  return { healthy: problems.length === 0, queues: statuses, registries, problems };
+}
+
+/** What `dlq list` shows of one message: SQS metadata and, for ndx messages, identifiers of the exchange. */
+export interface DeadLetter {
+  messageId: string;
+  receiveCount: number;
+  sizeBytes: number;
+  sentAt: string | null;
+  firstReceivedAt: string | null;
+  /** What the message is: a lookup request, a forwarded lookup, a reply, or not an ndx message. */
+  type: 'lookup-request' | 'forwarded-lookup' | 'lookup-reply' | 'unreadable' | 'unknown';
+  requestId?: string;
+  contract?: string;
+  version?: string;
+  purpose?: string;
+  agency?: string;
+  status?: string;
+  code?: string;
+  /** Why it is most likely there, and whether a redrive can help. */
+  reason: string;
+}
+
+const SAFE = {
+  requestId: /^[0-9a-fA-F-]{8,64}$/,
+  contract: /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)*$/,
+  version: /^\d+(\.\d+){0,2}$/,
+  purpose: /^[A-Z][A-Z0-9_]{1,63}$/,
+  agency: /^[a-z][a-z0-9-]{1,30}[a-z0-9]$/,
+  status: /^(OK|NOT_FOUND|DENIED|INVALID|ERROR)$/,
+  code: /^[A-Z][A-Z_]{1,63}$/,
+} as const;
+
+/** Keeps a value only if it is a string of the shape its field must have. */
+function safe(field: keyof typeof SAFE, value: unknown): Record<string, string> {
+  return typeof value === 'string' && value.length <= 128 && SAFE[field].test(value) ? { [field]: value } : {};
+}
+
+/** Describes a dead-lettered message of queue `q` without personal data. */
+export function describeDeadLetter(q: NdxQueue, m: Message): DeadLetter {
+  const a = m.Attributes ?? {};
+  const body = m.Body ?? '';
+  const time = (v: string | undefined) => (v && Number.isFinite(Number(v)) ? new Date(Number(v)).toISOString() : null);
+  const receives = Number(a.ApproximateReceiveCount ?? 0);
+  const base = {
+    messageId: m.MessageId ?? '',
+    receiveCount: receives,
+    sizeBytes: Buffer.byteLength(body, 'utf8'),
+    sentAt: time(a.SentTimestamp),
+    firstReceivedAt: time(a.ApproximateFirstReceiveTimestamp),
+  };
+  let json: Record<string, unknown> | undefined;
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) json = parsed as Record<string, unknown>;
+  } catch {
+    json = undefined;
+  }
+  const redriveHelps = 'the consumer failed on every delivery (e.g. a timeout, a throttle or an outage); processing is idempotent, so `ndx ops redrive` is safe';
+  if (q.kind === 'registry-in') {
+    if (json?.kind === 'ndx.forwarded-lookup.v1' && json.request && typeof json.request === 'object') {
+      const r = json.request as Record<string, unknown>;
+      return {
+        ...base,
+        type: 'forwarded-lookup',
+        ...safe('requestId', r.requestId),
+        ...safe('contract', r.contract),
+        ...safe('version', json.version),
+        ...safe('purpose', r.purpose),
+        ...safe('agency', json.consumer),
+        reason: `adapter ${q.owner}: ${redriveHelps}`,
+      };
+    }
+    return {
+      ...base,
+      type: json ? 'unknown' : 'unreadable',
+      reason: 'poison: not a forwarded lookup, and only the router writes to this queue; a redrive will dead-letter it again (delete it once understood)',
+    };
+  }
+  if (q.kind === 'agency-out') {
+    if (!json) return { ...base, type: 'unreadable', agency: q.owner, reason: `not JSON, and the router answers those (INVALID/MALFORMED_MESSAGE): router: ${redriveHelps}` };
+    return {
+      ...base,
+      type: 'lookup-request',
+      ...safe('requestId', json.requestId),
+      ...safe('contract', json.contract),
+      ...safe('version', json.version),
+      ...safe('purpose', json.purpose),
+      agency: q.owner,
+      reason: `router: ${redriveHelps}`,
+    };
+  }
+  return {
+    ...base,
+    type: json ? 'lookup-reply' : 'unreadable',
+    ...(json ? { ...safe('requestId', json.requestId), ...safe('contract', json.contract), ...safe('version', json.version), ...safe('purpose', json.purpose), ...safe('status', json.status), ...safe('code', json.code) } : {}),
+    agency: q.owner,
+    reason: `a reply agency ${q.owner} received ${receives > 0 ? receives - 1 : 'several'} time(s) without deleting it (its client failed on it); a redrive hands it to the agency again`,
+  };
+}
+
+/**
+ * Lists up to `max` messages of a queue's dead-letter queue. Each is received (hidden for a minute
+ * while the listing runs, so none is seen twice) and released again at once: nothing is deleted.
+ * Each listing counts as one more receive of the messages it shows.
+ */
+export async function listDeadLetters(clients: Clients, q: NdxQueue, max = 100): Promise<{ messages: DeadLetter[]; depth: number }> {
+  const url = await requireQueueUrl(clients.sqs, q.deadLetterQueue);
+  const seen = new Map<string, Message>();
+  const total = (await depth(clients.sqs, url)).visible;
+  let empty = 0;
+  while (seen.size < max && empty < 2) {
+    const got = await clients.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: Math.min(10, max - seen.size), VisibilityTimeout: 60, WaitTimeSeconds: empty ? 1 : 0, ...ALL_ATTRIBUTES }),
+    );
+    const fresh = (got.Messages ?? []).filter((m) => m.MessageId && !seen.has(m.MessageId));
+    for (const m of fresh) seen.set(m.MessageId!, m);
+    empty = fresh.length ? 0 : empty + 1;
+    if (seen.size >= total && total > 0) break;
+  }
+  const held = [...seen.values()];
+  for (let i = 0; i < held.length; i += 10) {
+    await clients.sqs.send(
+      new ChangeMessageVisibilityBatchCommand({
+        QueueUrl: url,
+        Entries: held.slice(i, i + 10).map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 })),
+      }),
+    );
+  }
+  const messages = held.map((m) => describeDeadLetter(q, m)).sort((a, b) => String(a.sentAt).localeCompare(String(b.sentAt)));
+  return { messages, depth: Math.max(total, messages.length) };
+}
+
+export interface RedriveResult {
+  queue: string;
+  deadLetterQueue: string;
+  /** `move-task`: SQS's own StartMessageMoveTask; `receive-send-delete`: by hand, where the endpoint has no move tasks. */
+  method: 'move-task' | 'receive-send-delete';
+  moved: number;
+  /** Messages that could not be moved (left in the dead-letter queue). */
+  failed: number;
+  status: string;
+}
+
+export interface RedriveOptions {
+  /** Force the receive/send/delete path. */
+  byHand?: boolean;
+  /** Messages per second for a move task (SQS's MaxNumberOfMessagesPerSecond). */
+  rate?: number;
+  onProgress?: (moved: number, total: number) => void;
+  /** Polling interval of a move task, ms. */
+  pollMs?: number;
+}
+
+function unsupported(error: unknown): boolean {
+  const e = error as { name?: string; Code?: string; message?: string };
+  return /UnsupportedOperation|InvalidAction|UnknownOperation|NotImplemented|not (currently )?supported/i.test(`${e.name} ${e.Code} ${e.message}`);
+}
+
+/**
+ * Moves every message of a queue's dead-letter queue back to the queue. Uses SQS's message move
+ * task where the endpoint has one (the messages move inside SQS; the task resets their receive count
+ * and retention), else receives, sends and then deletes each batch, deleting only what was sent.
+ * Safe to repeat: the router and the adapters are idempotent on (agency, requestId).
+ */
+export async function redrive(clients: Clients, q: NdxQueue, options: RedriveOptions = {}): Promise<RedriveResult> {
+  const [url, dlqUrl] = await Promise.all([requireQueueUrl(clients.sqs, q.name), requireQueueUrl(clients.sqs, q.deadLetterQueue)]);
+  const [main, dead] = await Promise.all([depth(clients.sqs, url), depth(clients.sqs, dlqUrl)]);
+  const total = dead.visible;
+  const result = { queue: q.name, deadLetterQueue: q.deadLetterQueue };
+  if (total === 0 && dead.inFlight === 0) return { ...result, method: options.byHand ? 'receive-send-delete' : 'move-task', moved: 0, failed: 0, status: 'NOTHING_TO_MOVE' };
+  if (!options.byHand) {
+    try {
+      return { ...result, ...(await moveTask(clients.sqs, dead.arn, main.arn, total, options)) };
+    } catch (error) {
+      if (!unsupported(error)) throw error;
+    }
+  }
+  return { ...result, ...(await byHand(clients.sqs, dlqUrl, url, total, options)) };
+}
+
+async function moveTask(sqs: SQSClient, sourceArn: string, destinationArn: string, total: number, o: RedriveOptions) {
+  let handle: string | undefined;
+  try {
+    handle = (
+      await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: sourceArn, DestinationArn: destinationArn, ...(o.rate ? { MaxNumberOfMessagesPerSecond: o.rate } : {}) }))
+    ).TaskHandle;
+  } catch (error) {
+    // One task per queue at a time: follow the running one instead of starting another.
+    if (!/already|running|in progress/i.test((error as Error).message ?? '')) throw error;
+  }
+  for (;;) {
+    const tasks = (await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: sourceArn, MaxResults: 10 }))).Results ?? [];
+    const task = (handle ? tasks.find((t) => t.TaskHandle === handle) : undefined) ?? tasks.find((t) => t.Status === 'RUNNING') ?? tasks[0];
+    if (!task) throw new Error(`the move task on ${sourceArn} disappeared`);
+    const moved = Number(task.ApproximateNumberOfMessagesMoved ?? 0);
+    const toMove = Number(task.ApproximateNumberOfMessagesToMove ?? total);
+    o.onProgress?.(moved, toMove);
+    if (task.Status !== 'RUNNING' && task.Status !== 'CANCELLING') {
+      if (task.Status === 'FAILED') throw new Error(`the move task failed after ${moved} message(s): ${task.FailureReason ?? 'no reason given'}`);
+      return { method: 'move-task' as const, moved, failed: Math.max(0, toMove - moved), status: task.Status ?? 'UNKNOWN' };
+    }
+    await new Promise((r) => setTimeout(r, o.pollMs ?? 500));
+  }
+}
+
+async function byHand(sqs: SQSClient, dlqUrl: string, url: string, total: number, o: RedriveOptions) {
+  let moved = 0;
+  let failed = 0;
+  let empty = 0;
+  o.onProgress?.(0, total);
+  while (empty < 2) {
+    const got = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60, WaitTimeSeconds: empty ? 1 : 0, MessageAttributeNames: ['All'] }))).Messages ?? [];
+    if (got.length === 0) {
+      empty++;
+      continue;
+    }
+    empty = 0;
+    const sent = await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: url,
+        Entries: got.map((m, i) => ({ Id: String(i), MessageBody: m.Body ?? '', ...(m.MessageAttributes && Object.keys(m.MessageAttributes).length ? { MessageAttributes: m.MessageAttributes } : {}) })),
+      }),
+    );
+    // Delete only what the queue accepted; the rest reappears in the DLQ after the visibility timeout.
+    const ok = new Set((sent.Successful ?? []).map((s) => s.Id));
+    const done = got.filter((_, i) => ok.has(String(i)));
+    failed += got.length - done.length;
+    if (done.length) {
+      await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: dlqUrl, Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+    }
+    moved += done.length;
+    o.onProgress?.(moved, Math.max(total, moved));
+    if (failed > 0 && done.length === 0) break; // the queue refuses everything: stop rather than spin
+  }
+  return { method: 'receive-send-delete' as const, moved, failed, status: failed ? 'PARTIAL' : 'COMPLETED' };
+}
+
+/** A CloudWatch client for real AWS only: the local engine and LocalStack's free tier have no metrics. */
+export function cloudwatchFor(local: boolean): CloudWatchClient | undefined {
+  return local ? undefined : new CloudWatchClient({});
+}
