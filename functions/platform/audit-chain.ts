@@ -164,13 +164,13 @@ export class ChainVerifier {
       );
     }
     if (item.prevHash !== this.prevHash) {
-      return this.fail(at, 'prev-hash-mismatch', `seq ${at} does not link to seq ${at - 1}: its prevHash is not the previous record's hash (reordered or replaced)`);
+      return this.fail(at, 'prev-hash-mismatch', `it does not link to seq ${at - 1}: its prevHash is not that record's hash (reordered or replaced)`);
     }
     if (!isIntact(item)) {
-      return this.fail(at, 'hash-mismatch', `seq ${at}: the content does not match its hash (edited)`);
+      return this.fail(at, 'hash-mismatch', 'the content does not match its hash (edited)');
     }
     if (item.seq !== at || item.pk !== chainPk(this.partition) || item.partition !== this.partition) {
-      return this.fail(at, 'misplaced', `seq ${at}: the record says it belongs at ${String(item.partition)} seq ${String(item.seq)}`);
+      return this.fail(at, 'misplaced', `the record says it belongs at ${String(item.partition)} seq ${String(item.seq)}`);
     }
     this.prevHash = item.hash as string;
     this.last = { seq: at, hash: item.hash as string };
