@@ -134,7 +134,7 @@ export function registerAudit(program: Command): void {
     .description('one audit record as stored, with its chain position and whether its hash still matches')
     .action(
       platformAction(async (ctx, auditId: string) => {
-        const record = await auditLog().find(auditId);
+        const record = await auditLog().findAny(auditId);
         if (!record) {
           console.error(`ndx: no audit record ${auditId}`);
           process.exitCode = EXIT.NOT_FOUND;

@@ -265,8 +265,10 @@ export class AuditLog {
   /** Withholds a lookup's record from the citizen's view until a date (an investigation); itself audited. */
   async hide(target: string, until: Date, reason: string, by: string): Promise<Appended> {
     const record = await this.find(target);
-    if (!record) throw new AuditRecordNotFoundError(`no audit record ${target}`);
-    if (record.kind !== 'lookup') throw new AuditRecordNotFoundError(`${target} is a ${record.kind} record; only lookups can be withheld`);
+    if (!record) {
+      const other = await this.findAny(target);
+      throw new AuditRecordNotFoundError(other ? `${target} is a ${other.kind} record; only lookups can be withheld` : `no audit record ${target}`);
+    }
     const event: AuditEvent = {
       kind: 'audit-hide',
       at: this.now().toISOString(),
@@ -279,15 +281,18 @@ export class AuditLog {
     return this.record(event, `hide/${randomUUID()}`);
   }
 
-  /** The chained record of an audit id, if any. */
-  async find(auditId: string): Promise<AuditRecord | undefined> {
-    const markers = await Promise.all(KINDS.map((k) => this.marker(k, auditId)));
-    for (const m of markers) {
-      if (!m?.partition) continue;
-      const item = await this.findAfter(m.partition, auditId, m.after);
-      if (item) return AuditRecord.parse(item);
-    }
-    return undefined;
+  /** The chained record of an audit id of one kind (a lookup's, by default), if any. */
+  async find<K extends AuditRecord['kind'] = 'lookup'>(auditId: string, kind?: K): Promise<Extract<AuditRecord, { kind: K }> | undefined> {
+    const m = await this.marker(kind ?? 'lookup', auditId);
+    if (!m?.partition) return undefined;
+    const item = await this.findAfter(m.partition, auditId, m.after);
+    return item ? (AuditRecord.parse(item) as Extract<AuditRecord, { kind: K }>) : undefined;
+  }
+
+  /** The chained record of an audit id, whatever its kind. */
+  async findAny(auditId: string): Promise<AuditRecord | undefined> {
+    const found = await Promise.all(KINDS.map((k) => this.find(auditId, k)));
+    return found.find((r) => r !== undefined);
   }
 
   /** Every lookup of a subject, newest first. */

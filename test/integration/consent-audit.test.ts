@@ -434,6 +434,14 @@ describe('the citizen’s view', () => {
     const r = await ndx('audit', 'hide', 'nobody/123', '--until', '2030-01-01', '--reason', 'x');
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('no audit record nobody/123');
+    // Only lookups are withheld: consent changes are the citizen's own acts.
+    const c = await grant(person());
+    const consentRecord = await ndx('audit', 'hide', `consent/${c.consentId}/0`, '--until', '2030-01-01', '--reason', 'x');
+    expect(consentRecord.code).toBe(8);
+    expect(consentRecord.stderr).toContain('is a consent-change record; only lookups can be withheld');
+    const shown = await ndx('audit', 'show', `consent/${c.consentId}/0`);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/^consent\/cns-[^ ]+ {2}consent-change {2}platform#\d{4}-\d{2}-\d{2}#\d+ seq \d+ {2}hash verified/);
   });
 });
 
