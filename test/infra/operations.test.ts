@@ -259,10 +259,13 @@ describe('least privilege across tenants', () => {
 });
 
 describe('configuration', () => {
-  const base = { registries: [{ id: 'population', title: 'P', operator: 'O', key: { partition: 'nationalId' } }], agencies: [{ id: 'hanoi-land-office', name: 'H' }] } as const;
+  const base: Pick<NdxConfigInput, 'registries' | 'agencies'> = {
+    registries: [{ id: 'population', title: 'P', operator: 'O', key: { partition: 'nationalId' } }],
+    agencies: [{ id: 'hanoi-land-office', name: 'H' }],
+  };
   const problems = (input: Record<string, unknown>) => {
     try {
-      defineConfig({ ...base, ...input } as NdxConfigInput);
+      defineConfig({ ...base, ...input } as unknown as NdxConfigInput);
       return '';
     } catch (error) {
       return (error as Error).message;
