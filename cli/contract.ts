@@ -9,7 +9,10 @@ import { APPROVER_ROLES, type ApproverRole } from '../contracts/lifecycle.ts';
 import { compareSemver, majorOf, releasedCategories, type ContractDefinition, type VersionDefinition } from '../contracts/model.ts';
 import { documentClient } from '../functions/platform/clients.ts';
 import { ContractRegistry, type VersionRecord } from '../functions/platform/contract-registry.ts';
+import { AuditLog, auditShards } from '../functions/platform/audit.ts';
+import { contractUsage } from '../functions/platform/contract-usage.ts';
 import { names } from '../functions/platform/names.ts';
+import { parseDay } from './when.ts';
 import { platformAction, RefusedError } from './context.ts';
 import { EXIT } from './exit-codes.ts';
 import { UsageError } from './program.ts';
@@ -257,6 +260,27 @@ export function registerContract(program: Command): void {
       }
       process.exitCode = ok ? EXIT.OK : EXIT.REFUSED;
     });
+
+  contract
+    .command('consumers <id>')
+    .description('which agencies looked up under which versions in a time window (from the audit trail): whom a deprecation touches')
+    .option('--from <day>', 'first UTC day, YYYY-MM-DD (default: 30 days ago)')
+    .option('--to <day>', 'last UTC day, YYYY-MM-DD (default: today)')
+    .action(
+      platformAction(async (ctx, id: string, options: { from?: string; to?: string }) => {
+        const { contract: c } = parseRef(id);
+        const day = (d: Date) => d.toISOString().slice(0, 10);
+        const from = options.from ? parseDay(options.from, '--from') : day(new Date(Date.now() - 30 * 86_400_000));
+        const to = options.to ? parseDay(options.to, '--to') : day(new Date());
+        const usage = await contractUsage(new AuditLog(documentClient(), names.auditTable, { shards: auditShards(process.env) }), c.id, { from, to });
+        ctx.print({ contract: c.id, from, to, usage }, () =>
+          usage.length
+            ? `${c.id}, ${from} to ${to}:\n` +
+              table([['AGENCY', 'VERSION', 'LOOKUPS', 'OK', 'FIRST', 'LAST'], ...usage.map((u) => [u.consumer, u.version, String(u.lookups), String(u.ok), u.first, u.last])])
+            : `no lookups under ${c.id} between ${from} and ${to}`,
+        );
+      }),
+    );
 
   contract
     .command('export <ref>')

@@ -352,6 +352,23 @@ export class AuditLog {
     return names;
   }
 
+  /** Every lookup record in the partitions started between two UTC days (inclusive), partition by partition. */
+  async *lookups(range: { from?: string; to?: string } = {}): AsyncGenerator<LookupAuditRecord> {
+    for (const partition of await this.partitions(range)) {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await this.doc.send(
+          new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': chainPk(partition) }, ExclusiveStartKey: start }),
+        );
+        for (const item of out.Items ?? []) {
+          const parsed = AuditRecord.safeParse(item);
+          if (parsed.success && parsed.data.kind === 'lookup') yield parsed.data;
+        }
+        start = out.LastEvaluatedKey;
+      } while (start);
+    }
+  }
+
   /** Walks one partition's chain and reports its first broken link. */
   async verifyPartition(partition: string): Promise<PartitionReport> {
     const verifier = new ChainVerifier(partition);

@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONTRACTS } from '../../contracts/catalog.ts';
 import { LookupReply } from '../../contracts/protocol.ts';
 import { PROJECT_ROOT } from '../../local/engine.ts';
 import { startHarness, type Harness } from './support.ts';
@@ -86,7 +87,8 @@ describe('ndx contract', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/population\.identity-verification\s+1\.0\.0\s+active/);
     const json = JSON.parse((await ndx('--json', 'contract', 'list')).stdout) as Array<{ contract: string; status: string }>;
-    expect(json.map((x) => x.contract).sort()).toEqual(['population.identity-verification', 'population.residence']);
+    expect([...new Set(json.map((x) => x.contract))].sort()).toEqual(CONTRACTS.map((c) => c.id).sort());
+    expect(json.filter((x) => x.contract.startsWith('population.')).every((x) => x.status === 'active')).toBe(true);
   });
 
   it('shows a version with its terms, fields and history', async () => {
@@ -118,6 +120,17 @@ describe('ndx contract', () => {
     expect(r.code).toBe(8);
     expect(r.stderr).toContain('deprecate it first');
     expect((await ndx('contract', 'approve', 'population.residence@1.0.0', '--as', 'mayor')).code).toBe(2);
+  });
+
+  it('tells a steward which agencies used which versions, from the audit trail', async () => {
+    const r = await ndx('--json', 'contract', 'consumers', 'population.identity-verification');
+    expect(r.code).toBe(0);
+    const { usage } = JSON.parse(r.stdout) as { usage: Array<{ consumer: string; version: string; lookups: number; ok: number }> };
+    // The lookups made above in this file by the land office: two OK, one absent subject.
+    expect(usage).toEqual([expect.objectContaining({ consumer: 'hanoi-land-office', version: '1.0.0', lookups: 3, ok: 2 })]);
+    const readable = await ndx('contract', 'consumers', 'population.identity-verification', '--from', '2020-01-01');
+    expect(readable.stdout).toMatch(/hanoi-land-office\s+1\.0\.0\s+3\s+2/);
+    expect((await ndx('contract', 'consumers', 'population.identity-verification', '--from', 'yesterday')).code).toBe(2);
   });
 
   it('deprecates a version (lookups carry the notice), then retires it (lookups are refused)', async () => {

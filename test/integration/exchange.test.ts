@@ -317,7 +317,7 @@ function absentNationalId(): string {
 }
 
 function functionEnv(kind: 'router' | 'adapter'): Record<string, string | undefined> {
-  const fn = h.engine.resources.functions.find((f) => f.entry.includes(`/${kind}/`))!;
+  const fn = h.engine.resources.functions.find((f) => f.entry.includes(`/${kind}/`) && (kind === 'router' || f.environment.NDX_REGISTRY_ID === 'population'))!;
   return { ...fn.environment, NDX_PEPPER: LOCAL_PEPPER, POWERTOOLS_LOG_LEVEL: 'INFO' };
 }
 
