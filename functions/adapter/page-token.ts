@@ -47,6 +47,8 @@ export function openPageToken(token: string, scope: TokenScope, now: Date = new 
   const sealed = Buffer.from(m[1]!, 'base64url');
   const tag = Buffer.from(m[2]!, 'base64url');
   if (sealed.length <= IV_BYTES || tag.length !== 16) return undefined;
+  // Canonical encoding only: a changed padding bit in the last character is still a changed token.
+  if (sealed.toString('base64url') !== m[1] || tag.toString('base64url') !== m[2]) return undefined;
   let payload: Payload;
   try {
     const decipher = createDecipheriv('aes-256-gcm', keyOf(scope.subjectHash), sealed.subarray(0, IV_BYTES));
