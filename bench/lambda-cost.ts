@@ -4,8 +4,7 @@
  * to import it, against a minimal handler that only imports the DynamoDB and SQS clients.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
@@ -32,18 +31,24 @@ export async function bundleOne(name: string, entry: string, outdir: string, opt
     banner: { js: ESM_REQUIRE_BANNER },
     minify: true,
     logLevel: 'error',
-    ...(options.externalAwsSdk ? { external: ['@aws-sdk/*', '@smithy/*'] } : {}),
+    ...(options.externalAwsSdk ? { external: ['@aws-sdk/*'] } : {}),
   });
   return { name, file, bytes: statSync(file).size };
 }
 
-/** Bundles the router, the adapter and a minimal handler (imports the DynamoDB and SQS clients only). */
+/**
+ * Bundles the router, the adapter and a minimal handler (imports the DynamoDB and SQS clients only)
+ * as NdxFunction does: the AWS SDK left to the runtime. The bundles are written inside the project, so
+ * their SDK imports resolve to node_modules as they resolve to the runtime's copy in Lambda.
+ */
 export async function bundleSizes(root: string): Promise<Bundle[]> {
-  const outdir = mkdtempSync(join(tmpdir(), 'ndx-bundles-'));
+  const outdir = join(root, 'bench', 'results', 'bundles');
+  mkdirSync(outdir, { recursive: true });
+  const options = { externalAwsSdk: true };
   return Promise.all([
-    bundleOne('minimal-handler', join(root, 'bench/minimal-handler.ts'), outdir),
-    bundleOne('router', join(root, 'functions/router/handler.ts'), outdir),
-    bundleOne('adapter', join(root, 'functions/adapter/handler.ts'), outdir),
+    bundleOne('minimal-handler', join(root, 'bench/minimal-handler.ts'), outdir, options),
+    bundleOne('router', join(root, 'functions/router/handler.ts'), outdir, options),
+    bundleOne('adapter', join(root, 'functions/adapter/handler.ts'), outdir, options),
   ]);
 }
 

@@ -26,6 +26,10 @@ describe('bundling', () => {
       expect(code).toMatch(/export\s*\{[^}]*\bas handler\b[^}]*\}|export\s*\{[^}]*\bhandler\b[^}]*\}/);
       const lines = code.split('\n');
       expect(code.length / lines.length).toBeGreaterThan(1000); // minified: long lines
+      // Budget (see bench/): a function bundle stays under 300 KB minified; the AWS SDK comes from the runtime.
+      expect(Buffer.byteLength(code), dir).toBeLessThan(300 * 1024);
+      expect(code).not.toMatch(/from\s*"@aws-sdk\/client-dynamodb\/dist/);
+      expect(code).toMatch(/from\s*"@aws-sdk\/client-dynamodb"/);
     }
   }, 60_000);
 });
