@@ -197,6 +197,12 @@ export class AuditLog {
   private readonly now: () => Date;
   /** Counters for operators and tests: appends made, and head conflicts met (each one a retry). */
   readonly stats = { appended: 0, conflicts: 0, duplicates: 0, recovered: 0 };
+  /**
+   * The head this process last linked in each partition. A cached head saves the head query on the
+   * next append; when another writer has moved the head meanwhile, the conditional put fails and the
+   * head is read again, so a stale cache costs a retry, never a broken chain.
+   */
+  private readonly heads = new Map<string, { seq: number; hash: string }>();
 
   constructor(doc: DynamoDBDocumentClient, table: string, options: AuditLogOptions = {}) {
     this.doc = doc;
@@ -221,7 +227,7 @@ export class AuditLog {
   async record(event: AuditEvent, auditId: string, scope = 'platform'): Promise<Appended> {
     const body = AuditEvent.parse(event);
     let partition = partitionOf(scope, body.at, auditId, this.shards);
-    let head = await this.head(partition);
+    let head = this.heads.get(partition) ?? (await this.head(partition));
     const marker: Marker = { ...markerKey(body.kind, auditId), auditId, kind: body.kind, partition, after: head?.seq ?? 0, markedAt: this.now().toISOString() };
     try {
       await this.doc.send(new PutCommand({ TableName: this.table, Item: marker, ConditionExpression: 'attribute_not_exists(pk)' }));
@@ -249,6 +255,8 @@ export class AuditLog {
       const item = linkRecord({ ...body, auditId, recordedAt: this.now().toISOString() }, { partition, seq, prevHash: head?.hash ?? genesisHash(partition) });
       try {
         await this.doc.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+        if (this.heads.size > 4096) this.heads.clear();
+        this.heads.set(partition, { seq, hash: String(item.hash) });
         this.stats.appended++;
         return { auditId, created: true, partition, seq };
       } catch (error) {
