@@ -104,7 +104,8 @@ function logicalType(schema: Record<string, unknown>): string {
 
 /** An Open Data Contract Standard v3 document (JSON form of the YAML standard). */
 function odcs(contract: ContractDefinition, v: VersionDefinition, lifecycle?: Lifecycle): Record<string, unknown> {
-  const response = z.toJSONSchema(v.response, { io: 'output' }) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+  // For a list version, the fields are those of each item.
+  const response = z.toJSONSchema(v.list ? v.list.item : v.response, { io: 'output' }) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
   return {
     apiVersion: 'v3.0.2',
     kind: 'DataContract',

@@ -125,3 +125,18 @@ export async function startBusinessSystem(world: WorldOptions, port = 0): Promis
       }),
   };
 }
+
+/**
+ * `NDX_BUSINESS_SOURCE=http npm start`: the configuration with the business registry read over HTTP
+ * from this stand-in (serving the same synthetic world as the demo), and the stand-in itself.
+ */
+export async function businessOverHttp<C extends { registries: ReadonlyArray<{ id: string }> }>(
+  config: C,
+  world: WorldOptions,
+): Promise<{ config: C; system: AgencySystem }> {
+  const system = await startBusinessSystem(world);
+  return {
+    config: { ...config, registries: config.registries.map((r) => (r.id === 'business' ? { ...r, source: { kind: 'http', url: system.url, timeoutMs: 2000, attempts: 3 } } : r)) },
+    system,
+  };
+}

@@ -8,15 +8,18 @@ import { documentClient } from '../functions/platform/clients.ts';
 import { names } from '../functions/platform/names.ts';
 import { DEFAULT_PORT, LOCAL_PEPPER } from './constants.ts';
 import { startEngine, type Engine } from './engine.ts';
-import { seedDemo } from './demo.ts';
+import { DEMO_POPULATION, DEMO_SEED, seedDemo } from './demo.ts';
+import { businessOverHttp } from './agency-system.ts';
 
 const port = process.env.NDX_PORT ? Number(process.env.NDX_PORT) : DEFAULT_PORT;
 const dataDir = process.env.NDX_DATA_DIR || undefined;
+// NDX_BUSINESS_SOURCE=http: the business registry is read over HTTP from a stand-in for the portal's own system.
+const http = process.env.NDX_BUSINESS_SOURCE === 'http' ? await businessOverHttp(config, { seed: DEMO_SEED, count: DEMO_POPULATION }) : undefined;
 
 const started = Date.now();
 let engine: Engine;
 try {
-  engine = await startEngine({ config, port, ...(dataDir ? { dataDir } : {}) });
+  engine = await startEngine({ config: http?.config ?? config, port, ...(dataDir ? { dataDir } : {}) });
 } catch (error) {
   const e = error as NodeJS.ErrnoException;
   if (e.code === 'EADDRINUSE') {
@@ -41,7 +44,8 @@ console.log(`${b('ndx')} local platform (${((Date.now() - started) / 1000).toFix
   data       ${dataDir ? `DynamoDB kept in ${dataDir}` : 'in memory (set NDX_DATA_DIR=.ndx/data to keep it)'}
   tables     ${engine.resources.tables.map((t) => t.TableName).join(', ')}
   queues     ${engine.resources.queues.length} (${engine.resources.queues.filter((q) => !q.name.endsWith('-dlq')).map((q) => q.name).join(', ')}, and their DLQs)
-  registries population: ${demo.population} synthetic citizens; business: ${demo.world.written.business} items; social-insurance: ${demo.world.written['social-insurance']} participants; land: ${demo.world.written.land} items (parcels and their users)
+  registries population: ${demo.population} synthetic citizens; business: ${demo.world.written.business} items; social-insurance: ${demo.world.written['social-insurance']} participants; land: ${demo.world.written.land} items (parcels and their users)${http ? `
+             business read over HTTP from ${http.system.url} (NDX_BUSINESS_SOURCE=http)` : ''}
 
 ${b('agencies')}
 ${config.agencies.map((a) => `  ${a.id.padEnd(22)} ${a.name}\n  ${''.padEnd(22)} sends to ${names.agencyOutQueue(a.id)}, replies on ${names.agencyInQueue(a.id)}`).join('\n')}
@@ -80,6 +84,7 @@ async function shutdown(signal: string) {
   stopping = true;
   console.log(`\n${signal}: stopping ndx (finishing lookups in flight)...`);
   await engine.stop();
+  await http?.system.close();
   console.log('ndx stopped');
   process.exit(0);
 }
