@@ -541,7 +541,7 @@ export function worldExamples(options: WorldOptions): WorldExamples {
   const representative = most(enterprisesOf, () => true);
   const employee = most(parcelsOf, (id) => living.has(id) && employers.has(id));
   if (!parcel || !owner || !enterprise || !representative || !employee) {
-    throw new Error(`worldExamples: the world of ${options.count} citizens (seed ${String(options.seed)}) is too small for examples; use at least 300`);
+    throw new Error(`worldExamples: the world of ${options.count} citizens (seed ${String(options.seed)}) is too small for examples; use a few hundred citizens or more`);
   }
   return {
     parcel,
