@@ -26,6 +26,8 @@ export function publishedContent(v: VersionDefinition): unknown {
     legalBases: v.legalBases,
     retentionDays: v.retentionDays,
     rateLimit: v.rateLimit,
+    // List versions: their query and page sizes are terms too (absent for single-record versions, so their digests are unchanged).
+    ...(v.list ? { list: { query: v.list.query, defaultPageSize: v.list.defaultPageSize, maxPageSize: v.list.maxPageSize } } : {}),
   };
 }
 
