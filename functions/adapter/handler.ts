@@ -4,10 +4,7 @@
  * the contract version and replies to the caller. One module serves every registry; NDX_REGISTRY_ID
  * picks the registry module.
  */
-import middy from '@middy/core';
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import { findContract as shippedContracts } from '../../contracts/catalog.ts';
 import { majorOf, releasedCategories } from '../../contracts/model.ts';
 import type { Code, LookupReply } from '../../contracts/protocol.ts';
@@ -23,6 +20,7 @@ import { createLogger } from '../platform/logger.ts';
 import { LookupMetrics } from '../platform/metrics.ts';
 import { ENV } from '../platform/names.ts';
 import { Queues } from '../platform/queues.ts';
+import { lazyHandler, sqsBatchHandler } from '../platform/sqs-batch-handler.ts';
 import { reply } from '../platform/replies.ts';
 import { receiveCount, respond } from '../platform/respond.ts';
 import { REGISTRIES } from '../registries/index.ts';
@@ -154,22 +152,8 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
     return once.run({ key: `${lookup.consumer}:${lookup.request.requestId}`, lookup, finalAttempt: receiveCount(record) >= maxReceiveCount });
   }
 
-  return middy<SQSEvent, SQSBatchResponse, Error, Context>()
-    .use(injectLambdaContext(logger))
-    .handler(async (event, context) => {
-      once.registerContext(context);
-      const processor = new BatchProcessor(EventType.SQS);
-      try {
-        const response = await processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });
-        metrics.recordFailures(response.batchItemFailures.length);
-        return response;
-      } finally {
-        metrics.flush();
-      }
-    });
+  return sqsBatchHandler({ logger, metrics, registerContext: once.registerContext, recordHandler });
 }
 
-let instance: ReturnType<typeof createHandler> | undefined;
-
 /** The Lambda entry point; built on first use from the function's environment. */
-export const handler = (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => (instance ??= createHandler())(event, context);
+export const handler = lazyHandler(() => createHandler());

@@ -20,6 +20,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from './query-all.ts';
 import * as z from 'zod';
 import { Basis, STATUSES, ALL_CODES, type Code } from '../../contracts/protocol.ts';
 import {
@@ -311,26 +312,13 @@ export class AuditLog {
   /** Every record naming a subject (lookups, consent changes, hides), newest first. */
   async subjectRecords(subjectHash: string): Promise<AuditRecord[]> {
     const items: AuditRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: 'bySubject',
-          KeyConditionExpression: 'subjectHash = :s',
-          ExpressionAttributeValues: { ':s': subjectHash },
-          ScanIndexForward: false,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const i of out.Items ?? []) {
-        const parsed = AuditRecord.safeParse(i);
-        // Records of the first, unchained format (a kept NDX_DATA_DIR) are left out.
-        if (parsed.success) items.push(parsed.data);
-        else if (typeof i.pk === 'string' && i.pk.startsWith('chain#')) items.push(i as AuditRecord);
-      }
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const query = { TableName: this.table, IndexName: 'bySubject', KeyConditionExpression: 'subjectHash = :s', ExpressionAttributeValues: { ':s': subjectHash }, ScanIndexForward: false };
+    for await (const i of queryAll(this.doc, query)) {
+      const parsed = AuditRecord.safeParse(i);
+      // Records of the first, unchained format (a kept NDX_DATA_DIR) are left out.
+      if (parsed.success) items.push(parsed.data);
+      else if (typeof i.pk === 'string' && i.pk.startsWith('chain#')) items.push(i as AuditRecord);
+    }
     return items;
   }
 
@@ -363,17 +351,10 @@ export class AuditLog {
   /** Every lookup record in the partitions started between two UTC days (inclusive), partition by partition. */
   async *lookups(range: { from?: string; to?: string } = {}): AsyncGenerator<LookupAuditRecord> {
     for (const partition of await this.partitions(range)) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await this.doc.send(
-          new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': chainPk(partition) }, ExclusiveStartKey: start }),
-        );
-        for (const item of out.Items ?? []) {
-          const parsed = AuditRecord.safeParse(item);
-          if (parsed.success && parsed.data.kind === 'lookup') yield parsed.data;
-        }
-        start = out.LastEvaluatedKey;
-      } while (start);
+      for await (const item of queryAll(this.doc, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': chainPk(partition) } })) {
+        const parsed = AuditRecord.safeParse(item);
+        if (parsed.success && parsed.data.kind === 'lookup') yield parsed.data;
+      }
     }
   }
 

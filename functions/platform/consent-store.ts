@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from './query-all.ts';
 import { ConsentRecord, ConsentTerms, periodKeyOf, signConsent, type ConsentEvent, type UseLimits } from './consent.ts';
 
 export interface GrantInput {
@@ -189,24 +190,11 @@ export class ConsentStore {
 
   async listBySubject(subjectHash: string): Promise<ConsentRecord[]> {
     const records: ConsentRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: 'bySubject',
-          KeyConditionExpression: 'subjectHash = :s',
-          ExpressionAttributeValues: { ':s': subjectHash },
-          ScanIndexForward: false,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const i of out.Items ?? []) {
-        const parsed = ConsentRecord.safeParse(i);
-        if (parsed.success) records.push(parsed.data);
-      }
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const query = { TableName: this.table, IndexName: 'bySubject', KeyConditionExpression: 'subjectHash = :s', ExpressionAttributeValues: { ':s': subjectHash }, ScanIndexForward: false };
+    for await (const i of queryAll(this.doc, query)) {
+      const parsed = ConsentRecord.safeParse(i);
+      if (parsed.success) records.push(parsed.data);
+    }
     return records;
   }
 }

@@ -3,10 +3,7 @@
  * purpose, consent or legal basis) and either forwards it to the registry's queue or answers the
  * caller at once. Thin: the decisions live in envelope.ts and decide.ts.
  */
-import middy from '@middy/core';
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import { findContract as shippedContracts } from '../../contracts/catalog.ts';
 import type { Code, LookupReply } from '../../contracts/protocol.ts';
 import { AuditLog, auditShards, type AuditEntry } from '../platform/audit.ts';
@@ -22,6 +19,7 @@ import { createLogger } from '../platform/logger.ts';
 import { LookupMetrics } from '../platform/metrics.ts';
 import { agencyOfOutQueue, ENV, names } from '../platform/names.ts';
 import { Queues } from '../platform/queues.ts';
+import { lazyHandler, sqsBatchHandler } from '../platform/sqs-batch-handler.ts';
 import { RateLimiter } from '../platform/rate-limit.ts';
 import { reply } from '../platform/replies.ts';
 import { receiveCount, respond } from '../platform/respond.ts';
@@ -191,22 +189,8 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
     });
   }
 
-  return middy<SQSEvent, SQSBatchResponse, Error, Context>()
-    .use(injectLambdaContext(logger))
-    .handler(async (event, context) => {
-      once.registerContext(context);
-      const processor = new BatchProcessor(EventType.SQS);
-      try {
-        const response = await processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });
-        metrics.recordFailures(response.batchItemFailures.length);
-        return response;
-      } finally {
-        metrics.flush();
-      }
-    });
+  return sqsBatchHandler({ logger, metrics, registerContext: once.registerContext, recordHandler });
 }
 
-let instance: ReturnType<typeof createHandler> | undefined;
-
 /** The Lambda entry point; built on first use from the function's environment. */
-export const handler = (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => (instance ??= createHandler())(event, context);
+export const handler = lazyHandler(() => createHandler());
