@@ -1,0 +1,106 @@
+/**
+ * Budgets: the AWS operations one lookup costs, by stage, counted against the real local engine.
+ * These counts are deterministic (timings are not, and stay in `npm run bench`); a change that adds
+ * a read or a write to the path of every lookup fails here and must say why in this file.
+ *
+ * Where each operation goes (per lookup):
+ * - router: idempotency record put + completed (PutItem, UpdateItem), the rate-limit window
+ *   (UpdateItem), the consent (GetItem, consent lookups only), the forward (SQS SendMessage); the
+ *   contract's lifecycle is cached (30 s), so no registry query per lookup.
+ * - adapter: idempotency (PutItem, UpdateItem), the consent again (GetItem, consent lookups only: a
+ *   revocation must stop a lookup already queued), the record (GetItem), the audit marker and chained
+ *   record (2 PutItem), the reply (SQS SendMessage). The first record of a partition (a UTC day and
+ *   one of 16 shards) also lists the partition (PutItem) and reads its head (Query): at most one each.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LookupRequestInput } from '../../contracts/protocol.ts';
+import { AgencyClient } from '../../cli/agency-client.ts';
+import { dynamoClient, sqsClient } from '../../functions/platform/clients.ts';
+import { meter, type OperationCounts } from '../../local/metering.ts';
+import { startHarness, type Harness } from './support.ts';
+
+let h: Harness;
+const counts: OperationCounts = new Map();
+const N = 12;
+
+beforeAll(async () => {
+  h = await startHarness({ count: 200, contractCacheSeconds: 30 });
+  meter(dynamoClient(), counts);
+  meter(sqsClient(), counts);
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+/** Operations per lookup by `<stage> <Service>.<Operation>`, for the handlers' stages only. */
+async function perLookup(agency: string, request: () => LookupRequestInput, status: string): Promise<Record<string, number>> {
+  const client = new AgencyClient(sqsClient(), agency);
+  expect((await client.lookup(request())).status).toBe(status); // warm: caches, connections
+  const before = new Map(counts);
+  for (let i = 0; i < N; i++) expect((await client.lookup(request())).status).toBe(status);
+  const out: Record<string, number> = {};
+  for (const [k, v] of counts) {
+    const d = v - (before.get(k) ?? 0);
+    if (d > 0 && (k.startsWith('ndx-router ') || k.startsWith('ndx-adapter-'))) out[k] = d / N;
+  }
+  return out;
+}
+
+/** Splits the partition-dependent operations (bounded) from the exact ones. */
+function check(ops: Record<string, number>, exact: Record<string, number>, stage: string, chainedPuts: number): void {
+  const putKey = `${stage} DynamoDB.PutItem`;
+  const queryKey = `${stage} DynamoDB.Query`;
+  const { [putKey]: puts = 0, [queryKey]: queries = 0, ...rest } = ops;
+  expect(rest).toEqual(exact);
+  expect(puts).toBeGreaterThanOrEqual(chainedPuts);
+  expect(puts).toBeLessThanOrEqual(chainedPuts + 1);
+  expect(queries).toBeLessThanOrEqual(1);
+}
+
+describe('operations per lookup (budgets)', () => {
+  it('legal-basis lookup answered by the registry', async () => {
+    const ops = await perLookup('hanoi-land-office', () => ({ requestId: randomUUID(), contract: 'population.identity-verification', purpose: 'LAND_REGISTRATION', subject: { nationalId: h.demo.living.nationalId } }), 'OK');
+    check(
+      ops,
+      {
+        'ndx-router DynamoDB.PutItem': 1,
+        'ndx-router DynamoDB.UpdateItem': 2,
+        'ndx-router SQS.SendMessage': 1,
+        'ndx-adapter-population DynamoDB.GetItem': 1,
+        'ndx-adapter-population DynamoDB.UpdateItem': 1,
+        'ndx-adapter-population SQS.SendMessage': 1,
+      },
+      'ndx-adapter-population',
+      3,
+    );
+  });
+
+  it('consent lookup answered by the registry', async () => {
+    const active = h.demo.consents.find((c) => c.state === 'ACTIVE' && c.consumer === 'hcmc-public-services')!;
+    const ops = await perLookup(
+      'hcmc-public-services',
+      () => ({ requestId: randomUUID(), contract: 'population.residence', purpose: active.purpose, subject: { nationalId: active.nationalId }, consentId: active.consentId }),
+      'OK',
+    );
+    check(
+      ops,
+      {
+        'ndx-router DynamoDB.GetItem': 1,
+        'ndx-router DynamoDB.PutItem': 1,
+        'ndx-router DynamoDB.UpdateItem': 2,
+        'ndx-router SQS.SendMessage': 1,
+        'ndx-adapter-population DynamoDB.GetItem': 2,
+        'ndx-adapter-population DynamoDB.UpdateItem': 1,
+        'ndx-adapter-population SQS.SendMessage': 1,
+      },
+      'ndx-adapter-population',
+      3,
+    );
+  });
+
+  it('denial answered by the router alone', async () => {
+    const ops = await perLookup('hanoi-land-office', () => ({ requestId: randomUUID(), contract: 'population.identity-verification', purpose: 'MARKETING', subject: { nationalId: h.demo.living.nationalId } }), 'DENIED');
+    check(ops, { 'ndx-router DynamoDB.UpdateItem': 1, 'ndx-router SQS.SendMessage': 1 }, 'ndx-router', 3);
+  });
+});
