@@ -5,6 +5,7 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CONTRACTS } from '../contracts/catalog.ts';
+import type { ContractDefinition } from '../contracts/model.ts';
 import { residence } from '../contracts/population/residence.ts';
 import { ContractRegistry } from '../functions/platform/contract-registry.ts';
 import { majorOf, releasedCategories } from '../contracts/model.ts';
@@ -44,10 +45,15 @@ export const DEMO_PUBLISHED: readonly string[] = [
  * workflow (propose, approval by a steward and the data-protection officer, publish), as a new
  * national deployment would on its first day.
  */
-export async function publishCatalog(doc: DynamoDBDocumentClient, now = new Date(), versions: readonly string[] = DEMO_PUBLISHED): Promise<string[]> {
+export async function publishCatalog(
+  doc: DynamoDBDocumentClient,
+  now = new Date(),
+  versions: readonly string[] = DEMO_PUBLISHED,
+  contracts: readonly ContractDefinition[] = CONTRACTS,
+): Promise<string[]> {
   const registry = new ContractRegistry(doc, names.contractTable);
   const published: string[] = [];
-  for (const contract of CONTRACTS) {
+  for (const contract of contracts) {
     const known = new Set((await registry.records(contract.id)).map((r) => r.version));
     for (const version of contract.versions) {
       if (known.has(version.version) || !versions.includes(`${contract.id}@${version.version}`)) continue;

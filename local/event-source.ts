@@ -78,9 +78,11 @@ export function startMapping(o: MappingOptions): RunningMapping {
   let invocationCount = 0;
   let paused = false;
   const inFlight = new Set<Promise<void>>();
-  const poller = async () => {
+  /** When a receive last returned messages: extra pollers run only while the queue is busy, as Lambda scales its pollers. */
+  let busyAt = 0;
+  const poller = async (index: number) => {
     while (!abort.signal.aborted) {
-      if (paused) {
+      if (paused || (index > 0 && Date.now() - busyAt > 1000)) {
         await new Promise((r) => setTimeout(r, 50));
         continue;
       }
@@ -93,7 +95,7 @@ export function startMapping(o: MappingOptions): RunningMapping {
       }
     }
   };
-  const loop = Promise.all(Array.from({ length: Math.max(1, o.pollers ?? 1) }, poller));
+  const loop = Promise.all(Array.from({ length: Math.max(1, o.pollers ?? 1) }, (_, i) => poller(i)));
 
   async function pollOnce(): Promise<void> {
     let messages: Message[] = [];
@@ -115,6 +117,7 @@ export function startMapping(o: MappingOptions): RunningMapping {
       return;
     }
     if (messages.length === 0) return;
+    busyAt = Date.now();
     const records = messages.map((m) => toRecord(m, o));
     let failedIds = new Set<string>();
     let error: Error | undefined;
