@@ -72,6 +72,12 @@ ${b('the other registries')} (\`ndx seed\` loads more; every owner, representati
   npx ndx lookup${endpointFlag} --as ${demo.bankConsent.consumer} --contract social-insurance.participation \\
     --purpose ${demo.bankConsent.purpose} --subject nationalId=${demo.bankConsent.nationalId} --consent ${demo.bankConsent.consentId}
 
+${b('stewards, citizens, operators')}:
+  npx ndx${endpointFlag} contract list                    # contracts and their lifecycle (see README: the steward's walkthrough)
+  npx ndx${endpointFlag} audit trail --subject nationalId=${demo.living.nationalId}   # who looked at this citizen's data
+  npx ndx${endpointFlag} audit verify                     # the audit chain is whole
+  npx ndx${endpointFlag} ops status                       # queues, DLQs, registries
+
 ${b('any AWS SDK or the AWS CLI')}:
   export AWS_ENDPOINT_URL=${engine.endpoint.url} AWS_REGION=${engine.region} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
   aws sqs list-queues
