@@ -51,6 +51,13 @@ function pick(ref: ContractRef, records: VersionRecord[], statuses: readonly Ver
   return candidates[0];
 }
 
+/** `legal` when a legal basis covers every consumer and purpose, `consent` when none does, else `legal+consent`. */
+function basisOf(v: VersionDefinition): 'legal' | 'consent' | 'legal+consent' {
+  const pairs = v.consumers.flatMap((c) => v.purposes.map((p) => [c, p.code] as const));
+  const covered = pairs.filter(([c, p]) => v.legalBases.some((b) => b.consumers.includes(c) && b.purposes.includes(p))).length;
+  return covered === 0 ? 'consent' : covered === pairs.length ? 'legal' : 'legal+consent';
+}
+
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
@@ -75,7 +82,7 @@ export function registerContract(program: Command): void {
           const records = await reg.records(c.id);
           for (const v of c.versions) {
             const r = records.find((x) => x.version === v.version);
-            rows.push({ contract: c.id, version: v.version, status: r?.status ?? 'draft', sunset: r?.sunset, provider: c.provider, consumers: v.consumers, basis: v.legalBases.length ? 'legal' : 'consent' });
+            rows.push({ contract: c.id, version: v.version, status: r?.status ?? 'draft', sunset: r?.sunset, provider: c.provider, consumers: v.consumers, basis: basisOf(v) });
           }
         }
         ctx.print(rows, () =>
