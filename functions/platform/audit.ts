@@ -204,6 +204,8 @@ export class AuditLog {
    * head is read again, so a stale cache costs a retry, never a broken chain.
    */
   private readonly heads = new Map<string, { seq: number; hash: string }>();
+  /** The tail of each partition's queue of appends in this process (see inLane). */
+  private readonly lanes = new Map<string, Promise<void>>();
 
   constructor(doc: DynamoDBDocumentClient, table: string, options: AuditLogOptions = {}) {
     this.doc = doc;
@@ -228,7 +230,7 @@ export class AuditLog {
   async record(event: AuditEvent, auditId: string, scope = 'platform'): Promise<Appended> {
     const body = AuditEvent.parse(event);
     let partition = partitionOf(scope, body.at, auditId, this.shards);
-    let head = this.heads.get(partition) ?? (await this.head(partition));
+    let head: { seq: number; hash: string } | undefined = this.heads.get(partition) ?? (await this.head(partition));
     const marker: Marker = { ...markerKey(body.kind, auditId), auditId, kind: body.kind, partition, after: head?.seq ?? 0, markedAt: this.now().toISOString() };
     try {
       await this.doc.send(new PutCommand({ TableName: this.table, Item: marker, ConditionExpression: 'attribute_not_exists(pk)' }));
@@ -250,6 +252,32 @@ export class AuditLog {
       partition = existing.partition;
       head = await this.head(partition);
     }
+    return this.inLane(partition, () => this.link(body, auditId, partition, head));
+  }
+
+  /**
+   * Runs the appends of one partition one after another within this process: concurrent lookups in
+   * one function instance then never race each other for the same seq (each links after the head the
+   * previous one cached), and only other instances' appends can cost a retry.
+   */
+  private inLane<T>(partition: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.lanes.get(partition) ?? Promise.resolve();
+    const run = previous.then(fn, fn);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.lanes.set(partition, tail);
+    void tail.then(() => {
+      if (this.lanes.get(partition) === tail) this.lanes.delete(partition);
+    });
+    return run;
+  }
+
+  /** Links a record after the partition's head (the cached one when this process moved it last). */
+  private async link(body: AuditEvent, auditId: string, partition: string, seen: { seq: number; hash: string } | undefined): Promise<Appended> {
+    const cached = this.heads.get(partition);
+    let head = cached && cached.seq > (seen?.seq ?? 0) ? cached : seen;
     for (let attempt = 1; ; attempt++) {
       const seq = (head?.seq ?? 0) + 1;
       if (seq === 1) await this.registerPartition(partition);

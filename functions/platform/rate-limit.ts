@@ -1,40 +1,81 @@
 /**
  * Per-agency, per-contract rate limits: a fixed one-minute window counted in DynamoDB with one
- * conditional update per lookup (no read-modify-write race). A window allows at most the limit;
- * across a window boundary a burst of up to twice the limit is possible, a known property of fixed
- * windows that keeps the check to one write.
+ * conditional update (no read-modify-write race). A window allows at most the limit; across a window
+ * boundary a burst of up to twice the limit is possible, a known property of fixed windows that keeps
+ * the check to one write.
+ *
+ * Takes made together for the same window (the records of one batch, see coalesce.ts) are counted
+ * with one update of `n`, allowed when all `n` fit; when they do not, each is taken on its own, so
+ * exactly as many as fit are allowed.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { Coalescer, CoalescerMap } from './coalesce.ts';
 
 export const WINDOW_MS = 60_000;
+
+interface Window {
+  pk: string;
+  perMinute: number;
+  expiresAt: number;
+}
+
+function isConditionalFailure(error: unknown): boolean {
+  return error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException';
+}
 
 export class RateLimiter {
   private readonly doc: DynamoDBDocumentClient;
   private readonly table: string;
+  private readonly takes: CoalescerMap<Window, boolean>;
 
   constructor(doc: DynamoDBDocumentClient, table: string) {
     this.doc = doc;
     this.table = table;
+    // One update carries at most 100 takes (a batch of 10 records, ten times over).
+    this.takes = new CoalescerMap(() => new Coalescer((windows) => this.takeAll(windows), 100));
   }
 
   /** Takes one lookup from the agency's allowance for the contract; false when the window is full. */
-  async take(agency: string, contract: string, perMinute: number, now: Date = new Date()): Promise<boolean> {
+  take(agency: string, contract: string, perMinute: number, now: Date = new Date()): Promise<boolean> {
     const window = Math.floor(now.getTime() / WINDOW_MS);
+    const pk = `${agency}#${contract}#${window}`;
+    const expiresAt = Math.ceil(((window + 2) * WINDOW_MS) / 1000);
+    return this.takes.submit(`${pk}|${perMinute}`, { pk, perMinute, expiresAt });
+  }
+
+  private async takeAll(windows: readonly Window[]): Promise<Array<boolean | Error>> {
+    const w = windows[0]!;
+    try {
+      if (windows.length > 1 && w.perMinute >= windows.length && (await this.add(w, windows.length))) return windows.map(() => true);
+      // Not all fit (or one alone): take them one by one, so that exactly those that fit are allowed.
+      // A window's count only grows, so once one is refused, so are the rest.
+      const out: boolean[] = [];
+      let open = true;
+      for (let i = 0; i < windows.length; i++) out.push((open &&= await this.add(w, 1)));
+      return out;
+    } catch (error) {
+      const e = error instanceof Error ? error : new Error(String(error));
+      return windows.map(() => e);
+    }
+  }
+
+  /** Adds `n` to the window's count if the count stays within the limit; false when it would not. */
+  private async add(w: Window, n: number): Promise<boolean> {
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { pk: `${agency}#${contract}#${window}` },
-          UpdateExpression: 'ADD #count :one SET #expires = if_not_exists(#expires, :expires)',
-          ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
+          Key: { pk: w.pk },
+          UpdateExpression: 'ADD #count :n SET #expires = if_not_exists(#expires, :expires)',
+          ConditionExpression: 'attribute_not_exists(#count) OR #count <= :max',
           ExpressionAttributeNames: { '#count': 'count', '#expires': 'expiresAt' },
-          ExpressionAttributeValues: { ':one': 1, ':limit': perMinute, ':expires': Math.ceil(((window + 2) * WINDOW_MS) / 1000) },
+          ExpressionAttributeValues: { ':n': n, ':max': w.perMinute - n, ':expires': w.expiresAt },
         }),
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') return false;
+      if (isConditionalFailure(error)) return false;
       throw error;
     }
   }

@@ -6,8 +6,11 @@
  * Pages are exact: the source asks for one item more than the page holds, so it knows whether more
  * follow and never hands out a token to an empty page. The cursor is the key of the page's last item
  * (table key and index key), which is what DynamoDB's `ExclusiveStartKey` takes.
+ *
+ * Reads by key made together (the records of one batch) are coalesced into one BatchGetItem.
  */
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { itemReader } from '../platform/batch-get.ts';
 import type { z } from 'zod';
 import { InvalidCursorError, RegistryUnavailableError, type Cursor, type RecordView, type RegistrySource, type SourcePage, type SourceRecord } from './types.ts';
 
@@ -43,6 +46,8 @@ const unavailable = (table: string, error: unknown) =>
 export function dynamoSource(options: DynamoSourceOptions): RegistrySource {
   const { doc, table } = options;
   const tableKeyNames = [options.key.partition, ...(options.key.sort ? [options.key.sort] : [])];
+  // Records read together (one batch of lookups) leave as one BatchGetItem.
+  const read = itemReader(doc, table);
 
   function record(schema: z.ZodType<{ updatedAt: string }>, view: ((r: never) => RecordView) | undefined, item: Item): SourceRecord {
     const parsed = schema.parse(item);
@@ -55,7 +60,7 @@ export function dynamoSource(options: DynamoSourceOptions): RegistrySource {
       if (!key) return undefined;
       let item: Item | undefined;
       try {
-        item = (await doc.send(new GetCommand({ TableName: table, Key: key }))).Item;
+        item = await read(key);
       } catch (error) {
         throw unavailable(table, error);
       }

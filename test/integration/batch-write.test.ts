@@ -2,6 +2,8 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  type BatchGetCommandInput,
+  type BatchGetCommandOutput,
   type BatchWriteCommandInput,
   type BatchWriteCommandOutput,
   DynamoDBDocumentClient,
@@ -10,6 +12,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { itemReader } from '../../functions/platform/batch-get.ts';
 import { BATCH_SIZE, UnprocessedItemsError, writeAll } from '../../functions/platform/batch-write.ts';
 import { generatePopulation } from '../../functions/registries/population/synthetic.ts';
 import type { PopulationRecord } from '../../functions/registries/population/record.ts';
@@ -190,5 +193,80 @@ describe('writeAll against dynalite', () => {
     }
     await expect(writeAll(doc, 'ndx-no-such-table', counted(), { concurrency: 2 })).rejects.toThrow(/not found|non-existent|ResourceNotFound/i);
     expect(pulled).toBeLessThan(10 * BATCH_SIZE);
+  });
+});
+
+describe('itemReader (coalesced reads) against dynalite', () => {
+  /** Counts the commands a client sends, by name. */
+  function countCommands(doc: DynamoDBDocumentClient): Map<string, number> {
+    const seen = new Map<string, number>();
+    doc.middlewareStack.add(
+      (next, context) => async (args) => {
+        const name = context.commandName ?? 'unknown';
+        seen.set(name, (seen.get(name) ?? 0) + 1);
+        return next(args);
+      },
+      { step: 'initialize', name: 'countCommands' },
+    );
+    return seen;
+  }
+
+  it('answers reads made together from one BatchGetItem per 100 keys, asking a repeated key once', async () => {
+    const doc = client();
+    const table = await createTable(doc);
+    const data = records('batch-get', 150);
+    await writeAll(doc, table, data);
+    const seen = countCommands(doc);
+    const read = itemReader(doc, table);
+    const absent = '001099999999';
+    const keys = [...data.map((r) => r.nationalId), data[3]!.nationalId, absent];
+    const got = await Promise.all(keys.map((nationalId) => read({ nationalId })));
+    expect(got.slice(0, 150)).toEqual(data);
+    expect(got[150]).toEqual(data[3]);
+    expect(got[151]).toBeUndefined();
+    expect(Object.fromEntries(seen)).toEqual({ BatchGetItemCommand: 2 });
+  });
+
+  it('reads a lone key with GetItem', async () => {
+    const doc = client();
+    const table = await createTable(doc);
+    const [one] = records('lone-get', 1);
+    await writeAll(doc, table, [one!]);
+    const seen = countCommands(doc);
+    expect(await itemReader(doc, table)({ nationalId: one!.nationalId })).toEqual(one);
+    expect(Object.fromEntries(seen)).toEqual({ GetItemCommand: 1 });
+  });
+
+  it('retries unprocessed keys until every reader has its item, and fails the readers when they stay unprocessed', async () => {
+    const doc = client();
+    const table = await createTable(doc);
+    const data = records('batch-get-throttled', 30);
+    await writeAll(doc, table, data);
+    // The first two calls hold back every other key, as DynamoDB does when it throttles.
+    let calls = 0;
+    let alwaysThrottle = false;
+    doc.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== 'BatchGetItemCommand') return next(args);
+        calls++;
+        const input = args.input as BatchGetCommandInput;
+        const keys = input.RequestItems![table]!.Keys!;
+        const held = alwaysThrottle || calls <= 2 ? keys.filter((_, i) => alwaysThrottle || i % 2 === 1) : [];
+        const sent = keys.filter((k) => !held.includes(k));
+        const out = sent.length
+          ? ((await next({ ...args, input: { RequestItems: { [table]: { ...input.RequestItems![table], Keys: sent } } } })).output as BatchGetCommandOutput)
+          : ({ Responses: { [table]: [] }, $metadata: {} } as BatchGetCommandOutput);
+        out.UnprocessedKeys = held.length ? { [table]: { Keys: held } } : {};
+        return { output: out, response: {} };
+      },
+      { step: 'initialize', name: 'throttleBatchGet' },
+    );
+    const read = itemReader(doc, table, { baseDelayMs: 1 });
+    expect(await Promise.all(data.map((r) => read({ nationalId: r.nationalId })))).toEqual(data);
+    expect(calls).toBe(3);
+
+    alwaysThrottle = true;
+    const failed = await Promise.allSettled(data.slice(0, 3).map((r) => read({ nationalId: r.nationalId })));
+    expect(failed.every((s) => s.status === 'rejected' && (s.reason as Error).name === 'UnprocessedKeysError')).toBe(true);
   });
 });

@@ -279,16 +279,29 @@ describe('the audit chain', () => {
     expect((await log.verifyPartition(crashedPartition)).broken).toBeUndefined();
   });
 
-  it('lands concurrent appends to one partition with a contiguous chain (they retry on the head)', async () => {
-    const log = new AuditLog(doc(), names.auditTable, { shards: 1 });
-    const results = await Promise.all(Array.from({ length: 25 }, () => log.append(entry('one-shard'))));
+  it('lands concurrent appends from several instances in one partition with a contiguous chain (they retry on the head)', async () => {
+    // Five function instances, each with its own head cache, appending at once.
+    const logs = Array.from({ length: 5 }, () => new AuditLog(doc(), names.auditTable, { shards: 1 }));
+    const results = await Promise.all(Array.from({ length: 25 }, (_, i) => logs[i % 5]!.append(entry('one-shard'))));
     expect(results.every((r) => r.created)).toBe(true);
     const partition = partitionOf('one-shard', new Date().toISOString(), 'any', 1);
-    const report = await log.verifyPartition(partition);
+    const report = await logs[0]!.verifyPartition(partition);
     expect(report).toMatchObject({ records: 25, head: { seq: 25 } });
     expect(report.broken).toBeUndefined();
     expect((await chainItems(partition)).map((i) => i.seq)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
-    expect(log.stats.conflicts).toBeGreaterThan(0); // they did contend, and all landed
+    expect(logs.reduce((n, l) => n + l.stats.conflicts, 0)).toBeGreaterThan(0); // they did contend, and all landed
+  });
+
+  it('queues concurrent appends within one instance, so they never contend with each other', async () => {
+    const log = new AuditLog(doc(), names.auditTable, { shards: 1 });
+    const results = await Promise.all(Array.from({ length: 25 }, () => log.append(entry('one-instance'))));
+    expect(results.every((r) => r.created)).toBe(true);
+    expect(results.map((r) => r.auditId)).toHaveLength(new Set(results.map((r) => r.auditId)).size);
+    const partition = partitionOf('one-instance', new Date().toISOString(), 'any', 1);
+    const report = await log.verifyPartition(partition);
+    expect(report).toMatchObject({ records: 25, head: { seq: 25 } });
+    expect(report.broken).toBeUndefined();
+    expect(log.stats.conflicts).toBe(0);
   });
 
   it('does not contend across shards: concurrent appends to different shards never retry', async () => {

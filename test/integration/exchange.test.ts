@@ -266,6 +266,16 @@ describe('limits', () => {
     expect(await limiter.take('a1', 'c1', 3, new Date(at.getTime() + WINDOW_MS))).toBe(true);
   });
 
+  it('counts takes made together (one batch) exactly: all when they fit, as many as fit when not', async () => {
+    const limiter = new RateLimiter(documentClient(), names.rateLimitTable);
+    const at = new Date('2026-11-23T11:00:30Z');
+    const together = (n: number, agency: string) => Promise.all(Array.from({ length: n }, () => limiter.take(agency, 'c1', 5, at)));
+    expect(await together(4, 'b1')).toEqual([true, true, true, true]);
+    expect((await together(3, 'b1')).filter(Boolean)).toHaveLength(1);
+    expect(await together(2, 'b1')).toEqual([false, false]);
+    expect((await together(8, 'b2')).filter(Boolean)).toHaveLength(5);
+  });
+
   it('answers DENIED/RATE_LIMITED when the agency has used the contract’s allowance', async () => {
     const limit = identityVerification.versions[0]!.rateLimit.perAgencyPerMinute;
     const window = Math.floor(Date.now() / WINDOW_MS);
