@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { itemReader } from './batch-get.ts';
 import { queryAll } from './query-all.ts';
 import { ConsentRecord, ConsentTerms, periodKeyOf, signConsent, type ConsentEvent, type UseLimits } from './consent.ts';
 
@@ -54,19 +55,22 @@ export class ConsentStore {
   private readonly doc: DynamoDBDocumentClient;
   private readonly table: string;
   private readonly signingKey: Buffer | undefined;
+  /** Strongly consistent reads; those made together (one batch of lookups) leave as one BatchGetItem. */
+  private readonly read: ReturnType<typeof itemReader>;
 
   /** `signingKey` (see consentSigningKey) is needed only to grant; reading and changing status need none. */
   constructor(doc: DynamoDBDocumentClient, table: string, signingKey?: Buffer) {
     this.doc = doc;
     this.table = table;
     this.signingKey = signingKey;
+    this.read = itemReader(doc, table, { consistentRead: true });
   }
 
   async get(consentId: string): Promise<ConsentRecord | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: { consentId }, ConsistentRead: true }));
-    if (!out.Item) return undefined;
+    const item = await this.read({ consentId });
+    if (!item) return undefined;
     // A record that no longer parses (edited by hand) is as good as no consent.
-    const parsed = ConsentRecord.safeParse(out.Item);
+    const parsed = ConsentRecord.safeParse(item);
     return parsed.success ? parsed.data : undefined;
   }
 
