@@ -8,7 +8,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { findContract as shippedContracts } from '../../contracts/catalog.ts';
 import { majorOf, releasedCategories } from '../../contracts/model.ts';
 import type { Code, LookupReply } from '../../contracts/protocol.ts';
-import { AuditLog, auditShards, type AuditEntry } from '../platform/audit.ts';
+import { AuditLog, auditIdOf, auditShards, type AuditEntry, type Reservation } from '../platform/audit.ts';
 import { digestOf } from '../platform/canonical.ts';
 import { documentClient, sqsClient } from '../platform/clients.ts';
 import { checkConsent, consentTermsDigest } from '../platform/consent.ts';
@@ -57,10 +57,16 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
   const consents = new ConsentStore(documentClient(), vars[ENV.consentTable]);
   const queues = new Queues(sqsClient());
 
-  async function finish(lookup: ForwardedLookup, code: Code, fields: string[], extra: Partial<LookupReply> = {}): Promise<LookupReply> {
+  /** The audit marker written ahead, beside the consent check and the read, and the time it names. */
+  interface Ahead {
+    at: string;
+    reserved: Promise<Reservation>;
+  }
+
+  async function finish(lookup: ForwardedLookup, code: Code, fields: string[], extra: Partial<LookupReply> = {}, ahead?: Ahead): Promise<LookupReply> {
     const { request } = lookup;
     const entry: AuditEntry = {
-      at: new Date().toISOString(),
+      at: ahead?.at ?? new Date().toISOString(),
       consumer: lookup.consumer,
       ...(request.onBehalfOf ? { onBehalfOf: request.onBehalfOf } : {}),
       requestId: request.requestId,
@@ -87,7 +93,7 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
         ...extra,
       });
       return extra.provenance ? { ...r, provenance: { ...extra.provenance, auditId } } : r;
-    });
+    }, ahead?.reserved);
     logger.info('lookup answered by registry', { requestId: request.requestId, consumer: lookup.consumer, contract: request.contract, version: lookup.version, code });
     metrics.record({ status: entry.status, code, contract: request.contract, sentAt: Date.parse(lookup.receivedAt) });
     return sent;
@@ -97,6 +103,13 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
     const contract = findContract(lookup.request.contract);
     const version = contract?.versions.find((v) => v.version === lookup.version);
     if (!contract || !version) throw new PoisonMessageError(`forwarded lookup names an unknown contract version`);
+    // Every outcome below is audited: the audit marker is written while consent and record are read,
+    // so the record that follows costs one write on the lookup's path, not two.
+    const at = new Date().toISOString();
+    const reserved = audit.reserve('lookup', auditIdOf(lookup.consumer, lookup.request.requestId, lookup.receivedMessageId), registryId, at);
+    // Observed by finish; if the lookup fails before, the retry meets the marker and finishes the append.
+    reserved.catch(() => undefined);
+    const ahead: Ahead = { at, reserved };
     if (lookup.basis.kind === 'consent') {
       const consent = await consents.get(lookup.basis.consentId);
       const denial = checkConsent(consent, {
@@ -110,16 +123,19 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
         // The adapter holds no signing key: the terms must be the ones whose signature the router verified.
         authentic: (c) => lookup.consentTermsDigest !== undefined && consentTermsDigest(c) === lookup.consentTermsDigest,
       });
-      if (denial) return finish(lookup, denial, []);
+      if (denial) return finish(lookup, denial, [], {}, ahead);
     }
     // One record, or one page of a list version (page tokens checked before the registry is read).
     const read = await readForContract(source, lookup, version);
-    if (read.code === 'SCHEMA_VIOLATION') return finish(lookup, read.code, [], { issues: read.issues });
-    if (read.code === 'SUBJECT_NOT_FOUND') return finish(lookup, read.code, []);
-    return finish(lookup, 'OK', read.fields, {
-      data: read.data,
-      provenance: { registry: registryId, asOf: read.updatedAt, auditId: '', digest: digestOf(read.data) },
-    });
+    if (read.code === 'SCHEMA_VIOLATION') return finish(lookup, read.code, [], { issues: read.issues }, ahead);
+    if (read.code === 'SUBJECT_NOT_FOUND') return finish(lookup, read.code, [], {}, ahead);
+    return finish(
+      lookup,
+      'OK',
+      read.fields,
+      { data: read.data, provenance: { registry: registryId, asOf: read.updatedAt, auditId: '', digest: digestOf(read.data) } },
+      ahead,
+    );
   }
 
   /** On the last delivery, a failure still ends in one ERROR reply instead of silence. */

@@ -173,6 +173,11 @@ export interface VerifyReport {
   partitions: PartitionReport[];
 }
 
+type Head = { seq: number; hash: string };
+
+/** An audit id's marker, written: where its record goes, or the record already there. */
+export type Reservation = { state: 'reserved'; partition: string; head: Head | undefined } | { state: 'done'; appended: Appended };
+
 interface Marker {
   pk: string;
   sk: string;
@@ -215,11 +220,15 @@ export class AuditLog {
     this.now = options.now ?? (() => new Date());
   }
 
-  /** Appends a lookup's record (the router's or the adapter's); a redelivery appends nothing. */
-  async append(entry: AuditEntry): Promise<{ auditId: string; created: boolean }> {
+  /**
+   * Appends a lookup's record (the router's or the adapter's); a redelivery appends nothing.
+   * `reserved`: the audit id's marker, written ahead by `reserve` while the lookup was still being
+   * answered (its `at` must be the entry's).
+   */
+  async append(entry: AuditEntry, reserved?: Promise<Reservation>): Promise<{ auditId: string; created: boolean }> {
     const body = AuditEvent.parse({ kind: 'lookup', ...entry });
     const auditId = auditIdOf(entry.consumer, entry.requestId, entry.receivedMessageId);
-    const { created } = await this.record(body, auditId, entry.registry ?? 'platform');
+    const { created } = await this.record(body, auditId, entry.registry ?? 'platform', reserved);
     return { auditId, created };
   }
 
@@ -227,32 +236,44 @@ export class AuditLog {
    * Appends any audit event under its audit id, chained in `<scope>#<day of at>#<shard>`.
    * Idempotent per audit id: the second call for the same id appends nothing.
    */
-  async record(event: AuditEvent, auditId: string, scope = 'platform'): Promise<Appended> {
+  async record(event: AuditEvent, auditId: string, scope = 'platform', reserved?: Promise<Reservation>): Promise<Appended> {
     const body = AuditEvent.parse(event);
-    let partition = partitionOf(scope, body.at, auditId, this.shards);
-    let head: { seq: number; hash: string } | undefined = this.heads.get(partition) ?? (await this.head(partition));
-    const marker: Marker = { ...markerKey(body.kind, auditId), auditId, kind: body.kind, partition, after: head?.seq ?? 0, markedAt: this.now().toISOString() };
+    const r = await (reserved ?? this.reserve(body.kind, auditId, scope, body.at));
+    if (r.state === 'done') return r.appended;
+    return this.inLane(r.partition, () => this.link(body, auditId, r.partition, r.head));
+  }
+
+  /**
+   * The first half of an append: writes the audit id's marker (conditionally), which says where its
+   * record will be linked. A caller may start it early, beside other work, and hand the promise to
+   * `append`/`record`: the record is linked only after the marker, as recovery requires.
+   * Resolves `done` when the audit id already has its record (a redelivery).
+   */
+  async reserve(kind: AuditEvent['kind'], auditId: string, scope: string, at: string): Promise<Reservation> {
+    let partition = partitionOf(scope, at, auditId, this.shards);
+    let head: Head | undefined = this.heads.get(partition) ?? (await this.head(partition));
+    const marker: Marker = { ...markerKey(kind, auditId), auditId, kind, partition, after: head?.seq ?? 0, markedAt: this.now().toISOString() };
     try {
       await this.doc.send(new PutCommand({ TableName: this.table, Item: marker, ConditionExpression: 'attribute_not_exists(pk)' }));
     } catch (error) {
       if (!isConditionalFailure(error)) throw error;
-      const existing = await this.marker(body.kind, auditId);
+      const existing = await this.marker(kind, auditId);
       // A marker without a partition is a record of the first, unchained format: already recorded.
       if (!existing?.partition) {
         this.stats.duplicates++;
-        return { auditId, created: false, partition: existing?.partition ?? partition };
+        return { state: 'done', appended: { auditId, created: false, partition: existing?.partition ?? partition } };
       }
       const found = await this.findAfter(existing.partition, auditId, existing.after);
       if (found) {
         this.stats.duplicates++;
-        return { auditId, created: false, partition: existing.partition, seq: Number(found.sk) };
+        return { state: 'done', appended: { auditId, created: false, partition: existing.partition, seq: Number(found.sk) } };
       }
       // The marker is there but not the record: an earlier attempt stopped in between. Finish it.
       this.stats.recovered++;
       partition = existing.partition;
       head = await this.head(partition);
     }
-    return this.inLane(partition, () => this.link(body, auditId, partition, head));
+    return { state: 'reserved', partition, head };
   }
 
   /**
@@ -275,7 +296,7 @@ export class AuditLog {
   }
 
   /** Links a record after the partition's head (the cached one when this process moved it last). */
-  private async link(body: AuditEvent, auditId: string, partition: string, seen: { seq: number; hash: string } | undefined): Promise<Appended> {
+  private async link(body: AuditEvent, auditId: string, partition: string, seen: Head | undefined): Promise<Appended> {
     const cached = this.heads.get(partition);
     let head = cached && cached.seq > (seen?.seq ?? 0) ? cached : seen;
     for (let attempt = 1; ; attempt++) {

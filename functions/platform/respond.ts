@@ -4,7 +4,7 @@
  * a failure between the two neither duplicate the record nor lose the reply.
  */
 import type { LookupReply } from '../../contracts/protocol.ts';
-import type { AuditEntry, AuditLog } from './audit.ts';
+import type { AuditEntry, AuditLog, Reservation } from './audit.ts';
 import { names } from './names.ts';
 import type { Queues } from './queues.ts';
 
@@ -13,8 +13,9 @@ export interface Responder {
   queues: Queues;
 }
 
-export async function respond(deps: Responder, entry: AuditEntry, build: (auditId: string) => LookupReply): Promise<LookupReply> {
-  const { auditId } = await deps.audit.append(entry);
+/** `reserved`: the audit marker, when the caller wrote it ahead (AuditLog.reserve) with the entry's `at`. */
+export async function respond(deps: Responder, entry: AuditEntry, build: (auditId: string) => LookupReply, reserved?: Promise<Reservation>): Promise<LookupReply> {
+  const { auditId } = await deps.audit.append(entry, reserved);
   const reply = build(auditId);
   await deps.queues.sendJson(names.agencyInQueue(entry.consumer), reply);
   return reply;

@@ -106,16 +106,18 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
     const subjectHash = await hashOf(admission.subject);
     const version = admission.version.version;
     const registry = admission.contract.provider;
-    if (!(await limiter.take(input.consumer, admission.contract.id, admission.version.rateLimit.perAgencyPerMinute))) {
-      return answer(input, 'RATE_LIMITED', { ...base, version, subjectHash, registry });
-    }
+    // The consent is read while the rate limit is taken: two independent calls, one wait.
+    const [allowed, consent] = await Promise.all([
+      limiter.take(input.consumer, admission.contract.id, admission.version.rateLimit.perAgencyPerMinute),
+      admission.legalBasis ? undefined : consents.get(admission.consent!.consentId),
+    ]);
+    if (!allowed) return answer(input, 'RATE_LIMITED', { ...base, version, subjectHash, registry });
     let basis: ForwardedLookup['basis'];
     let consentTerms: string | undefined;
     if (admission.legalBasis) {
       basis = admission.legalBasis;
     } else {
       const wanted = admission.consent!;
-      const consent = await consents.get(wanted.consentId);
       const key = await signingKey();
       const now = new Date();
       basis = { kind: 'consent', consentId: wanted.consentId };

@@ -12,7 +12,7 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LookupRequestInput } from '../../contracts/protocol.ts';
 import { AgencyClient } from '../../cli/agency-client.ts';
-import { AuditLog, type AuditEntry } from '../../functions/platform/audit.ts';
+import { AuditLog, auditIdOf, type AuditEntry } from '../../functions/platform/audit.ts';
 import { chainPk, partitionOf, seqKey, shardOf, type PartitionReport } from '../../functions/platform/audit-chain.ts';
 import { documentClient, sqsClient } from '../../functions/platform/clients.ts';
 import { consentSigningKey, type ConsentRecord } from '../../functions/platform/consent.ts';
@@ -277,6 +277,23 @@ describe('the audit chain', () => {
     expect(await log.append(crashed)).toMatchObject({ created: false });
     expect((await chainItems(crashedPartition)).filter((i) => i.auditId === crashedId)).toHaveLength(1);
     expect((await log.verifyPartition(crashedPartition)).broken).toBeUndefined();
+  });
+
+  it('links a record after a marker reserved ahead, once, whichever of two racing reservations wrote it', async () => {
+    const log = new AuditLog(doc(), names.auditTable, { shards: 4 });
+    const e = entry('reserved-ahead');
+    const auditId = auditIdOf(e.consumer, e.requestId, e.receivedMessageId);
+    const partition = partitionOf('reserved-ahead', e.at, auditId, 4);
+    // Two reservations race (an attempt's early one and its final-attempt fallback): one writes the marker.
+    const [first, second] = await Promise.all([log.reserve('lookup', auditId, 'reserved-ahead', e.at), log.reserve('lookup', auditId, 'reserved-ahead', e.at)]);
+    expect([first.state, second.state]).toEqual(['reserved', 'reserved']);
+    expect(await log.append(e, Promise.resolve(first))).toEqual({ auditId, created: true });
+    // The record is in: a later reservation says so, and appending again adds nothing.
+    expect(await log.reserve('lookup', auditId, 'reserved-ahead', e.at)).toMatchObject({ state: 'done', appended: { created: false, partition } });
+    expect(await log.append(e)).toEqual({ auditId, created: false });
+    expect((await chainItems(partition)).filter((i) => i.auditId === auditId)).toHaveLength(1);
+    expect(await log.find(auditId)).toMatchObject({ auditId, code: 'OK' });
+    expect((await log.verifyPartition(partition)).broken).toBeUndefined();
   });
 
   it('lands concurrent appends from several instances in one partition with a contiguous chain (they retry on the head)', async () => {
