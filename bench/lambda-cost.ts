@@ -52,21 +52,27 @@ export async function bundleSizes(root: string): Promise<Bundle[]> {
   ]);
 }
 
-/** Median wall time of `import()` of each bundle in a fresh Node process, and the ratio to the minimal handler. */
+/**
+ * Median wall time of `import()` of each bundle in a fresh Node process, and the ratio to the minimal
+ * handler. The bundles take turns (minimal, router, adapter, minimal, ...), so a machine that gets busier
+ * or quieter during the measurement moves every bundle's samples alike and the ratios hold.
+ */
 export async function coldImports(bundles: readonly Bundle[], times: number): Promise<Array<{ name: string; medianMs: number; ratioToMinimal: number }>> {
-  const medians: Record<string, number> = {};
-  for (const b of bundles) {
-    const samples: number[] = [];
-    for (let i = 0; i < times; i++) {
+  const samples = new Map<string, number[]>(bundles.map((b) => [b.name, []]));
+  for (let i = 0; i < times; i++) {
+    for (const b of bundles) {
       const { stdout } = await run(process.execPath, [
         '--input-type=module',
         '-e',
         `const t = performance.now(); await import(${JSON.stringify(b.file)}); console.log(performance.now() - t);`,
       ]);
-      samples.push(Number(stdout.trim()));
+      samples.get(b.name)!.push(Number(stdout.trim()));
     }
-    samples.sort((a, c) => a - c);
-    medians[b.name] = samples[Math.floor(samples.length / 2)]!;
+  }
+  const medians: Record<string, number> = {};
+  for (const [name, list] of samples) {
+    list.sort((a, c) => a - c);
+    medians[name] = list[Math.floor(list.length / 2)]!;
   }
   const base = medians['minimal-handler']!;
   return bundles.map((b) => ({ name: b.name, medianMs: Math.round(medians[b.name]! * 10) / 10, ratioToMinimal: Math.round((medians[b.name]! / base) * 100) / 100 }));

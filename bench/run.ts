@@ -235,7 +235,7 @@ async function main(): Promise<void> {
 
     log('measuring bundles and cold imports...');
     const bundles = await bundleSizes(PROJECT_ROOT);
-    const cold = await coldImports(bundles, QUICK ? 3 : 7);
+    const cold = await coldImports(bundles, QUICK ? 3 : 11);
 
     const ratios = CONCURRENCY.map((c) => {
       const floor = runs.find((r) => r.name === 'floor' && r.concurrency === c)!;
