@@ -45,6 +45,11 @@ export class Coalescer<I, O> {
     });
   }
 
+  /** Nothing waits to be sent. */
+  get idle(): boolean {
+    return this.pending.length === 0 && !this.scheduled;
+  }
+
   private flush(): void {
     const batch = this.pending.splice(0, this.maxBatch);
     if (batch.length === 0) return;
@@ -74,6 +79,18 @@ export class CoalescerMap<I, O> {
   submit(key: string, item: I): Promise<O> {
     let c = this.byKey.get(key);
     if (!c) this.byKey.set(key, (c = this.make(key)));
-    return c.submit(item);
+    const coalescer = c;
+    const result = coalescer.submit(item);
+    // Keys come and go (a rate-limit window per minute): an idle coalescer is dropped, not kept forever.
+    const forget = () => {
+      if (coalescer.idle && this.byKey.get(key) === coalescer) this.byKey.delete(key);
+    };
+    result.then(forget, forget);
+    return result;
+  }
+
+  /** Keys with a coalescer (for tests: idle ones are dropped). */
+  get size(): number {
+    return this.byKey.size;
   }
 }

@@ -68,6 +68,17 @@ describe('Coalescer (group commit)', () => {
     ]);
   });
 
+  it('forgets a key once its calls are done, so keys that come and go do not pile up', async () => {
+    const map = new CoalescerMap<number, number>(() => new Coalescer(async (items) => items.map((i) => i), 10));
+    await Promise.all(Array.from({ length: 50 }, (_, i) => map.submit(`window-${i}`, i)));
+    expect(map.size).toBe(0);
+    const pending = map.submit('open', 1);
+    expect(map.size).toBe(1);
+    await pending;
+    await new Promise((r) => setImmediate(r));
+    expect(map.size).toBe(0);
+  });
+
   it('refuses a batch size that is not a positive integer', () => {
     expect(() => new Coalescer(async () => [], 0)).toThrow(RangeError);
   });
