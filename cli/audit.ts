@@ -1,9 +1,12 @@
 /**
  * `ndx audit ...`: the audit trail. `verify` walks the hash chains and reports the first broken link
- * of each partition; `trail` is the citizen's view (who looked at my data); `hide` withholds a record
+ * of each partition (and, given an anchor, what the chains alone cannot show); `anchor` writes the
+ * verified heads to keep elsewhere; `trail` is the citizen's view (who looked at my data); `hide` withholds a record
  * from that view until a date, for an investigation (itself audited); `show` prints one record.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { AuditAnchor, anchorOf } from '../functions/platform/audit-anchor.ts';
 import type { PartitionReport } from '../functions/platform/audit-chain.ts';
 import { AuditLog, AuditRecordNotFoundError, auditShards } from '../functions/platform/audit.ts';
 import { isIntact } from '../functions/platform/audit-chain.ts';
@@ -20,6 +23,37 @@ const repeat = (v: string, prev: string[]) => [...prev, v];
 
 function auditLog(): AuditLog {
   return new AuditLog(documentClient(), names.auditTable, { shards: auditShards(process.env) });
+}
+
+/** Reads an anchor file, saying what is wrong with it in terms the operator can act on. */
+function readAnchor(file: string): AuditAnchor {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read the anchor ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new UsageError(`${file} is not JSON; an anchor is the file \`ndx audit anchor --out\` wrote`);
+  }
+  const parsed = AuditAnchor.safeParse(json);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0]!;
+    throw new UsageError(`${file} is not an ndx audit anchor (${first.path.join('.') || 'the document'}: ${first.message}); make one with \`ndx audit anchor --out\``);
+  }
+  return parsed.data;
+}
+
+function dayRange(options: { from?: string; to?: string }): { from?: string; to?: string } {
+  const range = {
+    ...(options.from ? { from: parseDay(options.from, '--from') } : {}),
+    ...(options.to ? { to: parseDay(options.to, '--to') } : {}),
+  };
+  if (range.from && range.to && range.from > range.to) throw new UsageError('--from is after --to');
+  return range;
 }
 
 function partitionLine(r: PartitionReport): string {
@@ -69,16 +103,18 @@ export function registerAudit(program: Command): void {
     .description('walk every chain partition in a date range and report the first broken link of each (exit 8 when any is broken)')
     .option('--from <day>', 'first UTC day (YYYY-MM-DD) of partitions to verify (default: the first)')
     .option('--to <day>', 'last UTC day (YYYY-MM-DD) of partitions to verify (default: the last)')
+    .option('--anchor <file>', 'also check each partition against the head an earlier `ndx audit anchor` kept: finds removed newest records and rebuilt chains')
     .action(
-      platformAction(async (ctx, options: { from?: string; to?: string }) => {
-        const range = {
-          ...(options.from ? { from: parseDay(options.from, '--from') } : {}),
-          ...(options.to ? { to: parseDay(options.to, '--to') } : {}),
-        };
-        if (range.from && range.to && range.from > range.to) throw new UsageError('--from is after --to');
-        const report = await auditLog().verify(range, (r) => {
-          if (!ctx.json && r.broken) console.log(partitionLine(r));
-        });
+      platformAction(async (ctx, options: { from?: string; to?: string; anchor?: string }) => {
+        const range = dayRange(options);
+        const anchor = options.anchor ? readAnchor(options.anchor) : undefined;
+        const report = await auditLog().verify(
+          range,
+          (r) => {
+            if (!ctx.json && r.broken) console.log(partitionLine(r));
+          },
+          anchor,
+        );
         const broken = report.partitions.filter((p) => p.broken);
         if (ctx.json) {
           console.log(JSON.stringify(report, null, 2));
@@ -91,7 +127,42 @@ export function registerAudit(program: Command): void {
                 ? `intact: ${report.partitions.length} partition${report.partitions.length === 1 ? '' : 's'}${where}, ${report.records} records, every link verified`
                 : `BROKEN: ${broken.length} of ${report.partitions.length} partitions${where} fail verification (listed above); records after a break are unverified`,
             );
+          if (report.anchor) {
+            console.log(
+              `anchor of ${shortTime(report.anchor.takenAt)}: ${report.anchor.partitions} partition${report.anchor.partitions === 1 ? '' : 's'} in range checked against their anchored heads` +
+                (broken.some((p) => p.broken!.kind === 'truncated' || p.broken!.kind === 'rewritten') ? '' : ', each still there and unchanged'),
+            );
+          }
         }
+        if (broken.length) process.exitCode = EXIT.REFUSED;
+      }),
+    );
+
+  audit
+    .command('anchor')
+    .description('verify the chains and write every partition’s head (seq and hash, no personal data) to keep outside this account; `verify --anchor` checks against it later')
+    .option('--from <day>', 'first UTC day (YYYY-MM-DD) of partitions to anchor (default: the first)')
+    .option('--to <day>', 'last UTC day (YYYY-MM-DD) of partitions to anchor (default: the last)')
+    .option('--out <file>', 'write the anchor to this file (default: standard output)')
+    .action(
+      platformAction(async (ctx, options: { from?: string; to?: string; out?: string }) => {
+        const report = await auditLog().verify(dayRange(options));
+        const anchor = anchorOf(report.partitions, new Date());
+        const broken = report.partitions.filter((p) => p.broken);
+        const document = `${JSON.stringify(anchor, null, 2)}\n`;
+        if (options.out) writeFileSync(options.out, document);
+        else process.stdout.write(document);
+        // With --out, standard output is free for the summary (or the JSON summary with --json).
+        if (options.out) {
+          const summary = { anchor: options.out, takenAt: anchor.takenAt, partitions: anchor.partitions.length, broken: broken.map((b) => b.partition) };
+          ctx.print(summary, () =>
+            [
+              `anchored ${anchor.partitions.length} partition head${anchor.partitions.length === 1 ? '' : 's'} in ${options.out}; keep it outside this account (another account, a ticket, WORM storage)`,
+              'later: ndx audit verify --anchor ' + options.out,
+            ].join('\n'),
+          );
+        }
+        for (const b of broken) console.error(`ndx: not anchored: ${partitionLine(b)}`);
         if (broken.length) process.exitCode = EXIT.REFUSED;
       }),
     );

@@ -107,7 +107,7 @@ export function isIntact(record: Readonly<Record<string, unknown>>): boolean {
   return typeof record.hash === 'string' && recordHash(record) === record.hash;
 }
 
-export type BreakKind = 'empty' | 'seq-gap' | 'prev-hash-mismatch' | 'hash-mismatch' | 'misplaced';
+export type BreakKind = 'empty' | 'seq-gap' | 'prev-hash-mismatch' | 'hash-mismatch' | 'misplaced' | 'truncated' | 'rewritten';
 
 export interface ChainBreak {
   /** The position (seq) where the chain first stops holding. */
@@ -123,6 +123,8 @@ export interface PartitionReport {
   /** The last record that still verifies (for anchoring: keep it, and a later rewrite shows). */
   head?: { seq: number; hash: string };
   broken?: ChainBreak;
+  /** The anchored head this walk was checked against, when an anchor names the partition. */
+  anchored?: { seq: number; hash: string };
 }
 
 /**
@@ -130,17 +132,23 @@ export interface PartitionReport {
  * sort key). Reports the first broken link: a gap in seq (a deleted record), a prevHash that is not
  * the previous record's hash (a reordered or replaced record), a hash that does not match the
  * record's content (an edited record), or a record whose key disagrees with its content.
+ *
+ * Given an anchor (a head kept elsewhere earlier, see audit-anchor.ts), it also reports what the
+ * chain alone cannot show: the anchored record gone with everything after it (`truncated`), or a
+ * different record at the anchored seq in a chain rebuilt with fresh hashes (`rewritten`).
  */
 export class ChainVerifier {
   readonly partition: string;
+  private readonly anchor: { seq: number; hash: string } | undefined;
   private expected = 1;
   private prevHash: string;
   private count = 0;
   private last: { seq: number; hash: string } | undefined;
   private failure: ChainBreak | undefined;
 
-  constructor(partition: string) {
+  constructor(partition: string, anchor?: { seq: number; hash: string }) {
     this.partition = partition;
+    this.anchor = anchor;
     this.prevHash = genesisHash(partition);
   }
 
@@ -172,6 +180,9 @@ export class ChainVerifier {
     if (item.seq !== at || item.pk !== chainPk(this.partition) || item.partition !== this.partition) {
       return this.fail(at, 'misplaced', `the record says it belongs at ${String(item.partition)} seq ${String(item.seq)}`);
     }
+    if (this.anchor && at === this.anchor.seq && item.hash !== this.anchor.hash) {
+      return this.fail(at, 'rewritten', `the record at seq ${at} is not the one anchored (hash ${this.anchor.hash.slice(0, 16)}…): the chain was rebuilt`);
+    }
     this.prevHash = item.hash as string;
     this.last = { seq: at, hash: item.hash as string };
     this.expected++;
@@ -179,8 +190,24 @@ export class ChainVerifier {
   }
 
   report(): PartitionReport {
-    const broken = this.failure ?? (this.count === 0 ? { seq: 1, kind: 'empty' as const, message: 'the partition is listed but holds no record (deleted)' } : undefined);
-    return { partition: this.partition, records: this.count, ...(this.last ? { head: this.last } : {}), ...(broken ? { broken } : {}) };
+    const reached = this.last?.seq ?? 0;
+    const broken =
+      this.failure ??
+      (this.anchor && reached < this.anchor.seq
+        ? {
+            seq: reached + 1,
+            kind: 'truncated' as const,
+            message: `the chain ends at seq ${reached} but was anchored at seq ${this.anchor.seq}: ${this.anchor.seq - reached} or more records are gone from its end`,
+          }
+        : undefined) ??
+      (this.count === 0 ? { seq: 1, kind: 'empty' as const, message: 'the partition is listed but holds no record (deleted)' } : undefined);
+    return {
+      partition: this.partition,
+      records: this.count,
+      ...(this.last ? { head: this.last } : {}),
+      ...(broken ? { broken } : {}),
+      ...(this.anchor ? { anchored: this.anchor } : {}),
+    };
   }
 
   private fail(seq: number, kind: BreakKind, message: string): false {
@@ -190,8 +217,8 @@ export class ChainVerifier {
 }
 
 /** Verifies a whole partition held in memory (tests, small partitions). */
-export function verifyChain(partition: string, items: Iterable<Readonly<Record<string, unknown>>>): PartitionReport {
-  const v = new ChainVerifier(partition);
+export function verifyChain(partition: string, items: Iterable<Readonly<Record<string, unknown>>>, anchor?: { seq: number; hash: string }): PartitionReport {
+  const v = new ChainVerifier(partition, anchor);
   for (const item of items) if (!v.add(item)) break;
   return v.report();
 }

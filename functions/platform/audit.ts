@@ -35,6 +35,7 @@ import {
   seqKey,
   type PartitionReport,
 } from './audit-chain.ts';
+import { anchoredHeads, type AuditAnchor } from './audit-anchor.ts';
 import { citizenTrail, type CitizenTrail } from './citizen-view.ts';
 import type { Env } from './env.ts';
 import { ENV } from './names.ts';
@@ -171,6 +172,8 @@ export interface VerifyReport {
   to?: string;
   records: number;
   partitions: PartitionReport[];
+  /** The anchor the walk was checked against: when it was taken and how many of its partitions fell in the range. */
+  anchor?: { takenAt: string; partitions: number };
 }
 
 type Head = { seq: number; hash: string };
@@ -407,9 +410,9 @@ export class AuditLog {
     }
   }
 
-  /** Walks one partition's chain and reports its first broken link. */
-  async verifyPartition(partition: string): Promise<PartitionReport> {
-    const verifier = new ChainVerifier(partition);
+  /** Walks one partition's chain and reports its first broken link (checked against its anchored head, if given). */
+  async verifyPartition(partition: string, anchored?: { seq: number; hash: string }): Promise<PartitionReport> {
+    const verifier = new ChainVerifier(partition, anchored);
     let start: Record<string, unknown> | undefined;
     read: do {
       const out = await this.doc.send(
@@ -427,13 +430,18 @@ export class AuditLog {
     return verifier.report();
   }
 
-  /** Verifies every partition started in the range (all when none is given). */
-  async verify(range: { from?: string; to?: string } = {}, onPartition?: (report: PartitionReport) => void): Promise<VerifyReport> {
+  /**
+   * Verifies every partition started in the range (all when none is given). With an anchor, each
+   * anchored partition of the range is also checked against its anchored head, and walked even when
+   * the directory no longer lists it.
+   */
+  async verify(range: { from?: string; to?: string } = {}, onPartition?: (report: PartitionReport) => void, anchor?: AuditAnchor): Promise<VerifyReport> {
     const reports: PartitionReport[] = [];
-    const names = await this.partitions(range);
+    const heads = anchor ? anchoredHeads(anchor, range) : new Map<string, { seq: number; hash: string }>();
+    const names = [...new Set([...(await this.partitions(range)), ...heads.keys()])];
     // A few partitions at a time: each is an independent chain.
     for (let i = 0; i < names.length; i += 8) {
-      const batch = await Promise.all(names.slice(i, i + 8).map((p) => this.verifyPartition(p)));
+      const batch = await Promise.all(names.slice(i, i + 8).map((p) => this.verifyPartition(p, heads.get(p))));
       for (const r of batch) onPartition?.(r);
       reports.push(...batch);
     }
@@ -443,6 +451,7 @@ export class AuditLog {
       ...(range.to ? { to: range.to } : {}),
       records: reports.reduce((n, r) => n + r.records, 0),
       partitions: reports,
+      ...(anchor ? { anchor: { takenAt: anchor.takenAt, partitions: heads.size } } : {}),
     };
   }
 

@@ -5,6 +5,8 @@
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -13,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LookupRequestInput } from '../../contracts/protocol.ts';
 import { AgencyClient } from '../../cli/agency-client.ts';
 import { AuditLog, auditIdOf, type AuditEntry } from '../../functions/platform/audit.ts';
-import { chainPk, partitionOf, seqKey, shardOf, type PartitionReport } from '../../functions/platform/audit-chain.ts';
+import { chainPk, linkRecord, partitionOf, seqKey, shardOf, type PartitionReport } from '../../functions/platform/audit-chain.ts';
 import { documentClient, sqsClient } from '../../functions/platform/clients.ts';
 import { consentSigningKey, type ConsentRecord } from '../../functions/platform/consent.ts';
 import { ConsentService } from '../../functions/platform/consent-service.ts';
@@ -395,6 +397,63 @@ describe('the audit chain', () => {
     const recent = await ndx('audit', 'verify', '--from', today);
     expect(recent.code).toBe(0);
     expect((await ndx('audit', 'verify', '--from', 'yesterday')).code).toBe(2);
+  });
+
+  it('finds removed newest records and a rebuilt chain against an anchor taken before, which the chain alone cannot', async () => {
+    const DAY = '2025-02-10';
+    const log = new AuditLog(doc(), names.auditTable, { shards: 1 });
+    const partitionFor = (scope: string) => partitionOf(scope, `${DAY}T10:00:00.000Z`, 'x', 1);
+    const key = (scope: string, seq: number) => ({ pk: chainPk(partitionFor(scope)), sk: seqKey(seq) });
+    const get = async (scope: string, seq: number) => (await doc().send(new GetCommand({ TableName: names.auditTable, Key: key(scope, seq) }))).Item!;
+    for (const scope of ['anchor-truncate', 'anchor-rebuild', 'anchor-grow']) {
+      for (let i = 0; i < 4; i++) await log.append(entry(scope, { at: `${DAY}T10:00:0${i}.000Z` }));
+    }
+    const file = join(tmpdir(), `ndx-anchor-${randomUUID()}.json`);
+    const taken = await ndx('audit', 'anchor', '--from', DAY, '--to', DAY, '--out', file);
+    expect(taken.code).toBe(0);
+    expect(taken.stdout).toContain(`anchored 3 partition heads in ${file}`);
+    const kept = JSON.parse(readFileSync(file, 'utf8')) as { partitions: Array<{ partition: string; seq: number }> };
+    expect(kept.partitions.map((p) => p.seq)).toEqual([4, 4, 4]);
+    expect(JSON.stringify(kept)).not.toMatch(/nationalId|subjectHash|hanoi/);
+
+    // Someone who can write the table removes the newest record of one partition...
+    await doc().send(new DeleteCommand({ TableName: names.auditTable, Key: key('anchor-truncate', 4) }));
+    // ...rebuilds another from seq 3 with other content and recomputed hashes...
+    let prevHash = String((await get('anchor-rebuild', 2)).hash);
+    for (const seq of [3, 4]) {
+      const { pk: _pk, sk: _sk, partition: _p, seq: _s, prevHash: _ph, hash: _h, ...body } = await get('anchor-rebuild', seq);
+      const forged = linkRecord({ ...body, fields: [], status: 'NOT_FOUND', code: 'SUBJECT_NOT_FOUND' }, { partition: partitionFor('anchor-rebuild'), seq, prevHash });
+      await doc().send(new PutCommand({ TableName: names.auditTable, Item: forged }));
+      prevHash = forged.hash;
+    }
+    // ...while the third simply grows.
+    await log.append(entry('anchor-grow', { at: `${DAY}T11:00:00.000Z` }));
+
+    const alone = await ndx('audit', 'verify', '--from', DAY, '--to', DAY);
+    expect(alone.code).toBe(0); // the chains hold together: what a chain alone cannot show
+
+    const checked = await ndx('audit', 'verify', '--from', DAY, '--to', DAY, '--anchor', file);
+    expect(checked.code).toBe(8);
+    expect(checked.stdout).toContain(`BROKEN  ${partitionFor('anchor-truncate')}  at seq 4: the chain ends at seq 3 but was anchored at seq 4`);
+    expect(checked.stdout).toContain(`BROKEN  ${partitionFor('anchor-rebuild')}  at seq 4: the record at seq 4 is not the one anchored`);
+    expect(checked.stdout).not.toContain(partitionFor('anchor-grow'));
+    expect(checked.stdout).toContain('3 partitions in range checked against their anchored heads');
+
+    const json = JSON.parse((await ndx('--json', 'audit', 'verify', '--from', DAY, '--to', DAY, '--anchor', file)).stdout) as { partitions: PartitionReport[]; anchor: { partitions: number } };
+    expect(json.anchor.partitions).toBe(3);
+    expect(Object.fromEntries(json.partitions.map((p) => [p.partition, p.broken?.kind ?? 'ok']))).toEqual({
+      [partitionFor('anchor-truncate')]: 'truncated',
+      [partitionFor('anchor-rebuild')]: 'rewritten',
+      [partitionFor('anchor-grow')]: 'ok',
+    });
+
+    // A file that is not an anchor is a usage error that says what to do.
+    const notAnchor = join(tmpdir(), `ndx-not-anchor-${randomUUID()}.json`);
+    writeFileSync(notAnchor, '{"kind":"something"}');
+    const bad = await ndx('audit', 'verify', '--anchor', notAnchor);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('is not an ndx audit anchor');
+    expect(bad.stderr).toContain('ndx audit anchor --out');
   });
 });
 

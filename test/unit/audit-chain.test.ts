@@ -13,6 +13,7 @@ import {
   verifyChain,
 } from '../../functions/platform/audit-chain.ts';
 import { sha256Hex, canonicalJson } from '../../functions/platform/canonical.ts';
+import { AuditAnchor, anchorOf, anchoredHeads } from '../../functions/platform/audit-anchor.ts';
 
 const P = 'population#2026-11-23#3';
 
@@ -132,5 +133,67 @@ describe('verifyChain', () => {
     items[1] = { ...items[1], code: 'EDITED' };
     items.splice(4, 1);
     expect(verifyChain(P, items)).toMatchObject({ records: 2, broken: { seq: 2, kind: 'hash-mismatch' } });
+  });
+});
+
+describe('anchors: what the chain alone cannot show', () => {
+  const headOf = (items: Array<Record<string, unknown>>, seq: number) => ({ seq, hash: items[seq - 1]!.hash as string });
+
+  it('a truncated tail verifies on its own, and is reported against the anchor where the chain now ends', () => {
+    const items = chain(5);
+    const anchor = headOf(items, 5);
+    const truncated = items.slice(0, 3);
+    expect(verifyChain(P, truncated).broken).toBeUndefined();
+    expect(verifyChain(P, truncated, anchor)).toMatchObject({ records: 3, head: { seq: 3 }, anchored: anchor, broken: { seq: 4, kind: 'truncated' } });
+    expect(verifyChain(P, [], anchor).broken).toMatchObject({ seq: 1, kind: 'truncated' });
+  });
+
+  it('a chain rebuilt with fresh hashes verifies on its own, and is reported at the anchored seq', () => {
+    const original = chain(4);
+    const rebuilt = chain(4).map((i) => ({ ...i }));
+    // Rebuild from seq 2 with other content, every later hash recomputed: the chain holds together.
+    let prevHash = rebuilt[0]!.hash as string;
+    for (let seq = 2; seq <= 4; seq++) {
+      const item: Record<string, unknown> = linkRecord({ kind: 'lookup', auditId: `forged/${seq}`, at: '2026-11-23T11:00:00.000Z', fields: [] }, { partition: P, seq, prevHash });
+      rebuilt[seq - 1] = item;
+      prevHash = item.hash as string;
+    }
+    expect(verifyChain(P, rebuilt).broken).toBeUndefined();
+    expect(verifyChain(P, rebuilt, headOf(original, 3)).broken).toMatchObject({ seq: 3, kind: 'rewritten' });
+    // Anchored before the rebuild started: that record is untouched, and what follows it is not covered.
+    expect(verifyChain(P, rebuilt, headOf(original, 1)).broken).toBeUndefined();
+  });
+
+  it('a chain that grew after its anchor verifies, through the anchored record', () => {
+    const items = chain(6);
+    expect(verifyChain(P, items, headOf(items, 4))).toMatchObject({ records: 6, head: { seq: 6 }, anchored: { seq: 4 } });
+    expect(verifyChain(P, items, headOf(items, 4)).broken).toBeUndefined();
+  });
+});
+
+describe('anchor documents', () => {
+  it('anchor the heads of intact partitions only, and check the partitions of a day range', () => {
+    const intact = verifyChain(P, chain(3));
+    const other = 'land#2026-11-24#0';
+    const later = verifyChain(other, chain(2, other));
+    const broken = verifyChain('business#2026-11-23#1', chain(2, 'business#2026-11-23#0'));
+    expect(broken.broken).toBeDefined();
+    const anchor = anchorOf([intact, later, broken], new Date('2026-11-24T00:00:00Z'));
+    expect(AuditAnchor.parse(anchor)).toEqual(anchor);
+    expect(anchor.partitions.map((p) => [p.partition, p.seq])).toEqual([
+      [P, 3],
+      [other, 2],
+    ]);
+    expect([...anchoredHeads(anchor, { from: '2026-11-24' }).keys()]).toEqual([other]);
+    expect([...anchoredHeads(anchor, { to: '2026-11-23' }).keys()]).toEqual([P]);
+    // Merged by hand with an older anchor: the later head of a partition is the one checked.
+    const merged = { ...anchor, partitions: [...anchor.partitions, { partition: P, seq: 1, hash: 'a'.repeat(64) }] };
+    expect(anchoredHeads(merged).get(P)).toEqual({ seq: 3, hash: intact.head!.hash });
+  });
+
+  it('refuse what is not an anchor', () => {
+    expect(AuditAnchor.safeParse({ kind: 'ndx.audit-anchor.v1', takenAt: '2026-11-24T00:00:00Z', partitions: [{ partition: 'nope', seq: 1, hash: 'a'.repeat(64) }] }).success).toBe(false);
+    expect(AuditAnchor.safeParse({ kind: 'ndx.audit-anchor.v1', takenAt: '2026-11-24T00:00:00Z', partitions: [{ partition: P, seq: 0, hash: 'a'.repeat(64) }] }).success).toBe(false);
+    expect(AuditAnchor.safeParse({ kind: 'something-else', takenAt: '2026-11-24T00:00:00Z', partitions: [] }).success).toBe(false);
   });
 });

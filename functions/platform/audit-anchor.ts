@@ -1,0 +1,46 @@
+/**
+ * Anchors for the audit chains: the head (seq and hash) of every partition, taken at a moment and kept
+ * outside the audit table (another account, a ticket, a signed e-mail, WORM storage). A hash chain
+ * alone proves the order and integrity of what it holds, but not that nobody with write access removed
+ * its newest records or rebuilt it with fresh hashes; checked against an anchor, both show: the
+ * anchored record must still be there, with the anchored hash, and the chain must reach it.
+ *
+ * An anchor names no person: partition names, sequence numbers and hashes only.
+ */
+import * as z from 'zod';
+import { parsePartition, type PartitionReport } from './audit-chain.ts';
+
+export const AuditAnchor = z.object({
+  kind: z.literal('ndx.audit-anchor.v1'),
+  takenAt: z.iso.datetime(),
+  partitions: z.array(
+    z.object({
+      partition: z.string().refine((p) => parsePartition(p) !== undefined, 'not an audit partition name'),
+      seq: z.number().int().positive(),
+      hash: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 hex digest'),
+    }),
+  ),
+});
+export type AuditAnchor = z.infer<typeof AuditAnchor>;
+
+/** The anchor of a verification: the head of every partition that verified (broken ones are left out). */
+export function anchorOf(reports: readonly PartitionReport[], takenAt: Date): AuditAnchor {
+  return {
+    kind: 'ndx.audit-anchor.v1',
+    takenAt: takenAt.toISOString(),
+    partitions: reports.filter((r) => !r.broken && r.head).map((r) => ({ partition: r.partition, seq: r.head!.seq, hash: r.head!.hash })),
+  };
+}
+
+/** The anchored heads by partition, keeping those whose day is within the range (YYYY-MM-DD, inclusive). */
+export function anchoredHeads(anchor: AuditAnchor, range: { from?: string; to?: string } = {}): Map<string, { seq: number; hash: string }> {
+  const heads = new Map<string, { seq: number; hash: string }>();
+  for (const p of anchor.partitions) {
+    const day = parsePartition(p.partition)!.day;
+    if ((range.from && day < range.from) || (range.to && day > range.to)) continue;
+    const seen = heads.get(p.partition);
+    // Two entries for one partition (anchors merged by hand): the later head holds the earlier one.
+    if (!seen || p.seq > seen.seq) heads.set(p.partition, { seq: p.seq, hash: p.hash });
+  }
+  return heads;
+}
