@@ -8,8 +8,9 @@
  * - work per lookup (DynamoDB and SQS operations by stage), Lambda bundle sizes and cold import
  *   times against a minimal handler, seeding throughput, and a bulk batch of lookups.
  *
- * Machines are shared and noisy: read the ratios, which compare figures taken minutes apart in the
- * same process, rather than the absolute numbers. Results: bench/results/latest.json and report.md.
+ * Machines are shared and noisy: read the ratios rather than the absolute numbers. Floor and ndx
+ * runs of one concurrency level take turns in three rounds, so drift in the machine's load moves
+ * both alike. Results: bench/results/latest.json and report.md.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -41,7 +42,9 @@ import { latencyChart, summarize, type Summary } from './stats.ts';
 
 const QUICK = process.argv.includes('--quick');
 const CONCURRENCY = [1, 8, 64];
-const LOOKUPS: Record<number, number> = QUICK ? { 1: 40, 8: 160, 64: 320 } : { 1: 150, 8: 600, 64: 1600 };
+const LOOKUPS: Record<number, number> = QUICK ? { 1: 40, 8: 160, 64: 320 } : { 1: 150, 8: 900, 64: 2400 };
+/** Rounds per concurrency level, the three runs taking turns. */
+const ROUNDS = 3;
 const POPULATION = QUICK ? 5_000 : 20_000;
 const BULK = QUICK ? 1_000 : 10_000;
 
@@ -195,19 +198,37 @@ async function main(): Promise<void> {
     await drive('warm-up', 4, 40, legalOne);
     await drive('warm-up', 4, 40, consentOne);
 
+    // Each concurrency level runs in ROUNDS rounds of floor, legal basis, consent, taking turns, so a
+    // machine that gets busier or quieter during the level moves all three alike.
     const runs: Run[] = [];
     const work: Record<string, Record<string, number>> = {};
     for (const c of CONCURRENCY) {
       const n = LOOKUPS[c]!;
-      for (const [name, fn] of [
-        ['floor', floorOne],
-        ['ndx legal basis', legalOne],
-        ['ndx consent', consentOne],
-      ] as const) {
-        const before = new Map(counts);
-        runs.push(await drive(name, c, n, fn));
+      const parts = new Map<string, Run[]>();
+      const before = new Map<string, OperationCounts>();
+      const spent = new Map<string, OperationCounts>();
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const [name, fn] of [
+          ['floor', floorOne],
+          ['ndx legal basis', legalOne],
+          ['ndx consent', consentOne],
+        ] as const) {
+          const share = Math.floor(n / ROUNDS) + (round < n % ROUNDS ? 1 : 0);
+          before.set(name, new Map(counts));
+          const part = await drive(`${name} ${round + 1}/${ROUNDS}`, c, share, fn);
+          parts.set(name, [...(parts.get(name) ?? []), { ...part, name }]);
+          // The operations of this name's rounds only (other names' rounds run in between).
+          const total = spent.get(name) ?? new Map<string, number>();
+          for (const [k, v] of counts) total.set(k, (total.get(k) ?? 0) + v - (before.get(name)!.get(k) ?? 0));
+          spent.set(name, total);
+        }
+      }
+      for (const [name, list] of parts) {
+        const samples = list.flatMap((r) => r.samples);
+        const seconds = list.reduce((t, r) => t + r.seconds, 0);
+        runs.push({ name, concurrency: c, lookups: samples.length, seconds, throughput: samples.length / seconds, latency: summarize(samples), samples });
         // At 8 in flight batches are small; at 64 the records of a batch share their batch calls.
-        if (c === 8 || c === 64) work[`${name} ×${c}`] = countsDelta(before, counts, n);
+        if (c === 8 || c === 64) work[`${name} ×${c}`] = countsDelta(new Map(), spent.get(name)!, samples.length);
       }
     }
 
