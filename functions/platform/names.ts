@@ -47,6 +47,10 @@ export const ENV = {
   pepperSecretId: 'NDX_PEPPER_SECRET_ID',
   /** The key itself; only for local runs and tests. */
   pepper: 'NDX_PEPPER',
+  /** Secrets Manager secret id of the key the router signs forwarded lookups with (HMAC); adapters verify. */
+  forwardingKeySecretId: 'NDX_FORWARDING_KEY_SECRET_ID',
+  /** The forwarding key itself; only for local runs and tests. */
+  forwardingKey: 'NDX_FORWARDING_KEY',
   /** Audit chain shards per registry and day (default 16); see functions/platform/audit-chain.ts. */
   auditShards: 'NDX_AUDIT_SHARDS',
 } as const;
