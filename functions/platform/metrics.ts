@@ -43,7 +43,7 @@ export interface LookupMetricsOptions {
 }
 
 /** Metric names, shared with the dashboard. */
-export const METRIC = { lookups: 'Lookups', latency: 'LookupLatency', recordFailures: 'RecordFailures' } as const;
+export const METRIC = { lookups: 'Lookups', latency: 'LookupLatency', recordFailures: 'RecordFailures', securityEvents: 'SecurityEvents' } as const;
 
 export class LookupMetrics {
   private readonly o: LookupMetricsOptions;
