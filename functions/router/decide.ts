@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import { legalBasisFor, majorOf, releasedCategories, resolveVersion, type Contract, type ContractVersion } from '../../contracts/model.ts';
 import type { Basis, Code, LookupRequest } from '../../contracts/protocol.ts';
-import { toIssues, type Issue } from './envelope.ts';
+import { fixedMessages, toIssues, type Issue } from './envelope.ts';
 
 export interface Notice {
   kind: 'DEPRECATED';
@@ -36,9 +36,11 @@ export function admit(request: LookupRequest, consumer: string, find: (id: strin
   const at = { version: version.version };
   if (!version.consumers.includes(consumer)) return { ok: false, code: 'NOT_A_CONSUMER', ...at };
   if (!version.purposes.some((p) => p.code === request.purpose)) return { ok: false, code: 'PURPOSE_NOT_ALLOWED', ...at };
-  const subject = version.subject.safeParse(request.subject);
+  const subject = version.subject.safeParse(request.subject, { error: fixedMessages });
   if (!subject.success) {
-    return { ok: false, code: 'SCHEMA_VIOLATION', issues: prefixed('subject', toIssues(subject.error as z.ZodError)), ...at };
+    // Positions are taken within the request, so a subject key the contract does not define is `subject.#n`.
+    const issues = toIssues(subject.error as z.ZodError, request.subject, version.subject);
+    return { ok: false, code: 'SCHEMA_VIOLATION', issues: prefixed('subject', issues), ...at };
   }
   const pageIssue = checkPage(request, version);
   if (pageIssue) return { ok: false, code: 'SCHEMA_VIOLATION', issues: [pageIssue], ...at };

@@ -1,10 +1,12 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { identityVerification } from '../../contracts/population/identity-verification.ts';
-import { findContract } from '../../contracts/catalog.ts';
+import { CONTRACTS, findContract } from '../../contracts/catalog.ts';
 import { defineContract, withLifecycle, type Contract, type Lifecycle } from '../../contracts/model.ts';
 import { LookupRequest } from '../../contracts/protocol.ts';
 import { admit } from '../../functions/router/decide.ts';
+import { readEnvelope } from '../../functions/router/envelope.ts';
 
 const request = (over: Partial<z.input<typeof LookupRequest>> = {}) =>
   LookupRequest.parse({
@@ -90,5 +92,55 @@ describe('admit', () => {
       expect(admit(request(), 'hanoi-land-office', find(contract([['1.0.0', 'retired'], ['2.0.0', 'active']])))).toMatchObject({ code: 'VERSION_RETIRED' });
       expect(admit(request(), 'hanoi-land-office', find(contract([['1.0.0', 'draft']])))).toMatchObject({ code: 'CONTRACT_NOT_ACTIVE' });
     });
+  });
+});
+
+describe('subject issues carry the rule and the position, never what the caller sent', () => {
+  const nationalId = '001203004567';
+
+  it('names a key the contract defines, and gives any other key by its position', () => {
+    const a = admit(request({ subject: { nationalId, [`k${nationalId}`]: 'x', nguyenVanA: 'y' } }), 'hanoi-land-office', allActive);
+    expect(a).toMatchObject({ ok: false, code: 'SCHEMA_VIOLATION' });
+    if (a.ok) return;
+    expect(a.issues).toEqual([
+      { path: 'subject.#2', message: 'not a field of this message' },
+      { path: 'subject.#3', message: 'not a field of this message' },
+    ]);
+    const wrong = admit(request({ subject: { nationalId: '999203004567' } }), 'hanoi-land-office', allActive);
+    expect(wrong).toMatchObject({ ok: false, code: 'SCHEMA_VIOLATION', issues: [{ path: 'subject.nationalId' }] });
+    expect(JSON.stringify(wrong)).not.toContain('999203004567');
+  });
+
+  it('a subject with __proto__ never reaches admit: the envelope refuses it', () => {
+    const body = `{"requestId":"3f1c8f0e-8d6b-4e0c-9d7e-2b1f5a6c7d8e","contract":"population.identity-verification","purpose":"LAND_REGISTRATION","subject":{"nationalId":"${nationalId}","__proto__":{"nationalId":"x"}}}`;
+    expect(readEnvelope(body)).toMatchObject({ ok: false, code: 'SCHEMA_VIOLATION', issues: [{ path: 'subject.#2' }] });
+  });
+
+  // Every shipped contract, asked by a consumer for a purpose of its first version, so the subject is what decides.
+  const cases = CONTRACTS.map((c) => {
+    const v = c.versions[0]!;
+    return { contract: c.id, version: v.version, consumer: v.consumers[0]!, purpose: v.purposes[0]!.code, defined: Object.keys(v.subject.shape) };
+  });
+  const token = fc.stringMatching(/^q[0-9a-f]{10,16}$/);
+  const subjectKey = fc.oneof(token, fc.stringMatching(/^[a-z][a-zA-Z0-9]{7,20}$/), fc.constantFrom('nationalId', 'enterpriseCode', 'parcelId', 'legacyCode'));
+  const subjectValue = fc.oneof(token, fc.stringMatching(/^[0-9]{10,13}$/), fc.stringMatching(/^[0-9]{5}-[0-9]{4}-[0-9]{5}$/));
+
+  it('for random subjects of every contract: SCHEMA_VIOLATION issues are named keys of the contract or positions, with no caller string', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...cases), fc.dictionary(subjectKey, subjectValue, { minKeys: 1, maxKeys: 4 }), (c, subject) => {
+        const a = admit(request({ contract: c.contract, version: c.version, purpose: c.purpose, subject }), c.consumer, allActive);
+        if (a.ok || a.code !== 'SCHEMA_VIOLATION') return;
+        for (const issue of a.issues ?? []) {
+          const [root, ...rest] = issue.path.split('.');
+          expect(root).toBe('subject');
+          for (const segment of rest) expect(c.defined.includes(segment) || /^#\d+$/.test(segment), issue.path).toBe(true);
+          for (const [k, v] of Object.entries(subject)) {
+            if (!c.defined.includes(k)) expect(`${issue.path} ${issue.message}`).not.toContain(k);
+            expect(`${issue.path} ${issue.message}`).not.toContain(v);
+          }
+        }
+      }),
+      { numRuns: 400 },
+    );
   });
 });
