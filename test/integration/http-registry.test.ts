@@ -4,8 +4,14 @@
  * the real local engine. A slow or failing upstream is retried (attempts with backoff within a
  * delivery, then deliveries of the queue) and every lookup ends in exactly one reply: OK once the
  * upstream answers, ERROR/REGISTRY_UNAVAILABLE when it never does. Nothing lands in a DLQ.
+ *
+ * No assertion rests on how fast this machine is: the upstream's requests are counted per path by a
+ * recording proxy in front of it, a slow upstream is one that never answers (the adapter's timeout is
+ * what ends the attempt, however long that takes), and deliveries are told apart by counts, not clocks.
  */
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineConfig } from '../../config/schema.ts';
 import { enterpriseCheckDigit } from '../../contracts/identifiers.ts';
@@ -27,11 +33,68 @@ const absentCode = `${first9}${enterpriseCheckDigit(first9)}`;
 for (const e of generateWorld({ seed: DEMO_SEED, count: COUNT })) {
   if (e.kind === 'enterprise' && e.record.type !== 'BRANCH' && e.record.status === 'OPERATING') operating.push(e.record);
 }
-// Per-attempt timeout and attempts: 3 × 150 ms plus backoff fits the 1 s function timeout of the fast config.
-const SOURCE = { timeoutMs: 150, attempts: 3 };
+// Per-attempt timeout and attempts: 3 × 400 ms plus backoff fits a 2 s function timeout. The timeout is long
+// enough that an answer the upstream gives at once is not lost to a busy machine; only held requests time out.
+const SOURCE = { timeoutMs: 400, attempts: 3 };
+const FUNCTION_TIMEOUT_SECONDS = 2;
+
+/**
+ * A proxy in front of the agency system: records the path of every request, and holds the ones it is told
+ * to hold without ever answering them, so only the adapter's own timeout ends those attempts.
+ */
+interface Recorder {
+  url: string;
+  /** Paths requested so far, in order. */
+  paths: string[];
+  /** Requests for exactly `path` are held, the next `times` of them (default: all). */
+  hold(path: string, times?: number): void;
+  heal(): void;
+  close(): Promise<void>;
+}
+
+async function startRecorder(target: string): Promise<Recorder> {
+  let holds: Array<{ path: string; left: number }> = [];
+  const paths: string[] = [];
+  const server: Server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    paths.push(path);
+    const hold = holds.find((x) => x.left > 0 && x.path === path);
+    if (hold) {
+      hold.left--;
+      return; // never answered
+    }
+    const upstream = httpRequest(`${target}${req.url ?? '/'}`, { method: req.method, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    paths,
+    hold(path, times = Infinity) {
+      holds.push({ path, left: times });
+    },
+    heal() {
+      holds = [];
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
 
 let system: AgencySystem;
+let upstream: Recorder;
 let h: Harness;
+let maxReceiveCount = 0;
+const recordPath = (enterpriseCode: string) => `/enterprises/${enterpriseCode}`;
+/** How often the upstream was asked for one enterprise's record (since `from`, an index into the paths). */
+const asked = (enterpriseCode: string, from = 0) => upstream.paths.slice(from).filter((p) => p === recordPath(enterpriseCode)).length;
 const { ask, stop: stopAsking } = asker();
 const agency = 'hanoi-land-office';
 type Reply = Awaited<ReturnType<typeof ask>>;
@@ -39,10 +102,13 @@ const profile = (enterpriseCode: string) => ask(agency, { contract: 'business.en
 
 beforeAll(async () => {
   system = await startBusinessSystem({ seed: DEMO_SEED, count: COUNT });
+  upstream = await startRecorder(system.url);
   const base = fastConfig();
+  maxReceiveCount = base.queues.maxReceiveCount;
   const config = defineConfig({
     ...base,
-    registries: base.registries.map((r) => (r.id === 'business' ? { ...r, source: { kind: 'http' as const, url: system.url, ...SOURCE } } : r)),
+    functions: { ...base.functions, timeoutSeconds: FUNCTION_TIMEOUT_SECONDS },
+    registries: base.registries.map((r) => (r.id === 'business' ? { ...r, source: { kind: 'http' as const, url: upstream.url, ...SOURCE } } : r)),
   });
   h = await startHarness({ count: COUNT, config });
 });
@@ -50,17 +116,18 @@ beforeAll(async () => {
 afterAll(async () => {
   await stopAsking();
   await h?.stop();
+  await upstream?.close();
   await system?.close();
 });
 
 describe('business registration read from the portal’s own system over HTTP', () => {
   it('the adapter is configured with the agency system, not its table', () => {
     const adapter = h.engine.resources.functions.find((f) => f.environment.NDX_REGISTRY_ID === 'business')!;
-    expect(adapter.environment).toMatchObject({ NDX_REGISTRY_SOURCE_URL: system.url, NDX_REGISTRY_SOURCE_TIMEOUT_MS: '150', NDX_REGISTRY_SOURCE_ATTEMPTS: '3' });
+    expect(adapter.environment).toMatchObject({ NDX_REGISTRY_SOURCE_URL: upstream.url, NDX_REGISTRY_SOURCE_TIMEOUT_MS: String(SOURCE.timeoutMs), NDX_REGISTRY_SOURCE_ATTEMPTS: String(SOURCE.attempts) });
   });
 
   it('answers OK, NOT_FOUND and INVALID as a table-backed registry does, and pages lists through the upstream cursor', async () => {
-    const before = system.requests;
+    const before = upstream.paths.length;
     const [ok, absent, malformed] = await Promise.all([
       profile(ex.employee.employerCode),
       profile(absentCode),
@@ -69,7 +136,11 @@ describe('business registration read from the portal’s own system over HTTP', 
     expect(ok).toMatchObject({ status: 'OK', data: { enterpriseCode: ex.employee.employerCode }, provenance: { registry: 'business' } });
     expect(absent).toMatchObject({ status: 'NOT_FOUND', code: 'SUBJECT_NOT_FOUND' });
     expect(malformed).toMatchObject({ status: 'INVALID', code: 'SCHEMA_VIOLATION' });
-    expect(system.requests - before).toBe(2); // the malformed key never left the router
+    // Each lookup asked the upstream for its own record (more than once only if an attempt was retried), and
+    // nothing else was asked: the malformed key never left the router.
+    expect(asked(ex.employee.employerCode, before)).toBeGreaterThanOrEqual(1);
+    expect(asked(absentCode, before)).toBeGreaterThanOrEqual(1);
+    expect(upstream.paths.slice(before).filter((p) => p !== recordPath(ex.employee.employerCode) && p !== recordPath(absentCode))).toEqual([]);
 
     const codes: string[] = [];
     let token: string | undefined;
@@ -90,23 +161,28 @@ describe('business registration read from the portal’s own system over HTTP', 
 
   it('rides out a slow upstream (timeouts, retried within the delivery), a failing one (retried across deliveries), and answers REGISTRY_UNAVAILABLE for one that never answers; one reply each, nothing in a DLQ', async () => {
     const [slow, flaky, down, hung] = operating.slice(1, 5).map((e) => e.enterpriseCode) as [string, string, string, string];
-    // Slow: the first two attempts time out, the third answers.
-    system.delay(SOURCE.timeoutMs * 3, { times: 2, match: slow });
+    // Slow: the first two attempts are never answered (the adapter's timeout ends them), the third is.
+    upstream.hold(recordPath(slow), 2);
     // Failing: more 503s than one delivery's attempts, so the queue delivers the lookup again.
     system.fail(503, { times: SOURCE.attempts + 1, match: flaky });
     // Down for good, and hanging for good.
     system.fail(503, { match: down });
-    system.delay(5_000, { match: hung });
-    const started = Date.now();
+    upstream.hold(recordPath(hung));
+    const before = upstream.paths.length;
     const [a, b, c, d] = (await Promise.all([slow, flaky, down, hung].map((code) => profile(code)))) as [Reply, Reply, Reply, Reply];
     expect(a).toMatchObject({ status: 'OK', data: { enterpriseCode: slow } });
     expect(b).toMatchObject({ status: 'OK', data: { enterpriseCode: flaky } });
     expect(c).toMatchObject({ status: 'ERROR', code: 'REGISTRY_UNAVAILABLE' });
     expect(d).toMatchObject({ status: 'ERROR', code: 'REGISTRY_UNAVAILABLE' });
     expect(c.data).toBeUndefined();
-    // The flaky and dead lookups waited for a second delivery (visibility timeout 6 s).
-    expect(Date.now() - started).toBeGreaterThan(5_000);
+    // The slow one was retried within its delivery; the flaky one needed a second delivery (its first used
+    // all its attempts on 503s); the dead and the hung ones used every attempt of every delivery, and no more.
+    expect(asked(slow, before)).toBeGreaterThanOrEqual(3);
+    expect(asked(flaky, before)).toBeGreaterThanOrEqual(SOURCE.attempts + 2);
+    expect(asked(down, before)).toBe(SOURCE.attempts * maxReceiveCount);
+    expect(asked(hung, before)).toBe(SOURCE.attempts * maxReceiveCount);
     system.heal();
+    upstream.heal();
 
     // One audit record per lookup; no stray second reply; nothing dead-lettered.
     for (const reply of [a, b, c, d]) {
