@@ -14,6 +14,8 @@ export const EXIT = {
   REFUSED: 8,
   /** `ndx ops status`: a queue or registry is unhealthy (dead letters, a stalled consumer, a missing resource). */
   UNHEALTHY: 9,
+  /** `ndx lookup`: the request was answered before (ALREADY_ANSWERED); the reply points at the first answer. */
+  DUPLICATE: 10,
 } as const;
 
 export function exitCodeFor(status: Status): number {

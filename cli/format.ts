@@ -8,6 +8,7 @@ const COLOR: Record<LookupReply['status'], Parameters<typeof styleText>[0]> = {
   DENIED: 'red',
   INVALID: 'red',
   ERROR: 'magenta',
+  DUPLICATE: 'cyan',
 };
 
 function value(v: unknown): string {
@@ -59,6 +60,11 @@ export function formatReply(reply: LookupReply, color = false): string {
     lines.push(`  registry    ${reply.provenance.registry}, record as of ${reply.provenance.asOf}`);
     lines.push(`  audit       ${reply.provenance.auditId}`);
     lines.push(`  digest      sha256:${reply.provenance.digest}`);
+  }
+  if (reply.original) {
+    lines.push(`  first reply ${reply.original.status} ${reply.original.code} at ${reply.original.repliedAt}`);
+    lines.push(`  audit       ${reply.original.auditId}`);
+    lines.push(`  digest      sha256:${reply.original.digest} (of the first reply)`);
   }
   if (reply.notice) lines.push(paint('yellow', `  notice      ${reply.notice.message}`));
   lines.push(`  request     ${reply.requestId ?? `(unreadable; message ${reply.receivedMessageId})`}`);

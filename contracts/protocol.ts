@@ -8,7 +8,7 @@ import * as z from 'zod';
 /** Largest LookupRequest body ndx accepts, in bytes (UTF-8). Far below SQS's 1 MiB on purpose. */
 export const MAX_REQUEST_BYTES = 16 * 1024;
 
-export const STATUSES = ['OK', 'NOT_FOUND', 'DENIED', 'INVALID', 'ERROR'] as const;
+export const STATUSES = ['OK', 'NOT_FOUND', 'DENIED', 'INVALID', 'ERROR', 'DUPLICATE'] as const;
 export type Status = (typeof STATUSES)[number];
 
 /**
@@ -18,7 +18,7 @@ export type Status = (typeof STATUSES)[number];
 export const CODES = {
   OK: ['OK'],
   NOT_FOUND: ['SUBJECT_NOT_FOUND'],
-  INVALID: ['MALFORMED_MESSAGE', 'SCHEMA_VIOLATION', 'PAYLOAD_TOO_LARGE', 'UNKNOWN_CONTRACT', 'UNKNOWN_VERSION'],
+  INVALID: ['MALFORMED_MESSAGE', 'SCHEMA_VIOLATION', 'PAYLOAD_TOO_LARGE', 'UNKNOWN_CONTRACT', 'UNKNOWN_VERSION', 'REQUEST_ID_REUSED'],
   DENIED: [
     'NOT_A_CONSUMER',
     'CONTRACT_NOT_ACTIVE',
@@ -32,6 +32,8 @@ export const CODES = {
     'RATE_LIMITED',
   ],
   ERROR: ['REGISTRY_UNAVAILABLE', 'INTERNAL'],
+  /** A resend of a request already answered: the reply points at the first answer (`original`). */
+  DUPLICATE: ['ALREADY_ANSWERED'],
 } as const satisfies Record<Status, readonly string[]>;
 
 export type Code = (typeof CODES)[Status][number];
@@ -57,6 +59,15 @@ export const VersionPin = z
 
 export const PurposeCode = z.string().regex(/^[A-Z][A-Z0-9_]{1,63}$/, 'an upper-case purpose code');
 
+/**
+ * Whether a free-text reference looks like it carries a personal identifier: a run of 9 or more digits
+ * (national ID 12, ID card 9, social insurance and tax codes 10, phone numbers 10-11) or an e-mail
+ * address (spaces inside a run do not hide it). `onBehalfOf` is stored in the audit trail, which keeps no personal identifier in clear.
+ */
+export function carriesPersonalIdentifier(text: string): boolean {
+  return /\d{9,}/.test(text.replace(/\s/g, '')) || /[^\s@]+@[^\s@]+\.[^\s@]+/.test(text);
+}
+
 /** No list contract pages more than this many items at once (each contract sets its own, lower, maximum). */
 export const MAX_PAGE_SIZE = 100;
 
@@ -81,7 +92,11 @@ export type PageRequest = z.infer<typeof PageRequest>;
 
 export const LookupRequest = z
   .strictObject({
-    requestId: z.uuid().describe('Chosen by the caller; the same id sent twice is answered once, identically.'),
+    requestId: z
+      .uuid()
+      .describe(
+        'Chosen by the caller, new for every lookup. A resend of the same request is answered ALREADY_ANSWERED (pointing at the first reply) or, if it was never answered, carried through; a different request under a used id is REQUEST_ID_REUSED.',
+      ),
     contract: ContractId,
     version: VersionPin.default('1').describe('The major the caller is pinned to, or an exact version.'),
     purpose: PurposeCode,
@@ -95,8 +110,9 @@ export const LookupRequest = z
       .string()
       .min(1)
       .max(128)
+      .refine((s) => !carriesPersonalIdentifier(s), 'an officer or case reference, not a personal identifier (no run of 9 or more digits, no e-mail address)')
       .optional()
-      .describe('The officer or case reference the lookup is made for; kept in the audit trail.'),
+      .describe('The officer or case reference the lookup is made for (never a citizen’s identifier); kept in the audit trail.'),
   })
   .describe('LookupRequest: sent by an agency to its queue ndx-agency-<agencyId>-out.');
 export type LookupRequest = z.infer<typeof LookupRequest>;
@@ -108,6 +124,18 @@ export const Provenance = z.strictObject({
   auditId: z.string().describe('The audit record of this access.'),
   digest: z.string().describe('sha256 of the canonical JSON of `data`, hex.'),
 });
+
+/** What a reply to a resend says of the first reply to the same request: how and when it was answered. */
+export const ReplyPointer = z
+  .strictObject({
+    status: z.enum(STATUSES),
+    code: z.enum(ALL_CODES as [Code, ...Code[]]),
+    auditId: z.string().describe('The audit record of the first answer.'),
+    repliedAt: z.iso.datetime().describe('When the first reply was sent.'),
+    digest: z.string().describe('sha256 (hex) of the canonical JSON (keys sorted, no whitespace) of the first reply.'),
+  })
+  .describe('The first reply to this requestId (ALREADY_ANSWERED only).');
+export type ReplyPointer = z.infer<typeof ReplyPointer>;
 
 export const Basis = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('legal'), id: z.string(), instrument: z.string(), article: z.string() }),
@@ -138,6 +166,7 @@ export const LookupReply = z
     data: z.record(z.string(), z.unknown()).optional().describe('Only the fields of that contract version; present with OK.'),
     provenance: Provenance.optional(),
     notice: Notice.optional(),
+    original: ReplyPointer.optional(),
     issues: z
       .array(z.strictObject({ path: z.string(), message: z.string() }))
       .optional()

@@ -2,6 +2,8 @@
 
 /** The key that hashes subjects in local runs. Real deployments keep theirs in Secrets Manager. */
 export const LOCAL_PEPPER = 'ndx-local-development-pepper-not-for-production';
+/** The key the router signs forwarded lookups with in local runs (version `local`). Real deployments keep it in Secrets Manager. */
+export const LOCAL_FORWARDING_KEY = 'ndx-local-development-forwarding-key-not-for-production';
 export const DEFAULT_PORT = 4566;
 export const DEFAULT_REGION = 'ap-southeast-1';
 /** The account id in local queue URLs and ARNs (as LocalStack uses). */

@@ -9,13 +9,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CreateTableCommand, ListTablesCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { NdxConfig } from '../config/schema.ts';
 import { buildApp } from '../infra/build-app.ts';
 import { dynamoClient, sqsClient } from '../functions/platform/clients.ts';
 import type { HandlerDeps } from '../functions/platform/env.ts';
-import { ENV } from '../functions/platform/names.ts';
-import { DEFAULT_PORT, DEFAULT_REGION, LOCAL_ACCOUNT_ID, LOCAL_PEPPER } from './constants.ts';
+import { agencyOfOutQueue, ENV, registryOfInQueue } from '../functions/platform/names.ts';
+import { DEFAULT_PORT, DEFAULT_REGION, LOCAL_ACCOUNT_ID, LOCAL_FORWARDING_KEY, LOCAL_PEPPER } from './constants.ts';
 import { startEndpoint, type Endpoint } from './endpoint.ts';
 import { startMapping, type RunningMapping, type SqsHandler } from './event-source.ts';
 import { localResources, type LocalResources, type StackTemplate } from './resources.ts';
@@ -52,8 +52,30 @@ export interface Engine {
   queueArn(name: string): string;
   /** Pauses the event source mapping on a queue (messages wait there), or resumes it. */
   setMappingEnabled(queueName: string, enabled: boolean): Promise<void>;
-  /** Stops polling (waiting for in-flight invocations), then the servers. */
-  stop(): Promise<void>;
+  /**
+   * Stops: takes no new lookups from agencies, answers what was accepted (the lookups on their way
+   * between router and registries) within `drainMs`, then stops polling and the servers.
+   */
+  stop(options?: StopOptions): Promise<DrainReport>;
+}
+
+export interface StopOptions {
+  /** How long to wait for accepted lookups to be answered (default 20 s; 0: stop at once). */
+  drainMs?: number;
+  /** Told what is still on its way, about every 200 ms while draining. */
+  onProgress?: (pending: Pending) => void;
+}
+
+/** Lookups accepted but not yet answered. */
+export interface Pending {
+  /** Messages on registry queues (forwarded by the router, waiting for or being answered by an adapter). */
+  forwarded: number;
+  /** Messages the router took from agencies but did not finish (a failed attempt waiting for its retry): resent by the agency, they are carried through. */
+  routing: number;
+}
+
+export interface DrainReport extends Pending {
+  drained: boolean;
 }
 
 /** Synthesizes the CDK app (without bundling) and returns its stack templates. */
@@ -76,6 +98,7 @@ export function useLocalAws(url: string, region: string): void {
   process.env.AWS_ACCESS_KEY_ID ??= 'test';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
   process.env[ENV.pepper] ??= LOCAL_PEPPER;
+  process.env[ENV.forwardingKey] ??= LOCAL_FORWARDING_KEY;
 }
 
 export async function provision(resources: LocalResources, ddb: DynamoDBClient, sqs: SQSClient, region: string): Promise<void> {
@@ -118,6 +141,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         module.createHandler({
           ...fn.environment,
           [ENV.pepper]: process.env[ENV.pepper],
+          [ENV.forwardingKey]: process.env[ENV.forwardingKey],
           POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.NDX_LOG_LEVEL ?? 'WARN',
           // EMF metrics are CloudWatch's; locally they would only clutter the output (NDX_METRICS=print shows them).
           POWERTOOLS_METRICS_DISABLED: process.env.NDX_METRICS === 'print' ? 'false' : 'true',
@@ -149,6 +173,46 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     }
   }
 
+  const queueNames = resources.queues.map((q) => q.name).filter((n) => !n.endsWith('-dlq'));
+  const depth = async (names: string[]) => {
+    let n = 0;
+    for (const name of names) {
+      const out = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: queueUrl(name), AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+      );
+      n += Number(out.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+    }
+    return n;
+  };
+  const pending = async (): Promise<Pending> => ({
+    forwarded: await depth(queueNames.filter((n) => registryOfInQueue(n))),
+    // Agencies' waiting requests are not counted (not accepted yet); those the router holds are in flight.
+    routing: await inFlightDepth(queueNames.filter((n) => agencyOfOutQueue(n))),
+  });
+  const inFlightDepth = async (names: string[]) => {
+    let n = 0;
+    for (const name of names) {
+      const out = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl(name), AttributeNames: ['ApproximateNumberOfMessagesNotVisible'] }));
+      n += Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+    }
+    return n;
+  };
+
+  /** No new lookups from agencies; then wait until what the platform accepted is answered, or the deadline. */
+  async function drain({ drainMs = 20_000, onProgress }: StopOptions): Promise<DrainReport> {
+    await Promise.all(mappings.filter((m) => agencyOfOutQueue(m.queueUrl.split('/').pop() ?? '')).map((m) => m.pause()));
+    const until = Date.now() + drainMs;
+    for (;;) {
+      const now = await pending().catch(() => ({ forwarded: 0, routing: 0 }));
+      // A request whose routing failed waits out its visibility timeout for a retry: it is not waited for
+      // (the router takes no new work now); it is reported, and the agency's resend carries it through.
+      if (now.forwarded === 0) return { drained: true, ...now };
+      onProgress?.(now);
+      if (Date.now() >= until) return { drained: false, ...now };
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
   return {
     endpoint,
     region,
@@ -160,9 +224,11 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       if (running.length === 0) throw new Error(`no event source mapping on ${queueName}`);
       for (const m of running) enabled ? m.resume() : await m.pause();
     },
-    async stop() {
+    async stop(stopOptions = {}) {
+      const report = await drain(stopOptions);
       await Promise.all(mappings.map((m) => m.stop()));
       await endpoint.close();
+      return report;
     },
   };
 }

@@ -1,6 +1,7 @@
 /**
  * `npm start`: runs ndx locally on the embedded engine and prints how to use it.
- * Environment: NDX_PORT (default 4566), NDX_DATA_DIR (keep DynamoDB data there), NDX_LOG_LEVEL.
+ * Environment: NDX_PORT (default 4566), NDX_DATA_DIR (keep DynamoDB data there), NDX_LOG_LEVEL,
+ * NDX_STOP_SECONDS (how long Ctrl-C waits for accepted lookups to be answered, default 20).
  */
 import { styleText } from 'node:util';
 import config from '../ndx.config.ts';
@@ -10,6 +11,7 @@ import { DEFAULT_PORT, LOCAL_PEPPER } from './constants.ts';
 import { startEngine, type Engine } from './engine.ts';
 import { DEMO_POPULATION, DEMO_SEED, seedDemo } from './demo.ts';
 import { businessOverHttp } from './agency-system.ts';
+import { stopOnSignals } from './signals.ts';
 
 const port = process.env.NDX_PORT ? Number(process.env.NDX_PORT) : DEFAULT_PORT;
 const dataDir = process.env.NDX_DATA_DIR || undefined;
@@ -84,15 +86,4 @@ ${b('any AWS SDK or the AWS CLI')}:
 
 ndx ready (Ctrl-C stops)`);
 
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  console.log(`\n${signal}: stopping ndx (finishing lookups in flight)...`);
-  await engine.stop();
-  await http?.system.close();
-  console.log('ndx stopped');
-  process.exit(0);
-}
-process.on('SIGINT', () => void shutdown('SIGINT'));
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
+stopOnSignals(engine, { afterStop: async () => http?.system.close() });

@@ -6,34 +6,43 @@
  */
 import type { SQSRecord } from 'aws-lambda';
 import { findContract as shippedContracts } from '../../contracts/catalog.ts';
-import { majorOf, releasedCategories } from '../../contracts/model.ts';
-import type { Code, LookupReply } from '../../contracts/protocol.ts';
+import { majorOf, releasedCategories, type VersionDefinition } from '../../contracts/model.ts';
+import { statusOf, type Code, type LookupReply } from '../../contracts/protocol.ts';
 import { AuditLog, auditIdOf, auditShards, type AuditEntry, type Reservation } from '../platform/audit.ts';
+import { createHmac } from 'node:crypto';
 import { digestOf } from '../platform/canonical.ts';
 import { documentClient, sqsClient } from '../platform/clients.ts';
 import { checkConsent, consentTermsDigest } from '../platform/consent.ts';
 import { ConsentStore } from '../platform/consent-store.ts';
 import { requireEnv, type Env, type HandlerDeps } from '../platform/env.ts';
-import { ForwardedLookup } from '../platform/forwarded.ts';
-import { idempotent } from '../platform/idempotency.ts';
+import { SignedForwardedLookup, verifyForwarded, type ForwardedLookup, type SecurityReason } from '../platform/forwarded.ts';
+import { forwardingKeys } from '../platform/forwarding-key.ts';
+import { IdempotencyValidationError, idempotent, type Ran } from '../platform/idempotency.ts';
 import { createLogger } from '../platform/logger.ts';
 import { LookupMetrics } from '../platform/metrics.ts';
-import { ENV } from '../platform/names.ts';
+import { ENV, names } from '../platform/names.ts';
 import { Queues } from '../platform/queues.ts';
 import { lazyHandler, sqsBatchHandler } from '../platform/sqs-batch-handler.ts';
 import { reply } from '../platform/replies.ts';
 import { receiveCount, respond } from '../platform/respond.ts';
+import { pointerTo, resendAction, type StageOutcome } from '../platform/resend.ts';
+import { loadPepper, subjectHasher } from '../platform/subject-hash.ts';
 import { REGISTRIES } from '../registries/index.ts';
 import { RegistryUnavailableError } from '../registries/types.ts';
+import { checkForwarded } from './forward-check.ts';
 import { readForContract } from './read.ts';
 
 interface AnswerInput {
+  /** Idempotency key: (agency, requestId). */
   key: string;
+  /** The request's keyed digest, as the router computed it: a resend must match it. */
+  digest: string;
   lookup: ForwardedLookup;
+  version: VersionDefinition;
   finalAttempt: boolean;
 }
 
-/** A message on a registry queue that is not a forwarded lookup: only the router writes there, so it is a fault. */
+/** A message on a registry queue that must not be answered: only the router writes there, so it is a fault or an attack. */
 export class PoisonMessageError extends Error {
   override readonly name = 'PoisonMessageError';
 }
@@ -56,6 +65,7 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
   const audit = new AuditLog(documentClient(), vars[ENV.auditTable], { shards: auditShards(env) });
   const consents = new ConsentStore(documentClient(), vars[ENV.consentTable]);
   const queues = new Queues(sqsClient());
+  const keys = forwardingKeys(env);
 
   /** The audit marker written ahead, beside the consent check and the read, and the time it names. */
   interface Ahead {
@@ -63,7 +73,7 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
     reserved: Promise<Reservation>;
   }
 
-  async function finish(lookup: ForwardedLookup, code: Code, fields: string[], extra: Partial<LookupReply> = {}, ahead?: Ahead): Promise<LookupReply> {
+  async function finish(lookup: ForwardedLookup, code: Code, fields: string[], extra: Partial<LookupReply> = {}, ahead?: Ahead): Promise<StageOutcome> {
     const { request } = lookup;
     const entry: AuditEntry = {
       at: ahead?.at ?? new Date().toISOString(),
@@ -78,31 +88,40 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
       registry: registryId,
       subjectHash: lookup.subjectHash,
       fields,
-      status: reply(code, { requestId: null }).status,
+      status: statusOf(code),
       code,
       recordedBy: 'adapter',
     };
-    const sent = await respond({ audit, queues }, entry, (auditId) => {
-      const r = reply(code, {
-        requestId: request.requestId,
-        contract: request.contract,
-        version: lookup.version,
-        purpose: request.purpose,
-        basis: lookup.basis,
-        ...(lookup.notice ? { notice: lookup.notice } : {}),
-        ...extra,
-      });
-      return extra.provenance ? { ...r, provenance: { ...extra.provenance, auditId } } : r;
-    }, ahead?.reserved);
+    const { reply: sent, auditId } = await respond(
+      { audit, queues },
+      entry,
+      (auditId) => {
+        const r = reply(code, {
+          requestId: request.requestId,
+          contract: request.contract,
+          version: lookup.version,
+          purpose: request.purpose,
+          basis: lookup.basis,
+          ...(lookup.notice ? { notice: lookup.notice } : {}),
+          ...extra,
+        });
+        return extra.provenance ? { ...r, provenance: { ...extra.provenance, auditId } } : r;
+      },
+      ahead?.reserved,
+    );
     logger.info('lookup answered by registry', { requestId: request.requestId, consumer: lookup.consumer, contract: request.contract, version: lookup.version, code });
     metrics.record({ status: entry.status, code, contract: request.contract, sentAt: Date.parse(lookup.receivedAt) });
-    return sent;
+    return {
+      outcome: 'answered',
+      messageId: lookup.receivedMessageId,
+      reply: pointerTo(sent, auditId),
+      contract: request.contract,
+      version: lookup.version,
+      purpose: request.purpose,
+    };
   }
 
-  async function answer({ lookup }: AnswerInput): Promise<LookupReply> {
-    const contract = findContract(lookup.request.contract);
-    const version = contract?.versions.find((v) => v.version === lookup.version);
-    if (!contract || !version) throw new PoisonMessageError(`forwarded lookup names an unknown contract version`);
+  async function answer({ lookup, version }: AnswerInput): Promise<StageOutcome> {
     // Every outcome below is audited: the audit marker is written while consent and record are read,
     // so the record that follows costs one write on the lookup's path, not two.
     const at = new Date().toISOString();
@@ -115,7 +134,7 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
       const denial = checkConsent(consent, {
         subjectHash: lookup.subjectHash,
         consumer: lookup.consumer,
-        contract: contract.id,
+        contract: lookup.request.contract,
         major: majorOf(version.version),
         purpose: lookup.request.purpose,
         categories: releasedCategories(version),
@@ -139,11 +158,11 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
   }
 
   /** On the last delivery, a failure still ends in one ERROR reply instead of silence. */
-  async function answerOrFail(input: AnswerInput): Promise<LookupReply> {
+  async function answerOrFail(input: AnswerInput): Promise<StageOutcome> {
     try {
       return await answer(input);
     } catch (error) {
-      if (!input.finalAttempt || error instanceof PoisonMessageError) throw error;
+      if (!input.finalAttempt) throw error;
       const code: Code = error instanceof RegistryUnavailableError ? 'REGISTRY_UNAVAILABLE' : 'INTERNAL';
       logger.error('lookup failed on its last delivery', { requestId: input.lookup.request.requestId, code, error: (error as Error).name });
       return finish(input.lookup, code, []);
@@ -152,20 +171,77 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
 
   const once = idempotent(vars[ENV.idempotencyTable], `ndx-adapter-${registryId}`, answerOrFail);
 
-  async function recordHandler(record: SQSRecord): Promise<LookupReply> {
+  /**
+   * Refuses a message before anything is read: a security event in the audit trail (no subject, the
+   * body only as a keyed digest), a metric the alarm watches, a log line, and the message is left to
+   * its queue's redrive policy, which moves it to the DLQ.
+   */
+  async function refuse(record: SQSRecord, reason: SecurityReason): Promise<never> {
+    const pepper = await loadPepper(env);
+    await audit.record(
+      {
+        kind: 'security',
+        at: new Date(Number(record.attributes.SentTimestamp) || Date.now()).toISOString(),
+        stage: 'adapter',
+        registry: registryId,
+        reason,
+        messageId: record.messageId,
+        bodyDigest: createHmac('sha256', pepper).update('ndx.refused-message.v1\n').update(record.body).digest('hex'),
+      },
+      `security/${registryId}/${record.messageId}`,
+      registryId,
+    );
+    metrics.recordSecurityEvent();
+    logger.error('message on registry queue refused: not a genuine forwarded lookup', { messageId: record.messageId, reason, receiveCount: receiveCount(record) });
+    throw new PoisonMessageError(reason);
+  }
+
+  /** Authenticates a message (MAC with the forwarding key) and re-checks the contract side, or refuses it. */
+  async function authenticate(record: SQSRecord): Promise<{ lookup: ForwardedLookup; version: VersionDefinition }> {
     let json: unknown;
     try {
       json = JSON.parse(record.body);
     } catch {
       json = undefined;
     }
-    const parsed = ForwardedLookup.safeParse(json);
-    if (!parsed.success) {
-      logger.error('poison message on registry queue: not a forwarded lookup', { messageId: record.messageId, receiveCount: receiveCount(record) });
-      throw new PoisonMessageError('not a forwarded lookup');
+    const parsed = SignedForwardedLookup.safeParse(json);
+    if (!parsed.success) return refuse(record, 'NOT_A_FORWARDED_LOOKUP');
+    const key = await keys.version(parsed.data.mac.keyVersion);
+    if (!key) return refuse(record, 'UNKNOWN_KEY');
+    const lookup = verifyForwarded(parsed.data, key);
+    if (!lookup) return refuse(record, 'BAD_MAC');
+    const hashSubject = subjectHasher(await loadPepper(env));
+    const checked = checkForwarded(lookup, { registryId, findContract, hashSubject });
+    if (!checked.ok) return refuse(record, checked.reason);
+    return { lookup, version: checked.version };
+  }
+
+  async function recordHandler(record: SQSRecord): Promise<Ran | undefined> {
+    const { lookup, version } = await authenticate(record);
+    const { consumer, request } = lookup;
+    let ran: Ran;
+    try {
+      ran = await once.run({ key: `${consumer}:${request.requestId}`, digest: lookup.requestDigest, lookup, version, finalAttempt: receiveCount(record) >= maxReceiveCount });
+    } catch (error) {
+      if (!(error instanceof IdempotencyValidationError)) throw error;
+      await answerResend(lookup, 'REQUEST_ID_REUSED', {});
+      return undefined;
     }
-    const lookup = parsed.data;
-    return once.run({ key: `${lookup.consumer}:${lookup.request.requestId}`, lookup, finalAttempt: receiveCount(record) >= maxReceiveCount });
+    if (ran.replayed) {
+      const action = resendAction(ran, lookup.receivedMessageId);
+      // The lookup was answered before (its reply may have been lost): point at that answer.
+      if (action.kind === 'point') {
+        await answerResend(lookup, 'ALREADY_ANSWERED', { contract: request.contract, version: lookup.version, purpose: request.purpose, original: action.outcome.reply });
+      }
+    }
+    return ran;
+  }
+
+  /** Answers a resend outside the idempotent step: not audited, since it releases nothing. */
+  async function answerResend(lookup: ForwardedLookup, code: Code, extra: Partial<LookupReply>): Promise<void> {
+    await queues.sendJson(names.agencyInQueue(lookup.consumer), reply(code, { requestId: lookup.request.requestId, ...extra }));
+    logger.info('resend answered by registry', { requestId: lookup.request.requestId, consumer: lookup.consumer, code });
+    metrics.record({ status: statusOf(code), code, contract: lookup.request.contract, sentAt: Date.parse(lookup.receivedAt) });
   }
 
   return sqsBatchHandler({ logger, metrics, registerContext: once.registerContext, recordHandler });

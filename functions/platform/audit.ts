@@ -23,6 +23,7 @@ import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } fro
 import { queryAll } from './query-all.ts';
 import * as z from 'zod';
 import { Basis, STATUSES, ALL_CODES, type Code } from '../../contracts/protocol.ts';
+import { SECURITY_REASONS } from './forwarded.ts';
 import {
   ChainVerifier,
   chainPk,
@@ -85,6 +86,23 @@ const hideShape = {
   subjectHash: z.string().optional(),
 };
 
+/**
+ * A message refused before anything was read: on a registry queue, one that is not a forwarded lookup
+ * the router signed, or one whose contract side does not hold (forwarded.ts). It names no subject:
+ * nothing in such a message can be trusted, and the body is kept only as a keyed digest.
+ */
+const securityShape = {
+  kind: z.literal('security'),
+  at: z.iso.datetime(),
+  stage: z.enum(['adapter']),
+  registry: z.string(),
+  reason: z.enum(SECURITY_REASONS),
+  /** The SQS message refused (it waits in the queue's DLQ). */
+  messageId: z.string(),
+  /** HMAC-SHA256 of the message body with the platform pepper. */
+  bodyDigest: z.string(),
+};
+
 /** What the router and the adapters record for a lookup. */
 export const AuditEntry = z.strictObject(lookupShape);
 export type AuditEntry = z.infer<typeof AuditEntry>;
@@ -93,6 +111,7 @@ export const AuditEvent = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('lookup'), ...lookupShape }),
   z.strictObject(consentChangeShape),
   z.strictObject(hideShape),
+  z.strictObject(securityShape),
 ]);
 export type AuditEvent = z.infer<typeof AuditEvent>;
 
@@ -112,6 +131,7 @@ export const AuditRecord = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('lookup'), ...lookupShape, ...chainShape }),
   z.object({ ...consentChangeShape, ...chainShape }),
   z.object({ ...hideShape, ...chainShape }),
+  z.object({ ...securityShape, ...chainShape }),
 ]);
 export type AuditRecord = z.infer<typeof AuditRecord>;
 export type LookupAuditRecord = Extract<AuditRecord, { kind: 'lookup' }>;
@@ -131,7 +151,7 @@ export function markerKey(kind: AuditEvent['kind'], auditId: string): { pk: stri
   return { pk: `${kind}#${auditId}`, sk: 'record' };
 }
 
-const KINDS: readonly AuditEvent['kind'][] = ['lookup', 'consent-change', 'audit-hide'];
+const KINDS: readonly AuditEvent['kind'][] = ['lookup', 'consent-change', 'audit-hide', 'security'];
 
 /** The number of shards per scope and day: NDX_AUDIT_SHARDS, default 16. */
 export function auditShards(env: Env): number {

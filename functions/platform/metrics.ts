@@ -9,7 +9,8 @@
  *
  * Per invocation, `flush()` writes one EMF line per (outcome, code, contract) with the `Lookups`
  * count, and one per stage with `LookupLatency` (ms from the agency's send to the reply, one value
- * per lookup) and `RecordFailures` (records left to SQS to retry).
+ * per lookup), `RecordFailures` (records left to SQS to retry) and, when there were any,
+ * `SecurityEvents` (messages refused as forged or altered; an alarm watches it).
  *
  * `POWERTOOLS_METRICS_DISABLED=true` in the handler's environment makes it a no-op (the local engine
  * sets it unless NDX_METRICS=print); Powertools itself also honours it in the process environment.
@@ -51,6 +52,7 @@ export class LookupMetrics {
   private counts = new Map<string, { status: Outcome; code: string; contract: string; count: number }>();
   private latencies: number[] = [];
   private failures = 0;
+  private security = 0;
 
   constructor(options: LookupMetricsOptions) {
     this.o = options;
@@ -74,15 +76,22 @@ export class LookupMetrics {
     this.failures += n;
   }
 
+  /** Counts a message refused as a security event (a forged or altered forwarded lookup); alarmed on. */
+  recordSecurityEvent(): void {
+    this.security++;
+  }
+
   /** Writes what was recorded since the last flush, then forgets it. Never throws. */
   flush(): void {
     const counts = [...this.counts.values()];
     const latencies = this.latencies;
     const failures = this.failures;
+    const security = this.security;
     this.counts = new Map();
     this.latencies = [];
     this.failures = 0;
-    if (!this.enabled || (counts.length === 0 && latencies.length === 0 && failures === 0)) return;
+    this.security = 0;
+    if (!this.enabled || (counts.length === 0 && latencies.length === 0 && failures === 0 && security === 0)) return;
     try {
       for (const c of counts) {
         const m = this.metrics();
@@ -94,6 +103,7 @@ export class LookupMetrics {
       m.addDimension('stage', this.o.stage);
       for (const ms of latencies) m.addMetric(METRIC.latency, MetricUnit.Milliseconds, ms);
       m.addMetric(METRIC.recordFailures, MetricUnit.Count, failures);
+      if (security > 0) m.addMetric(METRIC.securityEvents, MetricUnit.Count, security);
       m.publishStoredMetrics();
     } catch {
       // Metrics are never worth failing a lookup for.

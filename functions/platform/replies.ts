@@ -9,6 +9,8 @@ const MESSAGES: Record<Code, string> = {
   PAYLOAD_TOO_LARGE: 'The request is larger than ndx accepts; a LookupRequest fits in 16 KiB.',
   UNKNOWN_CONTRACT: 'No contract has this id. Run `ndx contract list` to see the catalogue.',
   UNKNOWN_VERSION: 'The contract has no version matching the pin.',
+  REQUEST_ID_REUSED:
+    'This requestId was already used for a different request. A resend must repeat the first request exactly; for another lookup (or a corrected request) use a new requestId.',
   NOT_A_CONSUMER: 'Your agency is not a consumer of this contract version.',
   CONTRACT_NOT_ACTIVE: 'This contract version is not active yet.',
   VERSION_RETIRED: 'This contract version is retired; move to a newer major.',
@@ -21,6 +23,8 @@ const MESSAGES: Record<Code, string> = {
   RATE_LIMITED: 'Your agency exceeded the contract’s rate limit; retry later.',
   REGISTRY_UNAVAILABLE: 'The registry did not answer after retries; send a new request later.',
   INTERNAL: 'ndx failed to process the request; operators have been alerted.',
+  ALREADY_ANSWERED:
+    'This request was answered before; `original` says how and when. ndx keeps no copy of what a reply released: to read the record again, send a new request with a new requestId (a new, audited access).',
 };
 
 export function messageFor(code: Code): string {

@@ -14,11 +14,16 @@ export interface Responder {
 }
 
 /** `reserved`: the audit marker, when the caller wrote it ahead (AuditLog.reserve) with the entry's `at`. */
-export async function respond(deps: Responder, entry: AuditEntry, build: (auditId: string) => LookupReply, reserved?: Promise<Reservation>): Promise<LookupReply> {
+export async function respond(
+  deps: Responder,
+  entry: AuditEntry,
+  build: (auditId: string) => LookupReply,
+  reserved?: Promise<Reservation>,
+): Promise<{ reply: LookupReply; auditId: string }> {
   const { auditId } = await deps.audit.append(entry, reserved);
   const reply = build(auditId);
   await deps.queues.sendJson(names.agencyInQueue(entry.consumer), reply);
-  return reply;
+  return { reply, auditId };
 }
 
 /** How many times SQS has delivered this record, from its system attributes. */

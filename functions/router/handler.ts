@@ -5,7 +5,7 @@
  */
 import type { SQSRecord } from 'aws-lambda';
 import { findContract as shippedContracts } from '../../contracts/catalog.ts';
-import type { Code, LookupReply } from '../../contracts/protocol.ts';
+import { statusOf, type Code, type LookupReply, type LookupRequest } from '../../contracts/protocol.ts';
 import { AuditLog, auditShards, type AuditEntry } from '../platform/audit.ts';
 import { documentClient, sqsClient } from '../platform/clients.ts';
 import { checkConsent, consentSigningKey, consentTermsDigest, verifyConsentSignature } from '../platform/consent.ts';
@@ -13,8 +13,9 @@ import { ConsentStore } from '../platform/consent-store.ts';
 import { ContractCatalog } from '../platform/contract-catalog.ts';
 import { ContractRegistry } from '../platform/contract-registry.ts';
 import { requireEnv, type Env, type HandlerDeps } from '../platform/env.ts';
-import type { ForwardedLookup } from '../platform/forwarded.ts';
-import { idempotent } from '../platform/idempotency.ts';
+import { signForwarded, type ForwardedLookup, type ForwardTerms } from '../platform/forwarded.ts';
+import { forwardingKeys } from '../platform/forwarding-key.ts';
+import { IdempotencyValidationError, idempotent, type Ran } from '../platform/idempotency.ts';
 import { createLogger } from '../platform/logger.ts';
 import { LookupMetrics } from '../platform/metrics.ts';
 import { agencyOfOutQueue, ENV, names } from '../platform/names.ts';
@@ -23,20 +24,22 @@ import { lazyHandler, sqsBatchHandler } from '../platform/sqs-batch-handler.ts';
 import { RateLimiter } from '../platform/rate-limit.ts';
 import { reply } from '../platform/replies.ts';
 import { receiveCount, respond } from '../platform/respond.ts';
+import { pointerTo, requestDigest, resendAction, type StageOutcome } from '../platform/resend.ts';
 import { loadPepper, subjectHasher } from '../platform/subject-hash.ts';
 import { admit } from './decide.ts';
-import { readEnvelope } from './envelope.ts';
+import { readEnvelope, type Envelope } from './envelope.ts';
 
 interface RouteInput {
+  /** Idempotency key: (agency, requestId), or the SQS message for a request without a readable id. */
   key: string;
+  /** The request's keyed digest: a resend must match it. */
+  digest: string;
   consumer: string;
-  body: string;
+  envelope: Envelope;
   messageId: string;
   receivedAt: string;
   finalAttempt: boolean;
 }
-
-type RouteResult = { outcome: 'forwarded'; registry: string } | { outcome: 'answered'; code: Code };
 
 export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
   const vars = requireEnv(env, [ENV.auditTable, ENV.consentTable, ENV.idempotencyTable, ENV.rateLimitTable, ENV.contractTable, ENV.maxReceiveCount]);
@@ -54,12 +57,13 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
     ...(deps.findContract ? { find: deps.findContract } : {}),
     onTampered: (contractId, versions) => logger.error('contract versions differ from their published digest; not served', { contractId, versions }),
   });
+  const keys = forwardingKeys(env);
   const hasher = () => loadPepper(env).then(subjectHasher);
   const signingKey = () => loadPepper(env).then(consentSigningKey);
 
-  async function answer(input: RouteInput, code: Code, entry: Partial<AuditEntry>, extra: Partial<LookupReply> = {}): Promise<RouteResult> {
+  async function answer(input: RouteInput, code: Code, entry: Partial<AuditEntry>, extra: Partial<LookupReply> = {}): Promise<StageOutcome> {
     const requestId = entry.requestId ?? null;
-    await respond(
+    const { reply: sent, auditId } = await respond(
       { audit, queues },
       {
         at: new Date().toISOString(),
@@ -69,7 +73,7 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
         fields: [],
         recordedBy: 'router',
         ...entry,
-        status: reply(code, { requestId }).status,
+        status: statusOf(code),
         code,
       },
       () =>
@@ -83,12 +87,25 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
         }),
     );
     logger.info('lookup answered by router', { requestId, consumer: input.consumer, contract: entry.contract, code });
-    metrics.record({ status: reply(code, { requestId }).status, code, contract: entry.contract, sentAt: Date.parse(input.receivedAt) });
-    return { outcome: 'answered', code };
+    metrics.record({ status: sent.status, code, contract: entry.contract, sentAt: Date.parse(input.receivedAt) });
+    return {
+      outcome: 'answered',
+      messageId: input.messageId,
+      reply: pointerTo(sent, auditId),
+      ...(entry.contract ? { contract: entry.contract } : {}),
+      ...(entry.version ? { version: entry.version } : {}),
+      ...(entry.purpose ? { purpose: entry.purpose } : {}),
+    };
   }
 
-  async function route(input: RouteInput): Promise<RouteResult> {
-    const envelope = readEnvelope(input.body);
+  /** Sends an admitted lookup, signed, to its registry's queue. */
+  async function forward(consumer: string, request: LookupRequest, terms: ForwardTerms, registry: string, messageId: string, receivedAt: string): Promise<void> {
+    const forwarded: ForwardedLookup = { kind: 'ndx.forwarded-lookup.v1', consumer, request, ...terms, receivedMessageId: messageId, receivedAt };
+    await queues.sendJson(names.registryInQueue(registry), signForwarded(forwarded, await keys.current()));
+  }
+
+  async function route(input: RouteInput): Promise<StageOutcome> {
+    const envelope = input.envelope;
     if (!envelope.ok) return answer(input, envelope.code, { requestId: envelope.requestId }, { issues: envelope.issues });
     const request = envelope.request;
     const base = { requestId: request.requestId, contract: request.contract, purpose: request.purpose, ...(request.onBehalfOf ? { onBehalfOf: request.onBehalfOf } : {}) };
@@ -138,22 +155,18 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
       }
       consentTerms = consentTermsDigest(consent!);
     }
-    const forwarded: ForwardedLookup = {
-      kind: 'ndx.forwarded-lookup.v1',
-      consumer: input.consumer,
-      request,
+    const terms: ForwardTerms = {
       version,
       basis,
       subjectHash,
+      requestDigest: input.digest,
       ...(consentTerms ? { consentTermsDigest: consentTerms } : {}),
       ...(admission.notice ? { notice: admission.notice } : {}),
-      receivedMessageId: input.messageId,
-      receivedAt: input.receivedAt,
     };
-    await queues.sendJson(names.registryInQueue(registry), forwarded);
+    await forward(input.consumer, request, terms, registry, input.messageId, input.receivedAt);
     logger.info('lookup forwarded', { requestId: request.requestId, consumer: input.consumer, contract: request.contract, version, registry });
     metrics.record({ status: 'FORWARDED', code: 'FORWARDED', contract: request.contract });
-    return { outcome: 'forwarded', registry };
+    return { outcome: 'forwarded', messageId: input.messageId, registry, forward: terms };
   }
 
   async function hashOf(subject: Record<string, string>): Promise<string> {
@@ -161,34 +174,70 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
   }
 
   /** Runs `route`; on the last delivery a failure still ends in one INTERNAL reply instead of silence. */
-  async function routeOrFail(input: RouteInput): Promise<RouteResult> {
+  async function routeOrFail(input: RouteInput): Promise<StageOutcome> {
     try {
       return await route(input);
     } catch (error) {
       if (!input.finalAttempt) throw error;
       logger.error('lookup failed on its last delivery; answering INTERNAL', { consumer: input.consumer, messageId: input.messageId, error: (error as Error).name });
-      const envelope = readEnvelope(input.body);
-      const requestId = envelope.ok ? envelope.request.requestId : null;
+      const requestId = input.envelope.ok ? input.envelope.request.requestId : input.envelope.requestId;
       return answer(input, 'INTERNAL', { requestId });
     }
   }
 
   const once = idempotent(vars[ENV.idempotencyTable], 'ndx-router', routeOrFail);
 
-  async function recordHandler(record: SQSRecord): Promise<RouteResult> {
+  /** Answers a message outside the idempotent step (a resend): not audited, since it releases nothing and starts no lookup. */
+  async function answerResend(input: RouteInput, requestId: string | null, code: Code, extra: Partial<LookupReply>): Promise<void> {
+    await queues.sendJson(names.agencyInQueue(input.consumer), reply(code, { requestId, ...extra }));
+    logger.info('resend answered by router', { requestId, consumer: input.consumer, code });
+    metrics.record({ status: statusOf(code), code, contract: extra.contract, sentAt: Date.parse(input.receivedAt) });
+  }
+
+  /** The resend protocol (platform/resend.ts): a request this stage has handled before, arriving as another message. */
+  async function resent(input: RouteInput, ran: Ran): Promise<void> {
+    const action = resendAction(ran, input.messageId);
+    const requestId = input.envelope.ok ? input.envelope.request.requestId : input.envelope.requestId;
+    if (action.kind === 'point') {
+      const o = action.outcome;
+      await answerResend(input, requestId, 'ALREADY_ANSWERED', {
+        ...(o.contract ? { contract: o.contract } : {}),
+        ...(o.version ? { version: o.version } : {}),
+        ...(o.purpose ? { purpose: o.purpose } : {}),
+        original: o.reply,
+      });
+    } else if (action.kind === 'reforward' && input.envelope.ok) {
+      // Forwarded before, but no reply reached the caller: carry it through (the adapter answers it once).
+      const o = action.outcome;
+      await forward(input.consumer, input.envelope.request, o.forward, o.registry, input.messageId, input.receivedAt);
+      logger.info('resend forwarded again', { requestId, consumer: input.consumer, registry: o.registry });
+    }
+  }
+
+  async function recordHandler(record: SQSRecord): Promise<Ran | undefined> {
     const consumer = agencyOfOutQueue(record.eventSourceARN);
     if (!consumer) throw new Error(`router is mapped to a queue that is not an agency out-queue: ${record.eventSourceARN}`);
     const envelope = readEnvelope(record.body);
     const requestId = envelope.ok ? envelope.request.requestId : envelope.requestId;
-    const key = requestId ? `${consumer}:${requestId}` : `${consumer}:message:${record.messageId}`;
-    return once.run({
-      key,
+    const input: RouteInput = {
+      key: requestId ? `${consumer}:${requestId}` : `${consumer}:message:${record.messageId}`,
+      digest: requestDigest(await loadPepper(env), envelope.ok ? envelope.request : undefined, record.body),
       consumer,
-      body: record.body,
+      envelope,
       messageId: record.messageId,
       receivedAt: new Date(Number(record.attributes.SentTimestamp) || Date.now()).toISOString(),
       finalAttempt: receiveCount(record) >= maxReceiveCount,
-    });
+    };
+    let ran: Ran;
+    try {
+      ran = await once.run(input);
+    } catch (error) {
+      if (!(error instanceof IdempotencyValidationError)) throw error;
+      await answerResend(input, requestId, 'REQUEST_ID_REUSED', {});
+      return undefined;
+    }
+    if (ran.replayed) await resent(input, ran);
+    return ran;
   }
 
   return sqsBatchHandler({ logger, metrics, registerContext: once.registerContext, recordHandler });

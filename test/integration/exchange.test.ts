@@ -9,7 +9,12 @@ import type { SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identityVerification } from '../../contracts/population/identity-verification.ts';
 import { residence } from '../../contracts/population/residence.ts';
-import { LookupReply, type LookupRequestInput } from '../../contracts/protocol.ts';
+import { findContract } from '../../contracts/catalog.ts';
+import { legalBasisFor } from '../../contracts/model.ts';
+import { LookupReply, LookupRequest, type LookupRequestInput } from '../../contracts/protocol.ts';
+import { digestOf } from '../../functions/platform/canonical.ts';
+import { signForwarded } from '../../functions/platform/forwarded.ts';
+import { requestDigest } from '../../functions/platform/resend.ts';
 import { AgencyClient } from '../../cli/agency-client.ts';
 import { createHandler as createAdapter } from '../../functions/adapter/handler.ts';
 import { createHandler as createRouter } from '../../functions/router/handler.ts';
@@ -21,7 +26,7 @@ import { AuditLog, auditIdOf } from '../../functions/platform/audit.ts';
 import { RateLimiter, WINDOW_MS } from '../../functions/platform/rate-limit.ts';
 import { subjectHasher } from '../../functions/platform/subject-hash.ts';
 import { generatePopulation } from '../../functions/registries/population/synthetic.ts';
-import { LOCAL_PEPPER } from '../../local/constants.ts';
+import { LOCAL_FORWARDING_KEY, LOCAL_PEPPER } from '../../local/constants.ts';
 import { DEMO_SEED } from '../../local/demo.ts';
 import { plainSqs, startHarness, type Harness } from './support.ts';
 
@@ -195,14 +200,16 @@ describe('denials and errors each get one reply with their code', () => {
 });
 
 describe('at-least-once delivery', () => {
-  it('answers a duplicate send once, identically, with one audit record', async () => {
+  it('answers a duplicate send with a pointer to the first reply, and keeps one audit record', async () => {
     const client = land();
     const request = identityRequest(h.demo.living.nationalId);
     await client.send(request);
     const first = await client.awaitReply({ requestId: request.requestId }, 20_000);
     await client.send(request);
-    await expect(client.awaitReply({ requestId: request.requestId }, 4_000)).rejects.toThrow(/no reply/);
+    const second = await client.awaitReply({ requestId: request.requestId }, 20_000);
     expect(first.status).toBe('OK');
+    expect(second).toMatchObject({ status: 'DUPLICATE', code: 'ALREADY_ANSWERED', original: { status: 'OK', code: 'OK', auditId: first.provenance!.auditId, repliedAt: first.repliedAt, digest: digestOf(first) } });
+    expect(second.data).toBeUndefined();
     expect(await auditCount('hanoi-land-office', request.requestId)).toBe(1);
     const trail = await audit().bySubject(hash({ nationalId: h.demo.living.nationalId }));
     expect(trail.filter((r) => r.requestId === request.requestId)).toHaveLength(1);
@@ -226,17 +233,25 @@ describe('at-least-once delivery', () => {
     const a = identityRequest(h.demo.living.nationalId);
     const b = identityRequest(h.demo.living.nationalId);
     // The neighbours as the router forwards them; the poison message is what no router writes.
+    const identity = findContract('population.identity-verification')!.versions[0]!;
+    const basis = legalBasisFor(identity, 'hanoi-land-office', 'LAND_REGISTRATION')!;
     const fwd = (r: LookupRequestInput) =>
-      JSON.stringify({
-        kind: 'ndx.forwarded-lookup.v1',
-        consumer: 'hanoi-land-office',
-        request: { ...r, version: '1' },
-        version: '1.0.0',
-        basis: { kind: 'legal', id: 'pdpl-19-1-c-land', instrument: 'x', article: 'y' },
-        subjectHash: hash({ nationalId: h.demo.living.nationalId }),
-        receivedMessageId: randomUUID(),
-        receivedAt: new Date().toISOString(),
-      });
+      JSON.stringify(
+        signForwarded(
+          {
+            kind: 'ndx.forwarded-lookup.v1',
+            consumer: 'hanoi-land-office',
+            request: LookupRequest.parse(r),
+            version: identity.version,
+            basis: { kind: 'legal', id: basis.id, instrument: basis.instrument, article: basis.article },
+            subjectHash: hash({ nationalId: h.demo.living.nationalId }),
+            requestDigest: requestDigest(LOCAL_PEPPER, LookupRequest.parse(r), ''),
+            receivedMessageId: randomUUID(),
+            receivedAt: new Date().toISOString(),
+          },
+          { version: 'local', secret: LOCAL_FORWARDING_KEY },
+        ),
+      );
     const batch = [rawRecord('{"kind":"garbage"}', 'ndx-registry-population-in'), rawRecord(fwd(a), 'ndx-registry-population-in'), rawRecord(fwd(b), 'ndx-registry-population-in')];
     const result = await adapter({ Records: batch }, fakeContext());
     for (const r of [a, b]) expect((await land().awaitReply({ requestId: r.requestId }, 20_000)).status).toBe('OK');
@@ -328,7 +343,7 @@ function absentNationalId(): string {
 
 function functionEnv(kind: 'router' | 'adapter'): Record<string, string | undefined> {
   const fn = h.engine.resources.functions.find((f) => f.entry.includes(`/${kind}/`) && (kind === 'router' || f.environment.NDX_REGISTRY_ID === 'population'))!;
-  return { ...fn.environment, NDX_PEPPER: LOCAL_PEPPER, POWERTOOLS_LOG_LEVEL: 'INFO' };
+  return { ...fn.environment, NDX_PEPPER: LOCAL_PEPPER, NDX_FORWARDING_KEY: LOCAL_FORWARDING_KEY, POWERTOOLS_LOG_LEVEL: 'INFO' };
 }
 
 function rawRecord(body: string, queue: string): SQSRecord {

@@ -23,6 +23,7 @@ function lookup(contract: string, subject: Record<string, string>, page?: unknow
     version: '1.0.0',
     basis: { kind: 'legal', id: 'x', instrument: 'x', article: 'x' },
     subjectHash,
+    requestDigest: 'd',
     receivedMessageId: 'm',
     receivedAt: '2026-11-01T00:00:00.000Z',
   };
