@@ -318,7 +318,8 @@ describe('privacy', () => {
 });
 
 async function waitForDepth(queueUrl: string, depth: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
+  // Polls for the condition with a bound generous enough for a loaded machine (30 s).
+  for (let i = 0; i < 300; i++) {
     const attrs = await sqsClient().send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
     if (Number(attrs.Attributes?.ApproximateNumberOfMessages ?? 0) >= depth) return;
     await new Promise((r) => setTimeout(r, 100));
