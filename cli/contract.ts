@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CONTRACTS, findContract } from '../contracts/catalog.ts';
-import { EXPORT_FORMATS, exportVersion, type ExportFormat } from '../contracts/export.ts';
+import { EXPORT_FORMATS, exportAgency, exportVersion, type AgencyVersion, type ExportFormat, type ExportLifecycle, type ExportTransport } from '../contracts/export.ts';
 import { checkCompatibility, formatChanges, MODES, type Mode } from '../contracts/compatibility.ts';
 import { bumpOf, changeReasons, governanceProblems, requiredBump } from '../contracts/governance.ts';
 import { APPROVER_ROLES, type ApproverRole } from '../contracts/lifecycle.ts';
@@ -15,7 +15,10 @@ import { names } from '../functions/platform/names.ts';
 import { parseDay } from './when.ts';
 import { platformAction, RefusedError } from './context.ts';
 import { EXIT } from './exit-codes.ts';
-import { UsageError } from './program.ts';
+import { UsageError, type GlobalOptions } from './program.ts';
+import { DEFAULT_LOCAL_ENDPOINT } from './aws.ts';
+import { DEMO_PUBLISHED } from '../local/demo.ts';
+import config from '../ndx.config.ts';
 
 export interface ContractRef {
   contract: ContractDefinition;
@@ -290,17 +293,78 @@ export function registerContract(program: Command): void {
     );
 
   contract
-    .command('export <ref>')
-    .description('the documents agencies code against, generated from the schemas: <id>[@version]')
+    .command('export [ref]')
+    .description('the documents agencies code against, generated from the schemas: <id>[@version] (default: the newest), or --agency <id> for one AsyncAPI document of an agency')
     .option('--format <format>', `one of ${EXPORT_FORMATS.join(', ')}`, 'jsonschema')
+    .option('--agency <id>', 'an agency: its out- and in-queue with every contract version it may use (AsyncAPI only)')
+    .option('--offline', 'do not read the contract registry: lifecycle as in the catalogue shipped with ndx')
     .option('--out <file>', 'write to a file instead of standard output')
-    .action(async (ref: string, options: { format: string; out?: string }) => {
+    .action(async (ref: string | undefined, options: { format: string; agency?: string; offline?: boolean; out?: string }, command: Command) => {
       if (!(EXPORT_FORMATS as readonly string[]).includes(options.format)) throw new UsageError(`--format takes ${EXPORT_FORMATS.join(', ')}`);
-      const { contract: c, version } = parseRef(ref);
-      const text = `${JSON.stringify(exportVersion(options.format as ExportFormat, c, version ?? newest(c)), null, 2)}\n`;
-      if (options.out) writeFileSync(options.out, text);
-      else process.stdout.write(text);
+      if (options.agency !== undefined) {
+        if (ref) throw new UsageError('give either a contract or --agency, not both');
+        if (options.format !== 'asyncapi') throw new UsageError('--agency exports AsyncAPI only: add --format asyncapi');
+        if (!config.agencies.some((a) => a.id === options.agency)) throw new UsageError(`no agency "${options.agency}" in ndx.config.ts (agencies: ${config.agencies.map((a) => a.id).join(', ')})`);
+      } else if (!ref) throw new UsageError('give a contract, <id>[@version], or --agency <id>');
+      const parsed = ref ? parseRef(ref) : undefined;
+      // The contract registry is read when a platform is named (--endpoint, --aws or AWS_ENDPOINT_URL), else the shipped catalogue.
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      const online = !options.offline && Boolean(globals.endpoint || globals.aws || process.env.AWS_ENDPOINT_URL);
+      const write = (document: unknown) => {
+        const text = `${JSON.stringify(document, null, 2)}\n`;
+        if (options.out) writeFileSync(options.out, text);
+        else process.stdout.write(text);
+      };
+      const exportWith = async (lifecycles: (c: ContractDefinition) => Promise<Map<string, ExportLifecycle>>) => {
+        const transport = exportTransport();
+        if (parsed) {
+          const v = parsed.version ?? newest(parsed.contract);
+          const lifecycle = (await lifecycles(parsed.contract)).get(v.version)!;
+          return write(exportVersion(options.format as ExportFormat, parsed.contract, v, { lifecycle, transport }));
+        }
+        const versions: AgencyVersion[] = [];
+        for (const c of CONTRACTS) {
+          const states = await lifecycles(c);
+          for (const v of c.versions) versions.push({ contract: c, version: v, lifecycle: states.get(v.version)! });
+        }
+        write(exportAgency(options.agency!, versions, transport));
+      };
+      if (!online) return exportWith(async (c) => shippedLifecycle(c));
+      await platformAction<[string | undefined, typeof options, Command]>(async () => {
+        const reg = registry();
+        await exportWith(async (c) => registryLifecycle(c, await reg.records(c.id)));
+      })(ref, options, command);
     });
+}
+
+/** Where the deployment's queues and API are: queue names as the platform makes them, regions from ndx.config.ts. */
+export function exportTransport(): ExportTransport {
+  const regions = [...new Set(Object.values(config.environments).map((e) => e.region))] as [string, ...string[]];
+  return {
+    outQueue: names.agencyOutQueue,
+    inQueue: names.agencyInQueue,
+    deadLetterQueue: names.deadLetterQueue,
+    maxReceiveCount: config.queues.maxReceiveCount,
+    regions,
+    localEndpoint: DEFAULT_LOCAL_ENDPOINT,
+    // One server: Redocly's rules refuse localhost; the local engine serves the same paths on its endpoint.
+    apiServers: [{ url: 'https://{apiHost}', description: `The agency HTTPS API of a deployment (apiHost); locally, the engine of npm start at ${DEFAULT_LOCAL_ENDPOINT}.`, variables: { apiHost: { default: 'api.ndx.gov.vn' } } }],
+  };
+}
+
+/** Lifecycle offline: the versions a new deployment publishes on its first day are active, any other is a draft. */
+export function shippedLifecycle(c: ContractDefinition): Map<string, ExportLifecycle> {
+  return new Map(c.versions.map((v) => [v.version, { status: DEMO_PUBLISHED.includes(`${c.id}@${v.version}`) ? 'active' : 'draft', source: 'shipped' }]));
+}
+
+/** Lifecycle from the contract registry, as `ndx contract list` shows it: a version it does not know is a draft. */
+export function registryLifecycle(c: ContractDefinition, records: readonly VersionRecord[]): Map<string, ExportLifecycle> {
+  return new Map(
+    c.versions.map((v) => {
+      const r = records.find((x) => x.version === v.version);
+      return [v.version, { status: r?.status ?? 'draft', ...(r?.sunset ? { sunset: r.sunset } : {}), source: 'registry' }];
+    }),
+  );
 }
 
 /** Governance at publication: the bump must carry the change, and nothing breaks its major (contracts/governance.ts). */
