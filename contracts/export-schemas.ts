@@ -6,12 +6,12 @@
  *   exactly one subject form where the subject has alternatives). What JSON Schema cannot express (check
  *   digits, page tokens, the size limit) is said in words: in `description` and in `x-ndx-checks`.
  * - the **reply**, in two forms: the *reader* form agencies validate with (unknown properties allowed,
- *   codes added later accepted: tolerant reading), and the closed *writer* form ndx checks its own
+ *   codes and statuses added later accepted: tolerant reading), and the closed *writer* form ndx checks its own
  *   replies against (`additionalProperties: false`, exactly the listed codes).
  */
 import * as z from 'zod';
 import { majorOf, type ContractDefinition, type VersionDefinition } from './model.ts';
-import { ALL_CODES, LookupReply, LookupRequest, MAX_REQUEST_BYTES, PageRequest, type Code } from './protocol.ts';
+import { ALL_CODES, LookupReply, LookupRequest, MAX_REQUEST_BYTES, PageRequest, STATUSES, type Code } from './protocol.ts';
 
 /** 2020-12 for JSON Schema and OpenAPI 3.1 documents; draft-07 for AsyncAPI payloads. */
 export type SchemaTarget = 'draft-2020-12' | 'draft-7';
@@ -172,22 +172,29 @@ export function requestSchema(contract: ContractDefinition, v: VersionDefinition
   return json;
 }
 
-const KNOWN_CODES = 'Known codes are listed; a code added after this document was made is accepted: act on status.';
+/** Vocabularies ndx may extend (a new reply code, a new status), each with what a reader does with a value it does not know. */
+const OPEN_VOCABULARIES: readonly { values: readonly string[]; unknown: string }[] = [
+  { values: ALL_CODES, unknown: 'Known codes are listed; a code added after this document was made is accepted: act on status.' },
+  { values: STATUSES, unknown: 'Known statuses are listed; a status added after this document was made is accepted: treat it as not OK.' },
+];
 
-/** A reply code, wherever it appears (the reply's `code`, and any nested one). */
-function isCodeEnum(json: JsonSchema): boolean {
-  return Array.isArray(json.enum) && json.enum.length === ALL_CODES.length && ALL_CODES.every((c) => (json.enum as unknown[]).includes(c));
+/** The open vocabulary an enum is, wherever it appears (the reply's `code` and `status`, and nested ones). */
+function vocabularyOf(json: JsonSchema): (typeof OPEN_VOCABULARIES)[number] | undefined {
+  const values = json.enum;
+  if (!Array.isArray(values)) return undefined;
+  return OPEN_VOCABULARIES.find((v) => v.values.length === values.length && v.values.every((x) => values.includes(x)));
 }
 
 /** Turns the closed writer schema into the tolerant reader's, node by node. */
 function readerForm(ctx: { zodSchema: unknown; jsonSchema: JsonSchema }): void {
   const json = ctx.jsonSchema;
   if (json.additionalProperties === false) delete json.additionalProperties;
-  if (isCodeEnum(json)) {
+  const vocabulary = vocabularyOf(json);
+  if (vocabulary) {
     const { enum: known, type: _t, ...rest } = json;
     for (const k of Object.keys(json)) delete json[k];
     Object.assign(json, rest, { anyOf: [{ type: 'string', enum: known }, { type: 'string', pattern: '^[A-Z][A-Z0-9_]*$' }] });
-    appendDescription(json, KNOWN_CODES);
+    appendDescription(json, vocabulary.unknown);
   }
 }
 
