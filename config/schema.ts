@@ -57,6 +57,20 @@ export const AlarmTargetConfig = z.strictObject({
     .optional(),
 });
 
+/** Defaults of `anchors.retentionDays`: production keeps anchors longer than a year of audit; dev a day (a locked object cannot be deleted before then). */
+export const ANCHOR_RETENTION_DAYS = { production: 400, other: 1 } as const;
+
+/** The scheduled audit anchors (functions/anchor/handler.ts): how often, and how long S3 Object Lock keeps each. */
+export const AnchorsConfig = z.strictObject({
+  /** Minutes between two anchors (an EventBridge rate). */
+  everyMinutes: z.number().int().min(5).max(1440).default(60),
+  /**
+   * Object Lock retention (COMPLIANCE mode: nobody, the account root included, can delete or shorten it).
+   * @default 400 days in production, 1 day elsewhere
+   */
+  retentionDays: z.number().int().min(1).max(36_500).optional(),
+});
+
 export const EnvironmentConfig = z
   .strictObject({
     account: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id').optional(),
@@ -71,6 +85,9 @@ export const EnvironmentConfig = z
      * Empty: the account's root principal, i.e. whoever the account's IAM policies allow.
      */
     operators: z.array(RoleArn).default([]),
+    anchors: AnchorsConfig.default({ everyMinutes: 60 }),
+    /** Days between automatic rotations of the forwarding key (`ndx/forwarding-key`). */
+    forwardingKeyRotationDays: z.number().int().min(1).max(365).default(30),
     /**
      * Reserved concurrent executions per function, if set; see README ("Concurrency"). Event source
      * mappings are always capped by `functions.maxConcurrency`.
@@ -90,7 +107,11 @@ export const EnvironmentConfig = z
     if (e.account && e.alarms.topicArn && e.alarms.topicArn.split(':')[4] !== e.account) {
       ctx.addIssue({ code: 'custom', path: ['alarms', 'topicArn'], message: `the topic must be in the environment's account ${e.account}` });
     }
-  });
+  })
+  .transform((e) => ({
+    ...e,
+    anchors: { ...e.anchors, retentionDays: e.anchors.retentionDays ?? (e.production ? ANCHOR_RETENTION_DAYS.production : ANCHOR_RETENTION_DAYS.other) },
+  }));
 
 export const NdxConfig = z
   .strictObject({

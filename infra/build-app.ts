@@ -109,6 +109,7 @@ export function buildApp(config: NdxConfig, options: BuildAppOptions = {}): App 
         routerRole: platform.routerRole,
         adapterRoles,
         operatorRole: platform.operatorRole,
+        redriveRole: platform.redriveRole,
         alarmTarget: platform.alarmTarget,
       }),
     );

@@ -44,3 +44,28 @@ export function anchoredHeads(anchor: AuditAnchor, range: { from?: string; to?: 
   }
   return heads;
 }
+
+/**
+ * The anchor to keep after a verification of `range` against `previous`: the verified heads of the
+ * partitions walked, and the previous anchor's heads of every partition not walked or found broken
+ * (a broken chain never moves its anchored head: the last head known good stays the reference).
+ */
+export function nextAnchor(previous: AuditAnchor | undefined, reports: readonly PartitionReport[], takenAt: Date): AuditAnchor {
+  const heads = new Map<string, { seq: number; hash: string }>(previous ? anchoredHeads(previous) : []);
+  for (const r of reports) if (!r.broken && r.head) heads.set(r.partition, r.head);
+  return {
+    kind: 'ndx.audit-anchor.v1',
+    takenAt: takenAt.toISOString(),
+    partitions: [...heads.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([partition, h]) => ({ partition, seq: h.seq, hash: h.hash })),
+  };
+}
+
+/**
+ * The days a scheduled anchor re-verifies after `previous`: from the day before it was taken (a
+ * lookup's record is chained by the lookup's day, and a retried lookup may be recorded hours later),
+ * to the end. Earlier partitions keep their anchored heads. Without a previous anchor: everything.
+ */
+export function anchorRange(previous: AuditAnchor | undefined): { from?: string } {
+  if (!previous) return {};
+  return { from: new Date(Date.parse(previous.takenAt) - 86_400_000).toISOString().slice(0, 10) };
+}

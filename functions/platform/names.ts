@@ -53,4 +53,6 @@ export const ENV = {
   forwardingKey: 'NDX_FORWARDING_KEY',
   /** Audit chain shards per registry and day (default 16); see functions/platform/audit-chain.ts. */
   auditShards: 'NDX_AUDIT_SHARDS',
+  /** S3 bucket (Object Lock) holding the scheduled audit anchors; see functions/platform/anchor-store.ts. */
+  anchorBucket: 'NDX_ANCHOR_BUCKET',
 } as const;

@@ -30,8 +30,10 @@ export interface AgencyConstructProps {
   readonly routerRole: iam.IRole;
   /** Execution roles of every registry adapter (they send replies to the in-queue). */
   readonly adapterRoles: readonly iam.IRole[];
-  /** The `ndx-operator` role, which may move dead-lettered messages back (`ndx ops redrive`). */
+  /** The `ndx-operator` role, which may list dead-lettered messages (`ndx ops dlq list`). */
   readonly operatorRole: iam.IRole;
+  /** The `ndx-redrive` function's role, which moves dead-lettered messages back (`ndx ops redrive`). */
+  readonly redriveRole: iam.IRole;
   /** The environment's alarm target. */
   readonly alarmTarget: AlarmTarget;
   /**
@@ -91,13 +93,14 @@ export class AgencyConstruct extends Construct {
 
     const routerRoleArn = props.routerRole.roleArn;
     const adapterRoleArns = props.adapterRoles.map((r) => r.roleArn);
-    const redrivers = [props.operatorRole.roleArn];
+    const redrivers = [props.redriveRole.roleArn];
     this.outbound.restrict({ senders: [this.role.roleArn], consumers: [routerRoleArn], redrivers });
     this.inbound.restrict({ senders: [routerRoleArn, ...adapterRoleArns], consumers: [this.role.roleArn], redrivers });
     // The router reads requests and writes DENIED/INVALID replies; adapters write the other replies.
     allowQueueKeyUse(this.key, 'RouterUsesAgencyQueues', [routerRoleArn], KMS_SEND_ACTIONS);
     allowQueueKeyUse(this.key, 'AdaptersReplyToAgency', adapterRoleArns, KMS_SEND_ACTIONS);
-    allowQueueKeyUse(this.key, 'OperatorRedrives', redrivers, [...new Set([...KMS_SEND_ACTIONS, ...KMS_CONSUME_ACTIONS])]);
+    allowQueueKeyUse(this.key, 'RedriveMovesDeadLetters', redrivers, [...new Set([...KMS_SEND_ACTIONS, ...KMS_CONSUME_ACTIONS])]);
+    allowQueueKeyUse(this.key, 'OperatorReadsDeadLetters', [props.operatorRole.roleArn], KMS_CONSUME_ACTIONS);
 
     this.eventSourceMapping = new lambda.EventSourceMapping(this, 'RouterMapping', {
       target: props.router,

@@ -8,18 +8,38 @@ import type { NdxConfig } from '../../config/schema.ts';
 
 /** Fixed name of the Secrets Manager secret holding the key for hashing subject identifiers. */
 export const PEPPER_SECRET_NAME = 'ndx/subject-pepper';
+/**
+ * Fixed name of the Secrets Manager secret holding the key the router signs forwarded lookups with
+ * (HMAC) and the adapters verify them with; rotated automatically (AWSCURRENT signs, AWSCURRENT or
+ * AWSPREVIOUS verifies).
+ */
+export const FORWARDING_KEY_SECRET_NAME = 'ndx/forwarding-key';
 
 /** Physical names of ndx's functions. */
 export const functionNames = {
   router: 'ndx-router',
   adapter: (registryId: string) => `ndx-adapter-${registryId}`,
+  anchor: 'ndx-audit-anchor',
+  rotation: 'ndx-forwarding-key-rotation',
 } as const;
 
 /** Handler entries, relative to the repository root (also the `ndx:handler` metadata). */
 export const handlerEntries = {
   router: 'functions/router/handler.ts',
   adapter: 'functions/adapter/handler.ts',
+  anchor: 'functions/anchor/handler.ts',
+  rotation: 'functions/rotation/handler.ts',
+  redrive: 'functions/redrive/handler.ts',
 } as const;
+
+/**
+ * The `dynamodb:LeadingKeys` pattern of a function's Powertools idempotency records: Powertools keys
+ * them `<keyPrefix>#<hash of the payload>`, and each handler's keyPrefix is its function name
+ * (`ndx-router`, `ndx-adapter-<registryId>`; see functions/router/handler.ts, functions/adapter/handler.ts).
+ */
+export function idempotencyKeyPattern(functionName: string): string {
+  return `${functionName}#*`;
+}
 
 /** CloudWatch namespace of ndx's own (EMF) metrics. */
 export const METRICS_NAMESPACE = 'ndx';
@@ -32,6 +52,7 @@ export function commonEnvironment(config: NdxConfig, serviceName: string): Recor
     [ENV.idempotencyTable]: names.idempotencyTable,
     [ENV.maxReceiveCount]: String(config.queues.maxReceiveCount),
     [ENV.pepperSecretId]: PEPPER_SECRET_NAME,
+    [ENV.forwardingKeySecretId]: FORWARDING_KEY_SECRET_NAME,
     POWERTOOLS_SERVICE_NAME: serviceName,
     POWERTOOLS_LOG_LEVEL: 'INFO',
     POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,

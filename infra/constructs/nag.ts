@@ -62,6 +62,21 @@ export const REASONS = {
   'AwsSolutions-SMG4':
     'The pepper keys the hashes that index audit and consent records by subject; rotating it automatically would orphan every ' +
     'existing hash. It is re-keyed only by a planned procedure that re-hashes the records (a versioned secret), never on a schedule.',
+  'AwsSolutions-S1':
+    'This is the server access log bucket of the audit anchor bucket; logging the log bucket would need yet another bucket, and so on. ' +
+    'S3 itself writes to it (TLS only, no public access, versioned, expiring).',
+  'NIST.800.53.R5-S3BucketLoggingEnabled':
+    'This is the server access log bucket of the audit anchor bucket; logging the log bucket would need yet another bucket, and so on. ' +
+    'S3 itself writes to it (TLS only, no public access, versioned, expiring).',
+  'NIST.800.53.R5-S3DefaultEncryptionKMS':
+    'S3 server access logging delivers only to buckets encrypted with S3-managed keys (SSE-S3), not SSE-KMS; the log bucket holds ' +
+    'request metadata of the anchor bucket (no audit content, no personal data).',
+  'NIST.800.53.R5-S3BucketReplicationEnabled':
+    'Anchors are copies of the audit chain heads whose whole point is to sit outside the audit table under Object Lock (COMPLIANCE); ' +
+    'cross-region replication of them (and of their access logs) is an organisation-level backup decision, not part of this app.',
+  'Serverless-EventBusDLQ':
+    'The target is the scheduled audit anchor. A missed delivery needs no replay: the next run anchors everything since the latest ' +
+    'stored anchor, and failed deliveries alarm (the rule’s FailedInvocations), as do the function’s errors.',
 } as const;
 
 export type AcknowledgedRule = keyof typeof REASONS;

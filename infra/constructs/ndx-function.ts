@@ -58,6 +58,12 @@ export interface NdxFunctionProps {
    * @default - none: the event source mappings' maximum concurrency bounds the function instead
    */
   readonly reservedConcurrency?: number;
+  /**
+   * Whether the local engine runs this handler (it runs every function with `ndx:handler` metadata).
+   * False for functions that exist only on AWS (the scheduled anchor, the secret rotation): no metadata.
+   * @default true
+   */
+  readonly runsLocally?: boolean;
 }
 
 export class NdxFunction extends Construct {
@@ -147,7 +153,7 @@ export class NdxFunction extends Construct {
     });
 
     const cfn = this.function.node.defaultChild as lambda.CfnFunction;
-    cfn.addMetadata(HANDLER_METADATA_KEY, props.entry);
+    if (props.runsLocally !== false) cfn.addMetadata(HANDLER_METADATA_KEY, props.entry);
     acknowledge(cfn, 'Serverless-LambdaDLQ', 'NIST.800.53.R5-LambdaDLQ', 'NIST.800.53.R5-LambdaInsideVPC');
     if (props.reservedConcurrency === undefined) acknowledge(cfn, 'NIST.800.53.R5-LambdaConcurrency');
 

@@ -8,10 +8,15 @@
  *   in-flight and oldest-message age of every queue, DLQ depth, function errors, throttles and
  *   p50/p99 durations. Its widgets use CloudWatch search expressions and Metrics Insights queries on
  *   ndx's naming convention, so adding an agency or a registry never changes this stack.
- * - The **operator role** `ndx-operator`, for `ndx ops`: read queue attributes, list and move
- *   dead-letter messages back (each queue names the role as a redriver in its own policy, and each
- *   queue key in its key policy), describe registry tables, read CloudWatch metrics. It cannot read
- *   any table's items nor receive from a queue other than a dead-letter queue.
+ * - The **operator role** `ndx-operator`, for `ndx ops`: read queue attributes, list dead-letter
+ *   messages, start a redrive by invoking `ndx-redrive`, describe registry tables, read CloudWatch
+ *   metrics. It cannot send to any queue (so it cannot send a lookup as an agency, nor a reply), read
+ *   any table's items, nor receive from a queue other than a dead-letter queue. Only the configured
+ *   principals may assume it; with none configured, principals of the account that signed in with MFA.
+ * - The **redrive function** `ndx-redrive` (functions/redrive/handler.ts): the only holder of the
+ *   right to move dead-lettered messages (SQS's message move task sends as its caller); its code only
+ *   moves `<queue>-dlq` back to `<queue>`. Each queue names its role as the redriver in its own policy,
+ *   and each queue key in its key policy.
  */
 import { Duration, Fn, Stack, Validations, type RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -22,35 +27,48 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { names } from '../../functions/platform/names.ts';
 import type { Deployment } from '../deployment.ts';
+import { logRetention } from '../deployment.ts';
+import { handlerEntries } from './environment.ts';
 import { grantFanOut, queuePatternFinding } from './fan-out.ts';
+import { NdxFunction } from './ndx-function.ts';
+import { acknowledge, acknowledgeXRay } from './nag.ts';
 import { ndxKey } from './keys.ts';
 import type { AlarmTarget } from './monitoring.ts';
-import { acknowledge } from './nag.ts';
 import { METRICS_NAMESPACE } from './environment.ts';
+import { METRIC } from '../../functions/platform/metrics.ts';
 
 /** Fixed names, so that runbooks and the CLI can refer to them. */
 export const operationsNames = {
   alarmTopic: 'ndx-alarms',
   operatorRole: 'ndx-operator',
+  redriveFunction: 'ndx-redrive',
   dashboard: (environment: string) => `ndx-${environment}`,
 } as const;
 
-/** SQS actions of `ndx ops` on dead-letter queues: list (receive, then release), move back, or move by hand. */
+/**
+ * SQS actions of `ndx ops` on dead-letter queues: list (receive, then release), delete a message once
+ * understood, follow and cancel the move task `ndx-redrive` started. No StartMessageMoveTask: without
+ * sqs:SendMessage on the destination it could not run anyway.
+ */
 export const DLQ_OPERATOR_ACTIONS = [
   'sqs:ReceiveMessage',
   'sqs:ChangeMessageVisibility',
   'sqs:DeleteMessage',
   'sqs:GetQueueAttributes',
   'sqs:GetQueueUrl',
-  'sqs:StartMessageMoveTask',
   'sqs:ListMessageMoveTasks',
   'sqs:CancelMessageMoveTask',
 ] as const;
 
+/** What a message move task needs on its source, the dead-letter queue (SQS developer guide, DLQ redrive permissions). */
+export const MOVE_TASK_SOURCE_ACTIONS = ['sqs:StartMessageMoveTask', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'] as const;
+
 export interface OperationsConstructProps {
   readonly deployment: Deployment;
-  /** Removal policy of the alarm topic's key. */
+  /** Removal policy of the alarm topic's key and of the redrive function's logs. */
   readonly removalPolicy: RemovalPolicy;
+  /** Encrypts the redrive function's logs (the platform key). */
+  readonly key: kms.Key;
 }
 
 export class OperationsConstruct extends Construct implements AlarmTarget {
@@ -60,6 +78,8 @@ export class OperationsConstruct extends Construct implements AlarmTarget {
   readonly topicKey?: kms.Key;
   readonly dashboard: cloudwatch.Dashboard;
   readonly operatorRole: iam.Role;
+  /** Moves dead-lettered messages back to their queue; the only redriver the queues allow. */
+  readonly redrive: NdxFunction;
 
   constructor(scope: Construct, id: string, props: OperationsConstructProps) {
     super(scope, id);
@@ -100,29 +120,64 @@ export class OperationsConstruct extends Construct implements AlarmTarget {
 
     this.operatorRole = new iam.Role(this, 'OperatorRole', {
       roleName: operationsNames.operatorRole,
-      assumedBy: d.settings.operators.length
-        ? new iam.CompositePrincipal(...d.settings.operators.map((arn) => new iam.ArnPrincipal(arn)))
-        : new iam.AccountRootPrincipal(),
-      description: 'ndx operators (ndx ops): queue status, dead-letter listing and redrive, registry table status, metrics',
+      assumedBy: operatorPrincipal(d.settings.operators),
+      description: 'ndx operators (ndx ops): queue status, dead-letter listing, redrive through ndx-redrive, registry table status, metrics',
       maxSessionDuration: Duration.hours(1),
     });
+    this.redrive = new NdxFunction(this, 'Redrive', {
+      functionName: operationsNames.redriveFunction,
+      entry: handlerEntries.redrive,
+      description: 'ndx redrive: moves <queue>-dlq back to <queue> (an SQS message move task), for ndx ops redrive',
+      environment: { POWERTOOLS_SERVICE_NAME: operationsNames.redriveFunction },
+      timeout: Duration.seconds(30),
+      memorySize: 256,
+      logRetention: logRetention(d.settings.logRetentionDays),
+      logRemovalPolicy: props.removalPolicy,
+      logEncryptionKey: props.key,
+      alarmTarget: this,
+      reservedConcurrency: 2,
+      runsLocally: false,
+    });
+    acknowledgeXRay(this.redrive);
+    this.grantRedrive();
     this.grantOperator();
     this.dashboard = this.buildDashboard(d);
   }
 
-  /** Constant-size permissions by naming convention; each queue and key names the role itself. */
+  /** The redrive function's role (queues and queue keys name it as their redriver). */
+  get redriveRole(): iam.IRole {
+    return this.redrive.role;
+  }
+
+  /**
+   * The redrive function: start a move task on any ndx dead-letter queue, send to the main queues
+   * (what the move task does as its caller). Constant size, by naming convention; each queue's policy
+   * and key policy name the role.
+   */
+  private grantRedrive(): void {
+    const dlqs = names.deadLetterQueue('ndx-*');
+    const policy = grantFanOut(this, 'RedriveQueues', this.redrive.role, { sendTo: MAIN_QUEUE_PATTERNS });
+    policy.addStatements(new iam.PolicyStatement({ sid: 'MoveFromDeadLetters', actions: [...MOVE_TASK_SOURCE_ACTIONS], resources: [queueArn(dlqs)] }));
+    Validations.of(policy).acknowledge({
+      id: queuePatternFinding(dlqs),
+      reason: 'The redrive function moves any ndx dead-letter queue back to its own queue, addressed by naming convention so the policy keeps a constant size.',
+    });
+  }
+
+  /** Constant-size permissions by naming convention; no send to any queue (see grantRedrive). */
   private grantOperator(): void {
     const role = this.operatorRole;
     const dlqs = names.deadLetterQueue('ndx-*');
-    const sources = [names.agencyOutQueue('*'), names.agencyInQueue('*'), names.registryInQueue('*')];
-    const policy = grantFanOut(this, 'OperatorQueues', role, { sendTo: sources });
+    const policy = new iam.Policy(this, 'OperatorQueues', { roles: [role] });
+    acknowledge(policy, 'NIST.800.53.R5-IAMNoInlinePolicy');
     policy.addStatements(
+      new iam.PolicyStatement({ sid: 'StartRedrive', actions: ['lambda:InvokeFunction'], resources: [this.redrive.function.functionArn] }),
       new iam.PolicyStatement({
         sid: 'InspectEveryQueue',
         actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
         resources: [queueArn('ndx-*')],
       }),
-      new iam.PolicyStatement({ sid: 'ListAndRedriveDeadLetters', actions: [...DLQ_OPERATOR_ACTIONS], resources: [queueArn(dlqs)] }),
+      new iam.PolicyStatement({ sid: 'ListDeadLetters', actions: [...DLQ_OPERATOR_ACTIONS], resources: [queueArn(dlqs)] }),
       new iam.PolicyStatement({
         sid: 'DescribeRegistryTables',
         actions: ['dynamodb:DescribeTable'],
@@ -135,8 +190,8 @@ export class OperationsConstruct extends Construct implements AlarmTarget {
       Validations.of(policy).acknowledge({
         id: queuePatternFinding(pattern),
         reason:
-          `Operators inspect and redrive every ndx queue, addressed by naming convention (${pattern}) so the policy keeps a constant size; ` +
-          'they may only read attributes of main queues, and receive only from dead-letter queues.',
+          `Operators inspect every ndx queue and list dead letters, addressed by naming convention (${pattern}) so the policy keeps a constant size; ` +
+          'they may only read attributes of main queues, receive only from dead-letter queues, and send to none.',
       });
     }
     Validations.of(policy).acknowledge({
@@ -195,11 +250,30 @@ export class OperationsConstruct extends Construct implements AlarmTarget {
       graph('Throttles', [search(lambda('Throttles'), 'Sum', 'throttles')]),
     );
     dashboard.addWidgets(
+      graph(
+        'Security events (forwarded lookups refused by adapters)',
+        [search(`{${METRICS_NAMESPACE},service,stage} MetricName="${METRIC.securityEvents}"`, 'Sum', 'security events', Duration.minutes(5))],
+        24,
+      ),
+    );
+    dashboard.addWidgets(
       graph('Function duration p50 (ms)', [search(lambda('Duration'), 'p50', 'p50')], 12),
       graph('Function duration p99 (ms)', [search(lambda('Duration'), 'p99', 'p99')], 12),
     );
     return dashboard;
   }
+}
+
+/** ndx's main queues, the sources of dead-letter queues, by naming convention. */
+const MAIN_QUEUE_PATTERNS = [names.agencyOutQueue('*'), names.agencyInQueue('*'), names.registryInQueue('*')];
+
+/**
+ * Who may assume `ndx-operator`: the configured principals, or else principals of this account who
+ * signed in with MFA (`aws:MultiFactorAuthPresent`), as the account's IAM policies allow.
+ */
+export function operatorPrincipal(operators: readonly string[]): iam.IPrincipal {
+  if (operators.length) return new iam.CompositePrincipal(...operators.map((arn) => new iam.ArnPrincipal(arn)));
+  return new iam.PrincipalWithConditions(new iam.AccountRootPrincipal(), { Bool: { 'aws:MultiFactorAuthPresent': 'true' } });
 }
 
 function queueArn(namePattern: string): string {

@@ -6,6 +6,7 @@
  * and throttles.
  */
 import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -21,23 +22,31 @@ import {
   statefulRemovalPolicy,
   type Deployment,
 } from '../deployment.ts';
-import { adapterEnvironment, functionNames, handlerEntries } from './environment.ts';
+import { adapterEnvironment, functionNames, handlerEntries, idempotencyKeyPattern, METRICS_NAMESPACE } from './environment.ts';
 import { grantFanOut } from './fan-out.ts';
 import { allowQueueKeyUse, ndxKey } from './keys.ts';
 import { acknowledge, acknowledgeXRay } from './nag.ts';
 import { NdxFunction } from './ndx-function.ts';
-import type { AlarmTarget } from './monitoring.ts';
+import { ndxAlarm, type AlarmTarget } from './monitoring.ts';
+import { METRIC } from '../../functions/platform/metrics.ts';
 import { KMS_CONSUME_ACTIONS, KMS_SEND_ACTIONS, SecureQueue } from './secure-queue.ts';
-import { SecureTable, TABLE_APPEND_ACTIONS, TABLE_DELETE_ACTIONS, TABLE_INSERT_ACTIONS, TABLE_READ_ACTIONS } from './secure-table.ts';
+import { AUDIT_WRITER_ACTIONS, IDEMPOTENCY_ACTIONS, ITEM_READ_ACTIONS, SecureTable } from './secure-table.ts';
 
 /** What a registry needs from the platform: the shared tables and who the router is. */
+/** A security event alarms when at least one is counted within this period. */
+export const SECURITY_EVENT_PERIOD = Duration.minutes(5);
+
 export interface PlatformAccess {
   readonly auditTable: SecureTable;
   readonly consentTable: SecureTable;
   readonly idempotencyTable: SecureTable;
   readonly routerRole: iam.IRole;
-  /** The `ndx-operator` role, which may move dead-lettered messages back (`ndx ops redrive`). */
+  /** Statements to read the pepper and the forwarding key (secrets and their key). */
+  secretStatements(): iam.PolicyStatement[];
+  /** The `ndx-operator` role, which may list dead-lettered messages (`ndx ops dlq list`). */
   readonly operatorRole: iam.IRole;
+  /** The `ndx-redrive` function's role, which moves dead-lettered messages back (`ndx ops redrive`). */
+  readonly redriveRole: iam.IRole;
   /** The environment's alarm target. */
   readonly alarmTarget: AlarmTarget;
 }
@@ -55,6 +64,8 @@ export class RegistryConstruct extends Construct {
   readonly inbound: SecureQueue;
   readonly adapter: NdxFunction;
   readonly eventSourceMapping: lambda.EventSourceMapping;
+  /** Fires when the adapter refuses a forwarded lookup that fails verification (a forgery or an alteration). */
+  readonly securityAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: RegistryConstructProps) {
     super(scope, id);
@@ -108,23 +119,43 @@ export class RegistryConstruct extends Construct {
     });
     const adapterRoleArn = this.adapter.role.roleArn;
     const routerRoleArn = platform.routerRole.roleArn;
-    const operatorRoleArn = platform.operatorRole.roleArn;
-    // Only the router sends lookups to a registry; only its adapter reads them; operators redrive.
-    this.inbound.restrict({ senders: [routerRoleArn], consumers: [adapterRoleArn], redrivers: [operatorRoleArn] });
+    const redriveRoleArn = platform.redriveRole.roleArn;
+    // Only the router sends lookups to a registry; only its adapter reads them; ndx-redrive moves them back.
+    this.inbound.restrict({ senders: [routerRoleArn], consumers: [adapterRoleArn], redrivers: [redriveRoleArn] });
     allowQueueKeyUse(this.key, 'RouterSendsToRegistry', [routerRoleArn], KMS_SEND_ACTIONS);
-    allowQueueKeyUse(this.key, 'OperatorRedrives', [operatorRoleArn], [...new Set([...KMS_SEND_ACTIONS, ...KMS_CONSUME_ACTIONS])]);
+    allowQueueKeyUse(this.key, 'RedriveMovesDeadLetters', [redriveRoleArn], [...new Set([...KMS_SEND_ACTIONS, ...KMS_CONSUME_ACTIONS])]);
+    allowQueueKeyUse(this.key, 'OperatorReadsDeadLetters', [platform.operatorRole.roleArn], KMS_CONSUME_ACTIONS);
+
+    // The adapter's EMF metric (functions/platform/metrics.ts): Powertools adds the service dimension.
+    this.securityAlarm = ndxAlarm(this, 'SecurityAlarm', platform.alarmTarget, {
+      alarmName: `${functionNames.adapter(registry.id)}-security-events`,
+      description:
+        `${functionNames.adapter(registry.id)}: a lookup on ${names.registryInQueue(registry.id)} failed verification (not signed by the router, or altered) ` +
+        `and went to the dead-letter queue unanswered; its security event is in the audit trail. See \`ndx ops dlq list ${names.registryInQueue(registry.id)}\`.`,
+      metric: new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: METRIC.securityEvents,
+        dimensionsMap: { service: functionNames.adapter(registry.id), stage: 'adapter' },
+        statistic: 'Sum',
+        period: SECURITY_EVENT_PERIOD,
+      }),
+      threshold: 1,
+    });
 
     const adapter = this.adapter;
     adapter.addToRolePolicy(
       ...this.inbound.consumeStatements(),
-      ...this.table.statements(TABLE_READ_ACTIONS, false),
-      ...platform.auditTable.statements([...TABLE_READ_ACTIONS, ...TABLE_INSERT_ACTIONS], true),
+      // Records by key, and the list queries on the indexes (functions/registries/dynamo-source.ts).
+      ...this.table.statements([...ITEM_READ_ACTIONS, 'dynamodb:Query'], false),
+      ...platform.auditTable.statements(AUDIT_WRITER_ACTIONS, true, { indexes: false }),
       // Re-checks the consent (it may have been withdrawn since the router admitted the lookup).
-      ...platform.consentTable.statements(TABLE_READ_ACTIONS, false),
-      ...platform.idempotencyTable.statements([...TABLE_READ_ACTIONS, ...TABLE_APPEND_ACTIONS, ...TABLE_DELETE_ACTIONS], true),
+      ...platform.consentTable.statements(ITEM_READ_ACTIONS, false, { indexes: false }),
+      // Its own idempotency records only (keyPrefix `ndx-adapter-<registryId>`).
+      ...platform.idempotencyTable.statements(IDEMPOTENCY_ACTIONS, true, { leadingKeys: [idempotencyKeyPattern(functionNames.adapter(registry.id))] }),
+      // The pepper, to re-check the subject hash the router forwarded, and the forwarding key, to verify
+      // the router's signature before anything is read.
+      ...platform.secretStatements(),
     );
-    // No access to the subject pepper: adapters receive subjects already hashed for the audit by the
-    // router, and the pepper is what keeps low-entropy identifiers from being brute-forced.
     acknowledgeXRay(adapter);
     // Replies go to the requesting agency's in-queue; each in-queue names every adapter in its policies.
     grantFanOut(this, 'AdapterQueues', adapter.role, { sendTo: [names.agencyInQueue('*')] });

@@ -79,9 +79,10 @@ export interface QueueRestriction {
   /** ARNs of the IAM roles allowed to receive, delete and change visibility. */
   readonly consumers: readonly string[];
   /**
-   * ARNs of the roles that may move messages back from the dead-letter queue (`ndx ops redrive`).
-   * SQS's message move task sends to this queue as its caller, so they are allowed to send too:
-   * only ever use them for redrive (see README, "Recover").
+   * ARNs of the roles that may move messages back from the dead-letter queue: the `ndx-redrive`
+   * function's role. SQS's message move task sends to this queue as its caller, and no condition key
+   * tells its sends from direct ones, so a redriver can send: that is why the redriver is a function
+   * whose code only starts move tasks, never a person's role (see README, "Recover").
    * @default none
    */
   readonly redrivers?: readonly string[];

@@ -29,16 +29,30 @@ export interface SecureTableProps {
   readonly production: boolean;
 }
 
-/** DynamoDB item actions, grouped by what a principal may do. */
-export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:DescribeTable'] as const;
-/** Append and conditional update, but no delete: for the audit log. */
-export const TABLE_APPEND_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'] as const;
-/** Insert only (conditional puts), no update or delete: for the append-only audit trail. */
-export const TABLE_INSERT_ACTIONS = ['dynamodb:PutItem', 'dynamodb:ConditionCheckItem'] as const;
-export const TABLE_DELETE_ACTIONS = ['dynamodb:DeleteItem'] as const;
+/** DynamoDB actions, grouped by what ndx's functions really call (each handler's SDK commands). */
+/** GetItem and BatchGetItem: point reads (functions/platform/batch-get.ts coalesces them). */
+export const ITEM_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem'] as const;
+/**
+ * The audit trail (functions/platform/audit.ts): conditional PutItem for markers, records and the
+ * partition directory; GetItem for a marker; Query for heads and records. No update, no delete: a
+ * writer can add a record but never change one (a put over an existing key fails its condition).
+ */
+export const AUDIT_WRITER_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'] as const;
+/** Powertools idempotency's DynamoDB persistence layer: exactly the four commands it sends. */
+export const IDEMPOTENCY_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
 /** KMS actions DynamoDB needs from a caller for reads, and for writes, on a CMK-encrypted table. */
 export const KMS_TABLE_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'] as const;
 export const KMS_TABLE_WRITE_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'] as const;
+
+export interface TableGrant {
+  /** Also name each index (for Query on an index). @default true */
+  readonly indexes?: boolean;
+  /**
+   * Only items whose partition key matches one of these patterns (`dynamodb:LeadingKeys`, StringLike,
+   * every key the request touches): e.g. `ndx-router#*` for the router's idempotency records.
+   */
+  readonly leadingKeys?: readonly string[];
+}
 
 export class SecureTable extends Construct {
   readonly table: dynamodb.Table;
@@ -85,12 +99,17 @@ export class SecureTable extends Construct {
   }
 
   /**
-   * Identity-policy statements for the given item actions on this table and its indexes, plus the
-   * KMS actions they need on the table's key.
+   * Identity-policy statements for the given item actions on this table (and, unless `indexes` is
+   * false, each index), plus the KMS actions they need on the table's key.
    */
-  statements(actions: readonly string[], write: boolean): iam.PolicyStatement[] {
+  statements(actions: readonly string[], write: boolean, grant: TableGrant = {}): iam.PolicyStatement[] {
+    const leading = grant.leadingKeys?.length ? { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...grant.leadingKeys] } } : undefined;
     return [
-      new iam.PolicyStatement({ actions: [...actions], resources: this.resourceArns() }),
+      new iam.PolicyStatement({
+        actions: [...actions],
+        resources: grant.indexes === false ? [this.table.tableArn] : this.resourceArns(),
+        ...(leading ? { conditions: leading } : {}),
+      }),
       new iam.PolicyStatement({
         actions: [...(write ? KMS_TABLE_WRITE_ACTIONS : KMS_TABLE_READ_ACTIONS)],
         resources: [this.encryptionKey.keyArn],

@@ -15,6 +15,7 @@ export interface AgencyStackProps extends StackProps {
   readonly routerRole: iam.IRole;
   readonly adapterRoles: readonly iam.IRole[];
   readonly operatorRole: iam.IRole;
+  readonly redriveRole: iam.IRole;
   readonly alarmTarget: AlarmTarget;
 }
 
@@ -30,6 +31,7 @@ export class AgencyStack extends Stack {
       routerRole: props.routerRole,
       adapterRoles: props.adapterRoles,
       operatorRole: props.operatorRole,
+      redriveRole: props.redriveRole,
       alarmTarget: props.alarmTarget,
     });
     new CfnOutput(this, 'RoleArn', { value: this.agency.role.roleArn, description: 'Role the agency assumes to use ndx' });

@@ -3,26 +3,21 @@
  * idempotency tables, the secret pepper for hashing subject identifiers, and the router function.
  * Agency and registry stacks depend on this one, never the reverse.
  */
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { names } from '../../functions/platform/names.ts';
+import { ENV, names } from '../../functions/platform/names.ts';
 import { functionTimeout, logRetention, statefulRemovalPolicy, type Deployment } from '../deployment.ts';
-import { functionNames, handlerEntries, PEPPER_SECRET_NAME, routerEnvironment } from '../constructs/environment.ts';
+import { AuditAnchors } from '../constructs/audit-anchors.ts';
+import { FORWARDING_KEY_SECRET_NAME, functionNames, handlerEntries, idempotencyKeyPattern, METRICS_NAMESPACE, PEPPER_SECRET_NAME, routerEnvironment } from '../constructs/environment.ts';
 import { grantFanOut } from '../constructs/fan-out.ts';
 import { ndxKey } from '../constructs/keys.ts';
 import { NdxFunction } from '../constructs/ndx-function.ts';
 import { OperationsConstruct } from '../constructs/operations.ts';
-import {
-  SecureTable,
-  TABLE_APPEND_ACTIONS,
-  TABLE_DELETE_ACTIONS,
-  TABLE_INSERT_ACTIONS,
-  TABLE_READ_ACTIONS,
-} from '../constructs/secure-table.ts';
+import { AUDIT_WRITER_ACTIONS, IDEMPOTENCY_ACTIONS, ITEM_READ_ACTIONS, SecureTable } from '../constructs/secure-table.ts';
 import { acknowledge, acknowledgeXRay } from '../constructs/nag.ts';
 
 export interface PlatformStackProps extends StackProps {
@@ -32,7 +27,7 @@ export interface PlatformStackProps extends StackProps {
 const S = dynamodb.AttributeType.STRING;
 
 export class PlatformStack extends Stack {
-  /** Encrypts the platform tables and the pepper secret. */
+  /** Encrypts the platform tables, the secrets and the audit anchors. */
   readonly key: kms.Key;
   readonly auditTable: SecureTable;
   readonly consentTable: SecureTable;
@@ -40,6 +35,12 @@ export class PlatformStack extends Stack {
   readonly rateLimitTable: SecureTable;
   readonly contractTable: SecureTable;
   readonly pepperSecret: secretsmanager.Secret;
+  /** The key the router signs forwarded lookups with and the adapters verify (rotated automatically). */
+  readonly forwardingKeySecret: secretsmanager.Secret;
+  /** Rotates the forwarding key (functions/rotation/handler.ts). */
+  readonly forwardingKeyRotation: NdxFunction;
+  /** The scheduled audit anchors and their Object Lock bucket. */
+  readonly anchors: AuditAnchors;
   readonly router: NdxFunction;
   /** Alarm topic, dashboard and operator role of the environment. */
   readonly operations: OperationsConstruct;
@@ -113,7 +114,46 @@ export class PlatformStack extends Stack {
     });
     acknowledge(this.pepperSecret, 'AwsSolutions-SMG4', 'NIST.800.53.R5-SecretsManagerRotationEnabled');
 
-    this.operations = new OperationsConstruct(this, 'Operations', { deployment: d, removalPolicy });
+    this.forwardingKeySecret = new secretsmanager.Secret(this, 'ForwardingKey', {
+      secretName: FORWARDING_KEY_SECRET_NAME,
+      description: 'Key of the HMAC the router signs forwarded lookups with; adapters verify (AWSCURRENT or AWSPREVIOUS)',
+      encryptionKey: this.key,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false, requireEachIncludedType: true },
+      removalPolicy,
+    });
+
+    this.operations = new OperationsConstruct(this, 'Operations', { deployment: d, removalPolicy, key: this.key });
+
+    this.forwardingKeyRotation = new NdxFunction(this, 'ForwardingKeyRotation', {
+      functionName: functionNames.rotation,
+      entry: handlerEntries.rotation,
+      description: 'ndx: rotates the forwarding key (a new random version; AWSCURRENT moves, the former stays AWSPREVIOUS)',
+      environment: { POWERTOOLS_SERVICE_NAME: functionNames.rotation, POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE },
+      timeout: Duration.seconds(30),
+      memorySize: 256,
+      logRetention: logRetention(d.settings.logRetentionDays),
+      logRemovalPolicy: removalPolicy,
+      logEncryptionKey: this.key,
+      alarmTarget: this.operations,
+      reservedConcurrency: 1,
+      runsLocally: false,
+    });
+    // Grants the function DescribeSecret, GetSecretValue, PutSecretValue and UpdateSecretVersionStage on
+    // this secret, GetRandomPassword (no resource-level permissions), use of the key through Secrets
+    // Manager, and Secrets Manager the right to invoke it.
+    this.forwardingKeySecret.addRotationSchedule('Rotation', {
+      rotationLambda: this.forwardingKeyRotation.function,
+      automaticallyAfter: Duration.days(d.settings.forwardingKeyRotationDays),
+    });
+    acknowledgeXRay(this.forwardingKeyRotation);
+    Validations.of(this.forwardingKeyRotation.defaultPolicy!).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray PutTraceSegments/PutTelemetryRecords and Secrets Manager GetRandomPassword support no resource-level permissions; ' +
+        'every other action of this rotation function names the forwarding key secret or its key.',
+    });
+
+    this.anchors = new AuditAnchors(this, 'AuditAnchors', { deployment: d, key: this.key, auditTable: this.auditTable, alarmTarget: this.operations });
 
     this.router = new NdxFunction(this, 'Router', {
       functionName: functionNames.router,
@@ -130,13 +170,16 @@ export class PlatformStack extends Stack {
     });
     const router = this.router;
     router.addToRolePolicy(
-      ...this.auditTable.statements([...TABLE_READ_ACTIONS, ...TABLE_INSERT_ACTIONS], true),
+      // Only what the router's code sends: see the handler and functions/platform/*.ts.
+      ...this.auditTable.statements(AUDIT_WRITER_ACTIONS, true, { indexes: false }),
       // Reads consents; UpdateItem only to count uses of consents with use limits (one conditional update per lookup).
-      ...this.consentTable.statements([...TABLE_READ_ACTIONS, 'dynamodb:UpdateItem'], true),
+      ...this.consentTable.statements([...ITEM_READ_ACTIONS, 'dynamodb:UpdateItem'], true, { indexes: false }),
       ...this.rateLimitTable.statements(['dynamodb:UpdateItem'], true),
-      ...this.contractTable.statements(TABLE_READ_ACTIONS, false),
-      ...this.idempotencyTable.statements([...TABLE_READ_ACTIONS, ...TABLE_APPEND_ACTIONS, ...TABLE_DELETE_ACTIONS], true),
-      ...this.pepperStatements(),
+      // The lifecycle state of a contract's versions: one Query by contract id.
+      ...this.contractTable.statements(['dynamodb:Query'], false),
+      // Its own idempotency records only: Powertools keys them `<keyPrefix>#<hash>`, the router's prefix is its name.
+      ...this.idempotencyTable.statements(IDEMPOTENCY_ACTIONS, true, { leadingKeys: [idempotencyKeyPattern(functionNames.router)] }),
+      ...this.secretStatements(),
     );
     acknowledgeXRay(router);
     // The router consumes every agency's out-queue and sends to every agency's in-queue (DENIED and
@@ -149,13 +192,25 @@ export class PlatformStack extends Stack {
 
     new CfnOutput(this, 'RouterFunctionName', { value: router.function.functionName });
     new CfnOutput(this, 'PepperSecretName', { value: PEPPER_SECRET_NAME });
+    new CfnOutput(this, 'ForwardingKeySecretName', { value: FORWARDING_KEY_SECRET_NAME });
+    new CfnOutput(this, 'AnchorBucketName', { value: this.anchors.bucket.bucketName, description: `Audit anchors (Object Lock); set ${ENV.anchorBucket} for ndx audit verify` });
   }
 
-  /** Statements to read the pepper secret (any ndx function that hashes subjects needs them). */
-  pepperStatements(): iam.PolicyStatement[] {
+  /**
+   * Statements to read the pepper (hashing subjects) and the forwarding key (signing or verifying
+   * forwarded lookups): the router and every adapter need both.
+   */
+  secretStatements(): iam.PolicyStatement[] {
     return [
-      new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [this.pepperSecret.secretArn] }),
-      new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:DescribeKey'], resources: [this.key.keyArn] }),
+      new iam.PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        resources: [this.pepperSecret.secretArn, this.forwardingKeySecret.secretArn],
+      }),
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt', 'kms:DescribeKey'],
+        resources: [this.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${this.region}.amazonaws.com` } },
+      }),
     ];
   }
 
@@ -169,8 +224,13 @@ export class PlatformStack extends Stack {
     return this.operations;
   }
 
-  /** The `ndx-operator` role (registry and agency stacks let it redrive their queues). */
+  /** The `ndx-operator` role (registry and agency stack keys let it read their dead letters). */
   get operatorRole(): iam.IRole {
     return this.operations.operatorRole;
+  }
+
+  /** The `ndx-redrive` function's role, the only redriver the queues allow. */
+  get redriveRole(): iam.IRole {
+    return this.operations.redriveRole;
   }
 }

@@ -10,7 +10,11 @@ import { fromRoot } from '../../infra/paths.ts';
 import { devApp, logicalId, resourcesOfType, testConfig } from './helpers.ts';
 
 const s = devApp();
-const functions = resourcesOfType(s, 'AWS::Lambda::Function');
+const all = resourcesOfType(s, 'AWS::Lambda::Function');
+/** The functions lookups pass through, which the local engine runs too (they carry `ndx:handler`). */
+const functions = all.filter((f) => f.resource.Metadata?.['ndx:handler'] !== undefined);
+/** Functions that exist only on AWS: the scheduled audit anchor, the forwarding key's rotation, the redrive. */
+const awsOnly = ['ndx-audit-anchor', 'ndx-forwarding-key-rotation', 'ndx-redrive'];
 
 const common = {
   [ENV.auditTable]: 'ndx-audit',
@@ -18,14 +22,24 @@ const common = {
   [ENV.idempotencyTable]: 'ndx-idempotency',
   [ENV.maxReceiveCount]: String(testConfig.queues.maxReceiveCount),
   [ENV.pepperSecretId]: 'ndx/subject-pepper',
+  [ENV.forwardingKeySecretId]: 'ndx/forwarding-key',
   POWERTOOLS_LOG_LEVEL: 'INFO',
 };
 
 describe('functions', () => {
-  it('are the router and one adapter per registry', () => {
+  it('are the router and one adapter per registry, and the AWS-only anchor, rotation and redrive functions', () => {
     expect(functions.map((f) => f.resource.Properties!.FunctionName).sort()).toEqual(
       ['ndx-router', ...testConfig.registries.map((r) => `ndx-adapter-${r.id}`)].sort(),
     );
+    expect(all.filter((f) => !functions.includes(f)).map((f) => f.resource.Properties!.FunctionName).sort()).toEqual(awsOnly);
+    for (const f of all.filter((x) => awsOnly.includes(x.resource.Properties!.FunctionName))) {
+      expect(f.stack).toBe('ndx-platform');
+      // No ndx:handler: the local engine does not run them (it anchors under NDX_DATA_DIR itself).
+      expect(f.resource.Metadata?.['ndx:handler']).toBeUndefined();
+      expect(f.resource.Properties!.Runtime).toBe('nodejs24.x');
+      expect(f.resource.Properties!.TracingConfig).toEqual({ Mode: 'Active' });
+      expect(f.resource.Properties!.ReservedConcurrentExecutions).toBeGreaterThanOrEqual(1);
+    }
   });
 
   it('run Node.js 24 on ARM64 with active tracing, their own log group and the configured size', () => {

@@ -35,6 +35,9 @@ const routerRoleRef = (() => {
 const operatorRoleRef = {
   'Fn::ImportValue': exportOf('ndx-platform', { 'Fn::GetAtt': [logicalId(platform, 'AWS::IAM::Role', 'RoleName', 'ndx-operator'), 'Arn'] }),
 };
+const redriveRoleRef = {
+  'Fn::ImportValue': exportOf('ndx-platform', platform.Resources[logicalId(platform, 'AWS::Lambda::Function', 'FunctionName', 'ndx-redrive')]!.Properties!.Role),
+};
 const adapterRoleRefs = testConfig.registries.map((r) => {
   const stack = `ndx-registry-${r.id}`;
   const t = s.json.get(stack)!;
@@ -93,7 +96,7 @@ describe.each(testConfig.agencies.map((a) => a.id))('agency %s', (agencyId) => {
     }
   });
 
-  it('out-queue: only the agency role may send (and operators redrive), only the router may receive', () => {
+  it('out-queue: only the agency role may send (and ndx-redrive moves dead letters back), only the router may receive', () => {
     const policy = queuePolicyStatements(t, outId);
     expect(policy).toContainEqual({
       Sid: 'DenySendExceptProducers',
@@ -101,7 +104,7 @@ describe.each(testConfig.agencies.map((a) => a.id))('agency %s', (agencyId) => {
       Principal: { AWS: '*' },
       Action: 'sqs:SendMessage',
       Resource: arn(outId),
-      Condition: { ArnNotEquals: { 'aws:PrincipalArn': [arn(roleId), operatorRoleRef] } },
+      Condition: { ArnNotEquals: { 'aws:PrincipalArn': [arn(roleId), redriveRoleRef] } },
     });
     expect(policy).toContainEqual({
       Sid: 'DenyConsumeExceptConsumers',
@@ -114,7 +117,7 @@ describe.each(testConfig.agencies.map((a) => a.id))('agency %s', (agencyId) => {
     expect(policy.filter((st: any) => st.Effect === 'Allow')).toEqual([]);
   });
 
-  it('in-queue: only the router and the adapters may send (and operators redrive), only the agency role may receive', () => {
+  it('in-queue: only the router and the adapters may send (and ndx-redrive), only the agency role may receive', () => {
     const policy = queuePolicyStatements(t, inId);
     expect(policy).toContainEqual(
       expect.objectContaining({
@@ -123,7 +126,8 @@ describe.each(testConfig.agencies.map((a) => a.id))('agency %s', (agencyId) => {
       }),
     );
     const senders = policy.find((st: any) => st.Sid === 'DenySendExceptProducers').Condition.ArnNotEquals['aws:PrincipalArn'];
-    expect(sorted(senders)).toEqual(sorted([routerRoleRef, ...adapterRoleRefs, operatorRoleRef]));
+    expect(sorted(senders)).toEqual(sorted([routerRoleRef, ...adapterRoleRefs, redriveRoleRef]));
+    expect(JSON.stringify(policy)).not.toContain(JSON.stringify(operatorRoleRef));
     expect(policy).toContainEqual(
       expect.objectContaining({
         Sid: 'DenyConsumeExceptConsumers',
@@ -146,14 +150,14 @@ describe.each(testConfig.agencies.map((a) => a.id))('agency %s', (agencyId) => {
 });
 
 describe('registry in-queues', () => {
-  it.each(testConfig.registries.map((r) => r.id))('%s: only the router may send (and operators redrive), only its adapter may receive', (registryId) => {
+  it.each(testConfig.registries.map((r) => r.id))('%s: only the router may send (and ndx-redrive), only its adapter may receive', (registryId) => {
     const t = s.json.get(`ndx-registry-${registryId}`)!;
     const qId = logicalId(t, 'AWS::SQS::Queue', 'QueueName', names.registryInQueue(registryId));
     const fnId = logicalId(t, 'AWS::Lambda::Function', 'FunctionName', `ndx-adapter-${registryId}`);
     const adapterRoleArn = t.Resources[fnId]!.Properties!.Role;
     const policy = queuePolicyStatements(t, qId);
     expect(policy).toContainEqual(
-      expect.objectContaining({ Sid: 'DenySendExceptProducers', Condition: { ArnNotEquals: { 'aws:PrincipalArn': [routerRoleRef, operatorRoleRef] } } }),
+      expect.objectContaining({ Sid: 'DenySendExceptProducers', Condition: { ArnNotEquals: { 'aws:PrincipalArn': [routerRoleRef, redriveRoleRef] } } }),
     );
     expect(policy).toContainEqual(
       expect.objectContaining({ Sid: 'DenyConsumeExceptConsumers', Condition: { ArnNotEquals: { 'aws:PrincipalArn': [adapterRoleArn] } } }),
@@ -164,14 +168,18 @@ describe('registry in-queues', () => {
 describe('function roles', () => {
   const functions = resourcesOfType(s, 'AWS::Lambda::Function');
 
-  it('use no AWS managed policies, and use `*` only for X-Ray', () => {
-    expect(functions).toHaveLength(1 + testConfig.registries.length);
+  it('use no AWS managed policies, and use `*` only for X-Ray (and the rotation’s GetRandomPassword)', () => {
+    expect(functions).toHaveLength(1 + testConfig.registries.length + 3);
     for (const { stack, resource } of functions) {
       const t = s.json.get(stack)!;
       const roleId = resource.Properties!.Role['Fn::GetAtt'][0];
       expect(t.Resources[roleId]!.Properties!.ManagedPolicyArns).toBeUndefined();
       for (const st of roleStatements(t, roleId)) {
-        if (asArray(st.Resource).includes('*')) expect(st.Action).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+        if (asArray(st.Resource).includes('*')) {
+          // CDK merges the rotation's GetRandomPassword (no resource-level permissions) into the X-Ray statement.
+          const rotation = resource.Properties!.FunctionName === 'ndx-forwarding-key-rotation';
+          expect(st.Action).toEqual([...(rotation ? ['secretsmanager:GetRandomPassword'] : []), 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+        }
         for (const a of asArray(st.Action)) expect(a).not.toMatch(/\*/);
       }
     }
@@ -192,12 +200,17 @@ describe('function roles', () => {
     }
   });
 
-  it('adapters may not read the pepper, nor change or delete audit records', () => {
+  it('adapters read the pepper and the forwarding key (nothing else of Secrets Manager), and cannot change or delete audit records', () => {
     for (const r of testConfig.registries) {
       const t = s.json.get(`ndx-registry-${r.id}`)!;
       const fnId = logicalId(t, 'AWS::Lambda::Function', 'FunctionName', `ndx-adapter-${r.id}`);
       const statements = roleStatements(t, t.Resources[fnId]!.Properties!.Role['Fn::GetAtt'][0]);
-      expect(JSON.stringify(statements)).not.toContain('secretsmanager');
+      const secrets = statements.filter((st) => asArray(st.Action).some((a: string) => a.startsWith('secretsmanager:')));
+      expect(secrets).toHaveLength(1);
+      expect(secrets[0].Action).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+      expect(asArray(secrets[0].Resource)).toHaveLength(2);
+      expect(JSON.stringify(secrets[0].Resource)).toContain('SubjectPepper');
+      expect(JSON.stringify(secrets[0].Resource)).toContain('ForwardingKey');
       for (const st of statements) {
         if (JSON.stringify(st.Resource).includes('AuditTable')) {
           expect(st.Action).not.toContain('dynamodb:DeleteItem');

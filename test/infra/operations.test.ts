@@ -67,8 +67,32 @@ describe('alarms', () => {
     }
   });
 
+  it('each adapter alarms at its first security event within 5 minutes (a forwarded lookup that fails verification)', () => {
+    for (const r of testConfig.registries) {
+      const alarm = alarmNamed(`ndx-adapter-${r.id}-security-events`)!;
+      expect(alarm.stack).toBe(`ndx-registry-${r.id}`);
+      expect(alarm.resource.Properties).toMatchObject({
+        Namespace: 'ndx',
+        MetricName: 'SecurityEvents',
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 1,
+        EvaluationPeriods: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+      expect(alarm.resource.Properties!.Dimensions).toEqual(
+        expect.arrayContaining([
+          { Name: 'service', Value: `ndx-adapter-${r.id}` },
+          { Name: 'stage', Value: 'adapter' },
+        ]),
+      );
+    }
+  });
+
   it('all of them, and only them, notify the alarm topic when they fire and when they clear', () => {
-    expect(alarms).toHaveLength(2 * mainQueues.length + 2 * (1 + testConfig.registries.length));
+    const functionCount = 1 + testConfig.registries.length + 3; // router, adapters, anchor, rotation, redrive
+    // + a security alarm per adapter, + the anchor schedule's failed invocations
+    expect(alarms).toHaveLength(2 * mainQueues.length + 2 * functionCount + testConfig.registries.length + 1);
     for (const { stack, resource } of alarms) {
       expect(resource.Properties!.ActionsEnabled).toBe(true);
       expect(resource.Properties!.AlarmActions).toEqual([topicRef(stack)]);
@@ -127,6 +151,7 @@ describe('dashboard', () => {
       'MetricName=\\\\\\"Errors\\\\\\"',
       'RecordFailures',
       'Throttles',
+      'SecurityEvents',
       "'p50'",
       "'p99'",
     ]) {
@@ -152,16 +177,31 @@ describe('operator role', () => {
   const bySid = (sid: string) => statements.find((st) => st.Sid === sid);
   const text = (x: unknown) => JSON.stringify(x);
 
-  it('inspects every queue, receives and redrives only dead-letter queues, sends only to the queues they feed', () => {
+  it('inspects every queue, lists dead letters, redrives only by invoking ndx-redrive, and can send to no queue', () => {
     expect(bySid('InspectEveryQueue').Action).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl']);
-    expect(text(bySid('ListAndRedriveDeadLetters').Resource)).toContain(':ndx-*-dlq');
-    expect(bySid('ListAndRedriveDeadLetters').Action).toContain('sqs:StartMessageMoveTask');
-    const send = bySid('SendByNamingConvention');
+    expect(text(bySid('ListDeadLetters').Resource)).toContain(':ndx-*-dlq');
+    expect(bySid('ListDeadLetters').Action).toContain('sqs:ListMessageMoveTasks');
+    const actions = statements.flatMap((st) => asArray(st.Action));
+    // Cannot send a lookup as an agency (out-queues), a forged forwarded lookup (registry in-queues) or a reply.
+    expect(actions.filter((a) => a === 'sqs:SendMessage' || a === 'sqs:SendMessageBatch' || a === 'sqs:StartMessageMoveTask')).toEqual([]);
+    const redriveFn = logicalId(platform, 'AWS::Lambda::Function', 'FunctionName', 'ndx-redrive');
+    expect(bySid('StartRedrive')).toMatchObject({ Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [redriveFn, 'Arn'] } });
+    for (const st of statements) {
+      if (st.Sid !== 'ListDeadLetters') expect(asArray(st.Action)).not.toContain('sqs:ReceiveMessage');
+    }
+    expect(statements.every((st) => st.Effect === 'Allow')).toBe(true);
+  });
+
+  it('ndx-redrive moves dead letters back: a move task on the DLQs, sends to the main queues (what the task does as its caller)', () => {
+    const fnId = logicalId(platform, 'AWS::Lambda::Function', 'FunctionName', 'ndx-redrive');
+    const st = roleStatements(platform, platform.Resources[fnId]!.Properties!.Role['Fn::GetAtt'][0]);
+    const move = st.find((x) => x.Sid === 'MoveFromDeadLetters');
+    expect(move.Action).toEqual(['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:StartMessageMoveTask']);
+    expect(text(move.Resource)).toContain(':ndx-*-dlq');
+    const send = st.find((x) => x.Sid === 'SendByNamingConvention');
     expect(send.Action).toEqual(['sqs:GetQueueUrl', 'sqs:SendMessage']);
     for (const pattern of [':ndx-agency-*-out"', ':ndx-agency-*-in"', ':ndx-registry-*-in"']) expect(text(send.Resource)).toContain(pattern);
-    for (const st of statements) {
-      if (st.Sid !== 'ListAndRedriveDeadLetters') expect(asArray(st.Action)).not.toContain('sqs:ReceiveMessage');
-    }
+    expect(platform.Resources[fnId]!.Metadata?.['ndx:handler']).toBeUndefined();
   });
 
   it('reads no table item, no secret, no key beyond SQS redrive', () => {
@@ -171,20 +211,29 @@ describe('operator role', () => {
     expect(bySid('ReadMetrics')).toMatchObject({ Action: 'cloudwatch:GetMetricData', Resource: '*' });
   });
 
-  it('is assumed by the configured principals (else the account)', () => {
-    const trust = (t: CfnTemplate) => t.Resources[logicalId(t, 'AWS::IAM::Role', 'RoleName', 'ndx-operator')]!.Properties!.AssumeRolePolicyDocument.Statement[0].Principal;
-    expect(text(trust(platform))).toMatch(/:iam::.*AWS::AccountId.*:root/);
-    const prod = synthesize(build(testConfig, { environment: 'prod' }));
-    expect(trust(prod.json.get('ndx-platform')!)).toEqual({ AWS: 'arn:aws:iam::123456789012:role/ndx-oncall' });
+  it('is assumed by the configured principals, else by principals of the account signed in with MFA', () => {
+    const trust = (t: CfnTemplate) => t.Resources[logicalId(t, 'AWS::IAM::Role', 'RoleName', 'ndx-operator')]!.Properties!.AssumeRolePolicyDocument.Statement;
+    const dev = trust(platform);
+    expect(dev).toHaveLength(1);
+    expect(text(dev[0].Principal)).toMatch(/:iam::.*AWS::AccountId.*:root/);
+    expect(dev[0].Condition).toEqual({ Bool: { 'aws:MultiFactorAuthPresent': 'true' } });
+    const prod = trust(synthesize(build(testConfig, { environment: 'prod' })).json.get('ndx-platform')!);
+    expect(prod).toHaveLength(1);
+    expect(prod[0].Principal).toEqual({ AWS: 'arn:aws:iam::123456789012:role/ndx-oncall' });
   });
 
-  it('each queue key lets it move messages through SQS only', () => {
+  it('each queue key lets ndx-redrive move messages and operators read dead letters, through SQS only', () => {
     for (const stack of [...testConfig.agencies.map((a) => `ndx-agency-${a.id}`), ...testConfig.registries.map((r) => `ndx-registry-${r.id}`)]) {
       const t = s.json.get(stack)!;
       const key = Object.values(t.Resources).find((r) => r.Type === 'AWS::KMS::Key')!;
-      const st = (key.Properties!.KeyPolicy.Statement as any[]).find((x) => x.Sid === 'OperatorRedrives');
-      expect(st, stack).toBeDefined();
-      expect(st.Condition).toEqual({ StringEquals: { 'kms:ViaService': { 'Fn::Sub': 'sqs.${AWS::Region}.amazonaws.com' } } });
+      const statements = key.Properties!.KeyPolicy.Statement as any[];
+      const redrive = statements.find((x) => x.Sid === 'RedriveMovesDeadLetters');
+      const operator = statements.find((x) => x.Sid === 'OperatorReadsDeadLetters');
+      expect(redrive.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+      expect(operator.Action).toBe('kms:Decrypt');
+      for (const st of [redrive, operator]) {
+        expect(st.Condition, stack).toEqual({ StringEquals: { 'kms:ViaService': { 'Fn::Sub': 'sqs.${AWS::Region}.amazonaws.com' } } });
+      }
     }
   });
 });
@@ -197,7 +246,8 @@ describe('functions', () => {
       const t = s.json.get(stack)!;
       const group = t.Resources[resource.Properties!.LoggingConfig.LogGroup.Ref]!.Properties!;
       const keyId = group.KmsKeyId['Fn::GetAtt'][0] as string;
-      const statement = (t.Resources[keyId]!.Properties!.KeyPolicy.Statement as any[]).find((x) => x.Sid?.startsWith('LogsEncrypt'));
+      const sid = `LogsEncrypt${String(resource.Properties!.FunctionName).replace(/[^A-Za-z0-9]/g, '')}`;
+      const statement = (t.Resources[keyId]!.Properties!.KeyPolicy.Statement as any[]).find((x) => x.Sid === sid);
       expect(statement.Principal.Service).toBe(`logs.${testConfig.environments.dev!.region}.amazonaws.com`);
       expect(JSON.stringify(statement.Condition)).toContain(`log-group:${group.LogGroupName}`);
     }
@@ -207,7 +257,8 @@ describe('functions', () => {
     for (const { resource } of resourcesOfType(s, 'AWS::Lambda::EventSourceMapping')) {
       expect(resource.Properties!.ScalingConfig).toEqual({ MaximumConcurrency: testConfig.functions.maxConcurrency });
     }
-    for (const { resource } of functions) expect(resource.Properties!.ReservedConcurrentExecutions).toBeUndefined();
+    // The lookup functions (the ones the mappings feed); the anchor, rotation and redrive functions reserve 1-2.
+    for (const { resource } of functions.filter((f) => f.resource.Metadata?.['ndx:handler'])) expect(resource.Properties!.ReservedConcurrentExecutions).toBeUndefined();
   });
 
   it('queues stay invisible for at least 6x their consumer’s timeout', () => {
