@@ -22,7 +22,7 @@ export interface AnchorTaken {
 }
 
 /** Verifies the chains changed since the latest stored anchor against it, and stores the next anchor. */
-export async function anchorNow(audit: AuditLog, store: AnchorStore, now: () => Date = () => new Date()): Promise<AnchorTaken> {
+export async function anchorNow(audit: Pick<AuditLog, 'verify'>, store: AnchorStore, now: () => Date = () => new Date()): Promise<AnchorTaken> {
   const previous = await store.latest();
   const report = await audit.verify(anchorRange(previous?.anchor), undefined, previous?.anchor);
   const anchor = nextAnchor(previous?.anchor, report.partitions, now());
