@@ -5,15 +5,16 @@
  * version it may use). An agency's in-queue carries the replies of all its lookups, under every
  * contract, so the per-contract document lists any other reply on it too.
  *
- * Payloads are JSON Schema draft-07 (`application/schema+json;version=draft-07`), which
- * @asyncapi/parser validates and code generators read.
+ * Payloads are AsyncAPI Schema Objects (the default schema format, a superset of JSON Schema draft-07)
+ * generated as draft-07: @asyncapi/parser validates them, and code generators keep required fields
+ * (with the multi-format `application/schema+json;version=draft-07` wrapper, AsyncAPI's model generator
+ * made every field optional). `$id`/`title` name the generated models.
  */
 import { createHash } from 'node:crypto';
 import type { ContractDefinition, VersionDefinition } from './model.ts';
 import { DOCUMENT_LICENSE, lifecycleExtension, lifecycleNote, type AgencyVersion, type ExportOptions, type ExportTransport } from './export-common.ts';
 import { anyReplySchema, replySchema, requestSchema, type JsonSchema } from './export-schemas.ts';
 
-const SCHEMA_FORMAT = 'application/schema+json;version=draft-07';
 /** The SQS binding version AsyncAPI 3.0 documents may use. */
 const SQS_BINDING_VERSION = '0.2.0';
 
@@ -47,14 +48,21 @@ function queueBinding(t: ExportTransport, queue: string): Record<string, unknown
   };
 }
 
-function message(name: string, title: string, summary: string, schema: JsonSchema): Record<string, unknown> {
+/** A type name for code generators (they name models by the payload's title), e.g. LandParcelsByOwner_1_0_0_Request. */
+export function modelName(x: { contract: ContractDefinition; version: VersionDefinition } | undefined, kind: 'Request' | 'Reply'): string {
+  if (!x) return `Lookup${kind}`;
+  const words = x.contract.id.split(/[.-]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1));
+  return `${words.join('')}_${x.version.version.replaceAll('.', '_')}_${kind}`;
+}
+
+function message(name: string, title: string, summary: string, schema: JsonSchema, model: string): Record<string, unknown> {
   return {
     name,
     title,
     summary,
     contentType: 'application/json',
     correlationId: { $ref: '#/components/correlationIds/requestId' },
-    payload: { schemaFormat: SCHEMA_FORMAT, schema },
+    payload: { $id: model, title: model, ...schema },
   };
 }
 
@@ -67,6 +75,7 @@ const OTHER_REPLY = message(
   'Any other reply on this queue',
   'A reply to a lookup under another contract, or to a request that could not be read (requestId null, receivedMessageId set).',
   anyReplySchema('draft-7'),
+  modelName(undefined, 'Reply'),
 );
 
 const READING = 'Read replies tolerantly: ignore properties you do not know.';
@@ -122,8 +131,8 @@ export function versionAsyncApi(contract: ContractDefinition, v: VersionDefiniti
     },
     components: {
       messages: {
-        LookupRequest: message('LookupRequest', `LookupRequest (${at})`, `A lookup under ${at}.`, requestSchema(contract, v, 'draft-7')),
-        LookupReply: message('LookupReply', `LookupReply (${at})`, `The reply to a lookup under ${at}.`, replySchema(contract, v, 'draft-7', 'reader')),
+        LookupRequest: message('LookupRequest', `LookupRequest (${at})`, `A lookup under ${at}.`, requestSchema(contract, v, 'draft-7'), modelName({ contract, version: v }, 'Request')),
+        LookupReply: message('LookupReply', `LookupReply (${at})`, `The reply to a lookup under ${at}.`, replySchema(contract, v, 'draft-7', 'reader'), modelName({ contract, version: v }, 'Reply')),
         OtherLookupReply: OTHER_REPLY,
       },
       correlationIds,
@@ -145,8 +154,8 @@ export function agencyAsyncApi(agencyId: string, versions: readonly AgencyVersio
   for (const x of versions) {
     const key = keyOf(x);
     const at = `${x.contract.id}@${x.version.version}`;
-    messages[`${key}.request`] = message('LookupRequest', `LookupRequest (${at})`, `A lookup under ${at}.`, requestSchema(x.contract, x.version, 'draft-7'));
-    messages[`${key}.reply`] = message('LookupReply', `LookupReply (${at})`, `The reply to a lookup under ${at}.`, replySchema(x.contract, x.version, 'draft-7', 'reader'));
+    messages[`${key}.request`] = message('LookupRequest', `LookupRequest (${at})`, `A lookup under ${at}.`, requestSchema(x.contract, x.version, 'draft-7'), modelName(x, 'Request'));
+    messages[`${key}.reply`] = message('LookupReply', `LookupReply (${at})`, `The reply to a lookup under ${at}.`, replySchema(x.contract, x.version, 'draft-7', 'reader'), modelName(x, 'Reply'));
     outMessages[`${key}.request`] = { $ref: `#/components/messages/${key}.request` };
     inMessages[`${key}.reply`] = { $ref: `#/components/messages/${key}.reply` };
     operations[`lookup.${key}`] = {
@@ -163,6 +172,7 @@ export function agencyAsyncApi(agencyId: string, versions: readonly AgencyVersio
     'Any other reply on this queue',
     'A reply to a request that could not be read (requestId null, receivedMessageId set), or that was refused before a contract version above answered (e.g. UNKNOWN_CONTRACT, NOT_A_CONSUMER, VERSION_RETIRED).',
     anyReplySchema('draft-7'),
+    modelName(undefined, 'Reply'),
   );
   inMessages.OtherLookupReply = { $ref: '#/components/messages/OtherLookupReply' };
   operations.receiveReplies = {

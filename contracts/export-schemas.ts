@@ -133,7 +133,7 @@ function subjectSchema(subject: SubjectSchema, target: SchemaTarget): JsonSchema
     ...rest,
     oneOf: alternatives.map((keys) => ({
       type: 'object',
-      title: `{ ${keys.join(', ')} }`,
+      title: `SubjectBy${keys.map((k) => k.charAt(0).toUpperCase() + k.slice(1)).join('And')}`,
       properties: Object.fromEntries(keys.map((k) => [k, properties[k]])),
       required: keys,
       additionalProperties: false,

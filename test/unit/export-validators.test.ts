@@ -101,7 +101,7 @@ describe('what an AsyncAPI reader and code generator see', () => {
     expect(doc.operations().get('receiveReplies')!.action()).toBe('receive');
     for (const m of doc.messages().all()) {
       expect(m.correlationId()?.location()).toBe('$message.payload#/requestId');
-      // The parser read the draft-07 payload: required fields survive for code generators.
+      // The parser read the payload schema: required fields survive for code generators.
       expect(m.payload()?.required()).toContain('requestId');
     }
     const request = doc.messages().all().find((m) => m.id() === 'LookupRequest')!;
