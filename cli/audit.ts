@@ -5,14 +5,18 @@
  * from that view until a date, for an investigation (itself audited); `show` prints one record.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { S3Client } from '@aws-sdk/client-s3';
 import type { Command } from 'commander';
+import { AnchorFormatError, FileAnchorStore, S3AnchorStore, type AnchorStore } from '../functions/platform/anchor-store.ts';
 import { AuditAnchor, anchorOf } from '../functions/platform/audit-anchor.ts';
+import { anchorNow } from '../functions/platform/audit-anchoring.ts';
 import type { PartitionReport } from '../functions/platform/audit-chain.ts';
 import { AuditLog, AuditRecordNotFoundError, auditShards } from '../functions/platform/audit.ts';
 import { isIntact } from '../functions/platform/audit-chain.ts';
 import type { CitizenTrail, TrailEntry } from '../functions/platform/citizen-view.ts';
 import { documentClient } from '../functions/platform/clients.ts';
-import { names } from '../functions/platform/names.ts';
+import { ENV, names } from '../functions/platform/names.ts';
+import type { Target } from './aws.ts';
 import { platformAction, RefusedError } from './context.ts';
 import { EXIT } from './exit-codes.ts';
 import { subjectHashOf } from './platform-keys.ts';
@@ -45,6 +49,37 @@ function readAnchor(file: string): AuditAnchor {
     throw new UsageError(`${file} is not an ndx audit anchor (${first.path.join('.') || 'the document'}: ${first.message}); make one with \`ndx audit anchor --out\``);
   }
   return parsed.data;
+}
+
+/**
+ * Where stored anchors are, if anywhere: the bucket of `--anchor-bucket` or NDX_ANCHOR_BUCKET (the
+ * scheduled anchors on AWS), else, against the local engine, the data folder of NDX_DATA_DIR (where
+ * the local engine anchors).
+ */
+export function anchorStore(options: { anchorBucket?: string }, target: Target, env: NodeJS.ProcessEnv = process.env): AnchorStore | undefined {
+  const bucket = options.anchorBucket ?? env[ENV.anchorBucket];
+  if (bucket) return new S3AnchorStore(new S3Client({}), bucket);
+  if (target.local && env.NDX_DATA_DIR) return new FileAnchorStore(env.NDX_DATA_DIR);
+  return undefined;
+}
+
+/** The anchor `verify` checks against, and where it came from; or why there is none. */
+export async function chosenAnchor(
+  options: { anchor?: string | false; anchorBucket?: string },
+  target: Target,
+): Promise<{ anchor?: AuditAnchor; source: string }> {
+  if (options.anchor === false) return { source: 'none (--no-anchor)' };
+  if (typeof options.anchor === 'string') return { anchor: readAnchor(options.anchor), source: options.anchor };
+  const store = anchorStore(options, target);
+  if (!store) return { source: `none stored: set ${ENV.anchorBucket} (or --anchor-bucket) for AWS, NDX_DATA_DIR for the local engine, or pass --anchor FILE` };
+  let latest;
+  try {
+    latest = await store.latest();
+  } catch (error) {
+    if (error instanceof AnchorFormatError) throw new UsageError(`${error.message}; pass --anchor FILE or --no-anchor`);
+    throw error;
+  }
+  return latest ? { anchor: latest.anchor, source: latest.location } : { source: `none stored yet in ${store.description}` };
 }
 
 function dayRange(options: { from?: string; to?: string }): { from?: string; to?: string } {
@@ -103,11 +138,17 @@ export function registerAudit(program: Command): void {
     .description('walk every chain partition in a date range and report the first broken link of each (exit 8 when any is broken)')
     .option('--from <day>', 'first UTC day (YYYY-MM-DD) of partitions to verify (default: the first)')
     .option('--to <day>', 'last UTC day (YYYY-MM-DD) of partitions to verify (default: the last)')
-    .option('--anchor <file>', 'also check each partition against the head an earlier `ndx audit anchor` kept: finds removed newest records and rebuilt chains')
+    .option(
+      '--anchor <file>',
+      'check each partition against the heads of this anchor (default: the latest stored anchor): finds removed newest records and rebuilt chains',
+    )
+    .option('--no-anchor', 'check the chains alone, against no anchor')
+    .option('--anchor-bucket <bucket>', `the S3 bucket of the scheduled anchors (default: ${ENV.anchorBucket}; locally the anchors under NDX_DATA_DIR)`)
     .action(
-      platformAction(async (ctx, options: { from?: string; to?: string; anchor?: string }) => {
+      platformAction(async (ctx, options: { from?: string; to?: string; anchor?: string | false; anchorBucket?: string }) => {
         const range = dayRange(options);
-        const anchor = options.anchor ? readAnchor(options.anchor) : undefined;
+        const chosen = await chosenAnchor(options, ctx.target);
+        const anchor = chosen.anchor;
         const report = await auditLog().verify(
           range,
           (r) => {
@@ -117,7 +158,7 @@ export function registerAudit(program: Command): void {
         );
         const broken = report.partitions.filter((p) => p.broken);
         if (ctx.json) {
-          console.log(JSON.stringify(report, null, 2));
+          console.log(JSON.stringify({ ...report, anchorSource: chosen.source }, null, 2));
         } else {
           const where = range.from || range.to ? ` from ${range.from ?? 'the start'} to ${range.to ?? 'today'}` : '';
           if (report.partitions.length === 0) console.log(`no audit partition${where}`);
@@ -129,9 +170,11 @@ export function registerAudit(program: Command): void {
             );
           if (report.anchor) {
             console.log(
-              `anchor of ${shortTime(report.anchor.takenAt)}: ${report.anchor.partitions} partition${report.anchor.partitions === 1 ? '' : 's'} in range checked against their anchored heads` +
+              `anchor of ${shortTime(report.anchor.takenAt)} (${chosen.source}): ${report.anchor.partitions} partition${report.anchor.partitions === 1 ? '' : 's'} in range checked against their anchored heads` +
                 (broken.some((p) => p.broken!.kind === 'truncated' || p.broken!.kind === 'rewritten') ? '' : ', each still there and unchanged'),
             );
+          } else {
+            console.log(`anchor: ${chosen.source}`);
           }
         }
         if (broken.length) process.exitCode = EXIT.REFUSED;
@@ -144,11 +187,25 @@ export function registerAudit(program: Command): void {
     .option('--from <day>', 'first UTC day (YYYY-MM-DD) of partitions to anchor (default: the first)')
     .option('--to <day>', 'last UTC day (YYYY-MM-DD) of partitions to anchor (default: the last)')
     .option('--out <file>', 'write the anchor to this file (default: standard output)')
+    .option('--keep', 'also keep it where `verify` looks by default: the anchor bucket (NDX_ANCHOR_BUCKET, --anchor-bucket) or NDX_DATA_DIR locally')
+    .option('--anchor-bucket <bucket>', `the S3 bucket of the scheduled anchors (default: ${ENV.anchorBucket})`)
     .action(
-      platformAction(async (ctx, options: { from?: string; to?: string; out?: string }) => {
-        const report = await auditLog().verify(dayRange(options));
-        const anchor = anchorOf(report.partitions, new Date());
-        const broken = report.partitions.filter((p) => p.broken);
+      platformAction(async (ctx, options: { from?: string; to?: string; out?: string; keep?: boolean; anchorBucket?: string }) => {
+        let anchor: AuditAnchor;
+        let broken: PartitionReport[];
+        if (options.keep) {
+          // As the scheduled anchor does: verified against the latest kept anchor, whose other heads it carries.
+          if (options.from || options.to) throw new UsageError('--keep anchors every partition (as the schedule does): leave out --from and --to');
+          const store = anchorStore(options, ctx.target);
+          if (!store) throw new UsageError(`--keep needs a place to keep anchors: ${ENV.anchorBucket} (or --anchor-bucket), or NDX_DATA_DIR against the local engine`);
+          const taken = await anchorNow(auditLog(), store);
+          ({ anchor, broken } = taken);
+          console.error(`ndx: kept in ${taken.location}${taken.previous ? ` (verified against ${taken.previous})` : ''}`);
+        } else {
+          const report = await auditLog().verify(dayRange(options));
+          anchor = anchorOf(report.partitions, new Date());
+          broken = report.partitions.filter((p) => p.broken);
+        }
         const document = `${JSON.stringify(anchor, null, 2)}\n`;
         if (options.out) writeFileSync(options.out, document);
         else process.stdout.write(document);

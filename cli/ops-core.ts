@@ -10,6 +10,7 @@
  * and anything else a message carries are never read out.
  */
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   ChangeMessageVisibilityBatchCommand,
@@ -72,6 +73,30 @@ export interface Clients {
   dynamo: DynamoDBClient;
   /** Absent (e.g. on the local engine): queue ages are sampled from dead-letter queues or shown as n/a. */
   cloudwatch?: CloudWatchClient;
+  /**
+   * Starts the move task of a redrive, resolving to its handle (undefined: one is already running).
+   * On AWS, `ndx-redrive` starts it (the operator role may not send to any queue); absent, the CLI
+   * starts it itself (the local engine, LocalStack).
+   */
+  startMoveTask?: (queue: string, rate: number | undefined) => Promise<string | undefined>;
+}
+
+/** The function that starts redrives on AWS (infra/constructs/operations.ts). */
+export const REDRIVE_FUNCTION = 'ndx-redrive';
+
+/** A `startMoveTask` that invokes `ndx-redrive` and reports its error, if it failed. */
+export function redriveThroughFunction(lambda: LambdaClient, functionName = REDRIVE_FUNCTION): NonNullable<Clients['startMoveTask']> {
+  return async (queue, rate) => {
+    const out = await lambda.send(
+      new InvokeCommand({ FunctionName: functionName, Payload: new TextEncoder().encode(JSON.stringify({ queue, ...(rate ? { rate } : {}) })) }),
+    );
+    const text = out.Payload ? new TextDecoder().decode(out.Payload) : '{}';
+    if (out.FunctionError) {
+      const e = JSON.parse(text) as { errorType?: string; errorMessage?: string };
+      throw new Error(`${functionName} refused the redrive: ${e.errorType ?? out.FunctionError}: ${e.errorMessage ?? text}`);
+    }
+    return (JSON.parse(text) as { taskHandle?: string }).taskHandle;
+  };
 }
 
 export interface Depth {
@@ -412,7 +437,10 @@ export async function redrive(clients: Clients, q: NdxQueue, options: RedriveOpt
   if (total === 0 && dead.inFlight === 0) return { ...result, method: options.byHand ? 'receive-send-delete' : 'move-task', moved: 0, failed: 0, status: 'NOTHING_TO_MOVE' };
   if (!options.byHand) {
     try {
-      return { ...result, ...(await moveTask(clients.sqs, dead.arn, main.arn, total, options)) };
+      const start = clients.startMoveTask
+        ? () => clients.startMoveTask!(q.name, options.rate)
+        : () => startMoveTask(clients.sqs, dead.arn, main.arn, options.rate);
+      return { ...result, ...(await moveTask(clients.sqs, start, dead.arn, total, options)) };
     } catch (error) {
       if (!unsupported(error)) throw error;
     }
@@ -420,16 +448,20 @@ export async function redrive(clients: Clients, q: NdxQueue, options: RedriveOpt
   return { ...result, ...(await byHand(clients.sqs, dlqUrl, url, total, options)) };
 }
 
-async function moveTask(sqs: SQSClient, sourceArn: string, destinationArn: string, total: number, o: RedriveOptions) {
-  let handle: string | undefined;
+async function startMoveTask(sqs: SQSClient, sourceArn: string, destinationArn: string, rate: number | undefined): Promise<string | undefined> {
   try {
-    handle = (
-      await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: sourceArn, DestinationArn: destinationArn, ...(o.rate ? { MaxNumberOfMessagesPerSecond: o.rate } : {}) }))
+    return (
+      await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: sourceArn, DestinationArn: destinationArn, ...(rate ? { MaxNumberOfMessagesPerSecond: rate } : {}) }))
     ).TaskHandle;
   } catch (error) {
     // One task per queue at a time: follow the running one instead of starting another.
     if (!/already|running|in progress/i.test((error as Error).message ?? '')) throw error;
+    return undefined;
   }
+}
+
+async function moveTask(sqs: SQSClient, start: () => Promise<string | undefined>, sourceArn: string, total: number, o: RedriveOptions) {
+  const handle = await start();
   for (;;) {
     const tasks = (await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: sourceArn, MaxResults: 10 }))).Results ?? [];
     const task = (handle ? tasks.find((t) => t.TaskHandle === handle) : undefined) ?? tasks.find((t) => t.Status === 'RUNNING') ?? tasks[0];

@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import config from '../ndx.config.ts';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { dynamoClient, sqsClient } from '../functions/platform/clients.ts';
 import { platformAction } from './context.ts';
 import { EXIT } from './exit-codes.ts';
@@ -16,6 +17,7 @@ import {
   redrive,
   resolveQueue,
   type Clients,
+  redriveThroughFunction,
   type NdxQueue,
   type PlatformStatus,
 } from './ops-core.ts';
@@ -68,7 +70,12 @@ function formatStatus(s: PlatformStatus): string {
 
 export function registerOps(program: Command): void {
   const ops = program.command('ops').description('operate the platform: queue and registry health, dead letters, redrive');
-  const clients = (local: boolean): Clients => ({ sqs: sqsClient(), dynamo: dynamoClient(), ...(local ? {} : { cloudwatch: cloudwatchFor(false)! }) });
+  // On AWS the operator role may not send to any queue: redrives are started by the ndx-redrive function.
+  const clients = (local: boolean): Clients => ({
+    sqs: sqsClient(),
+    dynamo: dynamoClient(),
+    ...(local ? {} : { cloudwatch: cloudwatchFor(false)!, startMoveTask: redriveThroughFunction(new LambdaClient({})) }),
+  });
 
   ops
     .command('status')
