@@ -12,6 +12,7 @@ import { CreateTableCommand, ListTablesCommand, type DynamoDBClient } from '@aws
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { NdxConfig } from '../config/schema.ts';
 import { buildApp } from '../infra/build-app.ts';
+import { startLocalAnchoring } from '../functions/platform/audit-anchoring.ts';
 import { dynamoClient, sqsClient } from '../functions/platform/clients.ts';
 import type { HandlerDeps } from '../functions/platform/env.ts';
 import { agencyOfOutQueue, ENV, registryOfInQueue } from '../functions/platform/names.ts';
@@ -127,6 +128,10 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   useLocalAws(endpoint.url, region);
   const sqs = sqsClient();
   await provision(resources, dynamoClient(), sqs, region);
+  // With a data folder, audit anchors are taken there (every 10 minutes and on stop), where `ndx audit verify` finds them.
+  const anchoring = options.dataDir
+    ? startLocalAnchoring({ dataDir: options.dataDir, onError: (e) => console.error(`ndx: audit anchor failed: ${(e as Error).message}`) })
+    : undefined;
   const queueUrl = (name: string) => `${endpoint.url}/${LOCAL_ACCOUNT_ID}/${name}`;
   const queueArn = (name: string) => `arn:aws:sqs:${region}:${LOCAL_ACCOUNT_ID}:${name}`;
 
@@ -227,6 +232,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     async stop(stopOptions = {}) {
       const report = await drain(stopOptions);
       await Promise.all(mappings.map((m) => m.stop()));
+      await anchoring?.stop();
       await endpoint.close();
       return report;
     },
