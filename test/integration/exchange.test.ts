@@ -9,12 +9,8 @@ import type { SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identityVerification } from '../../contracts/population/identity-verification.ts';
 import { residence } from '../../contracts/population/residence.ts';
-import { findContract } from '../../contracts/catalog.ts';
-import { legalBasisFor } from '../../contracts/model.ts';
-import { LookupReply, LookupRequest, type LookupRequestInput } from '../../contracts/protocol.ts';
+import { LookupReply, type LookupRequestInput } from '../../contracts/protocol.ts';
 import { digestOf } from '../../functions/platform/canonical.ts';
-import { signForwarded } from '../../functions/platform/forwarded.ts';
-import { requestDigest } from '../../functions/platform/resend.ts';
 import { AgencyClient } from '../../cli/agency-client.ts';
 import { createHandler as createAdapter } from '../../functions/adapter/handler.ts';
 import { createHandler as createRouter } from '../../functions/router/handler.ts';
@@ -28,7 +24,7 @@ import { subjectHasher } from '../../functions/platform/subject-hash.ts';
 import { generatePopulation } from '../../functions/registries/population/synthetic.ts';
 import { LOCAL_FORWARDING_KEY, LOCAL_PEPPER } from '../../local/constants.ts';
 import { DEMO_SEED } from '../../local/demo.ts';
-import { plainSqs, startHarness, type Harness } from './support.ts';
+import { genuineForward, plainSqs, startHarness, type Harness } from './support.ts';
 
 let h: Harness;
 const land = () => new AgencyClient(sqsClient(), 'hanoi-land-office');
@@ -233,27 +229,9 @@ describe('at-least-once delivery', () => {
     const a = identityRequest(h.demo.living.nationalId);
     const b = identityRequest(h.demo.living.nationalId);
     // The neighbours as the router forwards them; the poison message is what no router writes.
-    const identity = findContract('population.identity-verification')!.versions[0]!;
-    const basis = legalBasisFor(identity, 'hanoi-land-office', 'LAND_REGISTRATION')!;
-    const fwd = (r: LookupRequestInput) =>
-      JSON.stringify(
-        signForwarded(
-          {
-            kind: 'ndx.forwarded-lookup.v1',
-            consumer: 'hanoi-land-office',
-            request: LookupRequest.parse(r),
-            version: identity.version,
-            basis: { kind: 'legal', id: basis.id, instrument: basis.instrument, article: basis.article },
-            subjectHash: hash({ nationalId: h.demo.living.nationalId }),
-            requestDigest: requestDigest(LOCAL_PEPPER, LookupRequest.parse(r), ''),
-            receivedMessageId: randomUUID(),
-            receivedAt: new Date().toISOString(),
-          },
-          { version: 'local', secret: LOCAL_FORWARDING_KEY },
-        ),
-      );
+    const fwd = (r: LookupRequestInput) => JSON.stringify(genuineForward(h.demo.living.nationalId, { requestId: r.requestId! }));
     const batch = [rawRecord('{"kind":"garbage"}', 'ndx-registry-population-in'), rawRecord(fwd(a), 'ndx-registry-population-in'), rawRecord(fwd(b), 'ndx-registry-population-in')];
-    const result = await adapter({ Records: batch }, fakeContext());
+    await adapter({ Records: batch }, fakeContext());
     for (const r of [a, b]) expect((await land().awaitReply({ requestId: r.requestId }, 20_000)).status).toBe('OK');
 
     // Through the real queue: the poison message is received maxReceiveCount times, then moved.

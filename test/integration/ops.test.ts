@@ -14,10 +14,8 @@ import { EXIT } from '../../cli/exit-codes.ts';
 import type { DeadLetter, PlatformStatus, RedriveResult } from '../../cli/ops-core.ts';
 import { sqsClient } from '../../functions/platform/clients.ts';
 import { names } from '../../functions/platform/names.ts';
-import { subjectHasher } from '../../functions/platform/subject-hash.ts';
-import { LOCAL_PEPPER } from '../../local/constants.ts';
 import { PROJECT_ROOT } from '../../local/engine.ts';
-import { startHarness, type Harness } from './support.ts';
+import { genuineForward, startHarness, type Harness } from './support.ts';
 
 const run = promisify(execFile);
 let h: Harness;
@@ -51,18 +49,12 @@ async function waitFor(what: string, check: () => Promise<boolean>, seconds = 60
   throw new Error(`timed out waiting for ${what}`);
 }
 
-/** A lookup as the router forwards it: valid, but it failed on every delivery (say, during an outage). */
+/** A lookup as the router forwards it: genuine, but it failed on every delivery (say, during an outage). */
+const bodies = new Map<string, string>();
 function forwarded(requestId: string, nationalId: string): string {
-  return JSON.stringify({
-    kind: 'ndx.forwarded-lookup.v1',
-    consumer: 'hanoi-land-office',
-    request: { requestId, contract: 'population.identity-verification', version: '1', purpose: 'LAND_REGISTRATION', subject: { nationalId }, onBehalfOf: 'officer-0042' },
-    version: '1.0.0',
-    basis: { kind: 'legal', id: 'pdpl-19-1-c-land', instrument: 'x', article: 'y' },
-    subjectHash: subjectHasher(LOCAL_PEPPER)({ nationalId }),
-    receivedMessageId: randomUUID(),
-    receivedAt: new Date().toISOString(),
-  });
+  // The same message each time for one request (a redrive moves the message itself).
+  if (!bodies.has(requestId)) bodies.set(requestId, JSON.stringify(genuineForward(nationalId, { requestId, onBehalfOf: 'officer-0042' })));
+  return bodies.get(requestId)!;
 }
 
 beforeAll(async () => {
@@ -143,7 +135,7 @@ describe('ndx ops', () => {
     expect(reply).toMatchObject({ requestId, status: 'OK' });
     // The poison message fails again maxReceiveCount times, and nothing else is left behind.
     await waitFor('the poison message to return to the DLQ', async () => (await dlqDepth(REGISTRY_QUEUE)) === 1);
-    // Redriving the same lookup again is harmless: idempotent processing sends no second reply.
+    // Redriving the same message again is harmless: idempotent processing sends no second reply.
     await sqsClient().send(new SendMessageCommand({ QueueUrl: h.engine.queueUrl(names.deadLetterQueue(REGISTRY_QUEUE)), MessageBody: forwarded(requestId, h.demo.living.nationalId) }));
     const again = await ndx('ops', 'redrive', REGISTRY_QUEUE);
     expect(again.code, again.stderr).toBe(0);

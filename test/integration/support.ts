@@ -6,7 +6,14 @@ import { documentClient } from '../../functions/platform/clients.ts';
 import type { HandlerDeps } from '../../functions/platform/env.ts';
 import { startEngine, type Engine } from '../../local/engine.ts';
 import { seedDemo, type DemoData } from '../../local/demo.ts';
-import { LOCAL_PEPPER } from '../../local/constants.ts';
+import { LOCAL_FORWARDING_KEY, LOCAL_PEPPER } from '../../local/constants.ts';
+import { randomUUID } from 'node:crypto';
+import { findContract } from '../../contracts/catalog.ts';
+import { legalBasisFor } from '../../contracts/model.ts';
+import { LookupRequest } from '../../contracts/protocol.ts';
+import { signForwarded, type ForwardedLookup, type ForwardingKey, type SignedForwardedLookup } from '../../functions/platform/forwarded.ts';
+import { requestDigest } from '../../functions/platform/resend.ts';
+import { subjectHasher } from '../../functions/platform/subject-hash.ts';
 
 /** The shipped configuration with short timeouts, so redrive to a DLQ takes seconds, not minutes. */
 export function fastConfig(): NdxConfig {
@@ -50,4 +57,38 @@ export async function startHarness(options: { count?: number; deps?: HandlerDeps
 /** A client configured only the way the README tells agencies to. */
 export function plainSqs(engine: Engine): SQSClient {
   return new SQSClient({ endpoint: engine.endpoint.url, region: engine.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+}
+
+/**
+ * A lookup exactly as the router forwards it to a registry: admitted for `hanoi-land-office` under the
+ * land-registration legal basis, its subject hashed, signed with the local forwarding key.
+ */
+export function genuineForward(
+  nationalId: string,
+  options: { requestId?: string; onBehalfOf?: string; overrides?: Partial<ForwardedLookup>; key?: ForwardingKey } = {},
+): SignedForwardedLookup {
+  const version = findContract('population.identity-verification')!.versions[0]!;
+  const basis = legalBasisFor(version, 'hanoi-land-office', 'LAND_REGISTRATION')!;
+  const request = LookupRequest.parse({
+    requestId: options.requestId ?? randomUUID(),
+    contract: 'population.identity-verification',
+    purpose: 'LAND_REGISTRATION',
+    subject: { nationalId },
+    ...(options.onBehalfOf ? { onBehalfOf: options.onBehalfOf } : {}),
+  });
+  return signForwarded(
+    {
+      kind: 'ndx.forwarded-lookup.v1',
+      consumer: 'hanoi-land-office',
+      request,
+      version: version.version,
+      basis: { kind: 'legal', id: basis.id, instrument: basis.instrument, article: basis.article },
+      subjectHash: subjectHasher(LOCAL_PEPPER)(request.subject),
+      requestDigest: requestDigest(LOCAL_PEPPER, request, ''),
+      receivedMessageId: randomUUID(),
+      receivedAt: new Date().toISOString(),
+      ...options.overrides,
+    },
+    options.key ?? { version: 'local', secret: LOCAL_FORWARDING_KEY },
+  );
 }

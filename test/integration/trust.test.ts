@@ -9,9 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { ReceiveMessageCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findContract } from '../../contracts/catalog.ts';
-import { legalBasisFor } from '../../contracts/model.ts';
-import { LookupRequest, type LookupReply, type LookupRequestInput } from '../../contracts/protocol.ts';
+import type { LookupReply, LookupRequestInput } from '../../contracts/protocol.ts';
 import { AgencyClient } from '../../cli/agency-client.ts';
 import { listDeadLetters, ndxQueues, redrive } from '../../cli/ops-core.ts';
 import { AuditLog, auditIdOf, type AuditRecord } from '../../functions/platform/audit.ts';
@@ -19,10 +17,9 @@ import { digestOf } from '../../functions/platform/canonical.ts';
 import { dynamoClient, documentClient, sqsClient } from '../../functions/platform/clients.ts';
 import { signForwarded, type ForwardedLookup } from '../../functions/platform/forwarded.ts';
 import { names } from '../../functions/platform/names.ts';
-import { requestDigest } from '../../functions/platform/resend.ts';
 import { subjectHasher } from '../../functions/platform/subject-hash.ts';
 import { LOCAL_FORWARDING_KEY, LOCAL_PEPPER } from '../../local/constants.ts';
-import { fastConfig, startHarness, type Harness } from './support.ts';
+import { fastConfig, genuineForward, startHarness, type Harness } from './support.ts';
 
 let h: Harness;
 const hash = subjectHasher(LOCAL_PEPPER);
@@ -148,22 +145,10 @@ describe('the resend protocol', () => {
 });
 
 describe('zero trust between router and registries', () => {
-  const version = findContract('population.identity-verification')!.versions[0]!;
-  const basis = legalBasisFor(version, LAND, 'LAND_REGISTRATION')!;
+  /** The genuine lookup, unsigned (what a forger would start from), or signed with `key`. */
   const genuine = (overrides: Partial<ForwardedLookup> = {}): ForwardedLookup => {
-    const request = LookupRequest.parse({ requestId: randomUUID(), ...identity(h.demo.living.nationalId) });
-    return {
-      kind: 'ndx.forwarded-lookup.v1',
-      consumer: LAND,
-      request,
-      version: version.version,
-      basis: { kind: 'legal', id: basis.id, instrument: basis.instrument, article: basis.article },
-      subjectHash: hash(request.subject),
-      requestDigest: requestDigest(LOCAL_PEPPER, request, ''),
-      receivedMessageId: randomUUID(),
-      receivedAt: new Date().toISOString(),
-      ...overrides,
-    };
+    const { mac: _mac, ...lookup } = genuineForward(h.demo.living.nationalId, { overrides });
+    return lookup;
   };
   const key = { version: 'local', secret: LOCAL_FORWARDING_KEY };
 
