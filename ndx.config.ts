@@ -1,7 +1,7 @@
 /**
  * ndx's configuration: which registries and agencies exist, and where ndx is deployed.
  * Adding an agency is one entry in `agencies`; adding a registry is one entry in `registries` plus its
- * module in functions/registries/. `npx cdk synth` and `npm start` both read this file.
+ * module in registries/. `npx cdk synth` and `npm start` both read this file.
  */
 import { defineConfig } from './config/schema.ts';
 

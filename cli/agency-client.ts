@@ -13,7 +13,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { LookupReply, type LookupRequestInput } from '../contracts/protocol.ts';
-import { names } from '../functions/platform/names.ts';
+import { names } from '../config/names.ts';
 
 export class NoReplyError extends Error {
   override readonly name = 'NoReplyError';

@@ -2,7 +2,7 @@
  * How the CLI reaches ndx: the local engine by default, any endpoint with --endpoint or
  * AWS_ENDPOINT_URL, or real AWS with --aws (standard credential and region resolution).
  */
-import { LOCAL_PEPPER } from '../local/constants.ts';
+import { LOCAL_PEPPER } from '../config/local.ts';
 
 export const DEFAULT_LOCAL_ENDPOINT = 'http://localhost:4566';
 

@@ -7,17 +7,17 @@ import { checkCompatibility, formatChanges, MODES, type Mode } from '../contract
 import { bumpOf, changeReasons, governanceProblems, requiredBump } from '../contracts/governance.ts';
 import { APPROVER_ROLES, type ApproverRole } from '../contracts/lifecycle.ts';
 import { compareSemver, majorOf, releasedCategories, type ContractDefinition, type VersionDefinition } from '../contracts/model.ts';
-import { documentClient } from '../functions/platform/clients.ts';
-import { ContractRegistry, type VersionRecord } from '../functions/platform/contract-registry.ts';
-import { AuditLog, auditShards } from '../functions/platform/audit.ts';
-import { contractUsage } from '../functions/platform/contract-usage.ts';
-import { names } from '../functions/platform/names.ts';
+import { documentClient } from '../aws/clients.ts';
+import { ContractRegistry, type VersionRecord } from '../aws/contract-registry.ts';
+import { AuditLog, auditShards } from '../aws/audit-log.ts';
+import { contractUsage } from '../aws/contract-usage.ts';
+import { names } from '../config/names.ts';
 import { parseDay } from './when.ts';
 import { platformAction, RefusedError } from './context.ts';
 import { EXIT } from './exit-codes.ts';
 import { UsageError, type GlobalOptions } from './program.ts';
 import { DEFAULT_LOCAL_ENDPOINT } from './aws.ts';
-import { DEMO_PUBLISHED } from '../local/demo.ts';
+import { DEMO_PUBLISHED } from '../synthetic/demo.ts';
 import config from '../ndx.config.ts';
 
 export interface ContractRef {

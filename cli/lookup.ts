@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { LookupRequest } from '../contracts/protocol.ts';
-import { sqsClient } from '../functions/platform/clients.ts';
+import { sqsClient } from '../aws/clients.ts';
 import { AgencyClient, NoReplyError } from './agency-client.ts';
 import { explainAwsError, useTarget } from './aws.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';

@@ -26,7 +26,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { NdxConfig } from '../config/schema.ts';
-import { names } from '../functions/platform/names.ts';
+import { names } from '../config/names.ts';
 
 export type QueueKind = 'agency-out' | 'agency-in' | 'registry-in';
 

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import config from '../ndx.config.ts';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { dynamoClient, sqsClient } from '../functions/platform/clients.ts';
+import { dynamoClient, sqsClient } from '../aws/clients.ts';
 import { platformAction } from './context.ts';
 import { EXIT } from './exit-codes.ts';
 import {

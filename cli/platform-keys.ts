@@ -4,9 +4,9 @@
  * local engine's; against AWS it is read from Secrets Manager (`ndx/subject-pepper`, or
  * NDX_PEPPER_SECRET_ID) with your credentials.
  */
-import { consentSigningKey } from '../functions/platform/consent.ts';
-import { ENV } from '../functions/platform/names.ts';
-import { loadPepper, subjectHasher } from '../functions/platform/subject-hash.ts';
+import { consentSigningKey } from '../domain/consent/consent.ts';
+import { ENV } from '../config/names.ts';
+import { loadPepper, subjectHasher } from '../domain/subject-hash.ts';
 import { PEPPER_SECRET_NAME } from '../infra/constructs/environment.ts';
 import { parseSubject } from './lookup.ts';
 import { UsageError } from './program.ts';

@@ -5,11 +5,11 @@
  * (--seed, --count): seeding registries one at a time, or again, gives the same records.
  */
 import type { Command } from 'commander';
-import { documentClient } from '../functions/platform/clients.ts';
-import { names } from '../functions/platform/names.ts';
-import { seedRegistry, type SeedResult } from '../functions/registries/seed.ts';
-import { SYNTHETIC_REGISTRIES, type SyntheticRegistry } from '../functions/registries/world.ts';
-import { DEMO_SEED } from '../local/demo.ts';
+import { documentClient } from '../aws/clients.ts';
+import { names } from '../config/names.ts';
+import { seedRegistry, type SeedResult } from '../synthetic/seed.ts';
+import { SYNTHETIC_REGISTRIES, type SyntheticRegistry } from '../synthetic/world.ts';
+import { DEMO_SEED } from '../synthetic/demo.ts';
 import { platformAction, RefusedError } from './context.ts';
 import { UsageError } from './program.ts';
 import { progressBar } from './progress.ts';

@@ -3,7 +3,7 @@
  * The CDK app and the local engine are both built from it.
  */
 import { z } from 'zod';
-import { HTTP_MAX_BACKOFF_MS } from '../functions/registries/http-source.ts';
+import { HTTP_MAX_BACKOFF_MS } from '../registries/http-source.ts';
 
 const Id = z.string().regex(/^[a-z][a-z0-9-]{1,30}[a-z0-9]$/, 'lower-case letters, digits and dashes, 3-32 characters');
 
@@ -23,7 +23,7 @@ export const RegistryConfig = z.strictObject({
     .default([]),
   /**
    * Where the adapter reads records: the registry's DynamoDB table (default), or the agency's
-   * existing system over HTTP (see functions/registries/http-source.ts). Every attempt has a timeout;
+   * existing system over HTTP (see registries/http-source.ts). Every attempt has a timeout;
    * failed attempts are retried with backoff, then the lookup is retried by its queue.
    */
   source: z

@@ -1,6 +1,6 @@
 /**
  * A stand-in for an agency's existing system that serves its registry over HTTP, as an HTTP-backed
- * registry source reads it (functions/registries/http-source.ts): the business registration portal,
+ * registry source reads it (registries/http-source.ts): the business registration portal,
  * serving the synthetic world's enterprises from memory. With faults to switch on, so tests (and
  * people) can see the adapter ride out a slow or failing upstream:
  * - `delay(ms, { times, match })`: the next `times` requests (whose path contains `match`) answer after `ms`;
@@ -9,8 +9,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EnterpriseProfile, type Representation } from '../functions/registries/business/record.ts';
-import { generateWorld, type WorldOptions } from '../functions/registries/world.ts';
+import { EnterpriseProfile, type Representation } from '../registries/business/record.ts';
+import { generateWorld, type WorldOptions } from '../synthetic/world.ts';
 
 export interface FaultOptions {
   /** How many requests the fault applies to (default: all). */

@@ -8,7 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import { createRequestHandler } from 'local-aws-sqs';
-import { LOCAL_ACCOUNT_ID } from './constants.ts';
+import { LOCAL_ACCOUNT_ID } from '../config/local.ts';
 
 
 export interface EndpointOptions {

@@ -12,11 +12,11 @@ import { CreateTableCommand, ListTablesCommand, type DynamoDBClient } from '@aws
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { NdxConfig } from '../config/schema.ts';
 import { buildApp } from '../infra/build-app.ts';
-import { startLocalAnchoring } from '../functions/platform/audit-anchoring.ts';
-import { dynamoClient, sqsClient } from '../functions/platform/clients.ts';
-import type { HandlerDeps } from '../functions/platform/env.ts';
-import { agencyOfOutQueue, ENV, registryOfInQueue } from '../functions/platform/names.ts';
-import { DEFAULT_PORT, DEFAULT_REGION, LOCAL_ACCOUNT_ID, LOCAL_FORWARDING_KEY, LOCAL_PEPPER } from './constants.ts';
+import { startLocalAnchoring } from '../aws/audit-anchoring.ts';
+import { dynamoClient, sqsClient } from '../aws/clients.ts';
+import type { HandlerDeps } from '../config/env.ts';
+import { agencyOfOutQueue, ENV, registryOfInQueue } from '../config/names.ts';
+import { DEFAULT_PORT, DEFAULT_REGION, LOCAL_ACCOUNT_ID, LOCAL_FORWARDING_KEY, LOCAL_PEPPER } from '../config/local.ts';
 import { startEndpoint, type Endpoint } from './endpoint.ts';
 import { startMapping, type RunningMapping, type SqsHandler } from './event-source.ts';
 import { localResources, type LocalResources, type StackTemplate } from './resources.ts';

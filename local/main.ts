@@ -5,11 +5,11 @@
  */
 import { styleText } from 'node:util';
 import config from '../ndx.config.ts';
-import { documentClient } from '../functions/platform/clients.ts';
-import { names } from '../functions/platform/names.ts';
-import { DEFAULT_PORT, LOCAL_PEPPER } from './constants.ts';
+import { documentClient } from '../aws/clients.ts';
+import { names } from '../config/names.ts';
+import { DEFAULT_PORT, LOCAL_PEPPER } from '../config/local.ts';
 import { startEngine, type Engine } from './engine.ts';
-import { DEMO_POPULATION, DEMO_SEED, seedDemo } from './demo.ts';
+import { DEMO_POPULATION, DEMO_SEED, seedDemo } from '../synthetic/demo.ts';
 import { businessOverHttp } from './agency-system.ts';
 import { stopOnSignals } from './signals.ts';
 

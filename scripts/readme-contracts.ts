@@ -1,6 +1,6 @@
 /**
  * The README's tables of registries, contracts, purposes and legal bases, generated from the code
- * (ndx.config.ts, functions/registries, contracts/catalog.ts) so that they cannot drift from it.
+ * (ndx.config.ts, registries/, contracts/catalog.ts) so that they cannot drift from it.
  *
  *   npm run docs            rewrites the section between the markers in README.md
  *   npm run docs -- --check exits 1 when the section is stale (test/unit/readme.test.ts checks it too)

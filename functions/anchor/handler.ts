@@ -5,13 +5,13 @@
  * last good head is kept), so the function's error alarm fires.
  */
 import { S3Client } from '@aws-sdk/client-s3';
-import { S3AnchorStore } from '../platform/anchor-store.ts';
-import { anchorNow, type AnchorTaken } from '../platform/audit-anchoring.ts';
-import { AuditLog, auditShards } from '../platform/audit.ts';
-import { documentClient } from '../platform/clients.ts';
-import { requireEnv, type Env } from '../platform/env.ts';
-import { createLogger } from '../platform/logger.ts';
-import { ENV } from '../platform/names.ts';
+import { S3AnchorStore } from '../../aws/anchor-store.ts';
+import { anchorNow, type AnchorTaken } from '../../aws/audit-anchoring.ts';
+import { AuditLog, auditShards } from '../../aws/audit-log.ts';
+import { documentClient } from '../../aws/clients.ts';
+import { requireEnv, type Env } from '../../config/env.ts';
+import { createLogger } from '../../aws/logger.ts';
+import { ENV } from '../../config/names.ts';
 
 export class AuditChainBrokenError extends Error {
   override readonly name = 'AuditChainBrokenError';

@@ -8,7 +8,7 @@
 import { SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
-import { names } from '../platform/names.ts';
+import { names } from '../../config/names.ts';
 
 /** ndx's main queues (the sources of dead-letter queues): agency out- and in-queues, registry in-queues. */
 const MAIN_QUEUE = /^ndx-(agency-[a-z0-9-]+-(out|in)|registry-[a-z0-9-]+-in)$/;

@@ -14,7 +14,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { NdxConfig } from '../../config/schema.ts';
-import { names } from '../../functions/platform/names.ts';
+import { names } from '../../config/names.ts';
 import { asciiDescription, consumerVisibilityTimeout, functionTimeout, statefulRemovalPolicy, type Deployment } from '../deployment.ts';
 import { allowQueueKeyUse, ndxKey } from './keys.ts';
 import type { AlarmTarget } from './monitoring.ts';

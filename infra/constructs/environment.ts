@@ -1,9 +1,9 @@
 /**
  * The environment variables of ndx's functions: literal strings (never tokens), named by `ENV` in
- * functions/platform/names.ts, so that the local engine can run a handler with exactly the
+ * config/names.ts, so that the local engine can run a handler with exactly the
  * environment the synthesized template gives it.
  */
-import { ENV, names } from '../../functions/platform/names.ts';
+import { ENV, names } from '../../config/names.ts';
 import type { NdxConfig } from '../../config/schema.ts';
 
 /** Fixed name of the Secrets Manager secret holding the key for hashing subject identifiers. */

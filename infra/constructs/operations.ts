@@ -25,7 +25,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { names } from '../../functions/platform/names.ts';
+import { names } from '../../config/names.ts';
 import type { Deployment } from '../deployment.ts';
 import { logRetention } from '../deployment.ts';
 import { handlerEntries } from './environment.ts';
@@ -35,7 +35,7 @@ import { acknowledge, acknowledgeXRay } from './nag.ts';
 import { ndxKey } from './keys.ts';
 import type { AlarmTarget } from './monitoring.ts';
 import { METRICS_NAMESPACE } from './environment.ts';
-import { METRIC } from '../../functions/platform/metrics.ts';
+import { METRIC } from '../../aws/metrics.ts';
 
 /** Fixed names, so that runbooks and the CLI can refer to them. */
 export const operationsNames = {

@@ -13,7 +13,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { NdxConfig } from '../../config/schema.ts';
-import { names } from '../../functions/platform/names.ts';
+import { names } from '../../config/names.ts';
 import {
   asciiDescription,
   consumerVisibilityTimeout,
@@ -28,7 +28,7 @@ import { allowQueueKeyUse, ndxKey } from './keys.ts';
 import { acknowledge, acknowledgeXRay } from './nag.ts';
 import { NdxFunction } from './ndx-function.ts';
 import { ndxAlarm, type AlarmTarget } from './monitoring.ts';
-import { METRIC } from '../../functions/platform/metrics.ts';
+import { METRIC } from '../../aws/metrics.ts';
 import { KMS_CONSUME_ACTIONS, KMS_SEND_ACTIONS, SecureQueue } from './secure-queue.ts';
 import { AUDIT_WRITER_ACTIONS, IDEMPOTENCY_ACTIONS, ITEM_READ_ACTIONS, SecureTable } from './secure-table.ts';
 
@@ -126,7 +126,7 @@ export class RegistryConstruct extends Construct {
     allowQueueKeyUse(this.key, 'RedriveMovesDeadLetters', [redriveRoleArn], [...new Set([...KMS_SEND_ACTIONS, ...KMS_CONSUME_ACTIONS])]);
     allowQueueKeyUse(this.key, 'OperatorReadsDeadLetters', [platform.operatorRole.roleArn], KMS_CONSUME_ACTIONS);
 
-    // The adapter's EMF metric (functions/platform/metrics.ts): Powertools adds the service dimension.
+    // The adapter's EMF metric (aws/metrics.ts): Powertools adds the service dimension.
     this.securityAlarm = ndxAlarm(this, 'SecurityAlarm', platform.alarmTarget, {
       alarmName: `${functionNames.adapter(registry.id)}-security-events`,
       description:
@@ -145,7 +145,7 @@ export class RegistryConstruct extends Construct {
     const adapter = this.adapter;
     adapter.addToRolePolicy(
       ...this.inbound.consumeStatements(),
-      // Records by key, and the list queries on the indexes (functions/registries/dynamo-source.ts).
+      // Records by key, and the list queries on the indexes (registries/dynamo-source.ts).
       ...this.table.statements([...ITEM_READ_ACTIONS, 'dynamodb:Query'], false),
       ...platform.auditTable.statements(AUDIT_WRITER_ACTIONS, true, { indexes: false }),
       // Re-checks the consent (it may have been withdrawn since the router admitted the lookup).

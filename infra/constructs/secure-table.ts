@@ -17,7 +17,7 @@ export interface SecureTableIndex {
 }
 
 export interface SecureTableProps {
-  /** Physical table name (from functions/platform/names.ts). */
+  /** Physical table name (from config/names.ts). */
   readonly tableName: string;
   readonly partitionKey: dynamodb.Attribute;
   readonly sortKey?: dynamodb.Attribute;
@@ -30,10 +30,10 @@ export interface SecureTableProps {
 }
 
 /** DynamoDB actions, grouped by what ndx's functions really call (each handler's SDK commands). */
-/** GetItem and BatchGetItem: point reads (functions/platform/batch-get.ts coalesces them). */
+/** GetItem and BatchGetItem: point reads (aws/batch-get.ts coalesces them). */
 export const ITEM_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem'] as const;
 /**
- * The audit trail (functions/platform/audit.ts): conditional PutItem for markers, records and the
+ * The audit trail (aws/audit-log.ts): conditional PutItem for markers, records and the
  * partition directory; GetItem for a marker; Query for heads and records. No update, no delete: a
  * writer can add a record but never change one (a put over an existing key fails its condition).
  */

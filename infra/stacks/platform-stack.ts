@@ -9,7 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { ENV, names } from '../../functions/platform/names.ts';
+import { ENV, names } from '../../config/names.ts';
 import { functionTimeout, logRetention, statefulRemovalPolicy, type Deployment } from '../deployment.ts';
 import { AuditAnchors } from '../constructs/audit-anchors.ts';
 import { FORWARDING_KEY_SECRET_NAME, functionNames, handlerEntries, idempotencyKeyPattern, METRICS_NAMESPACE, PEPPER_SECRET_NAME, routerEnvironment } from '../constructs/environment.ts';
@@ -57,7 +57,7 @@ export class PlatformStack extends Stack {
       removalPolicy,
     });
 
-    // The audit trail, hash-chained in partitions `<registry|platform>#<day>#<shard>` (functions/platform/audit.ts):
+    // The audit trail, hash-chained in partitions `<registry|platform>#<day>#<shard>` (aws/audit-log.ts):
     // pk `chain#<partition>` / sk zero-padded seq for records, `<kind>#<auditId>` / `record` for the idempotency
     // markers, `partitions` / `<day>#<partition>` for the directory that `ndx audit verify` walks. bySubject
     // serves the citizen's view. Functions may only insert (conditional puts) and read.
@@ -170,7 +170,7 @@ export class PlatformStack extends Stack {
     });
     const router = this.router;
     router.addToRolePolicy(
-      // Only what the router's code sends: see the handler and functions/platform/*.ts.
+      // Only what the router's code sends: see the handler and aws/*.ts.
       ...this.auditTable.statements(AUDIT_WRITER_ACTIONS, true, { indexes: false }),
       // Reads consents; UpdateItem only to count uses of consents with use limits (one conditional update per lookup).
       ...this.consentTable.statements([...ITEM_READ_ACTIONS, 'dynamodb:UpdateItem'], true, { indexes: false }),

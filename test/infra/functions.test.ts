@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ENV, names } from '../../functions/platform/names.ts';
+import { ENV, names } from '../../config/names.ts';
 import { fromRoot } from '../../infra/paths.ts';
 import { devApp, logicalId, resourcesOfType, testConfig } from './helpers.ts';
 

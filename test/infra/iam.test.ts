@@ -3,7 +3,7 @@
  * and consumers, the key policies, the function roles, and the absence of cross-stack cycles.
  */
 import { describe, expect, it } from 'vitest';
-import { names } from '../../functions/platform/names.ts';
+import { names } from '../../config/names.ts';
 import { ndxStacks } from '../../infra/build-app.ts';
 import { devApp, logicalId, queuePolicyStatements, resourcesOfType, testConfig, type CfnTemplate } from './helpers.ts';
 

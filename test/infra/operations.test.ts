@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { defineConfig, type NdxConfigInput } from '../../config/schema.ts';
-import { names } from '../../functions/platform/names.ts';
+import { names } from '../../config/names.ts';
 import { build, devApp, logicalId, resourcesOfType, synthesize, testConfig, type CfnTemplate } from './helpers.ts';
 
 const s = devApp();

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Match } from 'aws-cdk-lib/assertions';
 import { defineConfig } from '../../config/schema.ts';
 import realConfig from '../../ndx.config.ts';
-import { ENV } from '../../functions/platform/names.ts';
+import { ENV } from '../../config/names.ts';
 import { build, resourcesOfType, synthesize } from './helpers.ts';
 
 const config = defineConfig({

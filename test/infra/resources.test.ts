@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Token } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
-import { names } from '../../functions/platform/names.ts';
+import { names } from '../../config/names.ts';
 import { ndxStacks } from '../../infra/build-app.ts';
 import { build, devApp, resourcesOfType, synthesize, testConfig, stackNames } from './helpers.ts';
 

@@ -4,7 +4,7 @@
  * function's code sends (idempotency records scoped per function by `dynamodb:LeadingKeys`).
  */
 import { describe, expect, it } from 'vitest';
-import { ENV } from '../../functions/platform/names.ts';
+import { ENV } from '../../config/names.ts';
 import { build, devApp, logicalId, resourcesOfType, synthesize, testConfig, type CfnTemplate } from './helpers.ts';
 
 const s = devApp();

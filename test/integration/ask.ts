@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LookupReply, LookupRequestInput } from '../../contracts/protocol.ts';
 import { AgencyClient, ReplyInbox } from '../../cli/agency-client.ts';
-import { sqsClient } from '../../functions/platform/clients.ts';
+import { sqsClient } from '../../aws/clients.ts';
 
 export type Ask = (agency: string, request: Omit<LookupRequestInput, 'requestId'> & { requestId?: string }, timeoutMs?: number) => Promise<LookupReply & { requestId: string }>;
 

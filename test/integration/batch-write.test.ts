@@ -12,10 +12,10 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { itemReader } from '../../functions/platform/batch-get.ts';
-import { BATCH_SIZE, UnprocessedItemsError, writeAll } from '../../functions/platform/batch-write.ts';
-import { generatePopulation } from '../../functions/registries/population/synthetic.ts';
-import type { PopulationRecord } from '../../functions/registries/population/record.ts';
+import { itemReader } from '../../aws/batch-get.ts';
+import { BATCH_SIZE, UnprocessedItemsError, writeAll } from '../../aws/batch-write.ts';
+import { generatePopulation } from '../../synthetic/population.ts';
+import type { PopulationRecord } from '../../registries/population/record.ts';
 
 let server: Server;
 let endpoint: string;

@@ -13,7 +13,7 @@
  *   one of 16 shards) also lists the partition (PutItem) and reads its head (Query): at most one each.
  *
  * These are the counts of a lookup on its own. Lookups that arrive together share calls: the sends,
- * the registry reads and the rate-limit updates of one batch are coalesced (functions/platform/
+ * the registry reads and the rate-limit updates of one batch are coalesced (aws/
  * coalesce.ts) into SendMessageBatch, BatchGetItem and one counted UpdateItem, so under load the
  * figures per lookup are lower (`npm run bench` reports them at 64 in flight).
  */
@@ -21,7 +21,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LookupRequestInput } from '../../contracts/protocol.ts';
 import { AgencyClient } from '../../cli/agency-client.ts';
-import { dynamoClient, sqsClient } from '../../functions/platform/clients.ts';
+import { dynamoClient, sqsClient } from '../../aws/clients.ts';
 import { meter, type OperationCounts } from '../../local/metering.ts';
 import { startHarness, type Harness } from './support.ts';
 

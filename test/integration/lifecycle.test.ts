@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { governanceProblems } from '../../contracts/governance.ts';
 import { LifecycleError } from '../../contracts/lifecycle.ts';
 import { AgencyClient } from '../../cli/agency-client.ts';
-import { documentClient, sqsClient } from '../../functions/platform/clients.ts';
-import { ContractRegistry } from '../../functions/platform/contract-registry.ts';
-import { names } from '../../functions/platform/names.ts';
+import { documentClient, sqsClient } from '../../aws/clients.ts';
+import { ContractRegistry } from '../../aws/contract-registry.ts';
+import { names } from '../../config/names.ts';
 import { lifecycleContract as c, withLifecycleContract } from '../fixtures/lifecycle-contract.ts';
 import { startHarness, type Harness } from './support.ts';
 

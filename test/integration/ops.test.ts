@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgencyClient } from '../../cli/agency-client.ts';
 import { EXIT } from '../../cli/exit-codes.ts';
 import type { DeadLetter, PlatformStatus, RedriveResult } from '../../cli/ops-core.ts';
-import { sqsClient } from '../../functions/platform/clients.ts';
-import { names } from '../../functions/platform/names.ts';
+import { sqsClient } from '../../aws/clients.ts';
+import { names } from '../../config/names.ts';
 import { PROJECT_ROOT } from '../../local/engine.ts';
 import { genuineForward, startHarness, type Harness } from './support.ts';
 

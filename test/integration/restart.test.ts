@@ -17,10 +17,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LookupReply } from '../../contracts/protocol.ts';
-import { AuditLog } from '../../functions/platform/audit.ts';
-import { names } from '../../functions/platform/names.ts';
-import { generatePopulation } from '../../functions/registries/population/synthetic.ts';
-import { DEMO_SEED } from '../../local/demo.ts';
+import { AuditLog } from '../../aws/audit-log.ts';
+import { names } from '../../config/names.ts';
+import { generatePopulation } from '../../synthetic/population.ts';
+import { DEMO_SEED } from '../../synthetic/demo.ts';
 import { PROJECT_ROOT } from '../../local/engine.ts';
 
 const AGENCY = 'hanoi-land-office';

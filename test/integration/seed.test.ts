@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentClient } from '../../functions/platform/clients.ts';
-import { names } from '../../functions/platform/names.ts';
-import { itemCount } from '../../functions/registries/seed.ts';
+import { documentClient } from '../../aws/clients.ts';
+import { names } from '../../config/names.ts';
+import { itemCount } from '../../synthetic/seed.ts';
 import { PROJECT_ROOT, startEngine, type Engine } from '../../local/engine.ts';
 import { fastConfig } from './support.ts';
 

@@ -2,18 +2,18 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import baseConfig from '../../ndx.config.ts';
 import { defineConfig, type NdxConfig } from '../../config/schema.ts';
-import { documentClient } from '../../functions/platform/clients.ts';
-import type { HandlerDeps } from '../../functions/platform/env.ts';
+import { documentClient } from '../../aws/clients.ts';
+import type { HandlerDeps } from '../../config/env.ts';
 import { startEngine, type Engine } from '../../local/engine.ts';
-import { seedDemo, type DemoData } from '../../local/demo.ts';
-import { LOCAL_FORWARDING_KEY, LOCAL_PEPPER } from '../../local/constants.ts';
+import { seedDemo, type DemoData } from '../../synthetic/demo.ts';
+import { LOCAL_FORWARDING_KEY, LOCAL_PEPPER } from '../../config/local.ts';
 import { randomUUID } from 'node:crypto';
 import { findContract } from '../../contracts/catalog.ts';
 import { legalBasisFor } from '../../contracts/model.ts';
 import { LookupRequest } from '../../contracts/protocol.ts';
-import { signForwarded, type ForwardedLookup, type ForwardingKey, type SignedForwardedLookup } from '../../functions/platform/forwarded.ts';
-import { requestDigest } from '../../functions/platform/resend.ts';
-import { subjectHasher } from '../../functions/platform/subject-hash.ts';
+import { signForwarded, type ForwardedLookup, type ForwardingKey, type SignedForwardedLookup } from '../../domain/lookup/forwarded.ts';
+import { requestDigest } from '../../domain/lookup/resend.ts';
+import { subjectHasher } from '../../domain/subject-hash.ts';
 
 /** The shipped configuration with short timeouts, so redrive to a DLQ takes seconds, not minutes. */
 export function fastConfig(): NdxConfig {

@@ -6,10 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AgencyClient } from '../../cli/agency-client.ts';
-import { documentClient, sqsClient } from '../../functions/platform/clients.ts';
-import { ENV } from '../../functions/platform/names.ts';
-import { loadPepper } from '../../functions/platform/subject-hash.ts';
-import { seedDemo, type DemoData } from '../../local/demo.ts';
+import { documentClient, sqsClient } from '../../aws/clients.ts';
+import { ENV } from '../../config/names.ts';
+import { loadPepper } from '../../domain/subject-hash.ts';
+import { seedDemo, type DemoData } from '../../synthetic/demo.ts';
 import { PEPPER_SECRET_NAME } from '../../infra/constructs/environment.ts';
 
 const endpoint = process.env.NDX_LOCALSTACK_ENDPOINT;

@@ -5,8 +5,8 @@
 import { GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ndxQueues, platformStatus, redrive, resolveQueue, type Clients } from '../../cli/ops-core.ts';
-import { dynamoClient, sqsClient } from '../../functions/platform/clients.ts';
-import { names } from '../../functions/platform/names.ts';
+import { dynamoClient, sqsClient } from '../../aws/clients.ts';
+import { names } from '../../config/names.ts';
 import config from '../../ndx.config.ts';
 
 const endpoint = process.env.NDX_LOCALSTACK_ENDPOINT;

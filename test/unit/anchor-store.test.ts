@@ -17,11 +17,11 @@ import {
   isAnchorKey,
   latestKey,
   S3AnchorStore,
-} from '../../functions/platform/anchor-store.ts';
-import { anchorRange, nextAnchor, type AuditAnchor } from '../../functions/platform/audit-anchor.ts';
-import { anchorNow } from '../../functions/platform/audit-anchoring.ts';
-import type { PartitionReport } from '../../functions/platform/audit-chain.ts';
-import type { VerifyReport } from '../../functions/platform/audit.ts';
+} from '../../aws/anchor-store.ts';
+import { anchorRange, nextAnchor, type AuditAnchor } from '../../domain/audit/anchor.ts';
+import { anchorNow } from '../../aws/audit-anchoring.ts';
+import type { PartitionReport } from '../../domain/audit/chain.ts';
+import type { VerifyReport } from '../../aws/audit-log.ts';
 
 const H = (c: string) => c.repeat(64);
 const anchor = (takenAt: string, partitions: AuditAnchor['partitions'] = []): AuditAnchor => ({ kind: 'ndx.audit-anchor.v1', takenAt, partitions });

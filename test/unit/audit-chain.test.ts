@@ -11,9 +11,9 @@ import {
   shardOf,
   utcDay,
   verifyChain,
-} from '../../functions/platform/audit-chain.ts';
-import { sha256Hex, canonicalJson } from '../../functions/platform/canonical.ts';
-import { AuditAnchor, anchorOf, anchoredHeads } from '../../functions/platform/audit-anchor.ts';
+} from '../../domain/audit/chain.ts';
+import { sha256Hex, canonicalJson } from '../../contracts/canonical.ts';
+import { AuditAnchor, anchorOf, anchoredHeads } from '../../domain/audit/anchor.ts';
 
 const P = 'population#2026-11-23#3';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { genesisHash, linkRecord } from '../../functions/platform/audit-chain.ts';
-import { citizenTrail } from '../../functions/platform/citizen-view.ts';
+import { genesisHash, linkRecord } from '../../domain/audit/chain.ts';
+import { citizenTrail } from '../../domain/audit/citizen-view.ts';
 
 const P = 'platform#2026-11-23#0';
 let seq = 0;

@@ -11,8 +11,8 @@ import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
 import { anchorStore, chosenAnchor } from '../../cli/audit.ts';
 import { redriveThroughFunction } from '../../cli/ops-core.ts';
-import { FileAnchorStore, S3AnchorStore } from '../../functions/platform/anchor-store.ts';
-import type { AuditAnchor } from '../../functions/platform/audit-anchor.ts';
+import { FileAnchorStore, S3AnchorStore } from '../../aws/anchor-store.ts';
+import type { AuditAnchor } from '../../domain/audit/anchor.ts';
 
 const local = { endpoint: 'http://localhost:4566', local: true };
 const aws = { endpoint: undefined, local: false };

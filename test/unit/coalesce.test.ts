@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Coalescer, CoalescerMap } from '../../functions/platform/coalesce.ts';
-import { keyId } from '../../functions/platform/batch-get.ts';
-import { SQS_BATCH_BYTES, sendGroups } from '../../functions/platform/queues.ts';
+import { Coalescer, CoalescerMap } from '../../aws/coalesce.ts';
+import { keyId } from '../../aws/batch-get.ts';
+import { SQS_BATCH_BYTES, sendGroups } from '../../aws/queues.ts';
 
 /** A runner that records each batch it is given and answers every item doubled. */
 function recorder() {

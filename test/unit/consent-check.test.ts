@@ -10,7 +10,7 @@ import {
   verifyConsentSignature,
   type ConsentRecord,
   type ConsentQuestion,
-} from '../../functions/platform/consent.ts';
+} from '../../domain/consent/consent.ts';
 
 const consent: ConsentRecord = {
   consentId: 'cns-1',

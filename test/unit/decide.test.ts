@@ -5,8 +5,8 @@ import { identityVerification } from '../../contracts/population/identity-verifi
 import { CONTRACTS, findContract } from '../../contracts/catalog.ts';
 import { defineContract, withLifecycle, type Contract, type Lifecycle } from '../../contracts/model.ts';
 import { LookupRequest } from '../../contracts/protocol.ts';
-import { admit } from '../../functions/router/decide.ts';
-import { readEnvelope } from '../../functions/router/envelope.ts';
+import { admit } from '../../domain/lookup/admit.ts';
+import { readEnvelope } from '../../domain/lookup/envelope.ts';
 
 const request = (over: Partial<z.input<typeof LookupRequest>> = {}) =>
   LookupRequest.parse({

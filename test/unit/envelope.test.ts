@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_REQUEST_BYTES } from '../../contracts/protocol.ts';
-import { FORBIDDEN_KEY_MESSAGE, MAX_ISSUES, readEnvelope, type Envelope } from '../../functions/router/envelope.ts';
+import { FORBIDDEN_KEY_MESSAGE, MAX_ISSUES, readEnvelope, type Envelope } from '../../domain/lookup/envelope.ts';
 
 const valid = {
   requestId: '3f1c8f0e-8d6b-4e0c-9d7e-2b1f5a6c7d8e',

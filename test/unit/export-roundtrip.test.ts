@@ -11,8 +11,8 @@ import { exportVersion } from '../../contracts/export.ts';
 import { enterpriseCheckDigit, formatNationalId, formatParcelId } from '../../contracts/identifiers.ts';
 import { withLifecycle, type ContractDefinition, type VersionDefinition } from '../../contracts/model.ts';
 import { LookupReply } from '../../contracts/protocol.ts';
-import { admit } from '../../functions/router/decide.ts';
-import { readEnvelope } from '../../functions/router/envelope.ts';
+import { admit } from '../../domain/lookup/admit.ts';
+import { readEnvelope } from '../../domain/lookup/envelope.ts';
 import { strictAjv, transport, VERSIONS } from './export-support.ts';
 
 type Json = Record<string, unknown>;

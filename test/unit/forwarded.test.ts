@@ -5,11 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { findContract } from '../../contracts/catalog.ts';
 import { legalBasisFor } from '../../contracts/model.ts';
 import { carriesPersonalIdentifier, LookupRequest } from '../../contracts/protocol.ts';
-import { checkForwarded } from '../../functions/adapter/forward-check.ts';
-import { signForwarded, verifyForwarded, type ForwardedLookup } from '../../functions/platform/forwarded.ts';
-import { forwardingKeys } from '../../functions/platform/forwarding-key.ts';
-import { requestDigest, resendAction, type StageOutcome } from '../../functions/platform/resend.ts';
-import { subjectHasher } from '../../functions/platform/subject-hash.ts';
+import { checkForwarded } from '../../domain/lookup/forward-check.ts';
+import { signForwarded, verifyForwarded, type ForwardedLookup } from '../../domain/lookup/forwarded.ts';
+import { forwardingKeys } from '../../aws/forwarding-key.ts';
+import { requestDigest, resendAction, type StageOutcome } from '../../domain/lookup/resend.ts';
+import { subjectHasher } from '../../domain/subject-hash.ts';
 
 const hash = subjectHasher('pepper');
 const key = { version: 'v1', secret: 'forwarding-secret' };

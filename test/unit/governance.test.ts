@@ -72,7 +72,7 @@ describe('governanceProblems', () => {
 
 describe('the demo deployment', () => {
   it('publishes versions that exist in the catalogue', async () => {
-    const { DEMO_PUBLISHED } = await import('../../local/demo.ts');
+    const { DEMO_PUBLISHED } = await import('../../synthetic/demo.ts');
     const { findContract } = await import('../../contracts/catalog.ts');
     for (const ref of DEMO_PUBLISHED) {
       const [id, version] = ref.split('@') as [string, string];

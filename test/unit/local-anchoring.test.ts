@@ -10,12 +10,12 @@ import * as path from 'node:path';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileAnchorStore } from '../../functions/platform/anchor-store.ts';
-import { startLocalAnchoring } from '../../functions/platform/audit-anchoring.ts';
-import { chainPk, seqKey } from '../../functions/platform/audit-chain.ts';
-import { AuditLog, type AuditEntry } from '../../functions/platform/audit.ts';
-import { documentClient, dynamoClient } from '../../functions/platform/clients.ts';
-import { names } from '../../functions/platform/names.ts';
+import { FileAnchorStore } from '../../aws/anchor-store.ts';
+import { startLocalAnchoring } from '../../aws/audit-anchoring.ts';
+import { chainPk, seqKey } from '../../domain/audit/chain.ts';
+import { AuditLog, type AuditEntry } from '../../aws/audit-log.ts';
+import { documentClient, dynamoClient } from '../../aws/clients.ts';
+import { names } from '../../config/names.ts';
 import { startEndpoint, type Endpoint } from '../../local/endpoint.ts';
 
 let endpoint: Endpoint;

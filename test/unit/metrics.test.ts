@@ -1,6 +1,6 @@
 /** The handlers' EMF metrics: low-cardinality dimensions, no personal data, nothing when disabled. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { LookupMetrics, METRIC } from '../../functions/platform/metrics.ts';
+import { LookupMetrics, METRIC } from '../../aws/metrics.ts';
 
 interface Emf {
   _aws: { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string; Unit: string }> }> };

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { findContract } from '../../contracts/catalog.ts';
 import { withLifecycle } from '../../contracts/model.ts';
 import { LookupRequest, PageToken } from '../../contracts/protocol.ts';
-import { openPageToken, PAGE_TOKEN_TTL_MS, sealPageToken } from '../../functions/adapter/page-token.ts';
-import { admit } from '../../functions/router/decide.ts';
+import { openPageToken, PAGE_TOKEN_TTL_MS, sealPageToken } from '../../domain/lookup/page-token.ts';
+import { admit } from '../../domain/lookup/admit.ts';
 
 const scope = { contract: 'land.parcels-by-owner', major: 1, subjectHash: 'a'.repeat(64) };
 const cursor = { ownerId: '001203004567', parcelId: '00001-0001-00001', sk: 'OWNER#001203004567' };

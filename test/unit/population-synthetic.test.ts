@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BIRTH_PROVINCES, nationalIdAgreesWith, parseNationalId } from '../../contracts/identifiers.ts';
-import { PopulationRecord } from '../../functions/registries/population/record.ts';
+import { PopulationRecord } from '../../registries/population/record.ts';
 import {
   DEFAULT_AS_OF,
   PROVINCES,
   demoSubjects,
   generatePopulation,
-} from '../../functions/registries/population/synthetic.ts';
+} from '../../synthetic/population.ts';
 
 const take = (seed: number | string, count: number, asOf?: string) => [...generatePopulation({ seed, count, ...(asOf ? { asOf } : {}) })];
 

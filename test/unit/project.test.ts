@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { identityVerification } from '../../contracts/population/identity-verification.ts';
 import { residence } from '../../contracts/population/residence.ts';
-import { project, ProjectionError } from '../../functions/adapter/project.ts';
+import { project, ProjectionError } from '../../domain/lookup/project.ts';
 
 const record = {
   nationalId: '001203004567',

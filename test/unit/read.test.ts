@@ -2,10 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { findContract } from '../../contracts/catalog.ts';
 import { LookupRequest } from '../../contracts/protocol.ts';
-import { sealPageToken } from '../../functions/adapter/page-token.ts';
-import { readForContract } from '../../functions/adapter/read.ts';
-import type { ForwardedLookup } from '../../functions/platform/forwarded.ts';
-import { InvalidCursorError, type RegistrySource, type SourcePage } from '../../functions/registries/types.ts';
+import { sealPageToken } from '../../domain/lookup/page-token.ts';
+import { readForContract } from '../../domain/lookup/read.ts';
+import type { ForwardedLookup } from '../../domain/lookup/forwarded.ts';
+import { InvalidCursorError, type RegistrySource, type SourcePage } from '../../registries/types.ts';
 
 const owned = findContract('land.parcels-by-owner')!.versions[0]!;
 const single = findContract('land.parcel')!.versions[0]!;

@@ -9,9 +9,9 @@ import * as z from 'zod';
 import config from '../../ndx.config.ts';
 import { defineConfig } from '../../config/schema.ts';
 import { CONTRACTS } from '../../contracts/catalog.ts';
-import { dynamoSource } from '../../functions/registries/dynamo-source.ts';
-import { REGISTRIES } from '../../functions/registries/index.ts';
-import { InvalidCursorError, RegistryUnavailableError } from '../../functions/registries/types.ts';
+import { dynamoSource } from '../../registries/dynamo-source.ts';
+import { REGISTRIES } from '../../registries/index.ts';
+import { InvalidCursorError, RegistryUnavailableError } from '../../registries/types.ts';
 
 describe('registries: configuration and modules agree', () => {
   it('every configured registry has a module with the same table design, and every module is configured', () => {

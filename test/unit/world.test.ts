@@ -1,11 +1,11 @@
 /** The synthetic world: deterministic, consistent across registries, valid records, unique keys. */
 import { describe, expect, it } from 'vitest';
-import { EnterpriseItem, RepresentationItem, type EnterpriseProfile } from '../../functions/registries/business/record.ts';
-import { ParcelOwnerRow, ParcelRecord } from '../../functions/registries/land/record.ts';
-import { PopulationRecord } from '../../functions/registries/population/record.ts';
-import { generatePopulation } from '../../functions/registries/population/synthetic.ts';
-import { SocialInsuranceRecord } from '../../functions/registries/social-insurance/record.ts';
-import { generateWorld, registryItems, SYNTHETIC_REGISTRIES, worldExamples, type WorldEvent } from '../../functions/registries/world.ts';
+import { EnterpriseItem, RepresentationItem, type EnterpriseProfile } from '../../registries/business/record.ts';
+import { ParcelOwnerRow, ParcelRecord } from '../../registries/land/record.ts';
+import { PopulationRecord } from '../../registries/population/record.ts';
+import { generatePopulation } from '../../synthetic/population.ts';
+import { SocialInsuranceRecord } from '../../registries/social-insurance/record.ts';
+import { generateWorld, registryItems, SYNTHETIC_REGISTRIES, worldExamples, type WorldEvent } from '../../synthetic/world.ts';
 
 const N = 5000;
 const events = [...generateWorld({ seed: 'unit-test', count: N })];

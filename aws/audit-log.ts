@@ -1,0 +1,537 @@
+/**
+ * The audit trail: one record per lookup whatever its outcome, one per consent change, one per
+ * operator action on the trail itself. Records name the fields released, never their values, and
+ * the subject only as a keyed hash.
+ *
+ * Records are chained by hash within partitions (see audit-chain.ts), so that an edit, deletion or
+ * reordering is found by `verify`. The table (`ndx-audit`, keys pk/sk) holds three kinds of item:
+ *
+ * - `chain#<partition>` / `<seq, zero-padded>`: the chained records.
+ * - `<kind>#<auditId>` / `record`: a marker per audit id, written (conditionally) before the chained
+ *   record, so that a redelivered lookup never appends twice. It names the partition and the head
+ *   seq seen before the append, which bounds the search when a retry finds the marker but not the
+ *   record (a crash between the two): then the append is finished, once.
+ * - `partitions` / `<day>#<partition>`: the directory of partitions, written when a partition starts,
+ *   so that `verify` finds every partition of a date range (and notices one that was emptied).
+ *
+ * Every write is a conditional single-item put (no transactions, no updates): the functions'
+ * permission on the table is insert-only.
+ */
+import { randomUUID } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from './query-all.ts';
+import * as z from 'zod';
+import { Basis, STATUSES, ALL_CODES, type Code } from '../contracts/protocol.ts';
+import { SECURITY_REASONS } from '../domain/lookup/forwarded.ts';
+import {
+  ChainVerifier,
+  chainPk,
+  DEFAULT_AUDIT_SHARDS,
+  DIRECTORY_PK,
+  genesisHash,
+  linkRecord,
+  parsePartition,
+  partitionOf,
+  seqKey,
+  type PartitionReport,
+} from '../domain/audit/chain.ts';
+import { anchoredHeads, type AuditAnchor } from '../domain/audit/anchor.ts';
+import { citizenTrail, type CitizenTrail } from '../domain/audit/citizen-view.ts';
+import type { Env } from '../config/env.ts';
+import { ENV } from '../config/names.ts';
+
+const lookupShape = {
+  at: z.iso.datetime(),
+  consumer: z.string(),
+  onBehalfOf: z.string().optional(),
+  requestId: z.string().nullable(),
+  receivedMessageId: z.string(),
+  contract: z.string().optional(),
+  version: z.string().optional(),
+  purpose: z.string().optional(),
+  basis: Basis.optional(),
+  registry: z.string().optional(),
+  subjectHash: z.string().optional(),
+  fields: z.array(z.string()),
+  status: z.enum(STATUSES),
+  code: z.enum(ALL_CODES as [Code, ...Code[]]),
+  recordedBy: z.enum(['router', 'adapter']),
+};
+
+export const CONSENT_CHANGES = ['GRANTED', 'PAUSED', 'RESUMED', 'REVOKED'] as const;
+
+const consentChangeShape = {
+  kind: z.literal('consent-change'),
+  at: z.iso.datetime(),
+  consentId: z.string(),
+  change: z.enum(CONSENT_CHANGES),
+  by: z.string(),
+  reason: z.string().optional(),
+  subjectHash: z.string(),
+  consumer: z.string(),
+  contract: z.string(),
+  major: z.number().int(),
+  purposes: z.array(z.string()),
+};
+
+const hideShape = {
+  kind: z.literal('audit-hide'),
+  at: z.iso.datetime(),
+  /** The audit id of the record withheld from the citizen's view. */
+  target: z.string(),
+  hiddenUntil: z.iso.datetime(),
+  reason: z.string().min(1),
+  by: z.string(),
+  subjectHash: z.string().optional(),
+};
+
+/**
+ * A message refused before anything was read: on a registry queue, one that is not a forwarded lookup
+ * the router signed, or one whose contract side does not hold (forwarded.ts). It names no subject:
+ * nothing in such a message can be trusted, and the body is kept only as a keyed digest.
+ */
+const securityShape = {
+  kind: z.literal('security'),
+  at: z.iso.datetime(),
+  stage: z.enum(['adapter']),
+  registry: z.string(),
+  reason: z.enum(SECURITY_REASONS),
+  /** The SQS message refused (it waits in the queue's DLQ). */
+  messageId: z.string(),
+  /** HMAC-SHA256 of the message body with the platform pepper. */
+  bodyDigest: z.string(),
+};
+
+/** What the router and the adapters record for a lookup. */
+export const AuditEntry = z.strictObject(lookupShape);
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+export const AuditEvent = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('lookup'), ...lookupShape }),
+  z.strictObject(consentChangeShape),
+  z.strictObject(hideShape),
+  z.strictObject(securityShape),
+]);
+export type AuditEvent = z.infer<typeof AuditEvent>;
+
+const chainShape = {
+  auditId: z.string(),
+  recordedAt: z.iso.datetime(),
+  pk: z.string(),
+  sk: z.string(),
+  partition: z.string(),
+  seq: z.number().int().positive(),
+  prevHash: z.string(),
+  hash: z.string(),
+};
+
+/** A record as stored in the chain. */
+export const AuditRecord = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('lookup'), ...lookupShape, ...chainShape }),
+  z.object({ ...consentChangeShape, ...chainShape }),
+  z.object({ ...hideShape, ...chainShape }),
+  z.object({ ...securityShape, ...chainShape }),
+]);
+export type AuditRecord = z.infer<typeof AuditRecord>;
+export type LookupAuditRecord = Extract<AuditRecord, { kind: 'lookup' }>;
+
+/** The audit id of a lookup: stable across redeliveries of the same request. */
+export function auditIdOf(consumer: string, requestId: string | null, receivedMessageId: string): string {
+  return requestId ? `${consumer}/${requestId}` : `${consumer}/message/${receivedMessageId}`;
+}
+
+/** The audit id of a consent's n-th event (0 is the grant). */
+export function consentAuditId(consentId: string, eventIndex: number): string {
+  return `consent/${consentId}/${eventIndex}`;
+}
+
+/** The marker of an audit id (kept at the key the first, unchained audit records used for lookups). */
+export function markerKey(kind: AuditEvent['kind'], auditId: string): { pk: string; sk: string } {
+  return { pk: `${kind}#${auditId}`, sk: 'record' };
+}
+
+const KINDS: readonly AuditEvent['kind'][] = ['lookup', 'consent-change', 'audit-hide', 'security'];
+
+/** The number of shards per scope and day: NDX_AUDIT_SHARDS, default 16. */
+export function auditShards(env: Env): number {
+  const raw = env[ENV.auditShards];
+  if (raw === undefined || raw === '') return DEFAULT_AUDIT_SHARDS;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 1024) throw new Error(`${ENV.auditShards} must be an integer from 1 to 1024, got "${raw}"`);
+  return n;
+}
+
+export class AuditRecordNotFoundError extends Error {
+  override readonly name = 'AuditRecordNotFoundError';
+}
+
+export class AuditContentionError extends Error {
+  override readonly name = 'AuditContentionError';
+}
+
+export interface AuditLogOptions {
+  /** Shards per scope and day (default 16). */
+  shards?: number;
+  /** Attempts at linking a record before giving up (each conflict re-reads the head). */
+  maxAttempts?: number;
+  now?: () => Date;
+}
+
+export interface Appended {
+  auditId: string;
+  /** False when the record was already there (a redelivery): nothing was appended. */
+  created: boolean;
+  partition: string;
+  seq?: number;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  from?: string;
+  to?: string;
+  records: number;
+  partitions: PartitionReport[];
+  /** The anchor the walk was checked against: when it was taken and how many of its partitions fell in the range. */
+  anchor?: { takenAt: string; partitions: number };
+}
+
+type Head = { seq: number; hash: string };
+
+/** An audit id's marker, written: where its record goes, or the record already there. */
+export type Reservation = { state: 'reserved'; partition: string; head: Head | undefined } | { state: 'done'; appended: Appended };
+
+interface Marker {
+  pk: string;
+  sk: string;
+  auditId: string;
+  kind: AuditEvent['kind'];
+  partition: string;
+  /** The partition's head seq before this audit id's record was linked: the record is after it. */
+  after: number;
+  markedAt: string;
+}
+
+function isConditionalFailure(error: unknown): boolean {
+  return error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException';
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class AuditLog {
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly table: string;
+  readonly shards: number;
+  private readonly maxAttempts: number;
+  private readonly now: () => Date;
+  /** Counters for operators and tests: appends made, and head conflicts met (each one a retry). */
+  readonly stats = { appended: 0, conflicts: 0, duplicates: 0, recovered: 0 };
+  /**
+   * The head this process last linked in each partition. A cached head saves the head query on the
+   * next append; when another writer has moved the head meanwhile, the conditional put fails and the
+   * head is read again, so a stale cache costs a retry, never a broken chain.
+   */
+  private readonly heads = new Map<string, { seq: number; hash: string }>();
+  /** The tail of each partition's queue of appends in this process (see inLane). */
+  private readonly lanes = new Map<string, Promise<void>>();
+
+  constructor(doc: DynamoDBDocumentClient, table: string, options: AuditLogOptions = {}) {
+    this.doc = doc;
+    this.table = table;
+    this.shards = options.shards ?? DEFAULT_AUDIT_SHARDS;
+    this.maxAttempts = options.maxAttempts ?? 60;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /**
+   * Appends a lookup's record (the router's or the adapter's); a redelivery appends nothing.
+   * `reserved`: the audit id's marker, written ahead by `reserve` while the lookup was still being
+   * answered (its `at` must be the entry's).
+   */
+  async append(entry: AuditEntry, reserved?: Promise<Reservation>): Promise<{ auditId: string; created: boolean }> {
+    const body = AuditEvent.parse({ kind: 'lookup', ...entry });
+    const auditId = auditIdOf(entry.consumer, entry.requestId, entry.receivedMessageId);
+    const { created } = await this.record(body, auditId, entry.registry ?? 'platform', reserved);
+    return { auditId, created };
+  }
+
+  /**
+   * Appends any audit event under its audit id, chained in `<scope>#<day of at>#<shard>`.
+   * Idempotent per audit id: the second call for the same id appends nothing.
+   */
+  async record(event: AuditEvent, auditId: string, scope = 'platform', reserved?: Promise<Reservation>): Promise<Appended> {
+    const body = AuditEvent.parse(event);
+    const r = await (reserved ?? this.reserve(body.kind, auditId, scope, body.at));
+    if (r.state === 'done') return r.appended;
+    return this.inLane(r.partition, () => this.link(body, auditId, r.partition, r.head));
+  }
+
+  /**
+   * The first half of an append: writes the audit id's marker (conditionally), which says where its
+   * record will be linked. A caller may start it early, beside other work, and hand the promise to
+   * `append`/`record`: the record is linked only after the marker, as recovery requires.
+   * Resolves `done` when the audit id already has its record (a redelivery).
+   */
+  async reserve(kind: AuditEvent['kind'], auditId: string, scope: string, at: string): Promise<Reservation> {
+    let partition = partitionOf(scope, at, auditId, this.shards);
+    let head: Head | undefined = this.heads.get(partition) ?? (await this.head(partition));
+    const marker: Marker = { ...markerKey(kind, auditId), auditId, kind, partition, after: head?.seq ?? 0, markedAt: this.now().toISOString() };
+    try {
+      await this.doc.send(new PutCommand({ TableName: this.table, Item: marker, ConditionExpression: 'attribute_not_exists(pk)' }));
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+      const existing = await this.marker(kind, auditId);
+      // A marker without a partition is a record of the first, unchained format: already recorded.
+      if (!existing?.partition) {
+        this.stats.duplicates++;
+        return { state: 'done', appended: { auditId, created: false, partition: existing?.partition ?? partition } };
+      }
+      const found = await this.findAfter(existing.partition, auditId, existing.after);
+      if (found) {
+        this.stats.duplicates++;
+        return { state: 'done', appended: { auditId, created: false, partition: existing.partition, seq: Number(found.sk) } };
+      }
+      // The marker is there but not the record: an earlier attempt stopped in between. Finish it.
+      this.stats.recovered++;
+      partition = existing.partition;
+      head = await this.head(partition);
+    }
+    return { state: 'reserved', partition, head };
+  }
+
+  /**
+   * Runs the appends of one partition one after another within this process: concurrent lookups in
+   * one function instance then never race each other for the same seq (each links after the head the
+   * previous one cached), and only other instances' appends can cost a retry.
+   */
+  private inLane<T>(partition: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.lanes.get(partition) ?? Promise.resolve();
+    const run = previous.then(fn, fn);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.lanes.set(partition, tail);
+    void tail.then(() => {
+      if (this.lanes.get(partition) === tail) this.lanes.delete(partition);
+    });
+    return run;
+  }
+
+  /** Links a record after the partition's head (the cached one when this process moved it last). */
+  private async link(body: AuditEvent, auditId: string, partition: string, seen: Head | undefined): Promise<Appended> {
+    const cached = this.heads.get(partition);
+    let head = cached && cached.seq > (seen?.seq ?? 0) ? cached : seen;
+    for (let attempt = 1; ; attempt++) {
+      const seq = (head?.seq ?? 0) + 1;
+      if (seq === 1) await this.registerPartition(partition);
+      const item = linkRecord({ ...body, auditId, recordedAt: this.now().toISOString() }, { partition, seq, prevHash: head?.hash ?? genesisHash(partition) });
+      try {
+        await this.doc.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+        if (this.heads.size > 4096) this.heads.clear();
+        this.heads.set(partition, { seq, hash: String(item.hash) });
+        this.stats.appended++;
+        return { auditId, created: true, partition, seq };
+      } catch (error) {
+        if (!isConditionalFailure(error)) throw error;
+        // Another writer took this seq: back off (full jitter) and link after the new head.
+        this.stats.conflicts++;
+        if (attempt >= this.maxAttempts) throw new AuditContentionError(`could not link ${auditId} in ${partition} after ${attempt} attempts`);
+        await sleep(Math.random() * Math.min(100, 4 * 2 ** Math.min(attempt, 5)));
+        head = await this.head(partition);
+      }
+    }
+  }
+
+  /** Withholds a lookup's record from the citizen's view until a date (an investigation); itself audited. */
+  async hide(target: string, until: Date, reason: string, by: string): Promise<Appended> {
+    const record = await this.find(target);
+    if (!record) {
+      const other = await this.findAny(target);
+      throw new AuditRecordNotFoundError(other ? `${target} is a ${other.kind} record; only lookups can be withheld` : `no audit record ${target}`);
+    }
+    const event: AuditEvent = {
+      kind: 'audit-hide',
+      at: this.now().toISOString(),
+      target,
+      hiddenUntil: until.toISOString(),
+      reason,
+      by,
+      ...(record.subjectHash ? { subjectHash: record.subjectHash } : {}),
+    };
+    return this.record(event, `hide/${randomUUID()}`);
+  }
+
+  /** The chained record of an audit id of one kind (a lookup's, by default), if any. */
+  async find<K extends AuditRecord['kind'] = 'lookup'>(auditId: string, kind?: K): Promise<Extract<AuditRecord, { kind: K }> | undefined> {
+    const m = await this.marker(kind ?? 'lookup', auditId);
+    if (!m?.partition) return undefined;
+    const item = await this.findAfter(m.partition, auditId, m.after);
+    return item ? (AuditRecord.parse(item) as Extract<AuditRecord, { kind: K }>) : undefined;
+  }
+
+  /** The chained record of an audit id, whatever its kind. */
+  async findAny(auditId: string): Promise<AuditRecord | undefined> {
+    const found = await Promise.all(KINDS.map((k) => this.find(auditId, k)));
+    return found.find((r) => r !== undefined);
+  }
+
+  /** Every lookup of a subject, newest first. */
+  async bySubject(subjectHash: string): Promise<LookupAuditRecord[]> {
+    return (await this.subjectRecords(subjectHash)).filter((r): r is LookupAuditRecord => r.kind === 'lookup');
+  }
+
+  /** Every record naming a subject (lookups, consent changes, hides), newest first. */
+  async subjectRecords(subjectHash: string): Promise<AuditRecord[]> {
+    const items: AuditRecord[] = [];
+    const query = { TableName: this.table, IndexName: 'bySubject', KeyConditionExpression: 'subjectHash = :s', ExpressionAttributeValues: { ':s': subjectHash }, ScanIndexForward: false };
+    for await (const i of queryAll(this.doc, query)) {
+      const parsed = AuditRecord.safeParse(i);
+      // Records of the first, unchained format (a kept NDX_DATA_DIR) are left out.
+      if (parsed.success) items.push(parsed.data);
+      else if (typeof i.pk === 'string' && i.pk.startsWith('chain#')) items.push(i as AuditRecord);
+    }
+    return items;
+  }
+
+  /** The citizen's view: every lookup of the subject, newest first, hidden ones withheld and counted. */
+  async trail(subjectHash: string, now: Date = this.now()): Promise<CitizenTrail> {
+    return citizenTrail(await this.subjectRecords(subjectHash), now);
+  }
+
+  /** Partitions started between two UTC days (inclusive; YYYY-MM-DD), or all. */
+  async partitions(range: { from?: string; to?: string } = {}): Promise<string[]> {
+    const names: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    const bounded = range.from !== undefined || range.to !== undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: bounded ? 'pk = :pk AND sk BETWEEN :from AND :to' : 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': DIRECTORY_PK, ...(bounded ? { ':from': range.from ?? '0000', ':to': `${range.to ?? '9999'}#~` } : {}) },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const i of out.Items ?? []) if (typeof i.partition === 'string') names.push(i.partition);
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return names;
+  }
+
+  /** Every lookup record in the partitions started between two UTC days (inclusive), partition by partition. */
+  async *lookups(range: { from?: string; to?: string } = {}): AsyncGenerator<LookupAuditRecord> {
+    for (const partition of await this.partitions(range)) {
+      for await (const item of queryAll(this.doc, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': chainPk(partition) } })) {
+        const parsed = AuditRecord.safeParse(item);
+        if (parsed.success && parsed.data.kind === 'lookup') yield parsed.data;
+      }
+    }
+  }
+
+  /** Walks one partition's chain and reports its first broken link (checked against its anchored head, if given). */
+  async verifyPartition(partition: string, anchored?: { seq: number; hash: string }): Promise<PartitionReport> {
+    const verifier = new ChainVerifier(partition, anchored);
+    let start: Record<string, unknown> | undefined;
+    read: do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': chainPk(partition) },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of out.Items ?? []) if (!verifier.add(item)) break read;
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return verifier.report();
+  }
+
+  /**
+   * Verifies every partition started in the range (all when none is given). With an anchor, each
+   * anchored partition of the range is also checked against its anchored head, and walked even when
+   * the directory no longer lists it.
+   */
+  async verify(range: { from?: string; to?: string } = {}, onPartition?: (report: PartitionReport) => void, anchor?: AuditAnchor): Promise<VerifyReport> {
+    const reports: PartitionReport[] = [];
+    const heads = anchor ? anchoredHeads(anchor, range) : new Map<string, { seq: number; hash: string }>();
+    const names = [...new Set([...(await this.partitions(range)), ...heads.keys()])];
+    // A few partitions at a time: each is an independent chain.
+    for (let i = 0; i < names.length; i += 8) {
+      const batch = await Promise.all(names.slice(i, i + 8).map((p) => this.verifyPartition(p, heads.get(p))));
+      for (const r of batch) onPartition?.(r);
+      reports.push(...batch);
+    }
+    return {
+      ok: reports.every((r) => !r.broken),
+      ...(range.from ? { from: range.from } : {}),
+      ...(range.to ? { to: range.to } : {}),
+      records: reports.reduce((n, r) => n + r.records, 0),
+      partitions: reports,
+      ...(anchor ? { anchor: { takenAt: anchor.takenAt, partitions: heads.size } } : {}),
+    };
+  }
+
+  /** The last record of a partition (by key: a tampered attribute cannot move the head). */
+  private async head(partition: string): Promise<{ seq: number; hash: string } | undefined> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': chainPk(partition) },
+        ExpressionAttributeNames: { '#hash': 'hash' },
+        ProjectionExpression: 'sk, #hash',
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    const top = out.Items?.[0];
+    return top ? { seq: Number(top.sk), hash: String(top.hash) } : undefined;
+  }
+
+  private async marker(kind: AuditEvent['kind'], auditId: string): Promise<Partial<Marker> | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: markerKey(kind, auditId), ConsistentRead: true }));
+    return out.Item as Partial<Marker> | undefined;
+  }
+
+  /** The record of an audit id in a partition, searching only after the seq its marker noted. */
+  private async findAfter(partition: string, auditId: string, after = 0): Promise<Record<string, unknown> | undefined> {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND sk > :after',
+          FilterExpression: 'auditId = :id',
+          ExpressionAttributeValues: { ':pk': chainPk(partition), ':after': seqKey(after), ':id': auditId },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      const hit = out.Items?.[0];
+      if (hit) return hit;
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return undefined;
+  }
+
+  /** Lists a new partition in the directory (before its first record, so none goes unlisted). */
+  private async registerPartition(partition: string): Promise<void> {
+    const day = parsePartition(partition)?.day ?? 'unknown';
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: DIRECTORY_PK, sk: `${day}#${partition}`, partition, day, startedAt: this.now().toISOString() },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+    }
+  }
+}

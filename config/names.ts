@@ -1,0 +1,58 @@
+/**
+ * Physical names of ndx's queues and tables. The CDK app names resources with these, and handlers
+ * find each other's queues by them, so the queue a message arrives on identifies its sender.
+ */
+export const names = {
+  agencyOutQueue: (agencyId: string) => `ndx-agency-${agencyId}-out`,
+  agencyInQueue: (agencyId: string) => `ndx-agency-${agencyId}-in`,
+  registryInQueue: (registryId: string) => `ndx-registry-${registryId}-in`,
+  deadLetterQueue: (queueName: string) => `${queueName}-dlq`,
+  registryTable: (registryId: string) => `ndx-registry-${registryId}`,
+  auditTable: 'ndx-audit',
+  consentTable: 'ndx-consents',
+  idempotencyTable: 'ndx-idempotency',
+  rateLimitTable: 'ndx-rate-limits',
+  contractTable: 'ndx-contracts',
+} as const;
+
+/** The agency whose out-queue an SQS event source ARN or queue name designates, if any. */
+export function agencyOfOutQueue(arnOrName: string): string | undefined {
+  const name = arnOrName.split(':').pop() ?? '';
+  return /^ndx-agency-([a-z0-9-]+)-out$/.exec(name)?.[1];
+}
+
+/** The registry whose inbound queue an SQS event source ARN or queue name designates, if any. */
+export function registryOfInQueue(arnOrName: string): string | undefined {
+  const name = arnOrName.split(':').pop() ?? '';
+  return /^ndx-registry-([a-z0-9-]+)-in$/.exec(name)?.[1];
+}
+
+/** Environment variables the handlers read; the CDK app sets them, the local engine reads them from the template. */
+export const ENV = {
+  auditTable: 'NDX_AUDIT_TABLE',
+  consentTable: 'NDX_CONSENT_TABLE',
+  idempotencyTable: 'NDX_IDEMPOTENCY_TABLE',
+  rateLimitTable: 'NDX_RATE_LIMIT_TABLE',
+  contractTable: 'NDX_CONTRACT_TABLE',
+  /** How long the router caches contract lifecycle state, in seconds (default 30). */
+  contractCacheSeconds: 'NDX_CONTRACT_CACHE_SECONDS',
+  registryTable: 'NDX_REGISTRY_TABLE',
+  registryId: 'NDX_REGISTRY_ID',
+  /** Set when the registry is read from an agency system over HTTP (config `source: { kind: 'http' }`). */
+  registrySourceUrl: 'NDX_REGISTRY_SOURCE_URL',
+  registrySourceTimeoutMs: 'NDX_REGISTRY_SOURCE_TIMEOUT_MS',
+  registrySourceAttempts: 'NDX_REGISTRY_SOURCE_ATTEMPTS',
+  maxReceiveCount: 'NDX_MAX_RECEIVE_COUNT',
+  /** Secrets Manager secret id holding the key for hashing subject identifiers. */
+  pepperSecretId: 'NDX_PEPPER_SECRET_ID',
+  /** The key itself; only for local runs and tests. */
+  pepper: 'NDX_PEPPER',
+  /** Secrets Manager secret id of the key the router signs forwarded lookups with (HMAC); adapters verify. */
+  forwardingKeySecretId: 'NDX_FORWARDING_KEY_SECRET_ID',
+  /** The forwarding key itself; only for local runs and tests. */
+  forwardingKey: 'NDX_FORWARDING_KEY',
+  /** Audit chain shards per registry and day (default 16); see domain/audit/chain.ts. */
+  auditShards: 'NDX_AUDIT_SHARDS',
+  /** S3 bucket (Object Lock) holding the scheduled audit anchors; see aws/anchor-store.ts. */
+  anchorBucket: 'NDX_ANCHOR_BUCKET',
+} as const;

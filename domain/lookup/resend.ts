@@ -1,0 +1,64 @@
+/**
+ * The resend protocol, as pure functions. Each stage (router, adapter) is idempotent on
+ * (agency, requestId) and keeps, for 15 days, only what it decided: codes, ids and digests, never a
+ * subject, a name or a record value (the exchange keeps no personal data at rest). So a stage meeting
+ * a request it has seen before can:
+ *
+ * - do nothing, when it is the same SQS message delivered again (its one reply was already sent, or
+ *   the lookup was already forwarded);
+ * - carry a resend through, when the router forwarded the lookup but no reply came of it (the
+ *   forward is sent again, rebuilt from the resent request and the stored decision; the adapter is
+ *   idempotent too, so a lookup that was in fact answered is not answered again);
+ * - answer ALREADY_ANSWERED, pointing at the first reply (its status, code, auditId, repliedAt and the
+ *   digest of the reply as sent), when the lookup was answered: ndx cannot send the first reply again
+ *   because it keeps no copy of the data it released, and reading the registry again would be a
+ *   second access under the first one's audit record;
+ * - answer REQUEST_ID_REUSED when the body differs (its keyed digest does not match the first one).
+ */
+import { createHmac } from 'node:crypto';
+import * as z from 'zod';
+import { ReplyPointer, type LookupReply } from '../../contracts/protocol.ts';
+import { canonicalJson, digestOf } from '../../contracts/canonical.ts';
+import { ForwardTerms } from './forwarded.ts';
+
+/** What a stage's idempotency record keeps of its outcome. */
+export const StageOutcome = z.discriminatedUnion('outcome', [
+  z.strictObject({
+    outcome: z.literal('answered'),
+    /** The SQS message (of the agency's request) this outcome answered. */
+    messageId: z.string(),
+    reply: ReplyPointer,
+    contract: z.string().optional(),
+    version: z.string().optional(),
+    purpose: z.string().optional(),
+  }),
+  z.strictObject({
+    outcome: z.literal('forwarded'),
+    messageId: z.string(),
+    registry: z.string(),
+    forward: ForwardTerms,
+  }),
+]);
+export type StageOutcome = z.infer<typeof StageOutcome>;
+
+export function pointerTo(reply: LookupReply, auditId: string): ReplyPointer {
+  return { status: reply.status, code: reply.code, auditId, repliedAt: reply.repliedAt, digest: digestOf(reply) };
+}
+
+/**
+ * The keyed digest of a request: HMAC-SHA256 over its canonical JSON (as parsed, so key order and
+ * whitespace do not matter), or over the raw body when it is not a LookupRequest. Keyed, because a
+ * plain hash of a request with a 12-digit national ID could be reversed by trying every ID.
+ */
+export function requestDigest(key: string, request: unknown, rawBody: string): string {
+  const text = request === undefined ? `raw\n${rawBody}` : `request\n${canonicalJson(request)}`;
+  return createHmac('sha256', key).update('ndx.request-digest.v1\n').update(text).digest('hex');
+}
+
+export type ResendAction = { kind: 'none' } | { kind: 'point'; outcome: Extract<StageOutcome, { outcome: 'answered' }> } | { kind: 'reforward'; outcome: Extract<StageOutcome, { outcome: 'forwarded' }> };
+
+/** What to do when a stage meets a request it has already handled, arriving as message `messageId`. */
+export function resendAction(stored: StageOutcome, messageId: string): ResendAction {
+  if (stored.messageId === messageId) return { kind: 'none' };
+  return stored.outcome === 'answered' ? { kind: 'point', outcome: stored } : { kind: 'reforward', outcome: stored };
+}
