@@ -11,8 +11,8 @@ import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { AuditAnchor } from '../domain/audit/anchor.ts';
+import { ANCHOR_PREFIX } from '../config/names.ts';
 
-export const ANCHOR_PREFIX = 'anchors/';
 /** The folder of anchors under a local data directory. */
 export const LOCAL_ANCHOR_FOLDER = 'anchors';
 

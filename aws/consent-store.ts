@@ -8,38 +8,7 @@ import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk
 import { itemReader } from './batch-get.ts';
 import { queryAll } from './query-all.ts';
 import { ConsentRecord, ConsentTerms, periodKeyOf, signConsent, type ConsentEvent, type UseLimits } from '../domain/consent/consent.ts';
-
-export interface GrantInput {
-  subjectHash: string;
-  consumer: string;
-  contract: string;
-  major: number;
-  purposes: string[];
-  categories: string[];
-  validFrom: Date;
-  validUntil: Date;
-  limits?: UseLimits;
-  notice: ConsentRecord['notice'];
-  collection: ConsentRecord['collection'];
-  /** Who recorded the grant (the portal, an officer, the demo seed). */
-  by: string;
-  consentId?: string;
-  replaces?: string;
-}
-
-export type ConsentChange = 'PAUSED' | 'RESUMED' | 'REVOKED';
-
-export class ConsentNotFoundError extends Error {
-  override readonly name = 'ConsentNotFoundError';
-}
-
-export class ConsentTransitionError extends Error {
-  override readonly name = 'ConsentTransitionError';
-}
-
-export class ConsentTermsError extends Error {
-  override readonly name = 'ConsentTermsError';
-}
+import { ConsentNotFoundError, ConsentTermsError, ConsentTransitionError, type ConsentChange, type ConsentRepository, type GrantInput } from '../domain/consent/service.ts';
 
 const NEXT: Record<ConsentChange, { from: ConsentRecord['status'][]; to: ConsentRecord['status'] }> = {
   PAUSED: { from: ['ACTIVE'], to: 'PAUSED' },
@@ -51,7 +20,7 @@ function isConditionalFailure(error: unknown): boolean {
   return error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException';
 }
 
-export class ConsentStore {
+export class ConsentStore implements ConsentRepository {
   private readonly doc: DynamoDBDocumentClient;
   private readonly table: string;
   private readonly signingKey: Buffer | undefined;

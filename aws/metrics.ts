@@ -18,6 +18,7 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Status } from '../contracts/protocol.ts';
 import type { Env } from '../config/env.ts';
+import { METRIC } from '../config/names.ts';
 
 export type Stage = 'router' | 'adapter';
 
@@ -43,8 +44,6 @@ export interface LookupMetricsOptions {
   now?: () => number;
 }
 
-/** Metric names, shared with the dashboard. */
-export const METRIC = { lookups: 'Lookups', latency: 'LookupLatency', recordFailures: 'RecordFailures', securityEvents: 'SecurityEvents' } as const;
 
 export class LookupMetrics {
   private readonly o: LookupMetricsOptions;

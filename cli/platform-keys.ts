@@ -5,9 +5,8 @@
  * NDX_PEPPER_SECRET_ID) with your credentials.
  */
 import { consentSigningKey } from '../domain/consent/consent.ts';
-import { ENV } from '../config/names.ts';
+import { ENV, PEPPER_SECRET_NAME } from '../config/names.ts';
 import { loadPepper, subjectHasher } from '../domain/subject-hash.ts';
-import { PEPPER_SECRET_NAME } from '../infra/constructs/environment.ts';
 import { parseSubject } from './lookup.ts';
 import { UsageError } from './program.ts';
 

@@ -56,3 +56,18 @@ export const ENV = {
   /** S3 bucket (Object Lock) holding the scheduled audit anchors; see aws/anchor-store.ts. */
   anchorBucket: 'NDX_ANCHOR_BUCKET',
 } as const;
+
+/** Fixed name of the Secrets Manager secret holding the key for hashing subject identifiers. */
+export const PEPPER_SECRET_NAME = 'ndx/subject-pepper';
+/**
+ * Fixed name of the Secrets Manager secret holding the key the router signs forwarded lookups with
+ * (HMAC) and the adapters verify them with; rotated automatically (AWSCURRENT signs, AWSCURRENT or
+ * AWSPREVIOUS verifies).
+ */
+export const FORWARDING_KEY_SECRET_NAME = 'ndx/forwarding-key';
+
+/** Metric names, shared with the dashboard. */
+export const METRIC = { lookups: 'Lookups', latency: 'LookupLatency', recordFailures: 'RecordFailures', securityEvents: 'SecurityEvents' } as const;
+
+/** Where audit anchors are kept, in the anchor bucket or the local data folder. */
+export const ANCHOR_PREFIX = 'anchors/';

@@ -3,7 +3,7 @@
  * The CDK app and the local engine are both built from it.
  */
 import { z } from 'zod';
-import { HTTP_MAX_BACKOFF_MS } from '../registries/http-source.ts';
+import { HTTP_MAX_BACKOFF_MS } from './limits.ts';
 
 const Id = z.string().regex(/^[a-z][a-z0-9-]{1,30}[a-z0-9]$/, 'lower-case letters, digits and dashes, 3-32 characters');
 

@@ -13,13 +13,12 @@
  *   present only when more items follow (an opaque string of at most 512 characters); `404` or an
  *   empty `items` when there are none.
  */
-import { InvalidCursorError, RegistryUnavailableError, type RecordView, type RegistrySource, type SourcePage, type SourceRecord } from './types.ts';
+import { InvalidCursorError, RegistryUnavailableError, type RecordView, type RegistrySource, type SourcePage, type SourceRecord } from '../domain/lookup/registry-source.ts';
 import type { z } from 'zod';
+import { HTTP_MAX_BACKOFF_MS } from '../config/limits.ts';
 
 type Subject = Readonly<Record<string, string>>;
 
-/** Largest pause between two attempts, in ms (the configuration checks attempts fit in an invocation). */
-export const HTTP_MAX_BACKOFF_MS = 200;
 /** First backoff ceiling; doubles per attempt up to HTTP_MAX_BACKOFF_MS. */
 export const HTTP_BASE_BACKOFF_MS = 50;
 /** Largest body read from the agency system. */

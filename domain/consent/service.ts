@@ -9,9 +9,8 @@
  * by `recordEvents` on demand.
  */
 import { legalBasisFor, majorOf, releasedCategories, resolveVersion, type Contract, type ContractVersion } from '../../contracts/model.ts';
-import { consentAuditId, type AuditLog } from '../../aws/audit-log.ts';
-import type { ConsentRecord } from './consent.ts';
-import { ConsentNotFoundError, ConsentTermsError, type ConsentChange, type ConsentStore, type GrantInput } from '../../aws/consent-store.ts';
+import { consentAuditId, type Appended, type AuditEvent } from '../audit/records.ts';
+import type { ConsentRecord, UseLimits } from './consent.ts';
 
 export interface ConsentScope {
   contract: Contract;
@@ -65,11 +64,56 @@ export function consentScope(contract: Contract, major: number | undefined, cons
   };
 }
 
-export class ConsentService {
-  readonly store: ConsentStore;
-  readonly audit: AuditLog;
+export interface GrantInput {
+  subjectHash: string;
+  consumer: string;
+  contract: string;
+  major: number;
+  purposes: string[];
+  categories: string[];
+  validFrom: Date;
+  validUntil: Date;
+  limits?: UseLimits;
+  notice: ConsentRecord['notice'];
+  collection: ConsentRecord['collection'];
+  /** Who recorded the grant (the portal, an officer, the demo seed). */
+  by: string;
+  consentId?: string;
+  replaces?: string;
+}
 
-  constructor(deps: { store: ConsentStore; audit: AuditLog }) {
+export type ConsentChange = 'PAUSED' | 'RESUMED' | 'REVOKED';
+
+export class ConsentNotFoundError extends Error {
+  override readonly name = 'ConsentNotFoundError';
+}
+
+export class ConsentTransitionError extends Error {
+  override readonly name = 'ConsentTransitionError';
+}
+
+export class ConsentTermsError extends Error {
+  override readonly name = 'ConsentTermsError';
+}
+
+/** Where consents are kept (aws/consent-store.ts on DynamoDB). */
+export interface ConsentRepository {
+  get(consentId: string): Promise<ConsentRecord | undefined>;
+  grant(input: GrantInput, now?: Date): Promise<ConsentRecord>;
+  change(consentId: string, change: ConsentChange, by: string, reason?: string, now?: Date): Promise<ConsentRecord>;
+  listBySubject(subjectHash: string): Promise<ConsentRecord[]>;
+}
+
+/** Where audit events are appended (aws/audit-log.ts). */
+export interface AuditRecorder {
+  record(event: AuditEvent, auditId: string, scope?: string): Promise<Appended>;
+}
+
+export class ConsentService {
+  readonly store: ConsentRepository;
+  readonly audit: AuditRecorder;
+
+  constructor(deps: { store: ConsentRepository; audit: AuditRecorder }) {
     this.store = deps.store;
     this.audit = deps.audit;
   }

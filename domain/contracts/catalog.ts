@@ -5,17 +5,21 @@
  */
 import { findContract } from '../../contracts/catalog.ts';
 import type { Contract, ContractDefinition } from '../../contracts/model.ts';
-import type { ContractRegistry } from '../../aws/contract-registry.ts';
+
+/** Where lifecycle state is kept (aws/contract-registry.ts): a definition joined with it, and the versions whose code no longer matches their published digest. */
+export interface LifecycleSource {
+  contract(definition: ContractDefinition): Promise<{ contract: Contract; tampered: string[] }>;
+}
 
 export class ContractCatalog {
-  private readonly registry: ContractRegistry;
+  private readonly registry: LifecycleSource;
   private readonly ttlMs: number;
   private readonly find: (id: string) => ContractDefinition | undefined;
   private readonly onTampered: (contractId: string, versions: string[]) => void;
   private readonly cache = new Map<string, { at: number; contract: Promise<Contract> }>();
 
   constructor(options: {
-    registry: ContractRegistry;
+    registry: LifecycleSource;
     ttlMs?: number;
     find?: (id: string) => ContractDefinition | undefined;
     onTampered?: (contractId: string, versions: string[]) => void;

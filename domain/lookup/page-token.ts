@@ -8,7 +8,7 @@
  * with the platform's pepper and forwards it.
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
-import type { Cursor } from '../../registries/types.ts';
+import type { Cursor } from './registry-source.ts';
 
 /** How long a token stays valid. */
 export const PAGE_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;

@@ -3,7 +3,7 @@
  * the version's response schema, validated by it, whatever else the record holds. Pure.
  */
 import type { VersionDefinition } from '../../contracts/model.ts';
-import type { RecordView } from '../../registries/types.ts';
+import type { RecordView } from './registry-source.ts';
 
 export class ProjectionError extends Error {
   override readonly name = 'ProjectionError';

@@ -6,7 +6,7 @@
  */
 import { majorOf, type VersionDefinition } from '../../contracts/model.ts';
 import type { ForwardedLookup } from './forwarded.ts';
-import { InvalidCursorError, type Cursor, type RegistrySource } from '../../registries/types.ts';
+import { InvalidCursorError, type Cursor, type RegistrySource } from './registry-source.ts';
 import { openPageToken, sealPageToken } from './page-token.ts';
 import { project, projectList } from './project.ts';
 

@@ -4,13 +4,13 @@
  * a failure between the two neither duplicate the record nor lose the reply.
  */
 import type { LookupReply } from '../../contracts/protocol.ts';
-import type { AuditEntry, AuditLog, Reservation } from '../../aws/audit-log.ts';
 import { names } from '../../config/names.ts';
-import type { Queues } from '../../aws/queues.ts';
+import type { AuditEntry, Reservation } from '../audit/records.ts';
 
+/** The two things ending a lookup needs (aws/audit-log.ts and aws/queues.ts). */
 export interface Responder {
-  audit: AuditLog;
-  queues: Queues;
+  audit: { append(entry: AuditEntry, reserved?: Promise<Reservation>): Promise<{ auditId: string }> };
+  queues: { sendJson(queueName: string, body: unknown): Promise<unknown> };
 }
 
 /** `reserved`: the audit marker, when the caller wrote it ahead (AuditLog.reserve) with the entry's `at`. */
@@ -24,9 +24,4 @@ export async function respond(
   const reply = build(auditId);
   await deps.queues.sendJson(names.agencyInQueue(entry.consumer), reply);
   return { reply, auditId };
-}
-
-/** How many times SQS has delivered this record, from its system attributes. */
-export function receiveCount(record: { attributes: { ApproximateReceiveCount?: string } }): number {
-  return Number(record.attributes.ApproximateReceiveCount ?? '1') || 1;
 }

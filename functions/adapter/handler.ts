@@ -22,13 +22,13 @@ import { createLogger } from '../../aws/logger.ts';
 import { LookupMetrics } from '../../aws/metrics.ts';
 import { ENV, names } from '../../config/names.ts';
 import { Queues } from '../../aws/queues.ts';
-import { lazyHandler, sqsBatchHandler } from '../shared/sqs-batch-handler.ts';
+import { lazyHandler, receiveCount, sqsBatchHandler } from '../shared/sqs-batch-handler.ts';
 import { reply } from '../../domain/lookup/replies.ts';
-import { receiveCount, respond } from '../../domain/lookup/respond.ts';
+import { respond } from '../../domain/lookup/respond.ts';
 import { pointerTo, resendAction, type StageOutcome } from '../../domain/lookup/resend.ts';
 import { loadPepper, subjectHasher } from '../../domain/subject-hash.ts';
 import { REGISTRIES } from '../../registries/index.ts';
-import { RegistryUnavailableError } from '../../registries/types.ts';
+import { RegistryUnavailableError } from '../../domain/lookup/registry-source.ts';
 import { checkForwarded } from '../../domain/lookup/forward-check.ts';
 import { readForContract } from '../../domain/lookup/read.ts';
 

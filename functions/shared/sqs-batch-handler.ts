@@ -40,3 +40,8 @@ export function lazyHandler(create: () => (event: SQSEvent, context: Context) =>
   let instance: ((event: SQSEvent, context: Context) => Promise<SQSBatchResponse>) | undefined;
   return (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => (instance ??= create())(event, context);
 }
+
+/** How many times SQS has delivered this record, from its system attributes. */
+export function receiveCount(record: { attributes: { ApproximateReceiveCount?: string } }): number {
+  return Number(record.attributes.ApproximateReceiveCount ?? '1') || 1;
+}

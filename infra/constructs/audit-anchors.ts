@@ -17,7 +17,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ANCHOR_PREFIX } from '../../aws/anchor-store.ts';
+import { ANCHOR_PREFIX } from '../../config/names.ts';
 import { ENV, names } from '../../config/names.ts';
 import { logRetention, statefulRemovalPolicy, type Deployment } from '../deployment.ts';
 import { functionNames, handlerEntries, METRICS_NAMESPACE } from './environment.ts';

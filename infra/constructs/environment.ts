@@ -3,17 +3,9 @@
  * config/names.ts, so that the local engine can run a handler with exactly the
  * environment the synthesized template gives it.
  */
-import { ENV, names } from '../../config/names.ts';
+import { ENV, FORWARDING_KEY_SECRET_NAME, names, PEPPER_SECRET_NAME } from '../../config/names.ts';
 import type { NdxConfig } from '../../config/schema.ts';
 
-/** Fixed name of the Secrets Manager secret holding the key for hashing subject identifiers. */
-export const PEPPER_SECRET_NAME = 'ndx/subject-pepper';
-/**
- * Fixed name of the Secrets Manager secret holding the key the router signs forwarded lookups with
- * (HMAC) and the adapters verify them with; rotated automatically (AWSCURRENT signs, AWSCURRENT or
- * AWSPREVIOUS verifies).
- */
-export const FORWARDING_KEY_SECRET_NAME = 'ndx/forwarding-key';
 
 /** Physical names of ndx's functions. */
 export const functionNames = {

@@ -35,7 +35,7 @@ import { acknowledge, acknowledgeXRay } from './nag.ts';
 import { ndxKey } from './keys.ts';
 import type { AlarmTarget } from './monitoring.ts';
 import { METRICS_NAMESPACE } from './environment.ts';
-import { METRIC } from '../../aws/metrics.ts';
+import { METRIC } from '../../config/names.ts';
 
 /** Fixed names, so that runbooks and the CLI can refer to them. */
 export const operationsNames = {

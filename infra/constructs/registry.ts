@@ -28,7 +28,7 @@ import { allowQueueKeyUse, ndxKey } from './keys.ts';
 import { acknowledge, acknowledgeXRay } from './nag.ts';
 import { NdxFunction } from './ndx-function.ts';
 import { ndxAlarm, type AlarmTarget } from './monitoring.ts';
-import { METRIC } from '../../aws/metrics.ts';
+import { METRIC } from '../../config/names.ts';
 import { KMS_CONSUME_ACTIONS, KMS_SEND_ACTIONS, SecureQueue } from './secure-queue.ts';
 import { AUDIT_WRITER_ACTIONS, IDEMPOTENCY_ACTIONS, ITEM_READ_ACTIONS, SecureTable } from './secure-table.ts';
 

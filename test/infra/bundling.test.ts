@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defineConfig } from '../../config/schema.ts';
 import { ESM_REQUIRE_BANNER } from '../../infra/constructs/ndx-function.ts';
+import * as esbuild from 'esbuild';
+import { fromRoot } from '../../infra/paths.ts';
 import { build } from './helpers.ts';
 
 describe('bundling', () => {
@@ -33,4 +35,32 @@ describe('bundling', () => {
       expect(code).toMatch(/from\s*"@aws-sdk\/client-(dynamodb|s3|secrets-manager|sqs)"/);
     }
   }, 60_000);
+});
+
+describe('what a Lambda bundle holds', () => {
+  const entries = readdirSync(fromRoot('functions'), { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(fromRoot(`functions/${d.name}/handler.ts`)))
+    .map((d) => `functions/${d.name}/handler.ts`);
+
+  it.each(entries)('%s bundles no synthetic data, CLI, local engine or infra code (esbuild metafile)', async (entry) => {
+    const result = await esbuild.build({
+      entryPoints: [fromRoot(entry)],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node24',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+      external: ['@aws-sdk/*'],
+    });
+    const inputs = Object.keys(result.metafile.inputs).filter((i) => !i.startsWith('node_modules/'));
+    expect(inputs.length).toBeGreaterThan(0);
+    expect(inputs.filter((i) => /^(synthetic|cli|local|infra|bench|scripts|test)\//.test(i))).toEqual([]);
+    expect(inputs).toContain(entry);
+  });
+
+  it('finds every handler', () => {
+    expect(entries).toEqual(expect.arrayContaining(['functions/router/handler.ts', 'functions/adapter/handler.ts']));
+  });
 });

@@ -19,7 +19,8 @@ import { chainPk, linkRecord, partitionOf, seqKey, shardOf, type PartitionReport
 import { documentClient, sqsClient } from '../../aws/clients.ts';
 import { consentSigningKey, type ConsentRecord } from '../../domain/consent/consent.ts';
 import { ConsentService } from '../../domain/consent/service.ts';
-import { ConsentStore, type GrantInput } from '../../aws/consent-store.ts';
+import { ConsentStore } from '../../aws/consent-store.ts';
+import type { GrantInput } from '../../domain/consent/service.ts';
 import { names } from '../../config/names.ts';
 import { subjectHasher } from '../../domain/subject-hash.ts';
 import { generatePopulation } from '../../synthetic/population.ts';

@@ -10,7 +10,7 @@ import { documentClient, sqsClient } from '../../aws/clients.ts';
 import { ENV } from '../../config/names.ts';
 import { loadPepper } from '../../domain/subject-hash.ts';
 import { seedDemo, type DemoData } from '../../synthetic/demo.ts';
-import { PEPPER_SECRET_NAME } from '../../infra/constructs/environment.ts';
+import { PEPPER_SECRET_NAME } from '../../config/names.ts';
 
 const endpoint = process.env.NDX_LOCALSTACK_ENDPOINT;
 

@@ -3,8 +3,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { HTTP_BASE_BACKOFF_MS, HTTP_MAX_BACKOFF_MS, httpSource, type HttpSourceOptions } from '../../registries/http-source.ts';
-import { InvalidCursorError, RegistryUnavailableError } from '../../registries/types.ts';
+import { HTTP_MAX_BACKOFF_MS } from '../../config/limits.ts';
+import { HTTP_BASE_BACKOFF_MS, httpSource, type HttpSourceOptions } from '../../registries/http-source.ts';
+import { InvalidCursorError, RegistryUnavailableError } from '../../domain/lookup/registry-source.ts';
 
 const Record = z.strictObject({ id: z.string(), name: z.string(), updatedAt: z.iso.datetime() });
 const record = { id: 'x1', name: 'An Phát', updatedAt: '2026-01-01T00:00:00.000Z' };

@@ -1,6 +1,7 @@
 /** The handlers' EMF metrics: low-cardinality dimensions, no personal data, nothing when disabled. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { LookupMetrics, METRIC } from '../../aws/metrics.ts';
+import { LookupMetrics } from '../../aws/metrics.ts';
+import { METRIC } from '../../config/names.ts';
 
 interface Emf {
   _aws: { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string; Unit: string }> }> };

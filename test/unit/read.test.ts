@@ -5,7 +5,7 @@ import { LookupRequest } from '../../contracts/protocol.ts';
 import { sealPageToken } from '../../domain/lookup/page-token.ts';
 import { readForContract } from '../../domain/lookup/read.ts';
 import type { ForwardedLookup } from '../../domain/lookup/forwarded.ts';
-import { InvalidCursorError, type RegistrySource, type SourcePage } from '../../registries/types.ts';
+import { InvalidCursorError, type RegistrySource, type SourcePage } from '../../domain/lookup/registry-source.ts';
 
 const owned = findContract('land.parcels-by-owner')!.versions[0]!;
 const single = findContract('land.parcel')!.versions[0]!;

@@ -11,7 +11,7 @@ import { defineConfig } from '../../config/schema.ts';
 import { CONTRACTS } from '../../contracts/catalog.ts';
 import { dynamoSource } from '../../registries/dynamo-source.ts';
 import { REGISTRIES } from '../../registries/index.ts';
-import { InvalidCursorError, RegistryUnavailableError } from '../../registries/types.ts';
+import { InvalidCursorError, RegistryUnavailableError } from '../../domain/lookup/registry-source.ts';
 
 describe('registries: configuration and modules agree', () => {
   it('every configured registry has a module with the same table design, and every module is configured', () => {

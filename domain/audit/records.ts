@@ -1,0 +1,172 @@
+/**
+ * What the audit trail records, as schemas: lookups, consent changes, hides and security events, their
+ * chained form, and their ids. The store (aws/audit-log.ts) writes and reads them; the rules that chain
+ * and verify them are in chain.ts.
+ */
+import * as z from 'zod';
+import type { Env } from '../../config/env.ts';
+import { ENV } from '../../config/names.ts';
+import { ALL_CODES, Basis, STATUSES, type Code } from '../../contracts/protocol.ts';
+import { SECURITY_REASONS } from '../lookup/forwarded.ts';
+import { DEFAULT_AUDIT_SHARDS, type PartitionReport } from './chain.ts';
+
+const lookupShape = {
+  at: z.iso.datetime(),
+  consumer: z.string(),
+  onBehalfOf: z.string().optional(),
+  requestId: z.string().nullable(),
+  receivedMessageId: z.string(),
+  contract: z.string().optional(),
+  version: z.string().optional(),
+  purpose: z.string().optional(),
+  basis: Basis.optional(),
+  registry: z.string().optional(),
+  subjectHash: z.string().optional(),
+  fields: z.array(z.string()),
+  status: z.enum(STATUSES),
+  code: z.enum(ALL_CODES as [Code, ...Code[]]),
+  recordedBy: z.enum(['router', 'adapter']),
+};
+
+export const CONSENT_CHANGES = ['GRANTED', 'PAUSED', 'RESUMED', 'REVOKED'] as const;
+
+const consentChangeShape = {
+  kind: z.literal('consent-change'),
+  at: z.iso.datetime(),
+  consentId: z.string(),
+  change: z.enum(CONSENT_CHANGES),
+  by: z.string(),
+  reason: z.string().optional(),
+  subjectHash: z.string(),
+  consumer: z.string(),
+  contract: z.string(),
+  major: z.number().int(),
+  purposes: z.array(z.string()),
+};
+
+const hideShape = {
+  kind: z.literal('audit-hide'),
+  at: z.iso.datetime(),
+  /** The audit id of the record withheld from the citizen's view. */
+  target: z.string(),
+  hiddenUntil: z.iso.datetime(),
+  reason: z.string().min(1),
+  by: z.string(),
+  subjectHash: z.string().optional(),
+};
+
+/**
+ * A message refused before anything was read: on a registry queue, one that is not a forwarded lookup
+ * the router signed, or one whose contract side does not hold (forwarded.ts). It names no subject:
+ * nothing in such a message can be trusted, and the body is kept only as a keyed digest.
+ */
+const securityShape = {
+  kind: z.literal('security'),
+  at: z.iso.datetime(),
+  stage: z.enum(['adapter']),
+  registry: z.string(),
+  reason: z.enum(SECURITY_REASONS),
+  /** The SQS message refused (it waits in the queue's DLQ). */
+  messageId: z.string(),
+  /** HMAC-SHA256 of the message body with the platform pepper. */
+  bodyDigest: z.string(),
+};
+
+/** What the router and the adapters record for a lookup. */
+export const AuditEntry = z.strictObject(lookupShape);
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+export const AuditEvent = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('lookup'), ...lookupShape }),
+  z.strictObject(consentChangeShape),
+  z.strictObject(hideShape),
+  z.strictObject(securityShape),
+]);
+export type AuditEvent = z.infer<typeof AuditEvent>;
+
+const chainShape = {
+  auditId: z.string(),
+  recordedAt: z.iso.datetime(),
+  pk: z.string(),
+  sk: z.string(),
+  partition: z.string(),
+  seq: z.number().int().positive(),
+  prevHash: z.string(),
+  hash: z.string(),
+};
+
+/** A record as stored in the chain. */
+export const AuditRecord = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('lookup'), ...lookupShape, ...chainShape }),
+  z.object({ ...consentChangeShape, ...chainShape }),
+  z.object({ ...hideShape, ...chainShape }),
+  z.object({ ...securityShape, ...chainShape }),
+]);
+export type AuditRecord = z.infer<typeof AuditRecord>;
+export type LookupAuditRecord = Extract<AuditRecord, { kind: 'lookup' }>;
+
+/** The audit id of a lookup: stable across redeliveries of the same request. */
+export function auditIdOf(consumer: string, requestId: string | null, receivedMessageId: string): string {
+  return requestId ? `${consumer}/${requestId}` : `${consumer}/message/${receivedMessageId}`;
+}
+
+/** The audit id of a consent's n-th event (0 is the grant). */
+export function consentAuditId(consentId: string, eventIndex: number): string {
+  return `consent/${consentId}/${eventIndex}`;
+}
+
+/** The marker of an audit id (kept at the key the first, unchained audit records used for lookups). */
+export function markerKey(kind: AuditEvent['kind'], auditId: string): { pk: string; sk: string } {
+  return { pk: `${kind}#${auditId}`, sk: 'record' };
+}
+
+export const KINDS: readonly AuditEvent['kind'][] = ['lookup', 'consent-change', 'audit-hide', 'security'];
+
+/** The number of shards per scope and day: NDX_AUDIT_SHARDS, default 16. */
+export function auditShards(env: Env): number {
+  const raw = env[ENV.auditShards];
+  if (raw === undefined || raw === '') return DEFAULT_AUDIT_SHARDS;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 1024) throw new Error(`${ENV.auditShards} must be an integer from 1 to 1024, got "${raw}"`);
+  return n;
+}
+
+export class AuditRecordNotFoundError extends Error {
+  override readonly name = 'AuditRecordNotFoundError';
+}
+
+export class AuditContentionError extends Error {
+  override readonly name = 'AuditContentionError';
+}
+
+export interface AuditLogOptions {
+  /** Shards per scope and day (default 16). */
+  shards?: number;
+  /** Attempts at linking a record before giving up (each conflict re-reads the head). */
+  maxAttempts?: number;
+  now?: () => Date;
+}
+
+export interface Appended {
+  auditId: string;
+  /** False when the record was already there (a redelivery): nothing was appended. */
+  created: boolean;
+  partition: string;
+  seq?: number;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  from?: string;
+  to?: string;
+  records: number;
+  partitions: PartitionReport[];
+  /** The anchor the walk was checked against: when it was taken and how many of its partitions fell in the range. */
+  anchor?: { takenAt: string; partitions: number };
+}
+
+export type Head = { seq: number; hash: string };
+
+/** An audit id's marker, written: where its record goes, or the record already there. */
+export type Reservation = { state: 'reserved'; partition: string; head: Head | undefined } | { state: 'done'; appended: Appended };
+
