@@ -148,6 +148,7 @@ export const Notice = z.strictObject({
   sunset: z.iso.date(),
   message: z.string(),
 });
+export type Notice = z.infer<typeof Notice>;
 
 export const LookupReply = z
   .strictObject({

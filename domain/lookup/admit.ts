@@ -5,14 +5,14 @@
  */
 import type { z } from 'zod';
 import { legalBasisFor, majorOf, releasedCategories, resolveVersion, type Contract, type ContractVersion } from '../../contracts/model.ts';
-import type { Basis, Code, LookupRequest } from '../../contracts/protocol.ts';
+import type { Basis, Code, LookupRequest, Notice } from '../../contracts/protocol.ts';
 import { fixedMessages, toIssues, type Issue } from './envelope.ts';
+import { checkPage } from './page-rules.ts';
 
-export interface Notice {
-  kind: 'DEPRECATED';
-  sunset: string;
-  message: string;
-}
+/** The basis an admitted lookup rests on: a law, or the citizen's consent (still to be checked against its record). */
+export type AdmittedBasis =
+  | { kind: 'legal'; basis: Extract<Basis, { kind: 'legal' }> }
+  | { kind: 'consent'; consentId: string; major: number; categories: string[] };
 
 export type Admission =
   | {
@@ -20,9 +20,7 @@ export type Admission =
       contract: Contract;
       version: ContractVersion;
       subject: Record<string, string>;
-      /** The legal basis, or `undefined` when the citizen's consent is needed. */
-      legalBasis: Extract<Basis, { kind: 'legal' }> | undefined;
-      consent?: { consentId: string; major: number; categories: string[] };
+      basis: AdmittedBasis;
       notice?: Notice;
     }
   | { ok: false; code: Code; version?: string; issues?: Issue[] };
@@ -51,24 +49,10 @@ export function admit(request: LookupRequest, consumer: string, find: (id: strin
   const basis = legalBasisFor(version, consumer, request.purpose);
   const common = { ok: true as const, contract, version, subject: subject.data as Record<string, string>, ...(notice ? { notice } : {}) };
   if (basis) {
-    return { ...common, legalBasis: { kind: 'legal', id: basis.id, instrument: basis.instrument, article: basis.article } };
+    return { ...common, basis: { kind: 'legal', basis: { kind: 'legal', id: basis.id, instrument: basis.instrument, article: basis.article } } };
   }
   if (!request.consentId) return { ok: false, code: 'CONSENT_REQUIRED', ...at };
-  return {
-    ...common,
-    legalBasis: undefined,
-    consent: { consentId: request.consentId, major: majorOf(version.version), categories: releasedCategories(version) },
-  };
-}
-
-/** A page request must suit the version: only list versions page, and no larger than they allow. */
-function checkPage(request: LookupRequest, version: ContractVersion): Issue | undefined {
-  if (!request.page) return undefined;
-  if (!version.list) return { path: 'page', message: 'this contract version does not answer with pages' };
-  if (request.page.size !== undefined && request.page.size > version.list.maxPageSize) {
-    return { path: 'page.size', message: `at most ${version.list.maxPageSize} for this contract version` };
-  }
-  return undefined;
+  return { ...common, basis: { kind: 'consent', consentId: request.consentId, major: majorOf(version.version), categories: releasedCategories(version) } };
 }
 
 function prefixed(root: string, issues: Issue[]): Issue[] {

@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import { legalBasisFor, type ContractDefinition, type VersionDefinition } from '../../contracts/model.ts';
 import type { ForwardedLookup, SecurityReason } from './forwarded.ts';
+import { checkPage } from './page-rules.ts';
 
 export interface ForwardCheckContext {
   registryId: string;
@@ -29,6 +30,7 @@ export function checkForwarded(lookup: ForwardedLookup, ctx: ForwardCheckContext
   const subject = version.subject.safeParse(request.subject) as z.ZodSafeParseResult<Record<string, string>>;
   if (!subject.success) return { ok: false, reason: 'SUBJECT_INVALID' };
   if (ctx.hashSubject(subject.data) !== lookup.subjectHash) return { ok: false, reason: 'SUBJECT_HASH_MISMATCH' };
+  if (checkPage(request, version)) return { ok: false, reason: 'PAGE_INVALID' };
   return { ok: true, contract, version };
 }
 

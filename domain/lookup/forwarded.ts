@@ -58,6 +58,7 @@ export const SECURITY_REASONS = [
   'BASIS_MISMATCH',
   'SUBJECT_INVALID',
   'SUBJECT_HASH_MISMATCH',
+  'PAGE_INVALID',
 ] as const;
 export type SecurityReason = (typeof SECURITY_REASONS)[number];
 

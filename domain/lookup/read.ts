@@ -24,7 +24,6 @@ export async function readForContract(source: RegistrySource, lookup: ForwardedL
   const { request } = lookup;
   const list = version.list;
   if (!list) {
-    if (request.page) return { code: 'SCHEMA_VIOLATION', issues: [{ path: 'page', message: 'this contract version does not answer with pages' }] };
     const record = await source.get(request.subject);
     if (!record) return { code: 'SUBJECT_NOT_FOUND' };
     const data = project(record.view, version);
@@ -33,7 +32,6 @@ export async function readForContract(source: RegistrySource, lookup: ForwardedL
 
   if (!source.query) throw new Error(`the registry source cannot answer list queries (${list.query})`);
   const size = request.page?.size ?? list.defaultPageSize;
-  if (size > list.maxPageSize) return { code: 'SCHEMA_VIOLATION', issues: [{ path: 'page.size', message: `at most ${list.maxPageSize} for this contract version` }] };
   const scope = { contract: request.contract, major: majorOf(version.version), subjectHash: lookup.subjectHash };
   let after: Cursor | undefined;
   if (request.page?.token !== undefined) {

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AgencyClient } from '../../cli/agency-client.ts';
 import { documentClient, sqsClient } from '../../aws/clients.ts';
 import { ENV } from '../../config/names.ts';
-import { loadPepper } from '../../domain/subject-hash.ts';
+import { loadPepper } from '../../aws/pepper.ts';
 import { seedDemo, type DemoData } from '../../synthetic/demo.ts';
 import { PEPPER_SECRET_NAME } from '../../config/names.ts';
 

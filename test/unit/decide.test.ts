@@ -29,7 +29,7 @@ describe('admit', () => {
     expect(a.ok).toBe(true);
     if (!a.ok) return;
     expect(a.version.version).toBe('1.0.0');
-    expect(a.legalBasis).toMatchObject({ kind: 'legal', id: 'pdpl-19-1-c-land' });
+    expect(a.basis).toMatchObject({ kind: 'legal', basis: { kind: 'legal', id: 'pdpl-19-1-c-land' } });
     expect(a.subject).toEqual({ nationalId: '001203004567' });
   });
 
@@ -56,8 +56,7 @@ describe('admit', () => {
     );
     expect(a.ok).toBe(true);
     if (!a.ok) return;
-    expect(a.legalBasis).toBeUndefined();
-    expect(a.consent).toEqual({ consentId: 'cns-1', major: 1, categories: ['identifier', 'residence'] });
+    expect(a.basis).toEqual({ kind: 'consent', consentId: 'cns-1', major: 1, categories: ['identifier', 'residence'] });
   });
 
   it('refuses a consent contract without a consentId', () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { findContract } from '../../contracts/catalog.ts';
 import { LookupRequest } from '../../contracts/protocol.ts';
 import { sealPageToken } from '../../domain/lookup/page-token.ts';
+import { checkPage } from '../../domain/lookup/page-rules.ts';
 import { readForContract } from '../../domain/lookup/read.ts';
 import type { ForwardedLookup } from '../../domain/lookup/forwarded.ts';
 import { InvalidCursorError, type RegistrySource, type SourcePage } from '../../domain/lookup/registry-source.ts';
@@ -67,14 +68,19 @@ describe('readForContract: lists', () => {
     expect(src.calls[1]).toMatchObject({ page: { after: { ownerId: 'x', parcelId: 'p', sk: 's' } } });
   });
 
-  it('refuses a foreign token, a cursor the source disowns, a page too large, or a page of a single record, as SCHEMA_VIOLATION', async () => {
+  it('refuses a foreign token or a cursor the source disowns as SCHEMA_VIOLATION', async () => {
     const src = source([new InvalidCursorError('other subject')]);
     const foreign = sealPageToken('c', { contract: 'land.parcels-by-owner', major: 1, subjectHash: 'd'.repeat(64) });
     expect(await readForContract(src, lookup('land.parcels-by-owner', owner, { token: foreign }), owned)).toMatchObject({ code: 'SCHEMA_VIOLATION', issues: [{ path: 'page.token' }] });
     expect(src.calls).toHaveLength(0);
     const mine = sealPageToken('c', { contract: 'land.parcels-by-owner', major: 1, subjectHash });
     expect(await readForContract(src, lookup('land.parcels-by-owner', owner, { token: mine }), owned)).toMatchObject({ code: 'SCHEMA_VIOLATION', issues: [{ path: 'page.token' }] });
-    expect(await readForContract(src, lookup('land.parcels-by-owner', owner, { size: 60 }), owned)).toMatchObject({ code: 'SCHEMA_VIOLATION', issues: [{ path: 'page.size' }] });
-    expect(await readForContract(src, lookup('land.parcel', { parcelId: '00001-0001-00001' }, { size: 1 }), single)).toMatchObject({ code: 'SCHEMA_VIOLATION', issues: [{ path: 'page' }] });
+  });
+
+  it('leaves the page rules to one module (router and adapter both check them before a read)', () => {
+    expect(checkPage({ page: { size: owned.list!.maxPageSize + 1 } }, owned)).toEqual({ path: 'page.size', message: `at most ${owned.list!.maxPageSize} for this contract version` });
+    expect(checkPage({ page: { size: owned.list!.maxPageSize } }, owned)).toBeUndefined();
+    expect(checkPage({ page: { size: 1 } }, single)).toEqual({ path: 'page', message: 'this contract version does not answer with pages' });
+    expect(checkPage({}, single)).toBeUndefined();
   });
 });
