@@ -3,25 +3,24 @@
  * Adding an agency is one entry in `agencies`; adding a registry is one entry in `registries` plus its
  * module in registries/. `npx cdk synth` and `npm start` both read this file.
  */
+import { REGISTRY_TABLES } from './config/registry-tables.ts';
 import { defineConfig } from './config/schema.ts';
 
 export default defineConfig({
   registries: [
-    { id: 'population', title: 'National Population Database', operator: 'Ministry of Public Security', key: { partition: 'nationalId' } },
+    { id: 'population', title: 'National Population Database', operator: 'Ministry of Public Security', ...REGISTRY_TABLES.population },
     {
       id: 'land',
       title: 'National Land Database',
       operator: 'Ministry of Agriculture and Environment',
-      key: { partition: 'parcelId', sort: 'sk' },
-      indexes: [{ name: 'byOwner', partition: 'ownerId', sort: 'parcelId' }],
+      ...REGISTRY_TABLES.land,
     },
-    { id: 'social-insurance', title: 'Social Insurance Database', operator: 'Vietnam Social Security', key: { partition: 'nationalId' } },
+    { id: 'social-insurance', title: 'Social Insurance Database', operator: 'Vietnam Social Security', ...REGISTRY_TABLES['social-insurance'] },
     {
       id: 'business',
       title: 'National Business Registration Database',
       operator: 'Ministry of Finance',
-      key: { partition: 'enterpriseCode', sort: 'sk' },
-      indexes: [{ name: 'byRepresentative', partition: 'representativeId', sort: 'enterpriseCode' }],
+      ...REGISTRY_TABLES.business,
       // Or read from the registration portal's own system: source: { kind: 'http', url: 'https://...', timeoutMs: 2000, attempts: 3 },
     },
   ],

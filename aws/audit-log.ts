@@ -18,7 +18,6 @@
  * permission on the table is insert-only.
  */
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { queryAll } from './query-all.ts';
 import {
@@ -38,6 +37,7 @@ import { citizenTrail, type CitizenTrail } from '../domain/audit/citizen-view.ts
 
 export * from '../domain/audit/records.ts';
 import { AuditEvent, AuditRecord, auditIdOf, markerKey, AuditRecordNotFoundError, AuditContentionError, type AuditEntry, type AuditLogOptions, type Appended, type VerifyReport, type Reservation, type LookupAuditRecord, type Head, KINDS } from '../domain/audit/records.ts';
+import { isConditionalFailure, sleep } from './dynamo-errors.ts';
 
 interface Marker {
   pk: string;
@@ -49,12 +49,6 @@ interface Marker {
   after: number;
   markedAt: string;
 }
-
-function isConditionalFailure(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException';
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class AuditLog {
   private readonly doc: DynamoDBDocumentClient;

@@ -5,6 +5,7 @@
  */
 import { BatchGetCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Coalescer } from './coalesce.ts';
+import { sleep } from './dynamo-errors.ts';
 
 /** DynamoDB's limit of keys in one BatchGetItem call. */
 export const BATCH_GET_KEYS = 100;
@@ -24,8 +25,6 @@ export interface ItemReaderOptions {
 export class UnprocessedKeysError extends Error {
   override readonly name = 'UnprocessedKeysError';
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The identity of a key whatever its attributes' order. */
 export function keyId(key: Key): string {

@@ -7,6 +7,7 @@
  * request); keys unique across the whole input, like national IDs, satisfy that.
  */
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { sleep } from './dynamo-errors.ts';
 
 /** DynamoDB's limit of requests in one BatchWriteItem call. */
 export const BATCH_SIZE = 25;
@@ -45,8 +46,6 @@ export class UnprocessedItemsError extends Error {
     this.attempts = attempts;
   }
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Puts every item of `items` into `tableName`, resolving with the number written once all are in.

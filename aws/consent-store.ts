@@ -3,22 +3,18 @@
  * only status, events and use counters change, each by one conditional update.
  */
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { itemReader } from './batch-get.ts';
 import { queryAll } from './query-all.ts';
 import { ConsentRecord, ConsentTerms, periodKeyOf, signConsent, type ConsentEvent, type UseLimits } from '../domain/consent/consent.ts';
 import { ConsentNotFoundError, ConsentTermsError, ConsentTransitionError, type ConsentChange, type ConsentRepository, type GrantInput } from '../domain/consent/service.ts';
+import { isConditionalFailure } from './dynamo-errors.ts';
 
 const NEXT: Record<ConsentChange, { from: ConsentRecord['status'][]; to: ConsentRecord['status'] }> = {
   PAUSED: { from: ['ACTIVE'], to: 'PAUSED' },
   RESUMED: { from: ['PAUSED'], to: 'ACTIVE' },
   REVOKED: { from: ['ACTIVE', 'PAUSED'], to: 'REVOKED' },
 };
-
-function isConditionalFailure(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException';
-}
 
 export class ConsentStore implements ConsentRepository {
   private readonly doc: DynamoDBDocumentClient;

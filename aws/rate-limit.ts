@@ -8,9 +8,9 @@
  * with one update of `n`, allowed when all `n` fit; when they do not, each is taken on its own, so
  * exactly as many as fit are allowed.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Coalescer, CoalescerMap } from './coalesce.ts';
+import { isConditionalFailure } from './dynamo-errors.ts';
 
 export const WINDOW_MS = 60_000;
 
@@ -18,10 +18,6 @@ interface Window {
   pk: string;
   perMinute: number;
   expiresAt: number;
-}
-
-function isConditionalFailure(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException';
 }
 
 export class RateLimiter {

@@ -2,17 +2,9 @@
  * The fingerprint of a version's published content: its JSON Schemas and its terms. The contract
  * registry keeps it at proposal and publication, so an edit of a published version in code is caught.
  */
-import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import { digestOf } from './canonical.ts';
 import type { VersionDefinition } from './model.ts';
-
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value as object).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
-  }
-  return value;
-}
 
 /** The content that publication freezes, as plain JSON. */
 export function publishedContent(v: VersionDefinition): unknown {
@@ -36,7 +28,7 @@ const memo = new WeakMap<VersionDefinition, string>();
 export function versionDigest(v: VersionDefinition): string {
   let d = memo.get(v);
   if (!d) {
-    d = `sha256:${createHash('sha256').update(JSON.stringify(canonical(publishedContent(v)))).digest('hex')}`;
+    d = `sha256:${digestOf(publishedContent(v))}`;
     memo.set(v, d);
   }
   return d;

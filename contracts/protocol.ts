@@ -150,6 +150,9 @@ export const Notice = z.strictObject({
 });
 export type Notice = z.infer<typeof Notice>;
 
+/** Where and which rule a request broke: a position and a fixed text, never what the caller sent. */
+export const Issue = z.strictObject({ path: z.string(), message: z.string() });
+
 export const LookupReply = z
   .strictObject({
     requestId: z.uuid().nullable().describe('null only when the request could not be read.'),
@@ -169,7 +172,7 @@ export const LookupReply = z
     notice: Notice.optional(),
     original: ReplyPointer.optional(),
     issues: z
-      .array(z.strictObject({ path: z.string(), message: z.string() }))
+      .array(Issue)
       .optional()
       .describe('What was wrong with an INVALID request (paths and rules, never values).'),
     repliedAt: z.iso.datetime(),

@@ -6,6 +6,7 @@ import { ENV } from '../config/names.ts';
 import { dynamoSource } from './dynamo-source.ts';
 import { httpSettings } from './source.ts';
 import type { RegistryModule } from './types.ts';
+import { REGISTRY_TABLES } from '../config/registry-tables.ts';
 
 /** Refuses an HTTP source for a module that has none, at start-up rather than on the first lookup. */
 export function assertTableSource(env: Env, registryId: string): void {
@@ -13,11 +14,11 @@ export function assertTableSource(env: Env, registryId: string): void {
 }
 
 /** A registry of one record per person in its own table, keyed by national ID (population, social insurance). */
-export function tableByNationalId(id: string, schema: z.ZodType<{ updatedAt: string }>): RegistryModule {
-  const key = { partition: 'nationalId' };
+export function tableByNationalId(id: 'population' | 'social-insurance', schema: z.ZodType<{ updatedAt: string }>): RegistryModule {
+  const { key } = REGISTRY_TABLES[id];
   return {
     id,
-    table: { key, indexes: [] },
+    table: REGISTRY_TABLES[id],
     queries: [],
     http: false,
     createSource(env) {

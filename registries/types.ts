@@ -1,12 +1,7 @@
 /** What a registry module is: its table design, its list queries, and how it builds its source. */
 import type { Env } from '../config/env.ts';
+import type { TableDesign } from '../config/registry-tables.ts';
 import type { RegistrySource } from '../domain/lookup/registry-source.ts';
-
-/** The table a registry module reads: it must match the registry's entry in ndx.config.ts. */
-export interface TableDesign {
-  key: { partition: string; sort?: string };
-  indexes: ReadonlyArray<{ name: string; partition: string; sort?: string }>;
-}
 
 export interface RegistryModule {
   id: string;

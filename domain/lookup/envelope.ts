@@ -9,12 +9,10 @@
  * e.g. `subject.#1`. `(root)` is the message itself. Messages are fixed texts per rule.
  */
 import * as z from 'zod';
-import { LookupRequest, MAX_REQUEST_BYTES } from '../../contracts/protocol.ts';
+import { type Issue as IssueSchema, LookupRequest, MAX_REQUEST_BYTES } from '../../contracts/protocol.ts';
 
-export interface Issue {
-  path: string;
-  message: string;
-}
+/** One thing wrong with a request, as replies carry it (the schema is the protocol's). */
+export type Issue = z.infer<typeof IssueSchema>;
 
 export type Envelope =
   | { ok: true; request: LookupRequest }

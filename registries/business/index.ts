@@ -13,6 +13,7 @@ import { httpSource } from '../http-source.ts';
 import { httpSettings } from '../source.ts';
 import type { RegistryModule } from '../types.ts';
 import { EnterpriseItem, EnterpriseProfile, PROFILE_SK, Representation, RepresentationItem } from './record.ts';
+import { REGISTRY_TABLES } from '../../config/registry-tables.ts';
 
 export const BUSINESS_HTTP_PATHS = {
   enterprise: (enterpriseCode: string) => `/enterprises/${encodeURIComponent(enterpriseCode)}`,
@@ -21,7 +22,7 @@ export const BUSINESS_HTTP_PATHS = {
 
 export const business: RegistryModule = {
   id: 'business',
-  table: { key: { partition: 'enterpriseCode', sort: 'sk' }, indexes: [{ name: 'byRepresentative', partition: 'representativeId', sort: 'enterpriseCode' }] },
+  table: REGISTRY_TABLES.business,
   queries: ['enterprises-by-representative'],
   http: true,
   createSource(env) {

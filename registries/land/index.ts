@@ -10,10 +10,11 @@ import { dynamoSource } from '../dynamo-source.ts';
 import { assertTableSource } from '../table-only.ts';
 import type { RegistryModule } from '../types.ts';
 import { PARCEL_SK, ParcelOwnerRow, ParcelRecord } from './record.ts';
+import { REGISTRY_TABLES } from '../../config/registry-tables.ts';
 
 export const land: RegistryModule = {
   id: 'land',
-  table: { key: { partition: 'parcelId', sort: 'sk' }, indexes: [{ name: 'byOwner', partition: 'ownerId', sort: 'parcelId' }] },
+  table: REGISTRY_TABLES.land,
   queries: ['parcels-by-owner'],
   http: false,
   createSource(env) {

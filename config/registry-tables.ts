@@ -1,0 +1,16 @@
+/**
+ * The table design of each shipped registry, declared once: ndx.config.ts spreads it into the
+ * registry's entry (so the stacks and the local engine create exactly this table), and the registry
+ * module reads its table with it (registries/<id>/index.ts).
+ */
+export interface TableDesign {
+  key: { partition: string; sort?: string };
+  indexes: Array<{ name: string; partition: string; sort?: string }>;
+}
+
+export const REGISTRY_TABLES: Record<'population' | 'social-insurance' | 'land' | 'business', TableDesign> = {
+  population: { key: { partition: 'nationalId' }, indexes: [] },
+  'social-insurance': { key: { partition: 'nationalId' }, indexes: [] },
+  land: { key: { partition: 'parcelId', sort: 'sk' }, indexes: [{ name: 'byOwner', partition: 'ownerId', sort: 'parcelId' }] },
+  business: { key: { partition: 'enterpriseCode', sort: 'sk' }, indexes: [{ name: 'byRepresentative', partition: 'representativeId', sort: 'enterpriseCode' }] },
+};
