@@ -8,7 +8,11 @@ export interface TableDesign {
   indexes: Array<{ name: string; partition: string; sort?: string }>;
 }
 
-export const REGISTRY_TABLES: Record<'population' | 'social-insurance' | 'land' | 'business', TableDesign> = {
+/** The shipped registries, named once. */
+export const REGISTRY_IDS = ['population', 'business', 'social-insurance', 'land'] as const;
+export type RegistryId = (typeof REGISTRY_IDS)[number];
+
+export const REGISTRY_TABLES: Record<RegistryId, TableDesign> = {
   population: { key: { partition: 'nationalId' }, indexes: [] },
   'social-insurance': { key: { partition: 'nationalId' }, indexes: [] },
   land: { key: { partition: 'parcelId', sort: 'sk' }, indexes: [{ name: 'byOwner', partition: 'ownerId', sort: 'parcelId' }] },

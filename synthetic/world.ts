@@ -30,6 +30,7 @@ import { ownerRows, PARCEL_SK, type ParcelOwnerRow, type ParcelRecord } from '..
 import type { PopulationRecord } from '../registries/population/record.ts';
 import { COMMUNES, cyrb128, DEFAULT_AS_OF, generatePopulation, mix32, PROVINCES, Sfc32 } from './population.ts';
 import type { SocialInsuranceRecord } from '../registries/social-insurance/record.ts';
+import type { RegistryId } from '../config/registry-tables.ts';
 
 type Address = PopulationRecord['permanentResidence'];
 
@@ -460,8 +461,8 @@ export function* generateWorld(options: WorldOptions): Generator<WorldEvent, voi
 }
 
 /** The synthetic registries, by id. */
-export const SYNTHETIC_REGISTRIES = ['population', 'business', 'social-insurance', 'land'] as const;
-export type SyntheticRegistry = (typeof SYNTHETIC_REGISTRIES)[number];
+/** The registries the synthetic world fills: every shipped one. */
+export type SyntheticRegistry = RegistryId;
 
 /** The items of one registry's table, in the world's order (each registry's own table design). */
 export function* registryItems(registry: SyntheticRegistry, options: WorldOptions): Generator<Record<string, unknown>, void, undefined> {
