@@ -5,7 +5,8 @@ import { ParcelOwnerRow, ParcelRecord } from '../../registries/land/record.ts';
 import { PopulationRecord } from '../../registries/population/record.ts';
 import { generatePopulation } from '../../synthetic/population.ts';
 import { SocialInsuranceRecord } from '../../registries/social-insurance/record.ts';
-import { generateWorld, registryItems, SYNTHETIC_REGISTRIES, worldExamples, type WorldEvent } from '../../synthetic/world.ts';
+import { REGISTRY_IDS } from '../../config/registry-tables.ts';
+import { generateWorld, registryItems, worldExamples, type WorldEvent } from '../../synthetic/world.ts';
 
 const N = 5000;
 const events = [...generateWorld({ seed: 'unit-test', count: N })];
@@ -70,7 +71,7 @@ describe('generateWorld: records', () => {
   });
 
   it('table keys are unique in every registry (a batch never holds one key twice)', () => {
-    for (const registry of SYNTHETIC_REGISTRIES) {
+    for (const registry of REGISTRY_IDS) {
       const items = [...registryItems(registry, { seed: 'unit-test', count: N })];
       const key = (i: Record<string, unknown>) => `${String(i.nationalId ?? i.enterpriseCode ?? i.parcelId)}#${String(i.sk ?? '')}`;
       const keys = new Set(items.map(key));
