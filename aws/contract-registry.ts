@@ -7,24 +7,12 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { versionDigest } from '../contracts/digest.ts';
-import { addApproval, APPROVER_ROLES, assertTransition, LifecycleError, type Action, type ApproverRole } from '../contracts/lifecycle.ts';
-import { LIFECYCLE, withLifecycle, type Contract, type ContractDefinition, type Lifecycle, type VersionDefinition } from '../contracts/model.ts';
+import { addApproval, assertTransition, LifecycleError, VersionRecord, type Action, type ApproverRole } from '../contracts/lifecycle.ts';
+import { withLifecycle, type Contract, type ContractDefinition, type Lifecycle, type VersionDefinition } from '../contracts/model.ts';
+import type { ContractRegistryPort } from '../domain/contracts/lifecycle-service.ts';
 
-export const VersionRecord = z.strictObject({
-  contractId: z.string(),
-  version: z.string(),
-  status: z.enum(LIFECYCLE),
-  sunset: z.iso.date().optional(),
-  digest: z.string(),
-  approvals: z.array(z.strictObject({ role: z.enum(APPROVER_ROLES), by: z.string(), at: z.iso.datetime() })),
-  events: z.array(
-    z.strictObject({ at: z.iso.datetime(), action: z.string(), by: z.string(), from: z.enum(LIFECYCLE), to: z.enum(LIFECYCLE), note: z.string().optional() }),
-  ),
-  publishedAt: z.iso.datetime().optional(),
-});
-export type VersionRecord = z.infer<typeof VersionRecord>;
+export { VersionRecord };
 
 export class RegistryConflictError extends Error {
   override readonly name = 'RegistryConflictError';
@@ -34,7 +22,8 @@ function isConditionFailure(error: unknown): boolean {
   return error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException';
 }
 
-export class ContractRegistry {
+/** Stores lifecycle state; the rules (governance, sunset, who may act) are domain/contracts/lifecycle-service.ts's. */
+export class ContractRegistry implements ContractRegistryPort {
   private readonly doc: DynamoDBDocumentClient;
   private readonly table: string;
 
@@ -129,14 +118,12 @@ export class ContractRegistry {
   async deprecate(definition: ContractDefinition, version: string, sunset: string, by: string, now = new Date()): Promise<VersionRecord> {
     const current = await this.require(definition.id, version);
     const to = assertTransition('deprecate', current.status);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(sunset) || Number.isNaN(Date.parse(sunset))) throw new LifecycleError(`sunset must be a date (YYYY-MM-DD), got ${sunset}`);
-    if (Date.parse(sunset) <= now.getTime()) throw new LifecycleError(`the sunset date ${sunset} must be in the future`);
     return this.update(current, 'deprecate', by, to, now, { sunset }, `sunset ${sunset}`);
   }
 
-  async retire(definition: ContractDefinition, version: string, by: string, now = new Date()): Promise<VersionRecord> {
+  async retire(definition: ContractDefinition, version: string, by: string, now = new Date(), note?: string): Promise<VersionRecord> {
     const current = await this.require(definition.id, version);
-    return this.update(current, 'retire', by, assertTransition('retire', current.status), now, {});
+    return this.update(current, 'retire', by, assertTransition('retire', current.status), now, {}, note);
   }
 
   private async require(contractId: string, version: string): Promise<VersionRecord> {

@@ -17,10 +17,11 @@ import type { CitizenTrail, TrailEntry } from '../domain/audit/citizen-view.ts';
 import { documentClient } from '../aws/clients.ts';
 import { ENV, names } from '../config/names.ts';
 import type { Target } from './aws.ts';
-import { platformAction, RefusedError } from './context.ts';
+import { platformAction } from './context.ts';
+import { NotFoundError, RefusedError } from './errors.ts';
 import { EXIT } from './exit-codes.ts';
 import { subjectHashOf } from './platform-keys.ts';
-import { UsageError } from './program.ts';
+import { UsageError } from './errors.ts';
 import { parseDay, parseInstant, shortTime } from './when.ts';
 
 const repeat = (v: string, prev: string[]) => [...prev, v];
@@ -56,7 +57,7 @@ function readAnchor(file: string): AuditAnchor {
  * scheduled anchors on AWS), else, against the local engine, the data folder of NDX_DATA_DIR (where
  * the local engine anchors).
  */
-export function anchorStore(options: { anchorBucket?: string }, target: Target, env: NodeJS.ProcessEnv = process.env): AnchorStore | undefined {
+export function anchorStore(options: { anchorBucket?: string }, target: Pick<Target, 'local'>, env: NodeJS.ProcessEnv = process.env): AnchorStore | undefined {
   const bucket = options.anchorBucket ?? env[ENV.anchorBucket];
   if (bucket) return new S3AnchorStore(new S3Client({}), bucket);
   if (target.local && env.NDX_DATA_DIR) return new FileAnchorStore(env.NDX_DATA_DIR);
@@ -66,7 +67,7 @@ export function anchorStore(options: { anchorBucket?: string }, target: Target, 
 /** The anchor `verify` checks against, and where it came from; or why there is none. */
 export async function chosenAnchor(
   options: { anchor?: string | false; anchorBucket?: string },
-  target: Target,
+  target: Pick<Target, 'local'>,
 ): Promise<{ anchor?: AuditAnchor; source: string }> {
   if (options.anchor === false) return { source: 'none (--no-anchor)' };
   if (typeof options.anchor === 'string') return { anchor: readAnchor(options.anchor), source: options.anchor };
@@ -227,7 +228,7 @@ export function registerAudit(program: Command): void {
   audit
     .command('trail')
     .description('the citizen’s view: every lookup of a person’s data, newest first: when, who, contract, purpose, basis, fields (never values)')
-    .option('--subject <key=value>', 'the citizen, e.g. nationalId=001203004567', repeat, [] as string[])
+    .option('--subject <key=value>', 'the citizen, e.g. nationalId=001203004567 (a mistyped key or identifier is refused, exit 2)', repeat, [] as string[])
     .action(
       platformAction(async (ctx, options: { subject: string[] }) => {
         const trail = await auditLog().trail(await subjectHashOf(options.subject));
@@ -240,19 +241,19 @@ export function registerAudit(program: Command): void {
     .description('withhold a lookup record from the citizen’s view until a date, for an investigation (itself recorded in the audit trail)')
     .requiredOption('--until <date>', 'the record reappears after this day or instant')
     .requiredOption('--reason <text>', 'why, e.g. the investigation’s case number (never shown to the citizen)')
-    .option('--by <who>', 'the operator (default: NDX_USER or your user name)')
+    .option('--by <who>', 'the operator (default: NDX_OPERATOR)')
     .action(
       platformAction(async (ctx, auditId: string, options: { until: string; reason: string; by?: string }) => {
         const until = parseInstant(options.until, '--until', true);
+        const by = ctx.actor(options.by);
         try {
-          const appended = await auditLog().hide(auditId, until, options.reason, ctx.actor(options.by));
+          const appended = await auditLog().hide(auditId, until, options.reason, by);
           const value = { hidden: auditId, until: until.toISOString(), recordedAs: appended.auditId, partition: appended.partition, seq: appended.seq };
           ctx.print(value, () => `${auditId} is withheld from the citizen’s view until ${shortTime(until.toISOString())}\n  recorded as ${appended.auditId} (${appended.partition} seq ${appended.seq})`);
         } catch (error) {
           if (!(error instanceof AuditRecordNotFoundError)) throw error;
           if (/only lookups/.test(error.message)) throw new RefusedError(error.message);
-          console.error(`ndx: ${error.message}. The audit id is in the reply's provenance.auditId, or in \`ndx audit trail\`.`);
-          process.exitCode = EXIT.NOT_FOUND;
+          throw new NotFoundError(`${error.message}. The audit id is in the reply's provenance.auditId, or in \`ndx audit trail\`.`);
         }
       }),
     );
@@ -263,11 +264,7 @@ export function registerAudit(program: Command): void {
     .action(
       platformAction(async (ctx, auditId: string) => {
         const record = await auditLog().findAny(auditId);
-        if (!record) {
-          console.error(`ndx: no audit record ${auditId}`);
-          process.exitCode = EXIT.NOT_FOUND;
-          return;
-        }
+        if (!record) throw new NotFoundError(`no audit record ${auditId}`);
         const intact = isIntact(record);
         ctx.print({ ...record, intact }, () =>
           [

@@ -4,23 +4,23 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { findContract } from '../contracts/catalog.ts';
 import { AuditLog, auditShards } from '../aws/audit-log.ts';
-import { sha256Hex, canonicalJson } from '../contracts/canonical.ts';
+import { sha256Hex } from '../contracts/canonical.ts';
 import { documentClient } from '../aws/clients.ts';
 import { effectiveStatus, USE_PERIODS, verifyConsentSignature, type ConsentRecord, type UseLimits, type UsePeriod } from '../domain/consent/consent.ts';
 import { ConsentStore } from '../aws/consent-store.ts';
-import { ConsentNotFoundError, consentScope, ConsentService, ConsentTermsError, ConsentTransitionError, parseContractRef, type ConsentChange } from '../domain/consent/service.ts';
+import { ConsentNotFoundError, ConsentService, type ConsentChange } from '../domain/consent/service.ts';
 import { ContractRegistry } from '../aws/contract-registry.ts';
 import { names } from '../config/names.ts';
-import { platformAction, RefusedError, type CommandContext } from './context.ts';
-import { EXIT } from './exit-codes.ts';
-import { signingKey, subjectHashOf } from './platform-keys.ts';
-import { UsageError } from './program.ts';
+import { platformAction, type CommandContext } from './context.ts';
+import { NotFoundError } from './errors.ts';
+import { hasher, signingKey, subjectHashOf, subjectOf } from './platform-keys.ts';
+import { agencyOf } from './options.ts';
+import config from '../ndx.config.ts';
+import { UsageError } from './errors.ts';
 import { parseInstant, shortTime } from './when.ts';
 
 const repeat = (v: string, prev: string[]) => [...prev, v];
-const YEAR_MS = 365 * 24 * 3600 * 1000;
 
 interface GrantOptions {
   subject: string[];
@@ -53,6 +53,7 @@ async function service(withKey: boolean): Promise<ConsentService> {
   return new ConsentService({
     store: new ConsentStore(doc, names.consentTable, withKey ? await signingKey() : undefined),
     audit: new AuditLog(doc, names.auditTable, { shards: auditShards(process.env) }),
+    ...(withKey ? { grants: { contracts: new ContractRegistry(doc, names.contractTable), hashSubject: await hasher() } } : {}),
   });
 }
 
@@ -109,19 +110,12 @@ function consentJson(c: ConsentRecord, now: Date, signature?: boolean): Record<s
   return { ...c, effectiveStatus: effectiveStatus(c, now), ...(signature === undefined ? {} : { signatureVerified: signature }) };
 }
 
-/** Errors of the consent API as exit codes: not found 3, refused 8, wrong terms 2. */
-async function consentErrors(ctx: CommandContext, run: () => Promise<void>): Promise<void> {
+/** Errors of the consent API as exit codes (cli/errors.ts): not found 3, refused 8, wrong terms or subject 2; not found says where to look. */
+async function consentErrors(_ctx: CommandContext, run: () => Promise<void>): Promise<void> {
   try {
     await run();
   } catch (error) {
-    if (error instanceof ConsentNotFoundError) {
-      if (ctx.json) console.log(JSON.stringify({ notFound: error.message }, null, 2));
-      console.error(`ndx: ${error.message}. \`ndx consent list --subject nationalId=...\` lists a person's consents.`);
-      process.exitCode = EXIT.NOT_FOUND;
-      return;
-    }
-    if (error instanceof ConsentTransitionError) throw new RefusedError(error.message);
-    if (error instanceof ConsentTermsError) throw new UsageError(error.message);
+    if (error instanceof ConsentNotFoundError) throw new NotFoundError(`${error.message}. \`ndx consent list --subject nationalId=...\` lists a person's consents.`);
     throw error;
   }
 }
@@ -147,51 +141,39 @@ export function registerConsent(program: Command): void {
     .option('--notice-file <path>', 'the notice text; its sha256 becomes the notice hash')
     .option('--method <method>', 'how consent was collected', 'public-service-portal')
     .requiredOption('--evidence <ref>', 'what proves it, e.g. the portal case number')
-    .option('--by <who>', 'who records the grant (default: NDX_USER or your user name)')
+    .option('--by <who>', 'who records the grant (default: NDX_OPERATOR)')
     .option('--id <consentId>', 'the consent id (default: cns-<uuid>)')
     .option('--replaces <consentId>', 'a consent of the same person, agency and contract that these new terms replace (it is revoked)')
     .action(
       platformAction(async (ctx, options: GrantOptions) =>
         consentErrors(ctx, async () => {
-          const subjectHash = await subjectHashOf(options.subject);
+          const subject = subjectOf(options.subject);
           if (options.purpose.length === 0) throw new UsageError('name at least one --purpose the citizen consents to');
-          const { id, major } = parseContractRef(options.contract);
-          const definition = findContract(id);
-          if (!definition) throw new UsageError(`no contract "${id}"; run \`ndx contract list\` to see the catalogue`);
-          const { contract } = await new ContractRegistry(documentClient(), names.contractTable).contract(definition);
-          const scope = consentScope(contract, major, options.agency, options.purpose);
-          if (scope.coveredByLaw.length === options.purpose.length) {
-            console.error(`ndx: note: a legal basis already covers ${scope.coveredByLaw.join(', ')} for ${options.agency}; lookups for it need no consent.`);
-          }
-          const now = new Date();
-          const validFrom = options.validFrom ? parseInstant(options.validFrom, '--valid-from') : now;
-          const validUntil = options.validUntil ? parseInstant(options.validUntil, '--valid-until', true) : new Date(validFrom.getTime() + YEAR_MS);
-          if (validUntil.getTime() <= now.getTime()) throw new UsageError('--valid-until is in the past; a consent must be valid for some time to come');
-          const noticeUri = options.noticeUri ?? `https://dichvucong.gov.vn/consent/${id}`;
-          const noticeHash = options.noticeFile
-            ? `sha256:${sha256Hex(readFileSync(options.noticeFile, 'utf8'))}`
-            : (options.noticeHash ?? `sha256:${sha256Hex(canonicalJson({ uri: noticeUri, version: options.noticeVersion, language: options.noticeLanguage }))}`);
+          const by = ctx.actor(options.by);
           const limits = parseLimits(options.maxUses, options.per);
+          const noticeHash = options.noticeFile ? `sha256:${sha256Hex(readFileSync(options.noticeFile, 'utf8'))}` : options.noticeHash;
           const svc = await service(true);
-          const record = await svc.grant(
+          const now = new Date();
+          const { record, scope } = await svc.grantFor(
             {
-              subjectHash,
-              consumer: options.agency,
-              contract: id,
-              major: scope.major,
+              subject,
+              consumer: agencyOf(config, options.agency, '--agency'),
+              contract: options.contract,
               purposes: options.purpose,
-              categories: scope.categories,
-              validFrom,
-              validUntil,
+              ...(options.validFrom ? { validFrom: parseInstant(options.validFrom, '--valid-from') } : {}),
+              ...(options.validUntil ? { validUntil: parseInstant(options.validUntil, '--valid-until', true) } : {}),
               ...(limits ? { limits } : {}),
-              notice: { uri: noticeUri, version: options.noticeVersion, hash: noticeHash, language: options.noticeLanguage },
+              notice: { version: options.noticeVersion, language: options.noticeLanguage, ...(options.noticeUri ? { uri: options.noticeUri } : {}), ...(noticeHash ? { hash: noticeHash } : {}) },
               collection: { method: options.method, evidence: options.evidence },
-              by: ctx.actor(options.by),
+              by,
               ...(options.id ? { consentId: options.id } : {}),
               ...(options.replaces ? { replaces: options.replaces } : {}),
             },
             now,
           );
+          if (scope.coveredByLaw.length === options.purpose.length) {
+            console.error(`ndx: note: a legal basis already covers ${scope.coveredByLaw.join(', ')} for ${options.agency}; lookups for it need no consent.`);
+          }
           ctx.print(consentJson(record, now, true), () => `granted\n${formatConsent(record, now, true)}\n\nlookups send "consentId": "${record.consentId}"`);
         }),
       ),
@@ -201,12 +183,13 @@ export function registerConsent(program: Command): void {
     consent
       .command(`${name} <consentId>`)
       .description(description)
-      .option('--by <who>', 'who asks for the change (default: NDX_USER or your user name)')
+      .option('--by <who>', 'who asks for the change (default: NDX_OPERATOR)')
       .option('--reason <text>', 'why, for the record')
       .action(
         platformAction(async (ctx, consentId: string, options: ChangeOptions) =>
           consentErrors(ctx, async () => {
-            const record = await (await service(false)).change(consentId, kind, ctx.actor(options.by), options.reason);
+            const by = ctx.actor(options.by);
+            const record = await (await service(false)).change(consentId, kind, by, options.reason);
             const now = new Date();
             ctx.print(consentJson(record, now), () => `${kind.toLowerCase()}\n${formatConsent(record, now)}`);
           }),

@@ -5,7 +5,8 @@ import { CONTRACTS, findContract } from '../contracts/catalog.ts';
 import { EXPORT_FORMATS, exportAgency, exportVersion, type AgencyVersion, type ExportFormat, type ExportLifecycle, type ExportTransport } from '../contracts/export.ts';
 import { checkCompatibility, formatChanges, MODES, type Mode } from '../contracts/compatibility.ts';
 import { bumpOf, changeReasons, governanceProblems, requiredBump } from '../contracts/governance.ts';
-import { APPROVER_ROLES, type ApproverRole } from '../contracts/lifecycle.ts';
+import { BeforeSunsetError, ContractLifecycle } from '../domain/contracts/lifecycle-service.ts';
+import { APPROVER_ROLES } from '../contracts/lifecycle.ts';
 import { compareSemver, majorOf, releasedCategories, type ContractDefinition, type VersionDefinition } from '../contracts/model.ts';
 import { documentClient } from '../aws/clients.ts';
 import { ContractRegistry, type VersionRecord } from '../aws/contract-registry.ts';
@@ -13,9 +14,11 @@ import { AuditLog, auditShards } from '../aws/audit-log.ts';
 import { contractUsage } from '../aws/contract-usage.ts';
 import { names } from '../config/names.ts';
 import { parseDay } from './when.ts';
-import { platformAction, RefusedError } from './context.ts';
+import { OPERATOR_ENV, platformAction } from './context.ts';
+import { RefusedError } from './errors.ts';
 import { EXIT } from './exit-codes.ts';
-import { UsageError, type GlobalOptions } from './program.ts';
+import { UsageError } from './errors.ts';
+import type { GlobalOptions } from './program.ts';
 import { DEFAULT_LOCAL_ENDPOINT } from './aws.ts';
 import { DEMO_PUBLISHED } from '../synthetic/demo.ts';
 import config from '../ndx.config.ts';
@@ -43,16 +46,19 @@ export function registry(): ContractRegistry {
   return new ContractRegistry(documentClient(), names.contractTable);
 }
 
-const newest = (c: ContractDefinition) => [...c.versions].sort((a, b) => compareSemver(b.version, a.version))[0]!;
-
-/** The version a command acts on when none is given: the newest one in `statuses` (or in code). */
-function pick(ref: ContractRef, records: VersionRecord[], statuses: readonly VersionRecord['status'][]): VersionDefinition {
-  if (ref.version) return ref.version;
-  const state = (v: VersionDefinition) => records.find((r) => r.version === v.version)?.status ?? 'draft';
-  const candidates = [...ref.contract.versions].filter((v) => statuses.includes(state(v))).sort((a, b) => compareSemver(b.version, a.version));
-  if (!candidates[0]) throw new UsageError(`${ref.contract.id} has no ${statuses.join(' or ')} version; name one with ${ref.contract.id}@<version>`);
-  return candidates[0];
+/** The lifecycle service (every rule of a change) over the contract registry. */
+function lifecycle(): ContractLifecycle {
+  return new ContractLifecycle({ registry: registry() });
 }
+
+/** `<id>@<version>`, for the actions that need a named version. */
+function parseVersionRef(ref: string): { contract: ContractDefinition; version: VersionDefinition } {
+  const r = parseRef(ref, true);
+  if (!r.version) throw new UsageError(`give a version: ${r.contract.id}@<version>`);
+  return { contract: r.contract, version: r.version };
+}
+
+const newest = (c: ContractDefinition) => [...c.versions].sort((a, b) => compareSemver(b.version, a.version))[0]!;
 
 /** `legal` when a legal basis covers every consumer and purpose, `consent` when none does, else `legal+consent`. */
 function basisOf(v: VersionDefinition): 'legal' | 'consent' | 'legal+consent' {
@@ -147,39 +153,38 @@ export function registerContract(program: Command): void {
   contract
     .command('propose <ref>')
     .description('propose a draft version for approval: <id>[@version] (default: the newest draft)')
-    .option('--by <person>', 'who proposes (default: NDX_USER or the OS user)')
+    .option('--by <person>', `who proposes (default: ${OPERATOR_ENV})`)
     .action(
       platformAction(async (ctx, ref: string, options: { by?: string }) => {
         const r = parseRef(ref);
-        const reg = registry();
-        const v = pick(r, await reg.records(r.contract.id), ['draft']);
-        const record = await reg.propose(r.contract, v, ctx.actor(options.by));
-        ctx.print(record, () => `${recordLine(record)}\n  next: ndx contract approve ${r.contract.id}@${v.version} --as steward, and --as dpo`);
+        const record = await lifecycle().propose(r.contract, r.version, ctx.actor(options.by));
+        ctx.print(record, () => `${recordLine(record)}\n  next: ndx contract approve ${r.contract.id}@${record.version} --as steward, and --as dpo`);
       }),
     );
 
   contract
     .command('withdraw <ref>')
     .description('take a proposed version back to draft: <id>@<version>')
-    .option('--by <person>', 'who withdraws')
+    .option('--by <person>', `who withdraws (default: ${OPERATOR_ENV})`)
     .action(
       platformAction(async (ctx, ref: string, options: { by?: string }) => {
-        const r = parseRef(ref, true);
-        const record = await registry().withdraw(r.contract, r.version!.version, ctx.actor(options.by));
+        const { contract: c, version } = parseVersionRef(ref);
+        const record = await lifecycle().withdraw(c, version, ctx.actor(options.by));
         ctx.print(record, () => recordLine(record));
       }),
     );
 
   contract
     .command('approve <ref>')
-    .description('approve a proposed version in one role; it is approved once a steward and a DPO have: <id>@<version>')
+    .description('approve a proposed version in one role; it is approved once a steward and a DPO, two different people, have: <id>@<version>')
     .requiredOption('--as <role>', `the approver's role: ${APPROVER_ROLES.join(' or ')}`)
-    .option('--by <person>', 'who approves (a steward must be one of the contract’s stewards)')
+    .option('--by <person>', `who approves (a steward must be one of the contract’s stewards; default: ${OPERATOR_ENV})`)
     .action(
       platformAction(async (ctx, ref: string, options: { as: string; by?: string }) => {
-        if (!(APPROVER_ROLES as readonly string[]).includes(options.as)) throw new UsageError(`--as takes ${APPROVER_ROLES.join(' or ')}`);
-        const r = parseRef(ref, true);
-        const record = await registry().approve(r.contract, r.version!, options.as as ApproverRole, ctx.actor(options.by));
+        const role = APPROVER_ROLES.find((r) => r === options.as);
+        if (!role) throw new UsageError(`--as takes ${APPROVER_ROLES.join(' or ')}`);
+        const { contract: c, version } = parseVersionRef(ref);
+        const record = await lifecycle().approve(c, version, role, ctx.actor(options.by));
         ctx.print(record, () => `${recordLine(record)}${record.status === 'approved' ? `\n  next: ndx contract publish ${ref}` : ''}`);
       }),
     );
@@ -187,15 +192,11 @@ export function registerContract(program: Command): void {
   contract
     .command('publish <ref>')
     .description('publish an approved version: <id>[@version] (default: the newest approved); refuses a breaking change without a major bump')
-    .option('--by <person>', 'who publishes')
+    .option('--by <person>', `who publishes (default: ${OPERATOR_ENV})`)
     .action(
       platformAction(async (ctx, ref: string, options: { by?: string }) => {
         const r = parseRef(ref);
-        const reg = registry();
-        const records = await reg.records(r.contract.id);
-        const v = pick(r, records, ['approved']);
-        await assertGoverned(r.contract, v, records);
-        const record = await reg.publish(r.contract, v, ctx.actor(options.by));
+        const record = await lifecycle().publish(r.contract, r.version, ctx.actor(options.by));
         ctx.print(record, () => recordLine(record));
       }),
     );
@@ -203,25 +204,38 @@ export function registerContract(program: Command): void {
   contract
     .command('deprecate <ref>')
     .description('deprecate an active version; it answers with a notice until the sunset date: <id>@<version>')
-    .requiredOption('--sunset <date>', 'the date it stops answering, YYYY-MM-DD')
-    .option('--by <person>', 'who deprecates')
+    .requiredOption('--sunset <date>', 'the date it stops answering, YYYY-MM-DD (in the future)')
+    .option('--by <person>', `who deprecates (default: ${OPERATOR_ENV})`)
     .action(
       platformAction(async (ctx, ref: string, options: { sunset: string; by?: string }) => {
-        const r = parseRef(ref, true);
-        const record = await registry().deprecate(r.contract, r.version!.version, options.sunset, ctx.actor(options.by));
-        ctx.print(record, () => `${recordLine(record)}\n  see who is affected: ndx contract consumers ${r.contract.id}`);
+        const sunset = parseDay(options.sunset, '--sunset');
+        const { contract: c, version } = parseVersionRef(ref);
+        const record = await lifecycle().deprecate(c, version, sunset, ctx.actor(options.by));
+        ctx.print(record, () => `${recordLine(record)}\n  see who is affected: ndx contract consumers ${c.id}`);
       }),
     );
 
   contract
     .command('retire <ref>')
-    .description('retire a deprecated version; lookups pinned to it are refused with VERSION_RETIRED: <id>@<version>')
-    .option('--by <person>', 'who retires')
+    .description('retire a deprecated version on or after its sunset date; lookups pinned to it are refused with VERSION_RETIRED: <id>@<version>')
+    .option('--force', 'retire before the sunset date (needs --reason, which is recorded)')
+    .option('--reason <text>', 'why it is retired before its sunset, for the record')
+    .option('--by <person>', `who retires (default: ${OPERATOR_ENV})`)
     .action(
-      platformAction(async (ctx, ref: string, options: { by?: string }) => {
-        const r = parseRef(ref, true);
-        const record = await registry().retire(r.contract, r.version!.version, ctx.actor(options.by));
-        ctx.print(record, () => recordLine(record));
+      platformAction(async (ctx, ref: string, options: { force?: boolean; reason?: string; by?: string }) => {
+        if (options.force && !options.reason?.trim()) throw new UsageError('--force needs --reason "<why>": retiring before the sunset is recorded with its reason');
+        if (!options.force && options.reason !== undefined) throw new UsageError('--reason goes with --force (retiring before the sunset)');
+        const { contract: c, version } = parseVersionRef(ref);
+        const by = ctx.actor(options.by);
+        try {
+          const record = await lifecycle().retire(c, version, by, options.force && options.reason ? { force: true, reason: options.reason } : undefined);
+          ctx.print(record, () => recordLine(record));
+        } catch (error) {
+          if (error instanceof BeforeSunsetError) {
+            throw new RefusedError(`${error.message}: --force --reason "<why>"`);
+          }
+          throw error;
+        }
       }),
     );
 
@@ -307,9 +321,9 @@ export function registerContract(program: Command): void {
         if (!config.agencies.some((a) => a.id === options.agency)) throw new UsageError(`no agency "${options.agency}" in ndx.config.ts (agencies: ${config.agencies.map((a) => a.id).join(', ')})`);
       } else if (!ref) throw new UsageError('give a contract, <id>[@version], or --agency <id>');
       const parsed = ref ? parseRef(ref) : undefined;
-      // The contract registry is read when a platform is named (--endpoint, --aws or AWS_ENDPOINT_URL), else the shipped catalogue.
+      // The contract registry is read when a platform is named (--endpoint, --aws, NDX_PORT or AWS_ENDPOINT_URL), else the shipped catalogue.
       const globals = command.optsWithGlobals<GlobalOptions>();
-      const online = !options.offline && Boolean(globals.endpoint || globals.aws || process.env.AWS_ENDPOINT_URL);
+      const online = !options.offline && Boolean(globals.endpoint || globals.aws || process.env.NDX_PORT || process.env.AWS_ENDPOINT_URL);
       const write = (document: unknown) => {
         const text = `${JSON.stringify(document, null, 2)}\n`;
         if (options.out) writeFileSync(options.out, text);
@@ -365,11 +379,4 @@ export function registryLifecycle(c: ContractDefinition, records: readonly Versi
       return [v.version, { status: r?.status ?? 'draft', ...(r?.sunset ? { sunset: r.sunset } : {}), source: 'registry' }];
     }),
   );
-}
-
-/** Governance at publication: the bump must carry the change, and nothing breaks its major (contracts/governance.ts). */
-async function assertGoverned(contract: ContractDefinition, version: VersionDefinition, records: VersionRecord[]): Promise<void> {
-  const published = records.filter((r) => r.status === 'active' || r.status === 'deprecated' || r.status === 'retired').map((r) => r.version);
-  const problems = governanceProblems(contract, version, published);
-  if (problems.length) throw new RefusedError(`${contract.id}@${version.version} cannot be published:\n  ${problems.map((p) => p.message).join('\n  ')}`, problems);
 }

@@ -1,13 +1,15 @@
-/** `ndx lookup`: send one LookupRequest as an agency and print the reply. */
+/** `ndx lookup`: send one LookupRequest as an agency and print the reply. Every option is checked before anything is sent. */
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { LookupRequest } from '../contracts/protocol.ts';
 import { sqsClient } from '../aws/clients.ts';
+import config from '../ndx.config.ts';
 import { AgencyClient, NoReplyError } from './agency-client.ts';
-import { explainAwsError, useTarget } from './aws.ts';
+import { platformAction } from './context.ts';
+import { ExitError, UsageError } from './errors.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
 import { formatReply } from './format.ts';
-import { UsageError, type GlobalOptions } from './program.ts';
+import { agencyOf, seconds, wholeNumber } from './options.ts';
 import { spinner } from './progress.ts';
 
 interface LookupOptions {
@@ -36,6 +38,30 @@ export function parseSubject(pairs: readonly string[]): Record<string, string> {
   return subject;
 }
 
+/** The request the options describe, and the wait: checked whole before anything is sent. */
+export function lookupOf(options: LookupOptions): { agency: string; request: LookupRequest; timeoutMs: number } {
+  const agency = agencyOf(config, options.as);
+  const timeoutMs = seconds(options.timeout, '--timeout') * 1000;
+  const subject = parseSubject(options.subject);
+  if (Object.keys(subject).length === 0) throw new UsageError('give at least one --subject key=value');
+  const size = options.pageSize === undefined ? undefined : wholeNumber(options.pageSize, '--page-size');
+  const candidate = {
+    requestId: options.requestId ?? randomUUID(),
+    contract: options.contract,
+    version: options.version,
+    purpose: options.purpose,
+    subject,
+    ...(options.consent ? { consentId: options.consent } : {}),
+    ...(options.onBehalfOf ? { onBehalfOf: options.onBehalfOf } : {}),
+    ...(size !== undefined || options.pageToken ? { page: { ...(size !== undefined ? { size } : {}), ...(options.pageToken ? { token: options.pageToken } : {}) } } : {}),
+  };
+  const checked = LookupRequest.safeParse(candidate);
+  if (!checked.success) {
+    throw new UsageError(`the request is not valid: ${checked.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ')}`);
+  }
+  return { agency, request: checked.data, timeoutMs };
+}
+
 export function registerLookup(program: Command): void {
   program
     .command('lookup')
@@ -50,53 +76,31 @@ export function registerLookup(program: Command): void {
     .option('--page-size <n>', 'list contracts: items per page (the contract sets the default and the maximum)')
     .option('--page-token <token>', 'list contracts: the nextPageToken of the previous reply, for the next page')
     .option('--request-id <uuid>', 'request id (default: a new UUID); resending the same id returns the same reply')
-    .option('--timeout <seconds>', 'how long to wait for the reply', '30')
+    .option('--timeout <seconds>', 'how long to wait for the reply (above 0, at most 3600)', '30')
     .option('--no-wait', 'send and print the request id without waiting')
-    .action(async (options: LookupOptions, command: Command) => {
-      const globals = command.optsWithGlobals<GlobalOptions>();
-      const subject = parseSubject(options.subject);
-      if (Object.keys(subject).length === 0) throw new UsageError('give at least one --subject key=value');
-      const candidate = {
-        requestId: options.requestId ?? randomUUID(),
-        contract: options.contract,
-        version: options.version,
-        purpose: options.purpose,
-        subject,
-        ...(options.consent ? { consentId: options.consent } : {}),
-        ...(options.onBehalfOf ? { onBehalfOf: options.onBehalfOf } : {}),
-        ...(options.pageSize || options.pageToken
-          ? { page: { ...(options.pageSize ? { size: Number(options.pageSize) } : {}), ...(options.pageToken ? { token: options.pageToken } : {}) } }
-          : {}),
-      };
-      const checked = LookupRequest.safeParse(candidate);
-      if (!checked.success) {
-        throw new UsageError(`the request is not valid: ${checked.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ')}`);
-      }
-      const target = useTarget(globals);
-      const client = new AgencyClient(sqsClient(), options.as);
-      try {
-        const messageId = await client.send(checked.data);
+    .action(
+      platformAction(async (ctx, options: LookupOptions) => {
+        const { agency, request, timeoutMs } = lookupOf(options); // before anything is sent
+        const client = new AgencyClient(sqsClient(), agency);
+        const messageId = await client.send(request);
         if (!options.wait) {
-          console.log(globals.json ? JSON.stringify({ requestId: checked.data.requestId, messageId }) : `sent ${checked.data.requestId}`);
+          console.log(ctx.json ? JSON.stringify({ requestId: request.requestId, messageId }) : `sent ${request.requestId}`);
           return;
         }
-        const spin = spinner(`waiting for the reply on ndx-agency-${options.as}-in`, !globals.json);
-        let reply;
+        const spin = spinner(`waiting for the reply on ndx-agency-${agency}-in`, !ctx.json);
         try {
-          reply = await client.awaitReply({ requestId: checked.data.requestId }, Number(options.timeout) * 1000, spin.tick);
-        } finally {
+          const reply = await client.awaitReply({ requestId: request.requestId }, timeoutMs, spin.tick);
           spin.stop();
+          console.log(ctx.json ? JSON.stringify(reply, null, 2) : formatReply(reply, process.stdout.isTTY));
+          process.exitCode = exitCodeFor(reply.status);
+        } catch (error) {
+          spin.stop();
+          if (!(error instanceof NoReplyError)) throw error;
+          throw new ExitError(
+            `${error.message} for request ${request.requestId}. The request is queued; check \`ndx ops status\` or wait and resend the same --request-id.`,
+            EXIT.NO_REPLY,
+          );
         }
-        console.log(globals.json ? JSON.stringify(reply, null, 2) : formatReply(reply, process.stdout.isTTY));
-        process.exitCode = exitCodeFor(reply.status);
-      } catch (error) {
-        if (error instanceof NoReplyError) {
-          console.error(`ndx: ${error.message} for request ${checked.data.requestId}. The request is queued; check \`ndx ops status\` or wait and resend the same --request-id.`);
-          process.exitCode = EXIT.NO_REPLY;
-          return;
-        }
-        console.error(`ndx: ${explainAwsError(error, target)}`);
-        process.exitCode = EXIT.FAILURE;
-      }
-    });
+      }),
+    );
 }

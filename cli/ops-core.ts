@@ -148,7 +148,7 @@ export async function requireQueueUrl(sqs: SQSClient, name: string): Promise<str
   return url;
 }
 
-async function depth(sqs: SQSClient, url: string): Promise<{ visible: number; inFlight: number; arn: string }> {
+export async function depth(sqs: SQSClient, url: string): Promise<{ visible: number; inFlight: number; arn: string }> {
   const a = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'QueueArn'] }))).Attributes ?? {};
   return { visible: Number(a.ApproximateNumberOfMessages ?? 0), inFlight: Number(a.ApproximateNumberOfMessagesNotVisible ?? 0), arn: a.QueueArn ?? '' };
 }
@@ -270,6 +270,10 @@ export async function platformStatus(config: NdxConfig, clients: Clients, now = 
 /** What `dlq list` shows of one message: SQS metadata and, for ndx messages, identifiers of the exchange. */
 export interface DeadLetter {
   messageId: string;
+  /**
+   * How many times the message had been received before this listing (SQS has no peek: listing
+   * receives each message once more, so its own receive is taken off; earlier listings count).
+   */
   receiveCount: number;
   sizeBytes: number;
   sentAt: string | null;
@@ -307,7 +311,8 @@ export function describeDeadLetter(q: NdxQueue, m: Message): DeadLetter {
   const a = m.Attributes ?? {};
   const body = m.Body ?? '';
   const time = (v: string | undefined) => (v && Number.isFinite(Number(v)) ? new Date(Number(v)).toISOString() : null);
-  const receives = Number(a.ApproximateReceiveCount ?? 0);
+  // This listing's own receive is not one of the message's deliveries.
+  const receives = Math.max(Number(a.ApproximateReceiveCount ?? 0) - 1, 0);
   const base = {
     messageId: m.MessageId ?? '',
     receiveCount: receives,
@@ -361,14 +366,14 @@ export function describeDeadLetter(q: NdxQueue, m: Message): DeadLetter {
     type: json ? 'lookup-reply' : 'unreadable',
     ...(json ? { ...safe('requestId', json.requestId), ...safe('contract', json.contract), ...safe('version', json.version), ...safe('purpose', json.purpose), ...safe('status', json.status), ...safe('code', json.code) } : {}),
     agency: q.owner,
-    reason: `a reply agency ${q.owner} received ${receives > 0 ? receives - 1 : 'several'} time(s) without deleting it (its client failed on it); a redrive hands it to the agency again`,
+    reason: `a reply agency ${q.owner} received ${receives > 0 ? receives : 'several'} time(s) without deleting it (its client failed on it); a redrive hands it to the agency again`,
   };
 }
 
 /**
  * Lists up to `max` messages of a queue's dead-letter queue. Each is received (hidden for a minute
  * while the listing runs, so none is seen twice) and released again at once: nothing is deleted.
- * Each listing counts as one more receive of the messages it shows.
+ * SQS counts the listing as one more receive; the counts shown are those before it.
  */
 export async function listDeadLetters(clients: Clients, q: NdxQueue, max = 100): Promise<{ messages: DeadLetter[]; depth: number }> {
   const url = await requireQueueUrl(clients.sqs, q.deadLetterQueue);

@@ -21,7 +21,11 @@ import {
   type NdxQueue,
   type PlatformStatus,
 } from './ops-core.ts';
-import { UsageError } from './program.ts';
+import { NotFoundError, UsageError } from './errors.ts';
+import type { Target } from './aws.ts';
+import { confirm } from './confirm.ts';
+import { wholeNumber } from './options.ts';
+import { deleteDeadLetter, purgeDeadLetters } from './dlq-delete.ts';
 import { progressBar } from './progress.ts';
 
 function table(rows: string[][], rightAligned: ReadonlySet<number> = new Set()): string {
@@ -30,6 +34,11 @@ function table(rows: string[][], rightAligned: ReadonlySet<number> = new Set()):
 }
 
 const age = (s: number | null) => (s === null ? 'n/a' : s < 120 ? `${s}s` : s < 7200 ? `${Math.round(s / 60)}m` : `${Math.round(s / 3600)}h`);
+
+/** Real AWS (CloudWatch ages, redrive through ndx-redrive), as opposed to an endpoint such as the local engine or LocalStack. */
+function onAws(target: Target): boolean {
+  return target.endpoint === undefined || /\.amazonaws\.com(\.cn)?(\/|:|$)/.test(target.endpoint);
+}
 
 function queueArg(name: string): NdxQueue {
   const q = resolveQueue(config, name);
@@ -71,10 +80,10 @@ function formatStatus(s: PlatformStatus): string {
 export function registerOps(program: Command): void {
   const ops = program.command('ops').description('operate the platform: queue and registry health, dead letters, redrive');
   // On AWS the operator role may not send to any queue: redrives are started by the ndx-redrive function.
-  const clients = (local: boolean): Clients => ({
+  const clients = (aws: boolean): Clients => ({
     sqs: sqsClient(),
     dynamo: dynamoClient(),
-    ...(local ? {} : { cloudwatch: cloudwatchFor(false)!, startMoveTask: redriveThroughFunction(new LambdaClient({})) }),
+    ...(!aws ? {} : { cloudwatch: cloudwatchFor(false)!, startMoveTask: redriveThroughFunction(new LambdaClient({})) }),
   });
 
   ops
@@ -82,7 +91,7 @@ export function registerOps(program: Command): void {
     .description(`every queue's depth, in-flight, DLQ depth and oldest age, and whether each registry answers (exit ${EXIT.UNHEALTHY} if anything is unhealthy)`)
     .action(
       platformAction(async (ctx) => {
-        const status = await platformStatus(config, clients(ctx.target.local));
+        const status = await platformStatus(config, clients(onAws(ctx.target)));
         ctx.print(status, () => formatStatus(status));
         if (!status.healthy) process.exitCode = EXIT.UNHEALTHY;
       }),
@@ -91,14 +100,13 @@ export function registerOps(program: Command): void {
   const dlq = ops.command('dlq').description('dead-letter queues');
   dlq
     .command('list <queue>')
-    .description('the messages in a queue’s dead-letter queue, with why they are there (no personal data); nothing is deleted')
+    .description('the messages in a queue’s dead-letter queue, with why they are there (no personal data) and their receive count before this listing; nothing is deleted')
     .option('--max <n>', 'list at most this many messages', '100')
     .action(
       platformAction(async (ctx, name: string, options: { max: string }) => {
         const q = queueArg(name);
-        const max = Number(options.max);
-        if (!Number.isInteger(max) || max < 1) throw new UsageError('--max takes a positive whole number');
-        const { messages, depth } = await listDeadLetters(clients(ctx.target.local), q, max);
+        const max = wholeNumber(options.max, '--max');
+        const { messages, depth } = await listDeadLetters(clients(onAws(ctx.target)), q, max);
         ctx.print({ queue: q.name, deadLetterQueue: q.deadLetterQueue, depth, messages }, () => {
           if (messages.length === 0) return `${q.deadLetterQueue} is empty.`;
           const rows = messages.map((m) => [
@@ -115,9 +123,45 @@ export function registerOps(program: Command): void {
             table([['MESSAGE ID', 'RECEIVES', 'BYTES', 'SENT', 'TYPE', 'LOOKUP'], ...rows], new Set([1, 2])),
             '',
             ...reasons.map((r) => `why: ${r}`),
+            'RECEIVES: deliveries before this listing (SQS counts every listing as one more receive).',
             `move them back with: ndx ops redrive ${q.name}`,
+            `poison messages, once understood: ndx ops dlq delete ${q.name} <message id>, or ndx ops dlq purge ${q.name}`,
           ].join('\n');
         });
+      }),
+    );
+
+  dlq
+    .command('purge <queue>')
+    .description('delete every message of a queue’s dead-letter queue, for good (asks first; --yes for scripts)')
+    .option('--yes', 'do not ask (required without a terminal)')
+    .action(
+      platformAction(async (ctx, name: string, options: { yes?: boolean }) => {
+        const q = queueArg(name);
+        if (!(await confirm(`delete every message in ${q.deadLetterQueue} for good`, options.yes))) {
+          ctx.print({ deadLetterQueue: q.deadLetterQueue, purged: 0, cancelled: true }, () => 'cancelled: nothing deleted');
+          return;
+        }
+        const result = await purgeDeadLetters(clients(onAws(ctx.target)), q);
+        ctx.print(result, () => `purged ${result.deadLetterQueue}: ${result.purged} message(s) deleted`);
+      }),
+    );
+
+  dlq
+    .command('delete <queue> <messageId>')
+    .description('delete one message of a queue’s dead-letter queue by its message id (from `ndx ops dlq list`), for good (asks first; --yes for scripts)')
+    .option('--yes', 'do not ask (required without a terminal)')
+    .action(
+      platformAction(async (ctx, name: string, messageId: string, options: { yes?: boolean }) => {
+        const q = queueArg(name);
+        if (!(await confirm(`delete message ${messageId} from ${q.deadLetterQueue} for good`, options.yes))) {
+          ctx.print({ deadLetterQueue: q.deadLetterQueue, messageId, deleted: false, cancelled: true }, () => 'cancelled: nothing deleted');
+          return;
+        }
+        if (!(await deleteDeadLetter(clients(onAws(ctx.target)), q, messageId))) {
+          throw new NotFoundError(`no message ${messageId} in ${q.deadLetterQueue}; \`ndx ops dlq list ${q.name}\` shows the message ids`);
+        }
+        ctx.print({ deadLetterQueue: q.deadLetterQueue, messageId, deleted: true }, () => `deleted ${messageId} from ${q.deadLetterQueue}`);
       }),
     );
 
@@ -129,10 +173,9 @@ export function registerOps(program: Command): void {
     .action(
       platformAction(async (ctx, name: string, options: { byHand?: boolean; rate?: string }) => {
         const q = queueArg(name);
-        const rate = options.rate === undefined ? undefined : Number(options.rate);
-        if (rate !== undefined && (!Number.isInteger(rate) || rate < 1 || rate > 500)) throw new UsageError('--rate takes a whole number from 1 to 500');
+        const rate = options.rate === undefined ? undefined : wholeNumber(options.rate, '--rate', 1, 500);
         let bar: ReturnType<typeof progressBar> | undefined;
-        const result = await redrive(clients(ctx.target.local), q, {
+        const result = await redrive(clients(onAws(ctx.target)), q, {
           ...(options.byHand ? { byHand: true } : {}),
           ...(rate ? { rate } : {}),
           onProgress: (moved, total) => {

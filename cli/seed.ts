@@ -8,10 +8,12 @@ import type { Command } from 'commander';
 import { documentClient } from '../aws/clients.ts';
 import { names } from '../config/names.ts';
 import { seedRegistry, type SeedResult } from '../synthetic/seed.ts';
-import { SYNTHETIC_REGISTRIES, type SyntheticRegistry } from '../synthetic/world.ts';
+import type { SyntheticRegistry } from '../synthetic/world.ts';
+import { REGISTRY_IDS as SYNTHETIC_REGISTRIES } from '../config/registry-tables.ts';
 import { DEMO_SEED } from '../synthetic/demo.ts';
-import { platformAction, RefusedError } from './context.ts';
-import { UsageError } from './program.ts';
+import { platformAction } from './context.ts';
+import { RefusedError } from './errors.ts';
+import { UsageError } from './errors.ts';
 import { progressBar } from './progress.ts';
 
 interface SeedOptions {
@@ -59,7 +61,9 @@ export function registerSeed(program: Command): void {
         if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError('--concurrency takes an integer from 1 to 64');
         if (options.asOf !== undefined && Number.isNaN(Date.parse(options.asOf))) throw new UsageError(`--as-of takes an ISO date-time (got "${options.asOf}")`);
         if (!ctx.target.local && !options.force) {
-          throw new RefusedError(`${ctx.target.endpoint ?? 'AWS'} is not the local platform; synthetic data goes there only with --force`);
+          throw new RefusedError(
+            `${ctx.target.endpoint ?? 'AWS'} (from ${ctx.target.source}) is not ndx's local engine (it does not say so on /_ndx/health, whatever its host); synthetic data goes there only with --force`,
+          );
         }
         const results: SeedResult[] = [];
         for (const registry of registries) {

@@ -1,5 +1,5 @@
 /** Dates on the command line: `2027-06-30` (a UTC day) or a full ISO timestamp. */
-import { UsageError } from './program.ts';
+import { UsageError } from './errors.ts';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 

@@ -8,3 +8,5 @@ export const DEFAULT_PORT = 4566;
 export const DEFAULT_REGION = 'ap-southeast-1';
 /** The account id in local queue URLs and ARNs (as LocalStack uses). */
 export const LOCAL_ACCOUNT_ID = '000000000000';
+/** What the local engine's `GET /_ndx/health` says it is, so a client knows it talks to ndx's engine and not another service on the port. */
+export const LOCAL_ENGINE_MARK = 'ndx-local-engine';

@@ -3,7 +3,8 @@
  * deprecated (with a sunset date) → retired, and a proposal may go back to draft. Approval takes two
  * people in two roles: a steward of the provider and a data-protection officer.
  */
-import type { LifecycleStatus } from './model.ts';
+import * as z from 'zod';
+import { LIFECYCLE, type LifecycleStatus } from './model.ts';
 
 export const APPROVER_ROLES = ['steward', 'dpo'] as const;
 export type ApproverRole = (typeof APPROVER_ROLES)[number];
@@ -25,11 +26,32 @@ export class LifecycleError extends Error {
   override readonly name = 'LifecycleError';
 }
 
-export interface Approval {
-  role: ApproverRole;
-  by: string;
-  at: string;
-}
+export const Approval = z.strictObject({ role: z.enum(APPROVER_ROLES), by: z.string(), at: z.iso.datetime() });
+export type Approval = z.infer<typeof Approval>;
+
+/** One change of a version's lifecycle: what was done, by whom (an identity the front door authenticated), from which status to which. */
+export const LifecycleEvent = z.strictObject({
+  at: z.iso.datetime(),
+  action: z.string(),
+  by: z.string(),
+  from: z.enum(LIFECYCLE),
+  to: z.enum(LIFECYCLE),
+  note: z.string().optional(),
+});
+export type LifecycleEvent = z.infer<typeof LifecycleEvent>;
+
+/** A version's lifecycle record as the contract registry keeps it (aws/contract-registry.ts). */
+export const VersionRecord = z.strictObject({
+  contractId: z.string(),
+  version: z.string(),
+  status: z.enum(LIFECYCLE),
+  sunset: z.iso.date().optional(),
+  digest: z.string(),
+  approvals: z.array(Approval),
+  events: z.array(LifecycleEvent),
+  publishedAt: z.iso.datetime().optional(),
+});
+export type VersionRecord = z.infer<typeof VersionRecord>;
 
 /** Throws a LifecycleError that says what to do when the action is not allowed from `status`. */
 export function assertTransition(action: Action, status: LifecycleStatus): LifecycleStatus {

@@ -8,7 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import { createRequestHandler } from 'local-aws-sqs';
-import { LOCAL_ACCOUNT_ID } from '../config/local.ts';
+import { LOCAL_ACCOUNT_ID, LOCAL_ENGINE_MARK } from '../config/local.ts';
 
 
 export interface EndpointOptions {
@@ -50,7 +50,7 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
   const server = http.createServer((req, res) => {
     if (req.method === 'GET' && req.url?.startsWith('/_ndx/health')) {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ services: { dynamodb: 'running', sqs: 'running' } }));
+      res.end(JSON.stringify({ engine: LOCAL_ENGINE_MARK, services: { dynamodb: 'running', sqs: 'running' } }));
       return;
     }
     const service = serviceOf(req.headers);

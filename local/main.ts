@@ -8,13 +8,34 @@ import config from '../ndx.config.ts';
 import { documentClient } from '../aws/clients.ts';
 import { names } from '../config/names.ts';
 import { DEFAULT_PORT, LOCAL_PEPPER } from '../config/local.ts';
+import { EndpointConfigError, localPort } from '../config/endpoint.ts';
+import { assertDataDirFree, DataDirInUseError } from './data-dir.ts';
 import { startEngine, type Engine } from './engine.ts';
 import { DEMO_POPULATION, DEMO_SEED, seedDemo } from '../synthetic/demo.ts';
 import { businessOverHttp } from './agency-system.ts';
 import { stopOnSignals } from './signals.ts';
 
-const port = process.env.NDX_PORT ? Number(process.env.NDX_PORT) : DEFAULT_PORT;
+/** An expected failure: a sentence saying what to do, exit 2, no stack trace. */
+function fail(message: string): never {
+  console.error(`ndx: ${message}`);
+  process.exit(2);
+}
+
+let port: number;
+try {
+  port = localPort(process.env); // the same rule the CLI follows (config/endpoint.ts)
+} catch (error) {
+  fail(error instanceof EndpointConfigError ? error.message : String(error));
+}
 const dataDir = process.env.NDX_DATA_DIR || undefined;
+if (dataDir) {
+  try {
+    await assertDataDirFree(dataDir);
+  } catch (error) {
+    if (error instanceof DataDirInUseError) fail(error.message);
+    throw error;
+  }
+}
 // NDX_BUSINESS_SOURCE=http: the business registry is read over HTTP from a stand-in for the portal's own system.
 const http = process.env.NDX_BUSINESS_SOURCE === 'http' ? await businessOverHttp(config, { seed: DEMO_SEED, count: DEMO_POPULATION }) : undefined;
 
@@ -25,8 +46,7 @@ try {
 } catch (error) {
   const e = error as NodeJS.ErrnoException;
   if (e.code === 'EADDRINUSE') {
-    console.error(`ndx: port ${port} is in use (another ndx or LocalStack?). Stop it, or run with NDX_PORT=4567 npm start.`);
-    process.exit(2);
+    fail(`port ${port} is in use (another ndx or LocalStack?). Stop it, or run with NDX_PORT=4567 npm start (and the same NDX_PORT for ndx).`);
   }
   throw error;
 }
@@ -39,6 +59,7 @@ const demo = await seedDemo(documentClient(), {
 if (process.stdout.isTTY) process.stdout.write('\r\x1b[K');
 
 const b = (s: string) => styleText('bold', s);
+// The CLI finds this engine by the same rule: NDX_PORT, when it is not the default.
 const endpointFlag = port === DEFAULT_PORT ? '' : ` --endpoint ${engine.endpoint.url}`;
 const active = demo.consents.find((c) => c.state === 'ACTIVE');
 console.log(`${b('ndx')} local platform (${((Date.now() - started) / 1000).toFixed(1)} s)

@@ -11,6 +11,7 @@
 import { legalBasisFor, majorOf, releasedCategories, resolveVersion, type Contract, type ContractVersion } from '../../contracts/model.ts';
 import { consentAuditId, type Appended, type AuditEvent } from '../audit/records.ts';
 import type { ConsentRecord, UseLimits } from './consent.ts';
+import { termsOf, type GrantPorts, type GrantRequest } from './grant.ts';
 
 export interface ConsentScope {
   contract: Contract;
@@ -112,10 +113,23 @@ export interface AuditRecorder {
 export class ConsentService {
   readonly store: ConsentRepository;
   readonly audit: AuditRecorder;
+  private readonly grants: GrantPorts | undefined;
 
-  constructor(deps: { store: ConsentRepository; audit: AuditRecorder }) {
+  /** `grants`: the contracts and the subject hasher that `grantFor` checks a request against. */
+  constructor(deps: { store: ConsentRepository; audit: AuditRecorder; grants?: GrantPorts }) {
     this.store = deps.store;
     this.audit = deps.audit;
+    this.grants = deps.grants;
+  }
+
+  /**
+   * A grant as a front door asks for it: checked against the contract version (domain/consent/grant.ts:
+   * consumer, purposes, subject schema, validity), then recorded and audited as `grant` does.
+   */
+  async grantFor(request: GrantRequest, now: Date = new Date()): Promise<{ record: ConsentRecord; scope: ConsentScope }> {
+    if (!this.grants) throw new Error('ConsentService.grantFor needs the grants ports (contracts, subject hasher)');
+    const { input, scope } = await termsOf(request, this.grants, now);
+    return { record: await this.grant(input, now), scope };
   }
 
   /**
