@@ -2,15 +2,27 @@
  * Removing dead letters for good, once understood (poison messages a redrive would only dead-letter
  * again): purge a dead-letter queue, or delete one message by its id. Only ndx's dead-letter queues.
  */
-import { ChangeMessageVisibilityBatchCommand, DeleteMessageCommand, PurgeQueueCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
-import { depth, requireQueueUrl, type Clients, type NdxQueue } from './ops-core.ts';
+import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, DeleteMessageCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import { requireQueueUrl, type Clients, type NdxQueue } from './ops-core.ts';
 
-/** Purges the queue's dead-letter queue; returns how many messages it held. SQS allows one purge per queue a minute. */
+/**
+ * Empties the queue's dead-letter queue by receiving and deleting every message (the operator role
+ * may receive and delete, not PurgeQueue; and SQS's purge takes up to a minute). Returns how many
+ * were deleted.
+ */
 export async function purgeDeadLetters(clients: Clients, q: NdxQueue): Promise<{ deadLetterQueue: string; purged: number }> {
   const url = await requireQueueUrl(clients.sqs, q.deadLetterQueue);
-  const d = await depth(clients.sqs, url);
-  await clients.sqs.send(new PurgeQueueCommand({ QueueUrl: url }));
-  return { deadLetterQueue: q.deadLetterQueue, purged: d.visible + d.inFlight };
+  let purged = 0;
+  let empty = 0;
+  while (empty < 2) {
+    const got = (await clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 60, WaitTimeSeconds: empty ? 1 : 0 }))).Messages ?? [];
+    const handles = got.flatMap((m) => (m.ReceiptHandle ? [m.ReceiptHandle] : []));
+    empty = handles.length ? 0 : empty + 1;
+    if (!handles.length) continue;
+    const out = await clients.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: handles.map((h, i) => ({ Id: String(i), ReceiptHandle: h })) }));
+    purged += out.Successful?.length ?? 0;
+  }
+  return { deadLetterQueue: q.deadLetterQueue, purged };
 }
 
 /**
