@@ -59,8 +59,9 @@ export function parseAnchor(text: string, where: string): AuditAnchor {
   }
   const parsed = AuditAnchor.safeParse(json);
   if (!parsed.success) {
-    const first = parsed.error.issues[0]!;
-    throw new AnchorFormatError(`${where} is not an ndx audit anchor (${first.path.join('.') || 'the document'}: ${first.message})`);
+    const first = parsed.error.issues[0];
+    const detail = first ? `${first.path.join('.') || 'the document'}: ${first.message}` : 'it does not match the anchor schema';
+    throw new AnchorFormatError(`${where} is not an ndx audit anchor (${detail})`);
   }
   return parsed.data;
 }
@@ -177,7 +178,8 @@ export class S3AnchorStore implements AnchorStore {
     if (!key) return undefined;
     const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
     const location = `s3://${this.bucket}/${key}`;
-    return { anchor: parseAnchor(await out.Body!.transformToString('utf8'), location), location };
+    if (!out.Body) throw new AnchorFormatError(`${location} came back from S3 with no body`);
+    return { anchor: parseAnchor(await out.Body.transformToString('utf8'), location), location };
   }
 
   private async list(prefix: string): Promise<string[]> {

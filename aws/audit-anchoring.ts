@@ -4,7 +4,7 @@
  * engine (NDX_DATA_DIR) both do it this way.
  */
 import { anchorRange, nextAnchor, type AuditAnchor } from '../domain/audit/anchor.ts';
-import type { PartitionReport } from '../domain/audit/chain.ts';
+import { isBroken, type BrokenPartition } from '../domain/audit/chain.ts';
 import { AuditLog, auditShards } from './audit-log.ts';
 import type { AnchorStore } from './anchor-store.ts';
 import { documentClient } from './clients.ts';
@@ -18,7 +18,7 @@ export interface AnchorTaken {
   previous?: string;
   /** Partitions walked, and those found broken (their previous heads are kept). */
   verified: number;
-  broken: PartitionReport[];
+  broken: BrokenPartition[];
 }
 
 /** Verifies the chains changed since the latest stored anchor against it, and stores the next anchor. */
@@ -32,7 +32,7 @@ export async function anchorNow(audit: Pick<AuditLog, 'verify'>, store: AnchorSt
     location,
     ...(previous ? { previous: previous.location } : {}),
     verified: report.partitions.length,
-    broken: report.partitions.filter((p) => p.broken),
+    broken: report.partitions.filter(isBroken),
   };
 }
 

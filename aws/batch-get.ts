@@ -55,11 +55,14 @@ export function itemReader(doc: DynamoDBDocumentClient, table: string, options: 
     const found = new Map<string, Item>();
     let todo = [...wanted.values()];
     try {
-      for (let attempt = 0; todo.length > 0; attempt++) {
+      for (let attempt = 0; ; attempt++) {
+        // Every key of one table has the same attribute names; the first pending key gives them.
+        const [sample] = todo;
+        if (sample === undefined) break;
         if (attempt > maxRetries) throw new UnprocessedKeysError(`BatchGetItem on ${table}: ${todo.length} key(s) unprocessed after ${maxRetries} retries`);
         if (attempt > 0) await sleep(Math.random() * base * 2 ** attempt);
         const out = await doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: todo, ConsistentRead: consistent } } }));
-        for (const item of out.Responses?.[table] ?? []) found.set(keyId(keyOfItem(item, Object.keys(todo[0]!))), item);
+        for (const item of out.Responses?.[table] ?? []) found.set(keyId(keyOfItem(item, Object.keys(sample))), item);
         todo = (out.UnprocessedKeys?.[table]?.Keys as Key[] | undefined) ?? [];
       }
     } catch (error) {

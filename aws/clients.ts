@@ -12,15 +12,18 @@ let doc: DynamoDBDocumentClient | undefined;
 let sqs: SQSClient | undefined;
 
 export function dynamoClient(): DynamoDBClient {
-  return (dynamo ??= new DynamoDBClient({}));
+  dynamo ??= new DynamoDBClient({});
+  return dynamo;
 }
 
 export function documentClient(): DynamoDBDocumentClient {
-  return (doc ??= DynamoDBDocumentClient.from(dynamoClient(), {
+  doc ??= DynamoDBDocumentClient.from(dynamoClient(), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-  }));
+  });
+  return doc;
 }
 
 export function sqsClient(): SQSClient {
-  return (sqs ??= new SQSClient({}));
+  sqs ??= new SQSClient({});
+  return sqs;
 }

@@ -62,7 +62,9 @@ export class Coalescer<I, O> {
           else p.resolve(r as O);
         });
       },
-      (error: unknown) => batch.forEach((p) => p.reject(error)),
+      (error: unknown) => {
+        for (const p of batch) p.reject(error);
+      },
     );
   }
 }
@@ -77,9 +79,11 @@ export class CoalescerMap<I, O> {
   }
 
   submit(key: string, item: I): Promise<O> {
-    let c = this.byKey.get(key);
-    if (!c) this.byKey.set(key, (c = this.make(key)));
-    const coalescer = c;
+    let coalescer = this.byKey.get(key);
+    if (!coalescer) {
+      coalescer = this.make(key);
+      this.byKey.set(key, coalescer);
+    }
     const result = coalescer.submit(item);
     // Keys come and go (a rate-limit window per minute): an idle coalescer is dropped, not kept forever.
     const forget = () => {

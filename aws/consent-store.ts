@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { itemReader } from './batch-get.ts';
 import { queryAll } from './query-all.ts';
-import { ConsentRecord, ConsentTerms, periodKeyOf, signConsent, type ConsentEvent, type UseLimits } from '../domain/consent/consent.ts';
+import { ConsentRecord, ConsentTerms, periodKeyOf, signConsent, type ConsentEvent } from '../domain/consent/consent.ts';
 import { ConsentNotFoundError, ConsentTermsError, ConsentTransitionError, type ConsentChange, type ConsentRepository, type GrantInput } from '../domain/consent/service.ts';
 import { isConditionalFailure } from './dynamo-errors.ts';
 

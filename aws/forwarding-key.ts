@@ -41,8 +41,9 @@ export function forwardingKeys(env: Env, client: () => SecretsManagerClient = ()
   }
   const cache = new Map<string, { at: number; key: Promise<ForwardingKey | undefined> }>();
   let sm: SecretsManagerClient | undefined;
-  const fetch = (selector: { VersionId?: string; VersionStage?: string }): Promise<ForwardingKey | undefined> =>
-    (sm ??= client()).send(new GetSecretValueCommand({ SecretId: secretId, ...selector })).then((out) => {
+  const fetch = (selector: { VersionId?: string; VersionStage?: string }): Promise<ForwardingKey | undefined> => {
+    sm ??= client();
+    return sm.send(new GetSecretValueCommand({ SecretId: secretId, ...selector })).then((out) => {
       if (!out.SecretString || !out.VersionId) throw new ForwardingKeyError(`secret ${secretId} has no string value`);
       const stages = out.VersionStages ?? [];
       return stages.some((s) => ACCEPTED_STAGES.includes(s)) ? { version: out.VersionId, secret: out.SecretString } : undefined;
@@ -51,6 +52,7 @@ export function forwardingKeys(env: Env, client: () => SecretsManagerClient = ()
       if (selector.VersionId && NO_SUCH_VERSION.includes((error as Error)?.name)) return undefined;
       throw error;
     });
+  };
   const cached = (cacheKey: string, load: () => Promise<ForwardingKey | undefined>) => {
     const hit = cache.get(cacheKey);
     if (hit && Date.now() - hit.at < CACHE_MS) return hit.key;

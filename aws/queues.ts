@@ -5,7 +5,7 @@
  * leave in one `SendMessageBatch` per queue (see coalesce.ts); a lone send stays a `SendMessage`.
  * A batch holds at most 10 entries and 256 KiB, SQS's limits.
  */
-import { GetQueueUrlCommand, SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueUrlCommand, SendMessageBatchCommand, SendMessageCommand, type SendMessageBatchCommandOutput, type SQSClient } from '@aws-sdk/client-sqs';
 import { Coalescer, CoalescerMap } from './coalesce.ts';
 
 export const SQS_BATCH_ENTRIES = 10;
@@ -75,16 +75,16 @@ export class Queues {
     const results: Array<string | Error> = new Array<string | Error>(bodies.length);
     await Promise.all(
       sendGroups(bodies).map(async (group) => {
-        if (group.length === 1) {
-          const i = group[0]!;
+        const [only, ...others] = group;
+        if (only !== undefined && others.length === 0) {
           try {
-            results[i] = (await this.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: bodies[i] }))).MessageId ?? '';
+            results[only] = (await this.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: bodies[only] }))).MessageId ?? '';
           } catch (error) {
-            results[i] = error instanceof Error ? error : new Error(String(error));
+            results[only] = error instanceof Error ? error : new Error(String(error));
           }
           return;
         }
-        let out;
+        let out: SendMessageBatchCommandOutput;
         try {
           out = await this.sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: group.map((i) => ({ Id: String(i), MessageBody: bodies[i] })) }));
         } catch (error) {

@@ -41,14 +41,19 @@ export class RateLimiter {
   }
 
   private async takeAll(windows: readonly Window[]): Promise<Array<boolean | Error>> {
-    const w = windows[0]!;
+    // The coalescer groups takes by window, so all of them are for the first one's window.
+    const [w] = windows;
+    if (w === undefined) return [];
     try {
       if (windows.length > 1 && w.perMinute >= windows.length && (await this.add(w, windows.length))) return windows.map(() => true);
       // Not all fit (or one alone): take them one by one, so that exactly those that fit are allowed.
       // A window's count only grows, so once one is refused, so are the rest.
       const out: boolean[] = [];
       let open = true;
-      for (let i = 0; i < windows.length; i++) out.push((open &&= await this.add(w, 1)));
+      for (let i = 0; i < windows.length; i++) {
+        if (open) open = await this.add(w, 1);
+        out.push(open);
+      }
       return out;
     } catch (error) {
       const e = error instanceof Error ? error : new Error(String(error));

@@ -23,12 +23,17 @@ export const AuditAnchor = z.object({
 });
 export type AuditAnchor = z.infer<typeof AuditAnchor>;
 
+/** An anchor that names something other than an audit partition (one built without the AuditAnchor schema). */
+export class AnchorPartitionError extends Error {
+  override readonly name = 'AnchorPartitionError';
+}
+
 /** The anchor of a verification: the head of every partition that verified (broken ones are left out). */
 export function anchorOf(reports: readonly PartitionReport[], takenAt: Date): AuditAnchor {
   return {
     kind: 'ndx.audit-anchor.v1',
     takenAt: takenAt.toISOString(),
-    partitions: reports.filter((r) => !r.broken && r.head).map((r) => ({ partition: r.partition, seq: r.head!.seq, hash: r.head!.hash })),
+    partitions: reports.flatMap((r) => (!r.broken && r.head ? [{ partition: r.partition, seq: r.head.seq, hash: r.head.hash }] : [])),
   };
 }
 
@@ -36,7 +41,9 @@ export function anchorOf(reports: readonly PartitionReport[], takenAt: Date): Au
 export function anchoredHeads(anchor: AuditAnchor, range: { from?: string; to?: string } = {}): Map<string, { seq: number; hash: string }> {
   const heads = new Map<string, { seq: number; hash: string }>();
   for (const p of anchor.partitions) {
-    const day = parsePartition(p.partition)!.day;
+    const parsed = parsePartition(p.partition);
+    if (!parsed) throw new AnchorPartitionError(`the anchor names "${p.partition}", which is not an audit partition name`);
+    const { day } = parsed;
     if ((range.from && day < range.from) || (range.to && day > range.to)) continue;
     const seen = heads.get(p.partition);
     // Two entries for one partition (anchors merged by hand): the later head holds the earlier one.

@@ -127,6 +127,13 @@ export interface PartitionReport {
   anchored?: { seq: number; hash: string };
 }
 
+/** The report of a partition that fails verification. */
+export type BrokenPartition = PartitionReport & { broken: ChainBreak };
+
+export function isBroken(report: PartitionReport): report is BrokenPartition {
+  return report.broken !== undefined;
+}
+
 /**
  * Verifies one partition, record by record in seq order (as DynamoDB returns them, ascending by
  * sort key). Reports the first broken link: a gap in seq (a deleted record), a prevHash that is not

@@ -37,7 +37,7 @@ export function createHandler(env: Env = process.env, deps: { s3?: S3Client; now
     const taken = await anchorNow(audit, store, deps.now);
     const result = summary(taken);
     if (taken.broken.length) {
-      const list = taken.broken.map((b) => `${b.partition} at seq ${b.broken!.seq} (${b.broken!.kind})`).join('; ');
+      const list = taken.broken.map((b) => `${b.partition} at seq ${b.broken.seq} (${b.broken.kind})`).join('; ');
       logger.error('audit chain broken', { ...result, broken: taken.broken.map((b) => ({ partition: b.partition, ...b.broken })) });
       throw new AuditChainBrokenError(`${taken.broken.length} audit partition(s) fail verification: ${list}; their last good heads stay anchored in ${taken.location}`);
     }
@@ -48,4 +48,7 @@ export function createHandler(env: Env = process.env, deps: { s3?: S3Client; now
 
 let instance: (() => Promise<AnchorSummary>) | undefined;
 /** The Lambda entry point (an EventBridge scheduled event; its content is not used). */
-export const handler = (): Promise<AnchorSummary> => (instance ??= createHandler())();
+export const handler = (): Promise<AnchorSummary> => {
+  instance ??= createHandler();
+  return instance();
+};

@@ -52,5 +52,7 @@ export async function startRedrive(sqs: Pick<SQSClient, 'send'>, input: unknown,
 
 let client: SQSClient | undefined;
 /** The Lambda entry point, invoked by operators with `{ "queue": "<main queue>", "rate"?: n }`. */
-export const handler = (event: unknown, context: Pick<Context, 'invokedFunctionArn'>): Promise<RedriveStarted> =>
-  startRedrive((client ??= new SQSClient({})), event, context.invokedFunctionArn);
+export const handler = (event: unknown, context: Pick<Context, 'invokedFunctionArn'>): Promise<RedriveStarted> => {
+  client ??= new SQSClient({});
+  return startRedrive(client, event, context.invokedFunctionArn);
+};

@@ -87,4 +87,7 @@ export async function rotate(sm: SecretsApi, input: unknown): Promise<void> {
 
 let client: SecretsManagerClient | undefined;
 /** The Lambda entry point Secrets Manager invokes, once per step. */
-export const handler = (event: unknown): Promise<void> => rotate((client ??= new SecretsManagerClient({})), event);
+export const handler = (event: unknown): Promise<void> => {
+  client ??= new SecretsManagerClient({});
+  return rotate(client, event);
+};

@@ -38,7 +38,10 @@ export function sqsBatchHandler(parts: SqsBatchHandlerParts) {
 /** A Lambda entry point built on first use (from the function's environment), then reused. */
 export function lazyHandler(create: () => (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>) {
   let instance: ((event: SQSEvent, context: Context) => Promise<SQSBatchResponse>) | undefined;
-  return (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => (instance ??= create())(event, context);
+  return (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    instance ??= create();
+    return instance(event, context);
+  };
 }
 
 /** How many times SQS has delivered this record, from its system attributes. */
