@@ -44,7 +44,7 @@ export const AgencyConfig = z.strictObject({
   name: z.string(),
 });
 
-const RoleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@\/-]+|user\/[\w+=,.@\/-]+)$/, 'an IAM role, user or account-root ARN, e.g. arn:aws:iam::123456789012:role/platform-oncall');
+const RoleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/, 'an IAM role, user or account-root ARN, e.g. arn:aws:iam::123456789012:role/platform-oncall');
 
 /** Where an environment's CloudWatch alarms go. */
 export const AlarmTargetConfig = z.strictObject({

@@ -207,6 +207,13 @@ interface TypedBranch {
   patterns: string[];
 }
 
+/** An array with at least one element. */
+type NonEmpty<T> = [T, ...T[]];
+
+function nonEmpty<T>(items: T[]): items is NonEmpty<T> {
+  return items.length > 0;
+}
+
 interface Shape {
   any: boolean;
   typed: TypedBranch[];
@@ -548,7 +555,7 @@ class Differ {
         continue;
       }
       const candidates = R.typed.filter((rb) => rb.type === wb.type || (wb.type === 'integer' && rb.type === 'number'));
-      if (candidates.length === 0) {
+      if (!nonEmpty(candidates)) {
         if (wb.type === 'boolean' && R.values?.includes(true) && R.values.includes(false)) continue;
         missing.push(wb);
         continue;
@@ -688,7 +695,7 @@ class Differ {
   }
 
   /** The reader branch a writer branch fits best: first one without breaking changes, else fewest breaking. */
-  private bestMatch(wb: TypedBranch, candidates: TypedBranch[], path: string): { branch: TypedBranch; changes: Change[] } {
+  private bestMatch(wb: TypedBranch, candidates: NonEmpty<TypedBranch>, path: string): { branch: TypedBranch; changes: Change[] } {
     let pool = candidates;
     if (wb.type === 'object' && candidates.length > 1) {
       // Discriminated unions: prefer branches whose constant properties agree with the writer's.
@@ -706,24 +713,29 @@ class Differ {
             reason: `${this.W} may send a variant tagged ${[...tags].map(([k, v]) => `${k}=${show(v)}`).join(', ')}, and ${this.R} has no such variant.`,
           },
         ];
-        return { branch: candidates[0]!, changes };
+        return { branch: candidates[0], changes };
       }
-      if (agreeing.length) pool = agreeing;
+      if (nonEmpty(agreeing)) pool = agreeing;
     }
-    let best: { branch: TypedBranch; changes: Change[]; breaking: number } | undefined;
-    for (const rb of pool) {
+    const score = (rb: TypedBranch): { branch: TypedBranch; changes: Change[]; breaking: number } => {
       const changes: Change[] = [];
       this.branch(wb, rb, path, changes);
-      const breaking = changes.filter((c) => c.breaking).length;
+      return { branch: rb, changes, breaking: changes.filter((c) => c.breaking).length };
+    };
+    const exact = (s: { branch: TypedBranch; changes: Change[]; breaking: number }) => s.breaking === 0 && s.changes.length === 0 && s.branch.type === wb.type;
+    const [first, ...rest] = pool;
+    let best = score(first);
+    if (exact(best)) return best;
+    for (const rb of rest) {
+      const s = score(rb);
       const better =
-        !best ||
-        breaking < best.breaking ||
-        (breaking === best.breaking && rb.type === wb.type && best.branch.type !== wb.type) ||
-        (breaking === best.breaking && rb.type === best.branch.type && changes.length < best.changes.length);
-      if (better) best = { branch: rb, changes, breaking };
-      if (breaking === 0 && changes.length === 0 && rb.type === wb.type) break;
+        s.breaking < best.breaking ||
+        (s.breaking === best.breaking && rb.type === wb.type && best.branch.type !== wb.type) ||
+        (s.breaking === best.breaking && rb.type === best.branch.type && s.changes.length < best.changes.length);
+      if (better) best = s;
+      if (exact(s)) break;
     }
-    return best!;
+    return best;
   }
 
   private branch(wb: TypedBranch, rb: TypedBranch, path: string, out: Change[]): void {
@@ -741,14 +753,18 @@ class Differ {
     }
     switch (rb.type) {
       case 'string':
-        return this.string(wb, rb, path, out);
+        this.string(wb, rb, path, out);
+        return;
       case 'number':
       case 'integer':
-        return this.number(wb.node, rb.node, path, out);
+        this.number(wb.node, rb.node, path, out);
+        return;
       case 'object':
-        return this.object(wb.node, rb.node, path, out);
+        this.object(wb.node, rb.node, path, out);
+        return;
       case 'array':
-        return this.array(wb.node, rb.node, path, out);
+        this.array(wb.node, rb.node, path, out);
+        return;
       default:
         return;
     }
@@ -876,7 +892,7 @@ class Differ {
       out.push({
         path,
         kind: breaking
-          ? wm !== undefined && !isMultiple(rm!, wm)
+          ? wm !== undefined && !isMultiple(rm, wm)
             ? 'constraint-changed'
             : this.kind('constraint-loosened', 'constraint-tightened')
           : this.kind('constraint-tightened', 'constraint-loosened'),
@@ -1204,7 +1220,7 @@ export function checkCompatibility(
   if (previous.length === 0) return { compatible: true, mode, results };
 
   const transitive = mode.endsWith('_TRANSITIVE');
-  const against = transitive ? previous.map((_, i) => i) : [previous.length - 1];
+  const against = previous.map((old, index) => ({ old, index })).slice(transitive ? 0 : -1);
   const directions: Array<'backward' | 'forward'> = mode.startsWith('BACKWARD')
     ? ['backward']
     : mode.startsWith('FORWARD')
@@ -1214,14 +1230,19 @@ export function checkCompatibility(
   const cache = new Map<z.ZodType, Map<string, JSONSchema>>();
   const form = (schema: z.ZodType, io: 'input' | 'output'): JSONSchema => {
     let forms = cache.get(schema);
-    if (!forms) cache.set(schema, (forms = new Map()));
+    if (!forms) {
+      forms = new Map();
+      cache.set(schema, forms);
+    }
     let js = forms.get(io);
-    if (js === undefined) forms.set(io, (js = jsonSchemaOf(schema, io)));
+    if (js === undefined) {
+      js = jsonSchemaOf(schema, io);
+      forms.set(io, js);
+    }
     return js;
   };
 
-  for (const index of against) {
-    const old = previous[index]!;
+  for (const { old, index } of against) {
     for (const direction of directions) {
       // Which side writes: for responses the candidate writes in BACKWARD; for requests in FORWARD.
       const candidateWrites = (role === 'response') === (direction === 'backward');

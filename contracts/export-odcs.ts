@@ -14,7 +14,8 @@ const LOGICAL: Record<string, string> = { string: 'string', number: 'number', in
 const FORMATS: Record<string, string> = { date: 'date', 'date-time': 'timestamp' };
 
 function logicalType(schema: Record<string, unknown>): string {
-  if (typeof schema.format === 'string' && FORMATS[schema.format]) return FORMATS[schema.format]!;
+  const format = typeof schema.format === 'string' ? FORMATS[schema.format] : undefined;
+  if (format) return format;
   const t = schema.type;
   if (typeof t === 'string') return LOGICAL[t] ?? 'string';
   if (Array.isArray(t)) return LOGICAL[String(t.find((x) => x !== 'null'))] ?? 'string';

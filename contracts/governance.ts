@@ -126,8 +126,10 @@ export function governanceProblems(
   if (sameMajor.length) {
     const result = checkCompatibility(version.response, sameMajor.map((v) => v.response), mode, { role: 'response' });
     for (const r of result.results) {
+      const against = sameMajor[r.against];
+      if (!against) throw new Error(`checkCompatibility answered against version #${r.against}, not one of the ${sameMajor.length} it was given`);
       for (const c of r.changes.filter((x: Change) => x.breaking)) {
-        problems.push({ message: `breaks consumers of ${sameMajor[r.against]!.version} (${mode}): ${c.path} ${c.reason}`, path: c.path });
+        problems.push({ message: `breaks consumers of ${against.version} (${mode}): ${c.path} ${c.reason}`, path: c.path });
       }
     }
   }

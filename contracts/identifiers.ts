@@ -84,7 +84,7 @@ const ENTERPRISE_CODE_WEIGHTS = [31, 29, 23, 19, 17, 13, 7, 5, 3] as const;
 export function enterpriseCheckDigit(first9: string): string | undefined {
   if (!/^\d{9}$/.test(first9)) return undefined;
   let sum = 0;
-  for (let i = 0; i < 9; i++) sum += ENTERPRISE_CODE_WEIGHTS[i]! * Number(first9[i]);
+  for (const [i, weight] of ENTERPRISE_CODE_WEIGHTS.entries()) sum += weight * Number(first9[i]);
   const digit = 10 - (sum % 11);
   return digit <= 9 ? String(digit) : undefined;
 }
@@ -104,11 +104,13 @@ export interface EnterpriseCodeParts {
 export function parseEnterpriseCode(code: string): EnterpriseCodeParts | undefined {
   const m = /^(\d{10})(?:-(\d{3}))?$/.exec(code);
   if (!m) return undefined;
-  const enterprise = m[1]!;
+  const [, enterprise, branch] = m;
+  // The first group is not optional: it is there whenever the pattern matches.
+  if (enterprise === undefined) return undefined;
   if (enterprise.slice(2, 9) === '0000000') return undefined;
   if (enterpriseCheckDigit(enterprise.slice(0, 9)) !== enterprise[9]) return undefined;
-  if (m[2] === '000') return undefined;
-  return m[2] ? { enterprise, branch: m[2] } : { enterprise };
+  if (branch === '000') return undefined;
+  return branch ? { enterprise, branch } : { enterprise };
 }
 
 export const EnterpriseCode = z

@@ -75,7 +75,8 @@ export function assertTransition(action: Action, status: LifecycleStatus): Lifec
  * steward must be one of the contract's stewards.
  */
 export function addApproval(approvals: readonly Approval[], next: Approval, stewards: readonly string[]): { approvals: Approval[]; complete: boolean } {
-  if (approvals.some((a) => a.role === next.role)) throw new LifecycleError(`already approved as ${next.role} by ${approvals.find((a) => a.role === next.role)!.by}`);
+  const sameRole = approvals.find((a) => a.role === next.role);
+  if (sameRole) throw new LifecycleError(`already approved as ${next.role} by ${sameRole.by}`);
   if (approvals.some((a) => a.by === next.by)) throw new LifecycleError(`${next.by} already approved in another role: approval takes two people`);
   if (next.role === 'steward' && !stewards.includes(next.by)) {
     throw new LifecycleError(`${next.by} is not a steward of this contract (stewards: ${stewards.join(', ')})`);

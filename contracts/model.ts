@@ -3,7 +3,7 @@
  * A contract has immutable semver versions; each version carries its own governance terms
  * (consumers, purposes, legal bases, retention), because changing any of them is a MAJOR change.
  */
-import * as z from 'zod';
+import type * as z from 'zod';
 import { MAX_PAGE_SIZE, type Code } from './protocol.ts';
 
 export const LIFECYCLE = ['draft', 'proposed', 'approved', 'active', 'deprecated', 'retired'] as const;
@@ -139,6 +139,13 @@ export function majorOf(version: string): number {
   const v = parseSemver(version);
   if (!v) throw new Error(`not semver: ${version}`);
   return v.major;
+}
+
+/** The newest version a contract defines (its last); a contract without versions is a bug. */
+export function latestVersion(contract: ContractDefinition): VersionDefinition {
+  const version = contract.versions.at(-1);
+  if (!version) throw new Error(`contract ${contract.id} defines no versions`);
+  return version;
 }
 
 /** Validates a contract definition once, when its module loads; a bad definition is a bug. */

@@ -171,8 +171,9 @@ export function forbiddenKeys(json: unknown, schema: unknown): Issue[] {
   };
   const issues: Issue[] = [];
   const stack: Node[] = [{ value: json, key: undefined, parent: undefined }];
-  while (stack.length && issues.length < MAX_ISSUES) {
-    const node = stack.pop()!;
+  while (issues.length < MAX_ISSUES) {
+    const node = stack.pop();
+    if (!node) break;
     const { value } = node;
     if (Array.isArray(value)) {
       for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], key: i, parent: node });
@@ -181,8 +182,7 @@ export function forbiddenKeys(json: unknown, schema: unknown): Issue[] {
       for (const key of keys) {
         if (FORBIDDEN_KEYS.has(key)) issues.push({ path: positionPath(pathOf(node, key), json, schema), message: FORBIDDEN_KEY_MESSAGE });
       }
-      for (let k = keys.length - 1; k >= 0; k--) {
-        const key = keys[k]!;
+      for (const key of keys.toReversed()) {
         if (!FORBIDDEN_KEYS.has(key)) stack.push({ value: value[key], key, parent: node });
       }
     }

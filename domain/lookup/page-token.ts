@@ -42,13 +42,13 @@ export function sealPageToken(cursor: Cursor, scope: TokenScope, now: Date = new
 
 /** The cursor inside a token, or undefined when the token was not issued for this scope, was changed, or expired. */
 export function openPageToken(token: string, scope: TokenScope, now: Date = new Date()): Cursor | undefined {
-  const m = /^p1\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{22})$/.exec(token);
-  if (!m) return undefined;
-  const sealed = Buffer.from(m[1]!, 'base64url');
-  const tag = Buffer.from(m[2]!, 'base64url');
+  const [, sealedText, tagText] = /^p1\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{22})$/.exec(token) ?? [];
+  if (sealedText === undefined || tagText === undefined) return undefined;
+  const sealed = Buffer.from(sealedText, 'base64url');
+  const tag = Buffer.from(tagText, 'base64url');
   if (sealed.length <= IV_BYTES || tag.length !== 16) return undefined;
   // Canonical encoding only: a changed padding bit in the last character is still a changed token.
-  if (sealed.toString('base64url') !== m[1] || tag.toString('base64url') !== m[2]) return undefined;
+  if (sealed.toString('base64url') !== sealedText || tag.toString('base64url') !== tagText) return undefined;
   let payload: Payload;
   try {
     const decipher = createDecipheriv('aes-256-gcm', keyOf(scope.subjectHash), sealed.subarray(0, IV_BYTES));

@@ -6,7 +6,7 @@
  */
 import { majorOf, type VersionDefinition } from '../../contracts/model.ts';
 import type { ForwardedLookup } from './forwarded.ts';
-import { InvalidCursorError, type Cursor, type RegistrySource } from './registry-source.ts';
+import { InvalidCursorError, type Cursor, type RegistrySource, type SourcePage } from './registry-source.ts';
 import { openPageToken, sealPageToken } from './page-token.ts';
 import { project, projectList } from './project.ts';
 
@@ -38,7 +38,7 @@ export async function readForContract(source: RegistrySource, lookup: ForwardedL
     after = openPageToken(request.page.token, scope, now);
     if (after === undefined) return badToken();
   }
-  let page;
+  let page: SourcePage;
   try {
     page = await source.query(list.query, request.subject, { size, ...(after !== undefined ? { after } : {}) });
   } catch (error) {
@@ -49,6 +49,7 @@ export async function readForContract(source: RegistrySource, lookup: ForwardedL
   if (after === undefined && page.items.length === 0) return { code: 'SUBJECT_NOT_FOUND' };
   const next = page.next !== undefined ? sealPageToken(page.next, scope, now) : undefined;
   const data = projectList(page.items.map((i) => i.view), version, next);
-  const updatedAt = page.items.reduce((latest, i) => (i.updatedAt > latest ? i.updatedAt : latest), '') || now.toISOString();
+  // The latest of the items' ISO timestamps (their string order is their time order).
+  const updatedAt = page.items.map((i) => i.updatedAt).sort().at(-1) || now.toISOString();
   return { code: 'OK', data, fields: page.items.length ? Object.keys(list.item.shape) : [], updatedAt };
 }
