@@ -58,22 +58,23 @@ export async function bundleSizes(root: string): Promise<Bundle[]> {
  * or quieter during the measurement moves every bundle's samples alike and the ratios hold.
  */
 export async function coldImports(bundles: readonly Bundle[], times: number): Promise<Array<{ name: string; medianMs: number; ratioToMinimal: number }>> {
-  const samples = new Map<string, number[]>(bundles.map((b) => [b.name, []]));
+  const samples = bundles.map((bundle) => ({ bundle, list: [] as number[] }));
   for (let i = 0; i < times; i++) {
-    for (const b of bundles) {
+    for (const { bundle, list } of samples) {
       const { stdout } = await run(process.execPath, [
         '--input-type=module',
         '-e',
-        `const t = performance.now(); await import(${JSON.stringify(b.file)}); console.log(performance.now() - t);`,
+        `const t = performance.now(); await import(${JSON.stringify(bundle.file)}); console.log(performance.now() - t);`,
       ]);
-      samples.get(b.name)!.push(Number(stdout.trim()));
+      list.push(Number(stdout.trim()));
     }
   }
-  const medians: Record<string, number> = {};
-  for (const [name, list] of samples) {
+  const medians = samples.map(({ bundle, list }) => {
     list.sort((a, c) => a - c);
-    medians[name] = list[Math.floor(list.length / 2)]!;
-  }
-  const base = medians['minimal-handler']!;
-  return bundles.map((b) => ({ name: b.name, medianMs: Math.round(medians[b.name]! * 10) / 10, ratioToMinimal: Math.round((medians[b.name]! / base) * 100) / 100 }));
+    // No samples (times = 0): no median.
+    return { name: bundle.name, median: list[Math.floor(list.length / 2)] ?? Number.NaN };
+  });
+  const base = medians.find((m) => m.name === 'minimal-handler');
+  if (!base) throw new Error('coldImports compares each bundle with the minimal handler: include the bundle named "minimal-handler"');
+  return medians.map(({ name, median }) => ({ name, medianMs: Math.round(median * 10) / 10, ratioToMinimal: Math.round((median / base.median) * 100) / 100 }));
 }

@@ -20,7 +20,7 @@ import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMe
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import config from '../ndx.config.ts';
 import { residence } from '../contracts/population/residence.ts';
-import { majorOf, releasedCategories } from '../contracts/model.ts';
+import { latestVersion, majorOf, releasedCategories } from '../contracts/model.ts';
 import { AgencyClient, ReplyInbox } from '../cli/agency-client.ts';
 import { progressBar } from '../cli/progress.ts';
 import { documentClient, dynamoClient, sqsClient } from '../aws/clients.ts';
@@ -41,8 +41,8 @@ import { bundleSizes, coldImports } from './lambda-cost.ts';
 import { latencyChart, summarize, type Summary } from './stats.ts';
 
 const QUICK = process.argv.includes('--quick');
-const CONCURRENCY = [1, 8, 64];
-const LOOKUPS: Record<number, number> = QUICK ? { 1: 40, 8: 160, 64: 320 } : { 1: 150, 8: 900, 64: 2400 };
+const CONCURRENCY = [1, 8, 64] as const;
+const LOOKUPS: Record<(typeof CONCURRENCY)[number], number> = QUICK ? { 1: 40, 8: 160, 64: 320 } : { 1: 150, 8: 900, 64: 2400 };
 /** Rounds per concurrency level, the three runs taking turns. */
 const ROUNDS = 3;
 const POPULATION = QUICK ? 5_000 : 20_000;
@@ -126,8 +126,14 @@ async function main(): Promise<void> {
     // Consents for the consent contract.
     const hash = subjectHasher(LOCAL_PEPPER);
     const consents = new ConsentStore(doc, names.consentTable, consentSigningKey(LOCAL_PEPPER));
-    const version = residence.versions.at(-1)!;
-    const consentIds: string[] = [];
+    if (people.length === 0) throw new Error('the seeded population has no living person to look up');
+    const person = (i: number): PopulationRecord => {
+      const p = people[i % people.length];
+      if (!p) throw new Error(`no person at ${i % people.length} of ${people.length}`);
+      return p;
+    };
+    const version = latestVersion(residence);
+    const consented: Array<{ nationalId: string; consentId: string }> = [];
     for (const p of people.slice(0, 500)) {
       const c = await consents.grant({
         subjectHash: hash({ nationalId: p.nationalId }),
@@ -142,27 +148,35 @@ async function main(): Promise<void> {
         collection: { method: 'bench', evidence: 'bench' },
         by: 'bench',
       });
-      consentIds.push(c.consentId);
+      consented.push({ nationalId: p.nationalId, consentId: c.consentId });
     }
 
     // Floor queues: the same SQS and DynamoDB operations, nothing else.
-    const floorReq = (await sqs.send(new CreateQueueCommand({ QueueName: 'ndx-bench-floor-requests' }))).QueueUrl!;
-    const floorRep = (await sqs.send(new CreateQueueCommand({ QueueName: 'ndx-bench-floor-replies' }))).QueueUrl!;
+    const createQueue = async (name: string): Promise<string> => {
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+      if (!QueueUrl) throw new Error(`CreateQueue ${name} returned no queue URL`);
+      return QueueUrl;
+    };
+    const floorReq = await createQueue('ndx-bench-floor-requests');
+    const floorRep = await createQueue('ndx-bench-floor-replies');
     const floorOne = async (i: number) => {
-      const p = people[i % people.length]!;
+      const p = person(i);
       await sqs.send(new SendMessageCommand({ QueueUrl: floorReq, MessageBody: JSON.stringify({ requestId: randomUUID(), nationalId: p.nationalId }) }));
       const got = await receiveOne(floorReq);
-      const body = JSON.parse(got.Body!) as { requestId: string; nationalId: string };
+      const body = JSON.parse(got.body) as { requestId: string; nationalId: string };
       const item = await doc.send(new GetCommand({ TableName: names.registryTable('population'), Key: { nationalId: body.nationalId } }));
       await sqs.send(new SendMessageCommand({ QueueUrl: floorRep, MessageBody: JSON.stringify({ requestId: body.requestId, data: item.Item }) }));
-      await sqs.send(new DeleteMessageCommand({ QueueUrl: floorReq, ReceiptHandle: got.ReceiptHandle! }));
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: floorReq, ReceiptHandle: got.receiptHandle }));
       const reply = await receiveOne(floorRep);
-      await sqs.send(new DeleteMessageCommand({ QueueUrl: floorRep, ReceiptHandle: reply.ReceiptHandle! }));
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: floorRep, ReceiptHandle: reply.receiptHandle }));
     };
-    async function receiveOne(queueUrl: string) {
+    async function receiveOne(queueUrl: string): Promise<{ body: string; receiptHandle: string }> {
       for (;;) {
         const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 1 }));
-        if (out.Messages?.[0]) return out.Messages[0];
+        const message = out.Messages?.[0];
+        if (!message) continue;
+        if (message.Body === undefined || message.ReceiptHandle === undefined) throw new Error(`a message from ${queueUrl} came without body or receipt handle`);
+        return { body: message.Body, receiptHandle: message.ReceiptHandle };
       }
     }
 
@@ -174,20 +188,21 @@ async function main(): Promise<void> {
     const legalOne = async (i: number) => {
       const requestId = randomUUID();
       const waiting = landInbox.wait(requestId);
-      await land.send({ requestId, contract: 'population.identity-verification', purpose: 'LAND_REGISTRATION', subject: { nationalId: people[i % people.length]!.nationalId } });
+      await land.send({ requestId, contract: 'population.identity-verification', purpose: 'LAND_REGISTRATION', subject: { nationalId: person(i).nationalId } });
       const r = await waiting;
       if (r.status !== 'OK') failures.push(`${r.status}/${r.code}`);
     };
     const consentOne = async (i: number) => {
-      const k = i % consentIds.length;
+      const consent = consented[i % consented.length];
+      if (!consent) throw new Error('no consents were granted for the consent contract');
       const requestId = randomUUID();
       const waiting = hcmcInbox.wait(requestId);
       await hcmc.send({
         requestId,
         contract: 'population.residence',
         purpose: 'SOCIAL_ALLOWANCE_APPLICATION',
-        subject: { nationalId: people[k]!.nationalId },
-        consentId: consentIds[k]!,
+        subject: { nationalId: consent.nationalId },
+        consentId: consent.consentId,
       });
       const r = await waiting;
       if (r.status !== 'OK') failures.push(`${r.status}/${r.code}`);
@@ -203,10 +218,9 @@ async function main(): Promise<void> {
     const runs: Run[] = [];
     const work: Record<string, Record<string, number>> = {};
     for (const c of CONCURRENCY) {
-      const n = LOOKUPS[c]!;
-      const parts = new Map<string, Run[]>();
-      const before = new Map<string, OperationCounts>();
-      const spent = new Map<string, OperationCounts>();
+      const n = LOOKUPS[c];
+      // Per name: its rounds, and the operations of those rounds only (other names' rounds run in between).
+      const byName = new Map<string, { parts: Run[]; spent: OperationCounts }>();
       for (let round = 0; round < ROUNDS; round++) {
         for (const [name, fn] of [
           ['floor', floorOne],
@@ -214,21 +228,20 @@ async function main(): Promise<void> {
           ['ndx consent', consentOne],
         ] as const) {
           const share = Math.floor(n / ROUNDS) + (round < n % ROUNDS ? 1 : 0);
-          before.set(name, new Map(counts));
+          const before = new Map(counts);
           const part = await drive(`${name} ${round + 1}/${ROUNDS}`, c, share, fn);
-          parts.set(name, [...(parts.get(name) ?? []), { ...part, name }]);
-          // The operations of this name's rounds only (other names' rounds run in between).
-          const total = spent.get(name) ?? new Map<string, number>();
-          for (const [k, v] of counts) total.set(k, (total.get(k) ?? 0) + v - (before.get(name)!.get(k) ?? 0));
-          spent.set(name, total);
+          const entry = byName.get(name) ?? { parts: [], spent: new Map<string, number>() };
+          entry.parts.push({ ...part, name });
+          for (const [k, v] of counts) entry.spent.set(k, (entry.spent.get(k) ?? 0) + v - (before.get(k) ?? 0));
+          byName.set(name, entry);
         }
       }
-      for (const [name, list] of parts) {
+      for (const [name, { parts: list, spent }] of byName) {
         const samples = list.flatMap((r) => r.samples);
         const seconds = list.reduce((t, r) => t + r.seconds, 0);
         runs.push({ name, concurrency: c, lookups: samples.length, seconds, throughput: samples.length / seconds, latency: summarize(samples), samples });
         // At 8 in flight batches are small; at 64 the records of a batch share their batch calls.
-        if (c === 8 || c === 64) work[`${name} ×${c}`] = countsDelta(new Map(), spent.get(name)!, samples.length);
+        if (c === 8 || c === 64) work[`${name} ×${c}`] = countsDelta(new Map(), spent, samples.length);
       }
     }
 
@@ -242,7 +255,7 @@ async function main(): Promise<void> {
       const entries = Array.from({ length: Math.min(10, BULK - i) }, (_, j) => {
         const requestId = randomUUID();
         pending.push(landInbox.wait(requestId, 300_000).then(() => bulkBar.update(++replied)));
-        const body = { requestId, contract: 'population.identity-verification', purpose: 'LAND_REGISTRATION', subject: { nationalId: people[(i + j) % people.length]!.nationalId } };
+        const body = { requestId, contract: 'population.identity-verification', purpose: 'LAND_REGISTRATION', subject: { nationalId: person(i + j).nationalId } };
         return { Id: String(j), MessageBody: JSON.stringify(body) };
       });
       await sqs.send(new SendMessageBatchCommand({ QueueUrl: outUrl, Entries: entries }));
@@ -258,12 +271,17 @@ async function main(): Promise<void> {
     const bundles = await bundleSizes(PROJECT_ROOT);
     const cold = await coldImports(bundles, QUICK ? 3 : 11);
 
+    const runOf = (name: string, concurrency: number): Run => {
+      const r = runs.find((x) => x.name === name && x.concurrency === concurrency);
+      if (!r) throw new Error(`no ${name} run at ${concurrency} in flight`);
+      return r;
+    };
     const ratios = CONCURRENCY.map((c) => {
-      const floor = runs.find((r) => r.name === 'floor' && r.concurrency === c)!;
+      const floor = runOf('floor', c);
       return Object.fromEntries([
         ['concurrency', c],
         ...(['ndx legal basis', 'ndx consent'] as const).flatMap((name) => {
-          const r = runs.find((x) => x.name === name && x.concurrency === c)!;
+          const r = runOf(name, c);
           return [
             [`${name}: throughput / floor`, round(r.throughput / floor.throughput)],
             [`${name}: p99 / floor p99`, round(r.latency.p99 / floor.latency.p99)],
@@ -305,7 +323,9 @@ function renderReport(results: Record<string, unknown> & { ratios: Array<Record<
   const lines: string[] = ['# ndx benchmark', '', `${results.at as string} — ${JSON.stringify(results.machine)}`, '', '## Lookups: ndx against the floor', ''];
   lines.push('| run | in flight | lookups | lookups/s | p50 ms | p95 ms | p99 ms |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of runs) lines.push(`| ${r.name} | ${r.concurrency} | ${r.lookups} | ${round(r.throughput)} | ${round(r.latency.p50)} | ${round(r.latency.p95)} | ${round(r.latency.p99)} |`);
-  lines.push('', '## Ratios (same run)', '', '| in flight | ' + Object.keys(results.ratios[0]!).slice(1).join(' | ') + ' |', '| ---: |' + ' ---: |'.repeat(Object.keys(results.ratios[0]!).length - 1));
+  // Every row has the same columns: in flight, then the ratios.
+  const ratioColumns = Object.keys(results.ratios[0] ?? {}).slice(1);
+  lines.push('', '## Ratios (same run)', '', `| in flight | ${ratioColumns.join(' | ')} |`, `| ---: |${' ---: |'.repeat(ratioColumns.length)}`);
   for (const r of results.ratios) lines.push(`| ${Object.values(r).join(' | ')} |`);
   lines.push('', '## Work per lookup (at 8 and 64 in flight; operations by stage)', '', '```', JSON.stringify(results.workPerLookup, null, 2), '```');
   lines.push('', '## Lambda cost', '', '```', JSON.stringify({ bundles: results.bundles, coldImports: results.coldImports }, null, 2), '```');

@@ -12,7 +12,8 @@ export interface Summary {
 export function quantile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[i]!;
+  // i is within the array (length > 0), so the fallback is never taken.
+  return sorted[i] ?? Number.NaN;
 }
 
 export function summarize(samples: readonly number[]): Summary {

@@ -75,22 +75,23 @@ export async function startBusinessSystem(world: WorldOptions, port = 0): Promis
     const failure = take('fail', url.pathname);
     if (failure !== undefined) return json(res, failure, { error: 'injected failure' });
     if (req.method !== 'GET') return json(res, 405, { error: 'GET only' });
-    let m = /^\/enterprises\/([^/]+)$/.exec(url.pathname);
-    if (m) {
-      const e = enterprises.get(decodeURIComponent(m[1]!));
+    const enterpriseCode = /^\/enterprises\/([^/]+)$/.exec(url.pathname)?.[1];
+    if (enterpriseCode !== undefined) {
+      const e = enterprises.get(decodeURIComponent(enterpriseCode));
       return e ? json(res, 200, e) : json(res, 404, { error: 'no such enterprise' });
     }
-    m = /^\/representatives\/([^/]+)\/enterprises$/.exec(url.pathname);
-    if (m) {
+    const representative = /^\/representatives\/([^/]+)\/enterprises$/.exec(url.pathname)?.[1];
+    if (representative !== undefined) {
       const limit = Number(url.searchParams.get('limit') ?? 10);
       if (!Number.isInteger(limit) || limit < 1 || limit > 100) return json(res, 400, { error: 'limit must be 1-100' });
       const cursor = url.searchParams.get('cursor');
-      const all = byRepresentative.get(decodeURIComponent(m[1]!)) ?? [];
+      const all = byRepresentative.get(decodeURIComponent(representative)) ?? [];
       // The cursor is the last enterprise code of the previous page (opaque to callers).
       const from = cursor ? all.findIndex((r) => r.enterpriseCode > Buffer.from(cursor, 'base64url').toString('utf8')) : 0;
       const items = from < 0 ? [] : all.slice(from, from + limit);
       const more = from >= 0 && from + limit < all.length;
-      return json(res, 200, { items, ...(more ? { next: Buffer.from(items.at(-1)!.enterpriseCode).toString('base64url') } : {}) });
+      const last = items.at(-1);
+      return json(res, 200, { items, ...(more && last ? { next: Buffer.from(last.enterpriseCode).toString('base64url') } : {}) });
     }
     if (url.pathname === '/_health') return json(res, 200, { enterprises: enterprises.size });
     return json(res, 404, { error: 'no such path' });

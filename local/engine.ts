@@ -105,7 +105,8 @@ export function useLocalAws(url: string, region: string): void {
 export async function provision(resources: LocalResources, ddb: DynamoDBClient, sqs: SQSClient, region: string): Promise<void> {
   const existing = new Set((await ddb.send(new ListTablesCommand({}))).TableNames ?? []);
   for (const table of resources.tables) {
-    if (!existing.has(table.TableName!)) await ddb.send(new CreateTableCommand(table));
+    if (!table.TableName) throw new Error('a local table definition has no TableName');
+    if (!existing.has(table.TableName)) await ddb.send(new CreateTableCommand(table));
   }
   for (const q of resources.queues) {
     const attributes: Record<string, string> = {};

@@ -20,7 +20,10 @@ export function stopOnSignals(engine: Engine, options: { drainMs?: number; after
       drainMs,
       onProgress: (p) => {
         const line = `  ${p.forwarded} lookup(s) on their way to a registry`;
-        if (line !== last) console.log((last = line));
+        if (line !== last) {
+          last = line;
+          console.log(line);
+        }
       },
     });
     await options.afterStop?.();

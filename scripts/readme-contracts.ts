@@ -26,8 +26,9 @@ export function contractsSection(config: NdxConfig, contracts: readonly Contract
   lines.push('**Registries**', '');
   lines.push('| registry | operator | table key | indexes (list queries) | source | contracts |', '| --- | --- | --- | --- | --- | --- |');
   for (const r of config.registries) {
-    const key = [r.key.partition, r.key.sort].filter(Boolean).map((k) => code(k!)).join(' + ');
-    const indexes = r.indexes.map((i) => `${code(i.name)}: ${[i.partition, i.sort].filter(Boolean).map((k) => code(k!)).join(' + ')}`).join('<br>') || '—';
+    const keyList = (...names: Array<string | undefined>) => names.flatMap((k) => (k ? [code(k)] : [])).join(' + ');
+    const key = keyList(r.key.partition, r.key.sort);
+    const indexes = r.indexes.map((i) => `${code(i.name)}: ${keyList(i.partition, i.sort)}`).join('<br>') || '—';
     const source = r.source.kind === 'http' ? `HTTP: ${r.source.url}` : 'DynamoDB';
     const provided = contracts.filter((c) => c.provider === r.id).map((c) => code(c.id)).join('<br>') || '—';
     lines.push(`| ${cell(r.title)} (${code(r.id)}) | ${cell(r.operator)} | ${key} | ${indexes} | ${cell(source)} | ${provided} |`);

@@ -4,7 +4,7 @@
  * consent for the fictional bank to read one citizen's social insurance participation.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { majorOf, releasedCategories } from '../contracts/model.ts';
+import { latestVersion, majorOf, releasedCategories } from '../contracts/model.ts';
 import { participation } from '../contracts/social-insurance/participation.ts';
 import type { ConsentService } from '../domain/consent/service.ts';
 import type { SubjectHasher } from '../domain/subject-hash.ts';
@@ -25,11 +25,12 @@ export async function seedDerivedRegistries(
   options: { seed: string; count: number; onProgress?: (registry: SyntheticRegistry, written: number, total: number) => void },
 ): Promise<DemoWorld> {
   const written: Record<string, number> = {};
+  const { onProgress } = options;
   for (const registry of DERIVED_REGISTRIES) {
     const result = await seedRegistry(doc, registry, {
       seed: options.seed,
       count: options.count,
-      ...(options.onProgress ? { onProgress: (n: number, total: number) => options.onProgress!(registry, n, total) } : {}),
+      ...(onProgress ? { onProgress: (n: number, total: number) => onProgress(registry, n, total) } : {}),
     });
     written[registry] = result.written;
   }
@@ -43,7 +44,7 @@ export const BANK_CONSENT_ID = 'cns-demo-bank-loan';
 export async function grantBankConsent(consents: ConsentService, hash: SubjectHasher, nationalId: string, now: Date): Promise<{ consentId: string; nationalId: string; consumer: string; purpose: string }> {
   const purpose = 'LOAN_APPLICATION';
   if (!(await consents.store.get(BANK_CONSENT_ID))) {
-    const version = participation.versions.at(-1)!;
+    const version = latestVersion(participation);
     await consents.grant(
       {
         consentId: BANK_CONSENT_ID,

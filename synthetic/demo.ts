@@ -8,7 +8,7 @@ import { CONTRACTS } from '../contracts/catalog.ts';
 import type { ContractDefinition } from '../contracts/model.ts';
 import { residence } from '../contracts/population/residence.ts';
 import { ContractRegistry } from '../aws/contract-registry.ts';
-import { majorOf, releasedCategories } from '../contracts/model.ts';
+import { latestVersion, majorOf, releasedCategories } from '../contracts/model.ts';
 import { writeAll } from '../aws/batch-write.ts';
 import { AuditLog } from '../aws/audit-log.ts';
 import { consentSigningKey } from '../domain/consent/consent.ts';
@@ -57,7 +57,8 @@ export async function publishCatalog(
     const known = new Set((await registry.records(contract.id)).map((r) => r.version));
     for (const version of contract.versions) {
       if (known.has(version.version) || !versions.includes(`${contract.id}@${version.version}`)) continue;
-      const steward = contract.stewards[0]!;
+      const [steward] = contract.stewards;
+      if (!steward) throw new Error(`contract ${contract.id} names no steward to propose and approve it`);
       await registry.propose(contract, version, steward, now);
       await registry.approve(contract, version, 'steward', steward, now);
       await registry.approve(contract, version, 'dpo', DEMO_DPO, now);
@@ -109,6 +110,8 @@ export async function seedDemo(
     }
   }
   await writeAll(doc, names.registryTable('population'), watch(), { onProgress: (n) => options.onProgress?.(n, count, 'population') });
+  const [firstLiving] = living;
+  if (!firstLiving) throw new Error(`the synthetic population (seed ${seed}, ${count} people) has no living person to look up`);
   const world = await seedDerivedRegistries(doc, { seed, count, onProgress: (registry, n, total) => options.onProgress?.(n, total, registry) });
 
   const hash = subjectHasher(options.pepper);
@@ -117,7 +120,7 @@ export async function seedDemo(
     store: new ConsentStore(doc, names.consentTable, consentSigningKey(options.pepper)),
     audit: new AuditLog(doc, names.auditTable),
   });
-  const version = residence.versions.at(-1)!;
+  const version = latestVersion(residence);
   const terms = {
     consumer: CONSENT_CONSUMER,
     contract: residence.id,
@@ -154,5 +157,5 @@ export async function seedDemo(
     demo.push({ consentId, nationalId: person.nationalId, consumer: CONSENT_CONSUMER, purpose: CONSENT_PURPOSE, state });
   }
   const bankConsent = await grantBankConsent(consents, hash, world.examples.employee.nationalId, now);
-  return { population: count, living: living[0]!, deceased, consents: demo, world, bankConsent };
+  return { population: count, living: firstLiving, deceased, consents: demo, world, bankConsent };
 }

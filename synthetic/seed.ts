@@ -34,12 +34,13 @@ export function itemCount(registry: SyntheticRegistry, options: WorldOptions): n
 
 export async function seedRegistry(doc: DynamoDBDocumentClient, registry: SyntheticRegistry, options: SeedOptions): Promise<SeedResult> {
   const table = options.table ?? names.registryTable(registry);
-  const total = options.onProgress ? itemCount(registry, options) : 0;
+  const { onProgress } = options;
+  const total = onProgress ? itemCount(registry, options) : 0;
   const started = performance.now();
   const world: WorldOptions = { seed: options.seed, count: options.count, ...(options.asOf ? { asOf: options.asOf } : {}) };
   const { written } = await writeAll(doc, table, registryItems(registry, world), {
     concurrency: options.concurrency ?? 8,
-    ...(options.onProgress ? { onProgress: (n: number) => options.onProgress!(n, total) } : {}),
+    ...(onProgress ? { onProgress: (n: number) => onProgress(n, total) } : {}),
   });
   return { registry, table, written, ms: performance.now() - started };
 }

@@ -22,7 +22,7 @@ import { ENV, names } from '../../config/names.ts';
 import { logRetention, statefulRemovalPolicy, type Deployment } from '../deployment.ts';
 import { functionNames, handlerEntries, METRICS_NAMESPACE } from './environment.ts';
 import { ALARM_PERIOD, ndxAlarm, type AlarmTarget } from './monitoring.ts';
-import { acknowledge, acknowledgeXRay } from './nag.ts';
+import { acknowledge, acknowledgeXRay, defaultPolicyOf } from './nag.ts';
 import { NdxFunction } from './ndx-function.ts';
 import type { SecureTable } from './secure-table.ts';
 
@@ -115,7 +115,7 @@ export class AuditAnchors extends Construct {
       }),
     );
     acknowledgeXRay(this.function);
-    Validations.of(this.function.defaultPolicy!).acknowledge({
+    Validations.of(defaultPolicyOf(this.function)).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)}.Arn>/${ANCHOR_PREFIX}*]`,
       reason: `The anchor function reads and writes objects under ${ANCHOR_PREFIX} only (keys sortable by time, one per anchor); Object Lock forbids replacing or deleting them.`,
     });

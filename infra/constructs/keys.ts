@@ -33,6 +33,7 @@ export function allowQueueKeyUse(key: kms.Key, sid: string, roleArns: readonly s
       principals: roleArns.map((arn) => new iam.ArnPrincipal(arn)),
       actions: [...actions],
       resources: ['*'],
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, resolved at deploy time by CloudFormation, not a JavaScript template
       conditions: { StringEquals: { 'kms:ViaService': Fn.sub('sqs.${AWS::Region}.amazonaws.com') } },
     }),
   );

@@ -6,6 +6,7 @@
  * concerns, sits on the one resource it concerns, and says why the rule does not fit that resource.
  */
 import { type App, Validations } from 'aws-cdk-lib';
+import type { Policy } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks, NIST80053R5Checks, ServerlessChecks, type NagPack } from 'cdk-nag';
 import type { NdxFunction } from './ndx-function.ts';
@@ -92,7 +93,12 @@ export function acknowledge(construct: IConstruct, ...ids: AcknowledgedRule[]): 
  * possible resource. Acknowledged on that policy alone (tests check it holds nothing else on `*`).
  */
 export function acknowledgeXRay(fn: NdxFunction): void {
+  acknowledge(defaultPolicyOf(fn), 'AwsSolutions-IAM5[Resource::*]', 'NIST.800.53.R5-IAMNoInlinePolicy');
+}
+
+/** The function role's default policy, which its first grant creates (active tracing makes one). */
+export function defaultPolicyOf(fn: NdxFunction): Policy {
   const policy = fn.defaultPolicy;
   if (!policy) throw new Error(`${fn.node.path}: expected the role's default policy to exist`);
-  acknowledge(policy, 'AwsSolutions-IAM5[Resource::*]', 'NIST.800.53.R5-IAMNoInlinePolicy');
+  return policy;
 }

@@ -19,7 +19,7 @@ import { ndxKey } from '../constructs/keys.ts';
 import { NdxFunction } from '../constructs/ndx-function.ts';
 import { OperationsConstruct } from '../constructs/operations.ts';
 import { AUDIT_WRITER_ACTIONS, IDEMPOTENCY_ACTIONS, ITEM_READ_ACTIONS, SecureTable } from '../constructs/secure-table.ts';
-import { acknowledge, acknowledgeXRay } from '../constructs/nag.ts';
+import { acknowledge, acknowledgeXRay, defaultPolicyOf } from '../constructs/nag.ts';
 
 export interface PlatformStackProps extends StackProps {
   readonly deployment: Deployment;
@@ -147,7 +147,7 @@ export class PlatformStack extends Stack {
       automaticallyAfter: Duration.days(d.settings.forwardingKeyRotationDays),
     });
     acknowledgeXRay(this.forwardingKeyRotation);
-    Validations.of(this.forwardingKeyRotation.defaultPolicy!).acknowledge({
+    Validations.of(defaultPolicyOf(this.forwardingKeyRotation)).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'X-Ray PutTraceSegments/PutTelemetryRecords and Secrets Manager GetRandomPassword support no resource-level permissions; ' +
