@@ -14,7 +14,7 @@ let h: Harness;
 async function ndx(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, [join(PROJECT_ROOT, 'bin/ndx.mjs'), ...args], {
-      env: { ...process.env, AWS_ENDPOINT_URL: h.engine.endpoint.url },
+      env: { ...process.env, AWS_ENDPOINT_URL: h.engine.endpoint.url, NDX_OPERATOR: 'operator@ndx.gov.vn' },
       timeout: 30_000,
     });
     return { code: 0, stdout, stderr };
@@ -133,12 +133,13 @@ describe('ndx contract', () => {
     expect((await ndx('contract', 'consumers', 'population.identity-verification', '--from', 'yesterday')).code).toBe(2);
   });
 
-  it('deprecates a version (lookups carry the notice), then retires it (lookups are refused)', async () => {
+  it('deprecates a version (lookups carry the notice), then retires it, here before its sunset, forced with a reason (lookups are refused)', async () => {
     const dep = await ndx('contract', 'deprecate', 'population.identity-verification@1.0.0', '--sunset', '2099-06-30', '--by', 'steward@population.mps.gov.vn');
     expect(dep.code).toBe(0);
     const notice = await ndx('--json', ...identity(h.demo.living.nationalId));
     expect(JSON.parse(notice.stdout)).toMatchObject({ status: 'OK', notice: { kind: 'DEPRECATED', sunset: '2099-06-30' } });
-    expect((await ndx('contract', 'retire', 'population.identity-verification@1.0.0')).code).toBe(0);
+    expect((await ndx('contract', 'retire', 'population.identity-verification@1.0.0')).code).toBe(8); // before the sunset
+    expect((await ndx('contract', 'retire', 'population.identity-verification@1.0.0', '--force', '--reason', 'test of retirement')).code).toBe(0);
     const refused = await ndx(...identity(h.demo.living.nationalId));
     expect(refused.code).toBe(4);
     expect(refused.stdout).toContain('DENIED VERSION_RETIRED');

@@ -77,7 +77,7 @@ const run = promisify(execFile);
 async function ndx(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, [join(PROJECT_ROOT, 'bin/ndx.mjs'), ...args], {
-      env: { ...process.env, AWS_ENDPOINT_URL: h.engine.endpoint.url, NDX_USER: 'test-operator' },
+      env: { ...process.env, AWS_ENDPOINT_URL: h.engine.endpoint.url, NDX_OPERATOR: 'test-operator' },
       timeout: 30_000,
     });
     return { code: 0, stdout, stderr };
