@@ -77,12 +77,12 @@ export class ContractLifecycle {
     return this.registry.propose(contract, v, by, this.clock());
   }
 
-  withdraw(contract: ContractDefinition, version: VersionDefinition, by: Actor): Promise<VersionRecord> {
+  async withdraw(contract: ContractDefinition, version: VersionDefinition, by: Actor): Promise<VersionRecord> {
     return this.registry.withdraw(contract, version.version, by, this.clock());
   }
 
   /** One approval in one role; the registry refuses the same person twice and a steward who is not one of the contract's (contracts/lifecycle.ts). */
-  approve(contract: ContractDefinition, version: VersionDefinition, role: ApproverRole, by: Actor): Promise<VersionRecord> {
+  async approve(contract: ContractDefinition, version: VersionDefinition, role: ApproverRole, by: Actor): Promise<VersionRecord> {
     return this.registry.approve(contract, version, role, by, this.clock());
   }
 
@@ -97,7 +97,7 @@ export class ContractLifecycle {
   }
 
   /** Deprecates an active version until `sunset` (a UTC day after today), the day it stops answering. */
-  deprecate(contract: ContractDefinition, version: VersionDefinition, sunset: string, by: Actor): Promise<VersionRecord> {
+  async deprecate(contract: ContractDefinition, version: VersionDefinition, sunset: string, by: Actor): Promise<VersionRecord> {
     const now = this.clock();
     if (!DAY.test(sunset) || Number.isNaN(Date.parse(`${sunset}T00:00:00Z`))) throw new LifecycleError(`the sunset must be a UTC day (YYYY-MM-DD), got ${sunset}`);
     if (Date.parse(`${sunset}T00:00:00Z`) <= now.getTime()) throw new LifecycleError(`the sunset date ${sunset} must be in the future`);
