@@ -1,0 +1,349 @@
+/**
+ * The registry's half of a lookup (domain/lookup/answer.ts) over fake ports: authentication of a
+ * message (each refusal audited as a security event), the answer and its audit record, consent checked
+ * again, failures on the last attempt, and the resend protocol. No engine, no AWS.
+ */
+import { createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { findContract } from '../../contracts/catalog.ts';
+import { legalBasisFor, type ContractDefinition, type VersionDefinition } from '../../contracts/model.ts';
+import { LookupRequest, type LookupReply } from '../../contracts/protocol.ts';
+import type { AuditEntry, AuditEvent, Reservation } from '../../domain/audit/records.ts';
+import { consentTermsDigest, type ConsentRecord } from '../../domain/consent/consent.ts';
+import { lookupAnswerer, PoisonMessageError, type AnswererPorts } from '../../domain/lookup/answer.ts';
+import { signForwarded, type ForwardedLookup } from '../../domain/lookup/forwarded.ts';
+import { RegistryUnavailableError, type RegistrySource } from '../../domain/lookup/registry-source.ts';
+import type { StageOutcome } from '../../domain/lookup/resend.ts';
+import { subjectHasher } from '../../domain/subject-hash.ts';
+
+const NOW = new Date('2026-06-01T10:00:00.000Z');
+const hash = subjectHasher('pepper');
+const key = { version: 'v1', secret: 'forwarding-secret' };
+const R1 = '3f1c8f0e-8d6b-4e0c-9d7e-2b1f5a6c7d81';
+const R2 = '3f1c8f0e-8d6b-4e0c-9d7e-2b1f5a6c7d82';
+const SUBJECT = { nationalId: '001203004567' };
+
+function definition(id: string): ContractDefinition {
+  const d = findContract(id);
+  if (!d) throw new Error(`no contract ${id}`);
+  return d;
+}
+function firstVersion(id: string): VersionDefinition {
+  const v = definition(id).versions[0];
+  if (!v) throw new Error(`no version of ${id}`);
+  return v;
+}
+const identity = firstVersion('population.identity-verification');
+const residence = firstVersion('population.residence');
+const legal = legalBasisFor(identity, 'hanoi-land-office', 'LAND_REGISTRATION');
+if (!legal) throw new Error('no legal basis');
+
+function legalLookup(over: Partial<ForwardedLookup> = {}): ForwardedLookup {
+  const request = LookupRequest.parse({ requestId: R1, contract: 'population.identity-verification', purpose: 'LAND_REGISTRATION', subject: SUBJECT });
+  return {
+    kind: 'ndx.forwarded-lookup.v1',
+    consumer: 'hanoi-land-office',
+    request,
+    version: identity.version,
+    basis: { kind: 'legal', id: legal?.id ?? '', instrument: legal?.instrument ?? '', article: legal?.article ?? '' },
+    subjectHash: hash(SUBJECT),
+    requestDigest: 'digest',
+    receivedMessageId: 'msg-1',
+    receivedAt: '2026-06-01T09:59:00.000Z',
+    ...over,
+  };
+}
+
+const consent: ConsentRecord = {
+  consentId: 'cns-1',
+  subjectHash: hash(SUBJECT),
+  consumer: 'hcmc-public-services',
+  contract: 'population.residence',
+  major: 1,
+  purposes: ['SOCIAL_ALLOWANCE_APPLICATION'],
+  categories: ['identifier', 'residence'],
+  validFrom: '2026-01-01T00:00:00.000Z',
+  validUntil: '2027-01-01T00:00:00.000Z',
+  notice: { uri: 'u', version: '1', hash: 'h', language: 'vi' },
+  collection: { method: 'portal', evidence: 'case' },
+  status: 'ACTIVE',
+  grantedAt: '2026-01-01T00:00:00.000Z',
+  events: [],
+};
+
+function consentLookup(over: Partial<ForwardedLookup> = {}): ForwardedLookup {
+  const request = LookupRequest.parse({ requestId: R2, contract: 'population.residence', purpose: 'SOCIAL_ALLOWANCE_APPLICATION', subject: SUBJECT, consentId: 'cns-1' });
+  return {
+    kind: 'ndx.forwarded-lookup.v1',
+    consumer: 'hcmc-public-services',
+    request,
+    version: residence.version,
+    basis: { kind: 'consent', consentId: 'cns-1' },
+    subjectHash: hash(SUBJECT),
+    requestDigest: 'digest',
+    consentTermsDigest: consentTermsDigest(consent),
+    receivedMessageId: 'msg-2',
+    receivedAt: '2026-06-01T09:59:00.000Z',
+    ...over,
+  };
+}
+
+const record = {
+  view: {
+    nationalId: '001203004567',
+    fullName: 'Nguyễn Thị An',
+    dateOfBirth: '2003-04-05',
+    sex: 'FEMALE',
+    status: 'LIVING',
+    permanentResidence: { line: '12 Hàng Bạc', commune: 'Phường Hoàn Kiếm', province: 'Hà Nội' },
+    temporaryResidence: null,
+    household: { headNationalId: '001203004567', relationship: 'Chủ hộ' },
+  },
+  updatedAt: '2026-05-01T00:00:00.000Z',
+};
+
+interface Recorded {
+  audits: AuditEntry[];
+  reserved: Array<[string, string, string, string]>;
+  appendedWith: Array<Promise<Reservation> | undefined>;
+  sent: LookupReply[];
+  direct: Array<{ consumer: string; reply: LookupReply }>;
+  security: Array<{ event: AuditEvent; auditId: string; scope: string | undefined }>;
+  events: Array<[string, unknown]>;
+}
+
+function ports(over: Partial<AnswererPorts> = {}, source: RegistrySource = { get: async () => record }, consentFound: ConsentRecord | undefined = consent) {
+  const rec: Recorded = { audits: [], reserved: [], appendedWith: [], sent: [], direct: [], security: [], events: [] };
+  const reservation: Promise<Reservation> = Promise.resolve({ state: 'reserved', partition: 'p', head: undefined });
+  const p: AnswererPorts = {
+    registryId: 'population',
+    findContract: (id) => findContract(id),
+    source,
+    consents: { get: async () => consentFound },
+    forwardingKey: async (v) => (v === key.version ? key : undefined),
+    pepper: async () => 'pepper',
+    hashSubject: async () => hash,
+    responder: {
+      audit: {
+        append: async (entry, reserved) => {
+          rec.audits.push(entry);
+          rec.appendedWith.push(reserved);
+          return { auditId: `audit-${rec.audits.length}` };
+        },
+        reserve: async (kind, auditId, scope, at) => {
+          rec.reserved.push([kind, auditId, scope, at]);
+          return reservation;
+        },
+      },
+      queues: {
+        sendJson: async (_queue, body) => {
+          rec.sent.push(body as LookupReply);
+        },
+      },
+    },
+    audit: {
+      record: async (event, auditId, scope) => {
+        rec.security.push({ event, auditId, scope });
+      },
+    },
+    send: async (consumer, reply) => {
+      rec.direct.push({ consumer, reply });
+    },
+    observe: {
+      answered: (e) => rec.events.push(['answered', e]),
+      refused: (e) => rec.events.push(['refused', e]),
+      failed: (e) => rec.events.push(['failed', e]),
+    },
+    now: () => NOW,
+    ...over,
+  };
+  return { ports: p, rec };
+}
+
+function only<T>(items: readonly T[]): T {
+  expect(items).toHaveLength(1);
+  const [first] = items;
+  if (first === undefined) throw new Error('nothing recorded');
+  return first;
+}
+
+const message = (body: unknown, messageId = 'sqs-1') => ({ messageId, body: typeof body === 'string' ? body : JSON.stringify(body), sentAt: '2026-06-01T09:59:30.000Z' });
+
+describe('answer: authentication', () => {
+  it('returns the lookup and its version when the MAC and the contract side hold', async () => {
+    const { ports: p, rec } = ports();
+    const l = legalLookup();
+    const out = await lookupAnswerer(p).authenticate(message(signForwarded(l, key)));
+    expect(out.lookup).toEqual(l);
+    expect(out.version.version).toBe(identity.version);
+    expect(rec.security).toEqual([]);
+  });
+
+  it.each([
+    ['not JSON', () => '{nope', 'NOT_A_FORWARDED_LOOKUP'],
+    ['not a forwarded lookup', () => ({ hello: 1 }), 'NOT_A_FORWARDED_LOOKUP'],
+    ['signed with a key version it does not know', () => signForwarded(legalLookup(), { ...key, version: 'v9' }), 'UNKNOWN_KEY'],
+    ['signed with another secret', () => signForwarded(legalLookup(), { ...key, secret: 'other' }), 'BAD_MAC'],
+    ['for another registry', () => signForwarded(legalLookup({ request: LookupRequest.parse({ requestId: R1, contract: 'land.parcel', purpose: 'LAND_REGISTRATION', subject: { parcelId: 'x' } }) }), key), 'WRONG_REGISTRY'],
+  ] as const)('refuses a message %s, audits a security event with the body only as a keyed digest, and throws', async (_what, body, reason) => {
+    const { ports: p, rec } = ports();
+    const m = message(body());
+    await expect(lookupAnswerer(p).authenticate(m)).rejects.toThrow(PoisonMessageError);
+    const { event, auditId, scope } = only(rec.security);
+    const digest = createHmac('sha256', 'pepper').update('ndx.refused-message.v1\n').update(m.body).digest('hex');
+    expect(event).toEqual({ kind: 'security', at: m.sentAt, stage: 'adapter', registry: 'population', reason, messageId: 'sqs-1', bodyDigest: digest });
+    expect(auditId).toBe('security/population/sqs-1');
+    expect(scope).toBe('population');
+    expect(rec.events).toEqual([['refused', { messageId: 'sqs-1', reason }]]);
+  });
+
+  it('names the reason in the error', async () => {
+    const { ports: p } = ports();
+    await expect(lookupAnswerer(p).authenticate(message('{nope'))).rejects.toThrow('NOT_A_FORWARDED_LOOKUP');
+  });
+});
+
+describe('answer: a lookup answered', () => {
+  it('reserves the audit marker first, then audits and replies OK with the projected record and its provenance', async () => {
+    const { ports: p, rec } = ports();
+    const out = await lookupAnswerer(p).answer({ lookup: legalLookup(), version: identity, finalAttempt: false });
+    expect(rec.reserved).toEqual([['lookup', `hanoi-land-office/${R1}`, 'population', NOW.toISOString()]]);
+    const audit = only(rec.audits);
+    expect(audit).toMatchObject({
+      at: NOW.toISOString(),
+      consumer: 'hanoi-land-office',
+      requestId: R1,
+      receivedMessageId: 'msg-1',
+      contract: 'population.identity-verification',
+      version: identity.version,
+      purpose: 'LAND_REGISTRATION',
+      basis: { kind: 'legal' },
+      registry: 'population',
+      subjectHash: hash(SUBJECT),
+      status: 'OK',
+      code: 'OK',
+      recordedBy: 'adapter',
+    });
+    expect(audit.fields.length).toBeGreaterThan(0);
+    expect(audit).not.toHaveProperty('onBehalfOf');
+    expect(rec.appendedWith[0]).toBeInstanceOf(Promise);
+    const reply = only(rec.sent);
+    expect(reply).toMatchObject({ code: 'OK', requestId: R1, contract: 'population.identity-verification', version: identity.version, purpose: 'LAND_REGISTRATION', basis: { kind: 'legal' } });
+    expect(Object.keys(reply.data ?? {}).sort()).toEqual([...audit.fields].sort());
+    expect(reply.provenance).toMatchObject({ registry: 'population', asOf: record.updatedAt, auditId: 'audit-1' });
+    expect(reply.provenance?.digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(reply).not.toHaveProperty('notice');
+    expect(out).toMatchObject({ outcome: 'answered', messageId: 'msg-1', contract: 'population.identity-verification', version: identity.version, purpose: 'LAND_REGISTRATION', reply: { code: 'OK', auditId: 'audit-1' } });
+    expect(rec.events).toEqual([['answered', { consumer: 'hanoi-land-office', requestId: R1, contract: 'population.identity-verification', version: identity.version, code: 'OK', receivedAt: '2026-06-01T09:59:00.000Z' }]]);
+  });
+
+  it('audits onBehalfOf and carries the deprecation notice into the reply', async () => {
+    const { ports: p, rec } = ports();
+    const base = legalLookup();
+    const lookup = legalLookup({ request: { ...base.request, onBehalfOf: 'officer-7' }, notice: { kind: 'DEPRECATED', sunset: '2027-01-01', message: 'm' } });
+    await lookupAnswerer(p).answer({ lookup, version: identity, finalAttempt: false });
+    expect(only(rec.audits).onBehalfOf).toBe('officer-7');
+    expect(only(rec.sent).notice).toEqual({ kind: 'DEPRECATED', sunset: '2027-01-01', message: 'm' });
+  });
+
+  it('answers SUBJECT_NOT_FOUND with no fields', async () => {
+    const { ports: p, rec } = ports({}, { get: async () => undefined });
+    await lookupAnswerer(p).answer({ lookup: legalLookup(), version: identity, finalAttempt: false });
+    expect(only(rec.audits)).toMatchObject({ code: 'SUBJECT_NOT_FOUND', fields: [] });
+    const reply = only(rec.sent);
+    expect(reply).not.toHaveProperty('data');
+    expect(reply).not.toHaveProperty('provenance');
+  });
+});
+
+describe('answer: consent checked again before the read', () => {
+  it('reads the record when the consent still covers the lookup', async () => {
+    let reads = 0;
+    const { ports: p, rec } = ports({}, { get: async () => (reads++, record) });
+    await lookupAnswerer(p).answer({ lookup: consentLookup(), version: residence, finalAttempt: false });
+    expect(reads).toBe(1);
+    expect(only(rec.audits)).toMatchObject({ code: 'OK', basis: { kind: 'consent', consentId: 'cns-1' } });
+  });
+
+  it('answers a revocation that came after the router’s check, without reading the registry', async () => {
+    let reads = 0;
+    const { ports: p, rec } = ports({}, { get: async () => (reads++, record) }, { ...consent, status: 'REVOKED' });
+    await lookupAnswerer(p).answer({ lookup: consentLookup(), version: residence, finalAttempt: false });
+    expect(reads).toBe(0);
+    expect(only(rec.audits)).toMatchObject({ code: 'CONSENT_REVOKED', fields: [] });
+  });
+
+  it('refuses terms other than the ones the router verified, and a lookup that carries no terms digest', async () => {
+    for (const lookup of [consentLookup({ consentTermsDigest: 'f'.repeat(64) }), consentLookup({ consentTermsDigest: undefined })]) {
+      const { ports: p, rec } = ports();
+      await lookupAnswerer(p).answer({ lookup, version: residence, finalAttempt: false });
+      expect(only(rec.audits).code).toBe('CONSENT_REQUIRED');
+    }
+  });
+
+  it('checks the consent against the contract’s major, purpose and released categories', async () => {
+    const { ports: p, rec } = ports({}, undefined, { ...consent, categories: ['identifier'] });
+    await lookupAnswerer(p).answer({ lookup: consentLookup({ consentTermsDigest: consentTermsDigest({ ...consent, categories: ['identifier'] }) }), version: residence, finalAttempt: false });
+    expect(only(rec.audits).code).toBe('CONSENT_REQUIRED');
+  });
+});
+
+describe('answer: failures', () => {
+  const unavailable: RegistrySource = { get: async () => Promise.reject(new RegistryUnavailableError('down')) };
+
+  it('rethrows before the final attempt', async () => {
+    const { ports: p, rec } = ports({}, unavailable);
+    await expect(lookupAnswerer(p).answer({ lookup: legalLookup(), version: identity, finalAttempt: false })).rejects.toThrow('down');
+    expect(rec.audits).toEqual([]);
+  });
+
+  it('answers REGISTRY_UNAVAILABLE on the final attempt when the registry is down, INTERNAL for anything else', async () => {
+    const down = ports({}, unavailable);
+    await lookupAnswerer(down.ports).answer({ lookup: legalLookup(), version: identity, finalAttempt: true });
+    expect(only(down.rec.audits)).toMatchObject({ code: 'REGISTRY_UNAVAILABLE', fields: [] });
+    expect(down.rec.events[0]).toEqual(['failed', { requestId: R1, code: 'REGISTRY_UNAVAILABLE', error: 'RegistryUnavailableError' }]);
+
+    const broken = ports({}, { get: async () => Promise.reject(new TypeError('bug')) });
+    await lookupAnswerer(broken.ports).answer({ lookup: legalLookup(), version: identity, finalAttempt: true });
+    expect(only(broken.rec.audits).code).toBe('INTERNAL');
+    expect(broken.rec.events[0]).toEqual(['failed', { requestId: R1, code: 'INTERNAL', error: 'TypeError' }]);
+  });
+});
+
+describe('answer: the resend protocol', () => {
+  const answered: StageOutcome = {
+    outcome: 'answered',
+    messageId: 'msg-1',
+    reply: { status: 'OK', code: 'OK', auditId: 'a-1', repliedAt: '2026-06-01T10:00:00.000Z', digest: 'd' },
+  };
+
+  it('does nothing for the same message delivered again', async () => {
+    const { ports: p, rec } = ports();
+    await lookupAnswerer(p).resent(legalLookup(), answered);
+    expect(rec.direct).toEqual([]);
+    expect(rec.events).toEqual([]);
+  });
+
+  it('points another message at the first answer', async () => {
+    const { ports: p, rec } = ports();
+    await lookupAnswerer(p).resent(legalLookup({ receivedMessageId: 'msg-9' }), answered);
+    const { consumer, reply } = only(rec.direct);
+    expect(consumer).toBe('hanoi-land-office');
+    expect(reply).toMatchObject({
+      code: 'ALREADY_ANSWERED',
+      requestId: R1,
+      contract: 'population.identity-verification',
+      version: identity.version,
+      purpose: 'LAND_REGISTRATION',
+      original: answered.reply,
+      repliedAt: NOW.toISOString(),
+    });
+    expect(rec.events).toEqual([['answered', { consumer: 'hanoi-land-office', requestId: R1, contract: 'population.identity-verification', code: 'ALREADY_ANSWERED', receivedAt: '2026-06-01T09:59:00.000Z' }]]);
+  });
+
+  it('answers REQUEST_ID_REUSED for another request under a used requestId', async () => {
+    const { ports: p, rec } = ports();
+    await lookupAnswerer(p).reused(legalLookup());
+    expect(only(rec.direct).reply).toMatchObject({ code: 'REQUEST_ID_REUSED', requestId: R1 });
+  });
+});
