@@ -32,6 +32,13 @@ export const BIRTH_YEARS = { min: 1935, max: 2008 } as const;
 // ---------------------------------------------------------------------------------------------------------
 // PRNG and sampling helpers
 
+/** `items[i]` for an index the caller keeps in range; an index outside it is a bug, reported as a RangeError. */
+function itemAt<T extends NonNullable<unknown>>(items: ArrayLike<T>, i: number): T {
+  const item = items[i];
+  if (item === undefined) throw new RangeError(`synthetic population: index ${i} outside 0..${items.length - 1}`);
+  return item;
+}
+
 /** sfc32 (Chris Doty-Humphrey's Small Fast Counting generator), 32-bit state words. */
 export class Sfc32 {
   private a: number;
@@ -77,8 +84,8 @@ export class Sfc32 {
     return this.float() < p;
   }
 
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)]!;
+  pick<T extends NonNullable<unknown>>(items: readonly T[]): T {
+    return itemAt(items, this.int(items.length));
   }
 
   /** Integer from a triangular distribution on [lo, hi] peaking at mode. */
@@ -141,16 +148,16 @@ function weighted<T>(pairs: ReadonlyArray<readonly [T, number]>): Weighted<T> {
   return { items, cum, total };
 }
 
-function draw<T>(rng: Sfc32, table: Weighted<T>): T {
+function draw<T extends NonNullable<unknown>>(rng: Sfc32, table: Weighted<T>): T {
   const x = rng.float() * table.total;
   const { cum } = table;
   let lo = 0, hi = cum.length - 1;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (cum[mid]! > x) hi = mid;
+    if (itemAt(cum, mid) > x) hi = mid;
     else lo = mid + 1;
   }
-  return table.items[lo]!;
+  return itemAt(table.items, lo);
 }
 
 /** `'Nguyễn:40,Trần:11'` → weighted table; a bare item weighs 1. */
@@ -496,12 +503,21 @@ const BY_NAME = new Map(PROVINCE_RUNTIME.map((p) => [p.def.name, p] as const));
 /** Where people with a temporary residence tend to be: the big cities and industrial provinces. */
 const MIGRATION_HUBS = weighted(
   ([['Hồ Chí Minh', 40], ['Hà Nội', 30], ['Bắc Ninh', 8], ['Đồng Nai', 8], ['Hải Phòng', 5], ['Đà Nẵng', 5], ['Cần Thơ', 4]] as const)
-    .map(([name, w]) => [BY_NAME.get(name)!, w] as const),
+    .map(([name, w]) => {
+      const province = BY_NAME.get(name);
+      if (!province) throw new Error(`synthetic population: migration hub ${name} is not a province`);
+      return [province, w] as const;
+    }),
 );
 
-for (const code of NATIONAL_BIRTH_CODES.items) {
-  if (!(code in BIRTH_PROVINCES)) throw new Error(`synthetic population: unknown birth province code ${code}`);
+/** The province a birth registration code names. */
+function birthProvince(code: string): string {
+  const province = BIRTH_PROVINCES[code];
+  if (province === undefined) throw new Error(`synthetic population: unknown birth province code ${code}`);
+  return province;
 }
+
+for (const code of NATIONAL_BIRTH_CODES.items) birthProvince(code);
 
 const STREETS = list(
   'Lê Lợi,Trần Hưng Đạo,Nguyễn Huệ,Hai Bà Trưng,Lý Thường Kiệt,Quang Trung,Nguyễn Trãi,Lê Duẩn,Điện Biên Phủ,Hùng Vương,' +
@@ -566,7 +582,7 @@ interface Address {
 function address(rng: Sfc32, province: ProvinceRuntime, avoidCommune?: string): Address {
   const { communes, region, name } = province.def;
   let commune = rng.pick(communes);
-  if (commune === avoidCommune) commune = communes[(communes.indexOf(commune) + 1 + rng.int(communes.length - 1)) % communes.length]!;
+  if (commune === avoidCommune) commune = itemAt(communes, (communes.indexOf(commune) + 1 + rng.int(communes.length - 1)) % communes.length);
   const line = commune.startsWith('Xã') ? ruralLine(rng, region) : streetLine(rng, region);
   return { line, commune, province: name };
 }
@@ -582,10 +598,10 @@ let isoDays: string[] | undefined;
 
 /** 'YYYY-MM-DD' of a day number in the birth range, from a lazily built table (the hot path). */
 function isoDate(day: number): string {
-  isoDays ??= Array.from({ length: YEAR_START[YEAR_START.length - 1]! - MIN_BIRTH_DAY }, (_, i) =>
+  isoDays ??= Array.from({ length: itemAt(YEAR_START, YEAR_START.length - 1) - MIN_BIRTH_DAY }, (_, i) =>
     new Date((MIN_BIRTH_DAY + i) * DAY_MS).toISOString().slice(0, 10),
   );
-  return isoDays[day - MIN_BIRTH_DAY]!;
+  return itemAt(isoDays, day - MIN_BIRTH_DAY);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -617,7 +633,7 @@ class IdIssuer {
 
   issue(province: string, sex: Sex, birthYear: number): string {
     const bucket = (Number(province) * 2 + (sex === 'FEMALE' ? 1 : 0)) * (BIRTH_YEARS.max - BIRTH_YEARS.min + 1) + (birthYear - BIRTH_YEARS.min);
-    const n = this.counters[bucket]!;
+    const n = itemAt(this.counters, bucket);
     if (n >= 1_000_000) throw new RangeError(`synthetic population: more than 10^6 identifiers for ${province}/${sex}/${birthYear}`);
     this.counters[bucket] = n + 1;
     const serial = permuteSerial(n, mix32(this.key ^ Math.imul(bucket + 1, 0x27d4eb2d)));
@@ -703,7 +719,7 @@ class Population {
   }
 
   /** One household's members (head first), before names, identifiers and addresses. */
-  private members(ethnicity: Ethnicity, region: Region): Member[] {
+  private members(ethnicity: Ethnicity, region: Region): [Member, ...Member[]] {
     const { rng } = this;
     const fam = () => familyName(rng, ethnicity, region);
     const latestAdult = (age: number) => Math.min(this.maxBirthYear, this.asOfYear - age);
@@ -729,7 +745,7 @@ class Population {
       const headSex: Sex = rng.chance(0.55) ? 'MALE' : 'FEMALE';
       const headYear = rng.triangular(BIRTH_YEARS.min, 1950, Math.min(1965, latestAdult(45)));
       const head: Member = { sex: headSex, birthYear: headYear, relationship: 'Chủ hộ', family: fam(), marital: 'MARRIED', deceased: false };
-      const out = [head];
+      const out: [Member, ...Member[]] = [head];
       let motherYear = headYear;
       let fatherFamily = headSex === 'MALE' ? head.family : fam();
       if (rng.chance(0.6)) {
@@ -768,7 +784,7 @@ class Population {
     const husband: Member = { sex: 'MALE', birthYear: husbandYear, relationship: headSex === 'MALE' ? 'Chủ hộ' : 'Chồng', family: fam(), marital: 'MARRIED', deceased: false };
     const wife: Member = { sex: 'FEMALE', birthYear: wifeYear, relationship: headSex === 'MALE' ? 'Vợ' : 'Chủ hộ', family: fam(), marital: 'MARRIED', deceased: false };
     const [head, spouse] = headSex === 'MALE' ? [husband, wife] : [wife, husband];
-    const out = [head, spouse];
+    const out: [Member, ...Member[]] = [head, spouse];
     if (threeGen) {
       const fatherYear = head.birthYear - rng.between(22, 35);
       const motherYear = fatherYear + rng.between(-1, 7);
@@ -803,9 +819,8 @@ class Population {
     const members = this.members(ethnicity, region);
 
     // Deaths among members (a deceased head would have been replaced), and their widowed spouses.
-    const head = members[0]!;
-    for (let i = 1; i < members.length; i++) {
-      const m = members[i]!;
+    const [head, ...others] = members;
+    for (const m of others) {
       if (!rng.chance(this.deathChance(m.birthYear))) continue;
       m.deceased = true;
       if ((m.relationship === 'Vợ' || m.relationship === 'Chồng') && head.marital === 'MARRIED') head.marital = 'WIDOWED';
@@ -822,7 +837,8 @@ class Population {
       const birthCode = rng.chance(province.def.migrants) ? draw(rng, NATIONAL_BIRTH_CODES) : draw(rng, province.birthCodes);
       const nationalId = this.ids.issue(birthCode, m.sex, m.birthYear);
       if (m === head) headId = nationalId;
-      const dobDay = YEAR_START[m.birthYear - BIRTH_YEARS.min]! + rng.int(YEAR_START[m.birthYear - BIRTH_YEARS.min + 1]! - YEAR_START[m.birthYear - BIRTH_YEARS.min]!);
+      const yearStart = itemAt(YEAR_START, m.birthYear - BIRTH_YEARS.min);
+      const dobDay = yearStart + rng.int(itemAt(YEAR_START, m.birthYear - BIRTH_YEARS.min + 1) - yearStart);
       let temporary: Address | null = null;
       if (!m.deceased && rng.chance(this.temporaryChance(m.birthYear))) {
         const destination = rng.chance(0.7) ? draw(rng, MIGRATION_HUBS) : draw(rng, RESIDENCE);
@@ -842,7 +858,7 @@ class Population {
         sex: m.sex,
         ethnicity,
         nationality: 'Việt Nam',
-        birthRegistrationProvince: BIRTH_PROVINCES[birthCode]!,
+        birthRegistrationProvince: birthProvince(birthCode),
         permanentResidence: { ...permanent },
         temporaryResidence: temporary,
         household: { headNationalId: headId, relationship: m.relationship },

@@ -117,7 +117,8 @@ const PREFIX_VI: Record<EnterpriseType, string> = {
 const SUFFIX_EN: Partial<Record<EnterpriseType, string>> = {
   LLC_ONE_MEMBER: 'COMPANY LIMITED', LLC_MULTI_MEMBER: 'COMPANY LIMITED', JSC: 'JOINT STOCK COMPANY', PARTNERSHIP: 'PARTNERSHIP',
 };
-const POSITIONS: Record<EnterpriseType, readonly string[]> = {
+/** Positions of an enterprise type's representatives: the founder's first, a partner's last. */
+const POSITIONS: Record<EnterpriseType, readonly [string, ...string[]]> = {
   LLC_ONE_MEMBER: ['Giám đốc', 'Chủ tịch công ty'],
   LLC_MULTI_MEMBER: ['Giám đốc', 'Chủ tịch Hội đồng thành viên'],
   JSC: ['Tổng giám đốc', 'Chủ tịch Hội đồng quản trị'],
@@ -138,9 +139,13 @@ function weightedPick<T>(rng: Sfc32, pairs: ReadonlyArray<readonly [T, number]>)
   const total = pairs.reduce((s, [, w]) => s + w, 0);
   let x = rng.float() * total;
   for (const [item, w] of pairs) {
-    if ((x -= w) < 0) return item;
+    x -= w;
+    if (x < 0) return item;
   }
-  return pairs[pairs.length - 1]![0];
+  // Rounding can leave x at or just above 0 after the last weight: the last item then.
+  const last = pairs.at(-1);
+  if (!last) throw new RangeError('weightedPick: no weighted items to pick from');
+  return last[0];
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -231,10 +236,12 @@ class World {
     const status = weightedPick(rng, [['OPERATING', 82], ['SUSPENDED', 7], ['DISSOLVED', 9], ['BANKRUPT', 2]] as const);
     const [lo, hi] = CAPITAL[type];
     const positions = POSITIONS[type];
-    const reps = [{ nationalId: founder.nationalId, fullName: founder.fullName, position: positions[0]! }];
+    const [founderPosition] = positions;
+    const reps = [{ nationalId: founder.nationalId, fullName: founder.fullName, position: founderPosition }];
     if (partners.length > 0 && type !== 'PRIVATE_ENTERPRISE' && type !== 'LLC_ONE_MEMBER' && rng.chance(0.3)) {
       const partner = rng.pick(partners);
-      reps.push({ nationalId: partner.nationalId, fullName: partner.fullName, position: positions[positions.length - 1]! });
+      // The last position (a type with one position has it for both).
+      reps.push({ nationalId: partner.nationalId, fullName: partner.fullName, position: positions.at(-1) ?? founderPosition });
     }
     const headOffice: Address = rng.chance(0.5)
       ? { ...founder.permanentResidence }
@@ -322,7 +329,7 @@ class World {
       const u = rng.float();
       if (u < 0.48 && this.employers.length > 0) {
         type = 'COMPULSORY';
-        employerCode = this.employers[rng.int(this.employers.length)]!;
+        employerCode = rng.pick(this.employers);
       } else if (u < 0.58) {
         type = 'VOLUNTARY';
       } else {
@@ -383,8 +390,7 @@ class World {
     return record;
   }
 
-  private holdings(rng: Sfc32, household: PopulationRecord[], enterprises: EnterpriseProfile[]): ParcelRecord[] {
-    const head = household[0]!;
+  private holdings(rng: Sfc32, head: PopulationRecord, household: PopulationRecord[], enterprises: EnterpriseProfile[]): ParcelRecord[] {
     const out: ParcelRecord[] = [];
     const home = head.permanentResidence;
     const urban = home.commune.startsWith('Phường');
@@ -414,7 +420,8 @@ class World {
 
   *household(members: PopulationRecord[]): Generator<WorldEvent> {
     for (const record of members) yield { kind: 'person', record };
-    const head = members[0]!;
+    const [head] = members;
+    if (!head) throw new RangeError('a household has at least its head');
     const rng = this.rngFor(head);
     const adults = members.filter((m) => m.status === 'LIVING' && age(m, this.asOfYear) >= 18);
 
@@ -438,7 +445,7 @@ class World {
     }
 
     // Land: the household's home and fields, and its enterprises' premises.
-    for (const parcel of this.holdings(rng, members, enterprises)) yield { kind: 'parcel', record: parcel, owners: ownerRows(parcel) };
+    for (const parcel of this.holdings(rng, head, members, enterprises)) yield { kind: 'parcel', record: parcel, owners: ownerRows(parcel) };
   }
 }
 
@@ -541,7 +548,8 @@ export function worldExamples(options: WorldOptions): WorldExamples {
   const enterpriseOwner = most(parcelsOf, (id) => id.length !== 12);
   const representative = most(enterprisesOf, () => true);
   const employee = most(parcelsOf, (id) => living.has(id) && employers.has(id));
-  if (!parcel || !owner || !enterprise || !representative || !employee) {
+  const employerCode = employee && employers.get(employee[0]);
+  if (!parcel || !owner || !enterprise || !representative || !employee || !employerCode) {
     throw new Error(`worldExamples: the world of ${options.count} citizens (seed ${String(options.seed)}) is too small for examples; use a few hundred citizens or more`);
   }
   return {
@@ -551,7 +559,7 @@ export function worldExamples(options: WorldOptions): WorldExamples {
     enterprise,
     branch,
     representative: { nationalId: representative[0], enterprises: representative[1] },
-    employee: { nationalId: employee[0], employerCode: employers.get(employee[0])!, parcels: employee[1] },
+    employee: { nationalId: employee[0], employerCode, parcels: employee[1] },
     pensioner,
     deceasedParticipant,
   };
