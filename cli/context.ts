@@ -24,7 +24,9 @@ export interface CommandContext {
 export function actorFrom(by: string | undefined, env: NodeJS.ProcessEnv = process.env): Actor {
   const named = by ?? env[OPERATOR_ENV];
   if (named === undefined || named.trim() === '') {
-    throw new UsageError(`say who you are: --by <you> (e.g. --by steward@population.mps.gov.vn), or set ${OPERATOR_ENV} once for your shell; every change records who made it`);
+    throw new UsageError(
+      `say who you are: --by <you> (e.g. --by steward@population.mps.gov.vn), or set ${OPERATOR_ENV} once for your shell; every change records who made it`,
+    );
   }
   return actorOf(named);
 }

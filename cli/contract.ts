@@ -4,10 +4,11 @@ import type { Command } from 'commander';
 import { CONTRACTS, findContract } from '../contracts/catalog.ts';
 import { EXPORT_FORMATS, exportAgency, exportVersion, type AgencyVersion, type ExportFormat, type ExportLifecycle, type ExportTransport } from '../contracts/export.ts';
 import { checkCompatibility, formatChanges, MODES, type Mode } from '../contracts/compatibility.ts';
-import { bumpOf, changeReasons, governanceProblems, requiredBump } from '../contracts/governance.ts';
+import { bumpOf, changeReasons, requiredBump } from '../contracts/governance.ts';
 import { BeforeSunsetError, ContractLifecycle } from '../domain/contracts/lifecycle-service.ts';
+import { basisOf, gate, newestVersion } from '../domain/contracts/gate.ts';
 import { APPROVER_ROLES } from '../contracts/lifecycle.ts';
-import { compareSemver, majorOf, releasedCategories, type ContractDefinition, type VersionDefinition } from '../contracts/model.ts';
+import { releasedCategories, type ContractDefinition, type VersionDefinition } from '../contracts/model.ts';
 import { documentClient } from '../aws/clients.ts';
 import { ContractRegistry, type VersionRecord } from '../aws/contract-registry.ts';
 import { AuditLog, auditShards } from '../aws/audit-log.ts';
@@ -58,15 +59,6 @@ function parseVersionRef(ref: string): { contract: ContractDefinition; version: 
   return { contract: r.contract, version: r.version };
 }
 
-const newest = (c: ContractDefinition) => [...c.versions].sort((a, b) => compareSemver(b.version, a.version))[0]!;
-
-/** `legal` when a legal basis covers every consumer and purpose, `consent` when none does, else `legal+consent`. */
-function basisOf(v: VersionDefinition): 'legal' | 'consent' | 'legal+consent' {
-  const pairs = v.consumers.flatMap((c) => v.purposes.map((p) => [c, p.code] as const));
-  const covered = pairs.filter(([c, p]) => v.legalBases.some((b) => b.consumers.includes(c) && b.purposes.includes(p))).length;
-  return covered === 0 ? 'consent' : covered === pairs.length ? 'legal' : 'legal+consent';
-}
-
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
@@ -109,7 +101,7 @@ export function registerContract(program: Command): void {
     .action(
       platformAction(async (ctx, ref: string) => {
         const { contract: c, version } = parseRef(ref);
-        const v = version ?? newest(c);
+        const v = version ?? newestVersion(c);
         const record = await registry().record(c.id, v.version);
         const value = {
           id: c.id,
@@ -269,12 +261,7 @@ export function registerContract(program: Command): void {
       const json = Boolean(command.optsWithGlobals<{ json?: boolean }>().json);
       if (!(MODES as readonly string[]).includes(options.mode)) throw new UsageError(`--mode takes ${MODES.join(', ')}`);
       const { contract: c, version } = parseRef(options.version ? `${id}@${options.version}` : id);
-      const candidate = version ?? newest(c);
-      const earlier = c.versions.filter((v) => compareSemver(v.version, candidate.version) < 0).sort((x, y) => compareSemver(x.version, y.version));
-      const sameMajor = earlier.filter((v) => majorOf(v.version) === majorOf(candidate.version));
-      const result = checkCompatibility(candidate.response, sameMajor.map((v) => v.response), options.mode as Mode, { role: 'response' });
-      const problems = governanceProblems(c, candidate, earlier.map((v) => v.version), options.mode as Mode);
-      const ok = result.compatible && problems.length === 0;
+      const { candidate, against: sameMajor, compatibility: result, problems, ok } = gate(c, version, options.mode as Mode);
       const value = { contract: c.id, candidate: candidate.version, mode: options.mode, against: sameMajor.map((v) => v.version), compatible: result.compatible, problems, results: result.results };
       if (json) console.log(JSON.stringify(value, null, 2));
       else {
@@ -332,7 +319,7 @@ export function registerContract(program: Command): void {
       const exportWith = async (lifecycles: (c: ContractDefinition) => Promise<Map<string, ExportLifecycle>>) => {
         const transport = exportTransport();
         if (parsed) {
-          const v = parsed.version ?? newest(parsed.contract);
+          const v = parsed.version ?? newestVersion(parsed.contract);
           const lifecycle = (await lifecycles(parsed.contract)).get(v.version)!;
           return write(exportVersion(options.format as ExportFormat, parsed.contract, v, { lifecycle, transport }));
         }

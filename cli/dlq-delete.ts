@@ -15,7 +15,9 @@ export async function purgeDeadLetters(clients: Clients, q: NdxQueue): Promise<{
   let purged = 0;
   let empty = 0;
   while (empty < 2) {
-    const got = (await clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 60, WaitTimeSeconds: empty ? 1 : 0 }))).Messages ?? [];
+    const got =
+      (await clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 60, WaitTimeSeconds: empty ? 1 : 0 })))
+        .Messages ?? [];
     const handles = got.flatMap((m) => (m.ReceiptHandle ? [m.ReceiptHandle] : []));
     empty = handles.length ? 0 : empty + 1;
     if (!handles.length) continue;
@@ -36,7 +38,9 @@ export async function deleteDeadLetter(clients: Clients, q: NdxQueue, messageId:
   let empty = 0;
   try {
     while (!found && empty < 2) {
-      const got = (await clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 60, WaitTimeSeconds: empty ? 1 : 0 }))).Messages ?? [];
+      const got =
+        (await clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 60, WaitTimeSeconds: empty ? 1 : 0 })))
+          .Messages ?? [];
       empty = got.length ? 0 : empty + 1;
       for (const m of got) {
         if (m.MessageId === messageId && !found) found = m;
@@ -48,7 +52,10 @@ export async function deleteDeadLetter(clients: Clients, q: NdxQueue, messageId:
     const handles = held.flatMap((m) => (m.ReceiptHandle ? [m.ReceiptHandle] : []));
     for (let i = 0; i < handles.length; i += 10) {
       await clients.sqs.send(
-        new ChangeMessageVisibilityBatchCommand({ QueueUrl: url, Entries: handles.slice(i, i + 10).map((h, j) => ({ Id: String(j), ReceiptHandle: h, VisibilityTimeout: 0 })) }),
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: url,
+          Entries: handles.slice(i, i + 10).map((h, j) => ({ Id: String(j), ReceiptHandle: h, VisibilityTimeout: 0 })),
+        }),
       );
     }
   }

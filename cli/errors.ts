@@ -55,15 +55,22 @@ const nameOf = (exit: number) => (Object.keys(EXIT) as (keyof typeof EXIT)[]).fi
 
 /** The exit code and sentence of an error. */
 export function failureOf(error: unknown, target?: Target): Failure {
-  const f = (exit: number, message: string, details?: unknown): Failure => ({ exit, code: nameOf(exit), message, ...(details === undefined ? {} : { details }) });
+  const f = (exit: number, message: string, details?: unknown): Failure => ({
+    exit,
+    code: nameOf(exit),
+    message,
+    ...(details === undefined ? {} : { details }),
+  });
   if (error instanceof ExitError) return f(error.exit, error.message);
-  if (error instanceof UsageError || error instanceof ActorError || error instanceof EndpointConfigError || error instanceof SubjectError) return f(EXIT.USAGE, error.message);
+  if (error instanceof UsageError || error instanceof ActorError || error instanceof EndpointConfigError || error instanceof SubjectError)
+    return f(EXIT.USAGE, error.message);
   if (error instanceof ConsentTermsError || error instanceof NoVersionError) return f(EXIT.USAGE, error.message);
   if (error instanceof GovernanceError) return f(EXIT.REFUSED, `refused: ${error.message}`, error.problems);
   if (error instanceof RefusedError) return f(EXIT.REFUSED, `refused: ${error.message}`, error.details);
   if (error instanceof LifecycleError || error instanceof ConsentTransitionError) return f(EXIT.REFUSED, `refused: ${error.message}`);
   if (error instanceof NotFoundError || error instanceof ConsentNotFoundError) return f(EXIT.NOT_FOUND, error.message);
-  if (error instanceof ZodError) return f(EXIT.USAGE, `the configuration is not valid: ${error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  if (error instanceof ZodError)
+    return f(EXIT.USAGE, `the configuration is not valid: ${error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
   if (target) return f(EXIT.FAILURE, explainAwsError(error, target));
   const e = error as { name?: string; message?: string };
   return f(EXIT.FAILURE, `${e?.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e?.message ?? String(error)}`);
@@ -73,7 +80,13 @@ export function failureOf(error: unknown, target?: Target): Failure {
 export function report(error: unknown, json: boolean, target?: Target): number {
   const failure = failureOf(error, target);
   if (json) {
-    console.log(JSON.stringify({ error: { code: failure.code, message: failure.message, ...(failure.details === undefined ? {} : { details: failure.details }) } }, null, 2));
+    console.log(
+      JSON.stringify(
+        { error: { code: failure.code, message: failure.message, ...(failure.details === undefined ? {} : { details: failure.details }) } },
+        null,
+        2,
+      ),
+    );
   }
   console.error(`ndx: ${failure.message}`);
   return failure.exit;

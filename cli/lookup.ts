@@ -53,7 +53,9 @@ export function lookupOf(options: LookupOptions): { agency: string; request: Loo
     subject,
     ...(options.consent ? { consentId: options.consent } : {}),
     ...(options.onBehalfOf ? { onBehalfOf: options.onBehalfOf } : {}),
-    ...(size !== undefined || options.pageToken ? { page: { ...(size !== undefined ? { size } : {}), ...(options.pageToken ? { token: options.pageToken } : {}) } } : {}),
+    ...(size !== undefined || options.pageToken
+      ? { page: { ...(size !== undefined ? { size } : {}), ...(options.pageToken ? { token: options.pageToken } : {}) } }
+      : {}),
   };
   const checked = LookupRequest.safeParse(candidate);
   if (!checked.success) {

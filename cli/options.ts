@@ -14,7 +14,8 @@ export function wholeNumber(value: string, option: string, min = 1, max = Number
 /** Seconds, more than 0 and at most `max` (decimals allowed, e.g. 0.5). */
 export function seconds(value: string, option: string, max = 3600): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > max) throw new UsageError(`${option} takes a number of seconds above 0 and at most ${max}, e.g. ${option} 30 (got "${value}")`);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > max)
+    throw new UsageError(`${option} takes a number of seconds above 0 and at most ${max}, e.g. ${option} 30 (got "${value}")`);
   return n;
 }
 

@@ -36,7 +36,8 @@ export function resolveEndpoint(options: { endpoint?: string; aws?: boolean }, e
     return { url: undefined, source: '--aws' };
   }
   if (options.endpoint !== undefined) {
-    if (!/^https?:\/\/[^\s/]+/.test(options.endpoint)) throw new EndpointConfigError(`--endpoint takes a URL such as http://localhost:4566, got "${options.endpoint}"`);
+    if (!/^https?:\/\/[^\s/]+/.test(options.endpoint))
+      throw new EndpointConfigError(`--endpoint takes a URL such as http://localhost:4566, got "${options.endpoint}"`);
     return { url: options.endpoint, source: '--endpoint' };
   }
   if (env.NDX_PORT) return { url: `http://localhost:${localPort(env)}`, source: 'NDX_PORT' };

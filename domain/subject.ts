@@ -17,7 +17,11 @@ export class SubjectError extends Error {
 /** `subject.nationalId: a 12-digit …` for each issue: positions and rules, never the values. */
 function describe(issues: readonly z.core.$ZodIssue[]): string {
   const text = (i: z.core.$ZodIssue) =>
-    i.code === 'unrecognized_keys' ? `not a key of this subject (${i.keys.join(', ')})` : i.code === 'invalid_type' && /received undefined/.test(i.message) ? 'missing' : i.message;
+    i.code === 'unrecognized_keys'
+      ? `not a key of this subject (${i.keys.join(', ')})`
+      : i.code === 'invalid_type' && /received undefined/.test(i.message)
+        ? 'missing'
+        : i.message;
   return issues.map((i) => `${i.path.length ? i.path.join('.') : 'subject'}: ${text(i)}`).join('; ');
 }
 

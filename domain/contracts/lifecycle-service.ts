@@ -92,14 +92,16 @@ export class ContractLifecycle {
     const v = pick(contract, version, records, ['approved']);
     const published = records.filter((r) => PUBLISHED.includes(r.status)).map((r) => r.version);
     const problems = governanceProblems(contract, v, published);
-    if (problems.length) throw new GovernanceError(`${contract.id}@${v.version} cannot be published:\n  ${problems.map((p) => p.message).join('\n  ')}`, problems);
+    if (problems.length)
+      throw new GovernanceError(`${contract.id}@${v.version} cannot be published:\n  ${problems.map((p) => p.message).join('\n  ')}`, problems);
     return this.registry.publish(contract, v, by, this.clock());
   }
 
   /** Deprecates an active version until `sunset` (a UTC day after today), the day it stops answering. */
   async deprecate(contract: ContractDefinition, version: VersionDefinition, sunset: string, by: Actor): Promise<VersionRecord> {
     const now = this.clock();
-    if (!DAY.test(sunset) || Number.isNaN(Date.parse(`${sunset}T00:00:00Z`))) throw new LifecycleError(`the sunset must be a UTC day (YYYY-MM-DD), got ${sunset}`);
+    if (!DAY.test(sunset) || Number.isNaN(Date.parse(`${sunset}T00:00:00Z`)))
+      throw new LifecycleError(`the sunset must be a UTC day (YYYY-MM-DD), got ${sunset}`);
     if (Date.parse(`${sunset}T00:00:00Z`) <= now.getTime()) throw new LifecycleError(`the sunset date ${sunset} must be in the future`);
     return this.registry.deprecate(contract, version.version, sunset, by, now);
   }
@@ -129,7 +131,12 @@ export class ContractLifecycle {
 }
 
 /** The version an action applies to: the one named, else the newest one in `statuses` (a version the registry does not know is a draft). */
-export function pick(contract: ContractDefinition, version: VersionDefinition | undefined, records: readonly VersionRecord[], statuses: readonly LifecycleStatus[]): VersionDefinition {
+export function pick(
+  contract: ContractDefinition,
+  version: VersionDefinition | undefined,
+  records: readonly VersionRecord[],
+  statuses: readonly LifecycleStatus[],
+): VersionDefinition {
   if (version) return version;
   const state = (v: VersionDefinition) => records.find((r) => r.version === v.version)?.status ?? 'draft';
   const candidate = contract.versions.filter((v) => statuses.includes(state(v))).sort((a, b) => compareSemver(b.version, a.version))[0];

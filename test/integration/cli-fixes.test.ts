@@ -48,7 +48,17 @@ const ndx = (...args: string[]) => cli({ NDX_PORT: port, NDX_OPERATOR: 'operator
 
 const noStack = (r: Run) => expect(`${r.stdout}${r.stderr}`).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
 
-const identity = (nationalId: string) => ['lookup', '--as', 'hanoi-land-office', '--contract', 'population.identity-verification', '--purpose', 'LAND_REGISTRATION', '--subject', `nationalId=${nationalId}`];
+const identity = (nationalId: string) => [
+  'lookup',
+  '--as',
+  'hanoi-land-office',
+  '--contract',
+  'population.identity-verification',
+  '--purpose',
+  'LAND_REGISTRATION',
+  '--subject',
+  `nationalId=${nationalId}`,
+];
 
 async function trailLength(nationalId: string): Promise<number> {
   const r = await ndx('--json', 'audit', 'trail', '--subject', `nationalId=${nationalId}`);
@@ -105,7 +115,11 @@ describe('options checked before anything is sent', () => {
   it('--timeout abc: exit 2 with what it takes, and no lookup is sent or audited', async () => {
     const nationalId = h.demo.living.nationalId;
     const before = await trailLength(nationalId);
-    for (const bad of [['--timeout', 'abc'], ['--timeout', '0'], ['--page-size', 'two']]) {
+    for (const bad of [
+      ['--timeout', 'abc'],
+      ['--timeout', '0'],
+      ['--page-size', 'two'],
+    ]) {
       const r = await ndx(...identity(nationalId), ...bad);
       expect(r.code, bad.join(' ')).toBe(EXIT.USAGE);
       expect(r.stderr).toContain(`${bad[0]} takes`);
@@ -115,11 +129,34 @@ describe('options checked before anything is sent', () => {
   });
 
   it('a wrong agency lists the valid ones', async () => {
-    const r = await ndx('lookup', '--as', 'hanoi-land-ofice', '--contract', 'population.identity-verification', '--purpose', 'LAND_REGISTRATION', '--subject', `nationalId=${h.demo.living.nationalId}`);
+    const r = await ndx(
+      'lookup',
+      '--as',
+      'hanoi-land-ofice',
+      '--contract',
+      'population.identity-verification',
+      '--purpose',
+      'LAND_REGISTRATION',
+      '--subject',
+      `nationalId=${h.demo.living.nationalId}`,
+    );
     expect(r.code).toBe(EXIT.USAGE);
     expect(r.stderr).toContain('no agency "hanoi-land-ofice"');
     expect(r.stderr).toContain('hanoi-land-office, hcmc-public-services');
-    const grant = await ndx('consent', 'grant', '--agency', 'hcmc', '--contract', 'population.residence', '--purpose', 'ADDRESS_CONFIRMATION', '--evidence', 'e', '--subject', `nationalId=${h.demo.living.nationalId}`);
+    const grant = await ndx(
+      'consent',
+      'grant',
+      '--agency',
+      'hcmc',
+      '--contract',
+      'population.residence',
+      '--purpose',
+      'ADDRESS_CONFIRMATION',
+      '--evidence',
+      'e',
+      '--subject',
+      `nationalId=${h.demo.living.nationalId}`,
+    );
     expect(grant.code).toBe(EXIT.USAGE);
     expect(grant.stderr).toContain('hcmc-public-services');
   });
@@ -148,7 +185,10 @@ describe('no stack trace for an expected failure', () => {
     const held = new ClassicLevel(dir);
     await held.open();
     try {
-      const r = await exec(process.execPath, [join(PROJECT_ROOT, 'local/main.ts')], { env: { ...process.env, NDX_DATA_DIR: dir, NDX_PORT: '45698' }, timeout: 60_000 }).then(
+      const r = await exec(process.execPath, [join(PROJECT_ROOT, 'local/main.ts')], {
+        env: { ...process.env, NDX_DATA_DIR: dir, NDX_PORT: '45698' },
+        timeout: 60_000,
+      }).then(
         (x) => ({ code: 0, ...x }),
         (e: Run) => e,
       );
@@ -184,7 +224,20 @@ describe('subjects', () => {
   it('consent grant checks the subject against the contract version’s subject schema', async () => {
     const id = h.demo.world.examples.owner.nationalId;
     const grant = (subject: string) =>
-      ndx('consent', 'grant', '--agency', 'hcmc-public-services', '--contract', 'population.residence', '--purpose', 'ADDRESS_CONFIRMATION', '--evidence', 'case-7', '--subject', subject);
+      ndx(
+        'consent',
+        'grant',
+        '--agency',
+        'hcmc-public-services',
+        '--contract',
+        'population.residence',
+        '--purpose',
+        'ADDRESS_CONFIRMATION',
+        '--evidence',
+        'case-7',
+        '--subject',
+        subject,
+      );
     const count = async () => (JSON.parse((await ndx('--json', 'consent', 'list', '--subject', `nationalId=${id}`)).stdout) as unknown[]).length;
     const before = await count();
     const wrong: Array<[string, string]> = [
@@ -220,7 +273,11 @@ describe('contract lifecycle: who acted, and the sunset kept', () => {
     expect((await ndx('contract', 'retire', ref, '--force')).code).toBe(EXIT.USAGE);
     const forced = await ndx('--json', 'contract', 'retire', ref, '--force', '--reason', 'court order 2026-88', '--by', 'dpo@ndx.gov.vn');
     expect(forced.code, forced.stderr).toBe(EXIT.OK);
-    expect(JSON.parse(forced.stdout).events.at(-1)).toMatchObject({ action: 'retire', by: 'dpo@ndx.gov.vn', note: 'before its sunset 2099-06-30: court order 2026-88' });
+    expect(JSON.parse(forced.stdout).events.at(-1)).toMatchObject({
+      action: 'retire',
+      by: 'dpo@ndx.gov.vn',
+      note: 'before its sunset 2099-06-30: court order 2026-88',
+    });
   });
 });
 

@@ -9,11 +9,24 @@ import { lifecycleContract as c } from '../fixtures/lifecycle-contract.ts';
 /** The registry's behaviour without DynamoDB: the same transitions and approvals (contracts/lifecycle.ts). */
 function memoryRegistry(): ContractRegistryPort & { store: Map<string, VersionRecord> } {
   const store = new Map<string, VersionRecord>();
-  const step = (d: ContractDefinition, version: string, action: Parameters<typeof assertTransition>[0], by: string, now = new Date(), set: Partial<VersionRecord> = {}, note?: string) => {
+  const step = (
+    _d: ContractDefinition,
+    version: string,
+    action: Parameters<typeof assertTransition>[0],
+    by: string,
+    now = new Date(),
+    set: Partial<VersionRecord> = {},
+    note?: string,
+  ) => {
     const current = store.get(version);
     if (!current) throw new LifecycleError('a draft');
     const to = action === 'approve' ? (set.status ?? 'proposed') : assertTransition(action, current.status);
-    const next: VersionRecord = { ...current, ...set, status: to, events: [...current.events, { at: now.toISOString(), action, by, from: current.status, to, ...(note ? { note } : {}) }] };
+    const next: VersionRecord = {
+      ...current,
+      ...set,
+      status: to,
+      events: [...current.events, { at: now.toISOString(), action, by, from: current.status, to, ...(note ? { note } : {}) }],
+    };
     store.set(version, next);
     return Promise.resolve(next);
   };
@@ -23,7 +36,14 @@ function memoryRegistry(): ContractRegistryPort & { store: Map<string, VersionRe
     propose: (d, v, by, now = new Date()) => {
       const from = store.get(v.version)?.status ?? 'draft';
       assertTransition('propose', from);
-      const record: VersionRecord = { contractId: d.id, version: v.version, status: 'proposed', digest: 'x', approvals: [], events: [{ at: now.toISOString(), action: 'propose', by, from, to: 'proposed' }] };
+      const record: VersionRecord = {
+        contractId: d.id,
+        version: v.version,
+        status: 'proposed',
+        digest: 'x',
+        approvals: [],
+        events: [{ at: now.toISOString(), action: 'propose', by, from, to: 'proposed' }],
+      };
       store.set(v.version, record);
       return Promise.resolve(record);
     },
@@ -66,7 +86,12 @@ describe('who acted', () => {
   it('is recorded on every change', async () => {
     const registry = memoryRegistry();
     await published(new ContractLifecycle({ registry }), '1.0.0');
-    expect(registry.store.get('1.0.0')?.events.map((e) => `${e.action}:${e.by}`)).toEqual(['propose:steward@test', 'approve:steward@test', 'approve:dpo@test', 'publish:steward@test']);
+    expect(registry.store.get('1.0.0')?.events.map((e) => `${e.action}:${e.by}`)).toEqual([
+      'propose:steward@test',
+      'approve:steward@test',
+      'approve:dpo@test',
+      'publish:steward@test',
+    ]);
   });
 });
 
