@@ -49,7 +49,15 @@ export function scores(report: Report): { modules: ModuleScore[]; total: ModuleS
     })
     .sort((a, b) => a.file.localeCompare(b.file));
   const sum = (k: 'mutants' | 'detected' | 'survived' | 'noCoverage' | 'ignored') => modules.reduce((n, m) => n + m[k], 0);
-  const total = { file: 'all modules', mutants: sum('mutants'), detected: sum('detected'), survived: sum('survived'), noCoverage: sum('noCoverage'), ignored: sum('ignored'), score: 0 };
+  const total = {
+    file: 'all modules',
+    mutants: sum('mutants'),
+    detected: sum('detected'),
+    survived: sum('survived'),
+    noCoverage: sum('noCoverage'),
+    ignored: sum('ignored'),
+    score: 0,
+  };
   total.score = total.mutants ? (100 * total.detected) / total.mutants : 100;
   return { modules, total };
 }

@@ -72,7 +72,13 @@ const consent: ConsentRecord = {
 };
 
 function consentLookup(over: Partial<ForwardedLookup> = {}): ForwardedLookup {
-  const request = LookupRequest.parse({ requestId: R2, contract: 'population.residence', purpose: 'SOCIAL_ALLOWANCE_APPLICATION', subject: SUBJECT, consentId: 'cns-1' });
+  const request = LookupRequest.parse({
+    requestId: R2,
+    contract: 'population.residence',
+    purpose: 'SOCIAL_ALLOWANCE_APPLICATION',
+    subject: SUBJECT,
+    consentId: 'cns-1',
+  });
   return {
     kind: 'ndx.forwarded-lookup.v1',
     consumer: 'hcmc-public-services',
@@ -167,7 +173,11 @@ function only<T>(items: readonly T[]): T {
   return first;
 }
 
-const message = (body: unknown, messageId = 'sqs-1') => ({ messageId, body: typeof body === 'string' ? body : JSON.stringify(body), sentAt: '2026-06-01T09:59:30.000Z' });
+const message = (body: unknown, messageId = 'sqs-1') => ({
+  messageId,
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+  sentAt: '2026-06-01T09:59:30.000Z',
+});
 
 describe('answer: authentication', () => {
   it('returns the lookup and its version when the MAC and the contract side hold', async () => {
@@ -184,7 +194,15 @@ describe('answer: authentication', () => {
     ['not a forwarded lookup', () => ({ hello: 1 }), 'NOT_A_FORWARDED_LOOKUP'],
     ['signed with a key version it does not know', () => signForwarded(legalLookup(), { ...key, version: 'v9' }), 'UNKNOWN_KEY'],
     ['signed with another secret', () => signForwarded(legalLookup(), { ...key, secret: 'other' }), 'BAD_MAC'],
-    ['for another registry', () => signForwarded(legalLookup({ request: LookupRequest.parse({ requestId: R1, contract: 'land.parcel', purpose: 'LAND_REGISTRATION', subject: { parcelId: 'x' } }) }), key), 'WRONG_REGISTRY'],
+    [
+      'for another registry',
+      () =>
+        signForwarded(
+          legalLookup({ request: LookupRequest.parse({ requestId: R1, contract: 'land.parcel', purpose: 'LAND_REGISTRATION', subject: { parcelId: 'x' } }) }),
+          key,
+        ),
+      'WRONG_REGISTRY',
+    ],
   ] as const)('refuses a message %s, audits a security event with the body only as a keyed digest, and throws', async (_what, body, reason) => {
     const { ports: p, rec } = ports();
     const m = message(body());
@@ -228,13 +246,39 @@ describe('answer: a lookup answered', () => {
     expect(audit).not.toHaveProperty('onBehalfOf');
     expect(rec.appendedWith[0]).toBeInstanceOf(Promise);
     const reply = only(rec.sent);
-    expect(reply).toMatchObject({ code: 'OK', requestId: R1, contract: 'population.identity-verification', version: identity.version, purpose: 'LAND_REGISTRATION', basis: { kind: 'legal' } });
+    expect(reply).toMatchObject({
+      code: 'OK',
+      requestId: R1,
+      contract: 'population.identity-verification',
+      version: identity.version,
+      purpose: 'LAND_REGISTRATION',
+      basis: { kind: 'legal' },
+    });
     expect(Object.keys(reply.data ?? {}).sort()).toEqual([...audit.fields].sort());
     expect(reply.provenance).toMatchObject({ registry: 'population', asOf: record.updatedAt, auditId: 'audit-1' });
     expect(reply.provenance?.digest).toMatch(/^[0-9a-f]{64}$/);
     expect(reply).not.toHaveProperty('notice');
-    expect(out).toMatchObject({ outcome: 'answered', messageId: 'msg-1', contract: 'population.identity-verification', version: identity.version, purpose: 'LAND_REGISTRATION', reply: { code: 'OK', auditId: 'audit-1' } });
-    expect(rec.events).toEqual([['answered', { consumer: 'hanoi-land-office', requestId: R1, contract: 'population.identity-verification', version: identity.version, code: 'OK', receivedAt: '2026-06-01T09:59:00.000Z' }]]);
+    expect(out).toMatchObject({
+      outcome: 'answered',
+      messageId: 'msg-1',
+      contract: 'population.identity-verification',
+      version: identity.version,
+      purpose: 'LAND_REGISTRATION',
+      reply: { code: 'OK', auditId: 'audit-1' },
+    });
+    expect(rec.events).toEqual([
+      [
+        'answered',
+        {
+          consumer: 'hanoi-land-office',
+          requestId: R1,
+          contract: 'population.identity-verification',
+          version: identity.version,
+          code: 'OK',
+          receivedAt: '2026-06-01T09:59:00.000Z',
+        },
+      ],
+    ]);
   });
 
   it('audits onBehalfOf and carries the deprecation notice into the reply', async () => {
@@ -259,7 +303,15 @@ describe('answer: a lookup answered', () => {
 describe('answer: consent checked again before the read', () => {
   it('reads the record when the consent still covers the lookup', async () => {
     let reads = 0;
-    const { ports: p, rec } = ports({}, { get: async () => (reads++, record) });
+    const { ports: p, rec } = ports(
+      {},
+      {
+        get: async () => {
+          reads++;
+          return record;
+        },
+      },
+    );
     await lookupAnswerer(p).answer({ lookup: consentLookup(), version: residence, finalAttempt: false });
     expect(reads).toBe(1);
     expect(only(rec.audits)).toMatchObject({ code: 'OK', basis: { kind: 'consent', consentId: 'cns-1' } });
@@ -267,7 +319,16 @@ describe('answer: consent checked again before the read', () => {
 
   it('answers a revocation that came after the router’s check, without reading the registry', async () => {
     let reads = 0;
-    const { ports: p, rec } = ports({}, { get: async () => (reads++, record) }, { ...consent, status: 'REVOKED' });
+    const { ports: p, rec } = ports(
+      {},
+      {
+        get: async () => {
+          reads++;
+          return record;
+        },
+      },
+      { ...consent, status: 'REVOKED' },
+    );
     await lookupAnswerer(p).answer({ lookup: consentLookup(), version: residence, finalAttempt: false });
     expect(reads).toBe(0);
     expect(only(rec.audits)).toMatchObject({ code: 'CONSENT_REVOKED', fields: [] });
@@ -283,7 +344,11 @@ describe('answer: consent checked again before the read', () => {
 
   it('checks the consent against the contract’s major, purpose and released categories', async () => {
     const { ports: p, rec } = ports({}, undefined, { ...consent, categories: ['identifier'] });
-    await lookupAnswerer(p).answer({ lookup: consentLookup({ consentTermsDigest: consentTermsDigest({ ...consent, categories: ['identifier'] }) }), version: residence, finalAttempt: false });
+    await lookupAnswerer(p).answer({
+      lookup: consentLookup({ consentTermsDigest: consentTermsDigest({ ...consent, categories: ['identifier'] }) }),
+      version: residence,
+      finalAttempt: false,
+    });
     expect(only(rec.audits).code).toBe('CONSENT_REQUIRED');
   });
 });
@@ -338,7 +403,18 @@ describe('answer: the resend protocol', () => {
       original: answered.reply,
       repliedAt: NOW.toISOString(),
     });
-    expect(rec.events).toEqual([['answered', { consumer: 'hanoi-land-office', requestId: R1, contract: 'population.identity-verification', code: 'ALREADY_ANSWERED', receivedAt: '2026-06-01T09:59:00.000Z' }]]);
+    expect(rec.events).toEqual([
+      [
+        'answered',
+        {
+          consumer: 'hanoi-land-office',
+          requestId: R1,
+          contract: 'population.identity-verification',
+          code: 'ALREADY_ANSWERED',
+          receivedAt: '2026-06-01T09:59:00.000Z',
+        },
+      ],
+    ]);
   });
 
   it('answers REQUEST_ID_REUSED for another request under a used requestId', async () => {

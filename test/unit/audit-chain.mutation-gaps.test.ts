@@ -27,7 +27,10 @@ function chain(n: number, partition = P): Array<Record<string, unknown>> {
   const items: Array<Record<string, unknown>> = [];
   let prevHash = genesisHash(partition);
   for (let seq = 1; seq <= n; seq++) {
-    const item: Record<string, unknown> = linkRecord({ kind: 'lookup', auditId: `a/${seq}`, at: '2026-11-23T10:00:00.000Z', fields: [] }, { partition, seq, prevHash });
+    const item: Record<string, unknown> = linkRecord(
+      { kind: 'lookup', auditId: `a/${seq}`, at: '2026-11-23T10:00:00.000Z', fields: [] },
+      { partition, seq, prevHash },
+    );
     items.push(item);
     prevHash = String(item.hash);
   }
@@ -52,7 +55,11 @@ describe('verification against an anchor', () => {
   it('reports a chain one record short of its anchor as truncated, counting what is gone', () => {
     const items = chain(3);
     const report = verifyChain(P, items.slice(0, 2), { seq: 3, hash: String(at(items, 2).hash) });
-    expect(report.broken).toEqual({ seq: 3, kind: 'truncated', message: 'the chain ends at seq 2 but was anchored at seq 3: 1 or more records are gone from its end' });
+    expect(report.broken).toEqual({
+      seq: 3,
+      kind: 'truncated',
+      message: 'the chain ends at seq 2 but was anchored at seq 3: 1 or more records are gone from its end',
+    });
   });
 
   it('reports a partition emptied below its anchor as truncated from seq 1', () => {
@@ -64,7 +71,11 @@ describe('verification against an anchor', () => {
   it('reports a different record at the anchored seq as rewritten, and nothing before it', () => {
     const items = chain(3);
     const report = verifyChain(P, items, { seq: 2, hash: 'f'.repeat(64) });
-    expect(report.broken).toEqual({ seq: 2, kind: 'rewritten', message: `the record at seq 2 is not the one anchored (hash ${'f'.repeat(16)}…): the chain was rebuilt` });
+    expect(report.broken).toEqual({
+      seq: 2,
+      kind: 'rewritten',
+      message: `the record at seq 2 is not the one anchored (hash ${'f'.repeat(16)}…): the chain was rebuilt`,
+    });
     expect(report.head).toEqual({ seq: 1, hash: at(items, 0).hash });
   });
 });
@@ -184,9 +195,30 @@ describe('anchors', () => {
 
   it('keep the later of two heads of one partition, in either order', () => {
     const p = 'population#2026-11-23#0';
-    expect(anchoredHeads(anchor([{ partition: p, seq: 2, hash: 'b' }, { partition: p, seq: 1, hash: 'a' }])).get(p)).toEqual({ seq: 2, hash: 'b' });
-    expect(anchoredHeads(anchor([{ partition: p, seq: 1, hash: 'a' }, { partition: p, seq: 2, hash: 'b' }])).get(p)).toEqual({ seq: 2, hash: 'b' });
-    expect(anchoredHeads(anchor([{ partition: p, seq: 2, hash: 'b' }, { partition: p, seq: 2, hash: 'c' }])).get(p)).toEqual({ seq: 2, hash: 'b' });
+    expect(
+      anchoredHeads(
+        anchor([
+          { partition: p, seq: 2, hash: 'b' },
+          { partition: p, seq: 1, hash: 'a' },
+        ]),
+      ).get(p),
+    ).toEqual({ seq: 2, hash: 'b' });
+    expect(
+      anchoredHeads(
+        anchor([
+          { partition: p, seq: 1, hash: 'a' },
+          { partition: p, seq: 2, hash: 'b' },
+        ]),
+      ).get(p),
+    ).toEqual({ seq: 2, hash: 'b' });
+    expect(
+      anchoredHeads(
+        anchor([
+          { partition: p, seq: 2, hash: 'b' },
+          { partition: p, seq: 2, hash: 'c' },
+        ]),
+      ).get(p),
+    ).toEqual({ seq: 2, hash: 'b' });
   });
 
   it('refuse a partition that is not an audit partition name', () => {
@@ -238,7 +270,10 @@ describe('anchors', () => {
 
 describe('the citizen’s view at the exact end of a hide', () => {
   const lookup = (auditId: string, atTime: string) =>
-    linkRecord({ kind: 'lookup', auditId, at: atTime, consumer: 'a', fields: ['fullName'], status: 'OK', code: 'OK' }, { partition: P, seq: 1, prevHash: genesisHash(P) });
+    linkRecord(
+      { kind: 'lookup', auditId, at: atTime, consumer: 'a', fields: ['fullName'], status: 'OK', code: 'OK' },
+      { partition: P, seq: 1, prevHash: genesisHash(P) },
+    );
   const hide = (target: string, atTime: string, until: string) =>
     linkRecord({ kind: 'audit-hide', at: atTime, target, hiddenUntil: until, reason: 'r', by: 'o' }, { partition: P, seq: 2, prevHash: 'x' });
 
@@ -258,15 +293,34 @@ describe('the citizen’s view at the exact end of a hide', () => {
   });
 
   it('lists each lookup once, newest first, with only the fields it has', () => {
-    const records = [lookup('a/1', '2026-06-01T00:00:00.000Z'), lookup('a/2', '2026-06-02T00:00:00.000Z'), lookup('a/1', '2026-06-01T00:00:00.000Z'), lookup('a/3', '2026-06-01T12:00:00.000Z')];
+    const records = [
+      lookup('a/1', '2026-06-01T00:00:00.000Z'),
+      lookup('a/2', '2026-06-02T00:00:00.000Z'),
+      lookup('a/1', '2026-06-01T00:00:00.000Z'),
+      lookup('a/3', '2026-06-01T12:00:00.000Z'),
+    ];
     const view = citizenTrail(records, new Date('2026-07-01T00:00:00.000Z'));
     expect(view.entries.map((e) => e.auditId)).toEqual(['a/2', 'a/3', 'a/1']);
-    expect(view.entries[0]).toEqual({ auditId: 'a/2', at: '2026-06-02T00:00:00.000Z', consumer: 'a', fields: ['fullName'], status: 'OK', code: 'OK', intact: true });
+    expect(view.entries[0]).toEqual({
+      auditId: 'a/2',
+      at: '2026-06-02T00:00:00.000Z',
+      consumer: 'a',
+      fields: ['fullName'],
+      status: 'OK',
+      code: 'OK',
+      intact: true,
+    });
   });
 
   it('counts as released only OK lookups that released fields', () => {
-    const none = linkRecord({ kind: 'lookup', auditId: 'a/9', at: '2026-06-01T00:00:00.000Z', consumer: 'a', fields: [], status: 'OK', code: 'OK' }, { partition: P, seq: 1, prevHash: 'x' });
-    const refused = linkRecord({ kind: 'lookup', auditId: 'a/8', at: '2026-06-01T00:00:00.000Z', consumer: 'a', fields: ['x'], status: 'REJECTED', code: 'NOT_A_CONSUMER' }, { partition: P, seq: 1, prevHash: 'x' });
+    const none = linkRecord(
+      { kind: 'lookup', auditId: 'a/9', at: '2026-06-01T00:00:00.000Z', consumer: 'a', fields: [], status: 'OK', code: 'OK' },
+      { partition: P, seq: 1, prevHash: 'x' },
+    );
+    const refused = linkRecord(
+      { kind: 'lookup', auditId: 'a/8', at: '2026-06-01T00:00:00.000Z', consumer: 'a', fields: ['x'], status: 'REJECTED', code: 'NOT_A_CONSUMER' },
+      { partition: P, seq: 1, prevHash: 'x' },
+    );
     expect(citizenTrail([none, refused, lookup('a/1', '2026-06-01T00:00:00.000Z')], new Date('2026-07-01T00:00:00.000Z')).released).toBe(1);
   });
 });

@@ -83,8 +83,12 @@ describe('consentScope', () => {
     expect(() => consentScope(drafts, undefined, 'hcmc-public-services', ['SOCIAL_ALLOWANCE_APPLICATION'])).toThrow(
       'population.residence has no active version; name a major with population.residence@<major>',
     );
-    expect(() => consentScope(residence, 7, 'hcmc-public-services', ['SOCIAL_ALLOWANCE_APPLICATION'])).toThrow('population.residence@7 does not answer lookups (UNKNOWN_VERSION)');
-    expect(() => consentScope(residence, 1, 'some-bank', ['SOCIAL_ALLOWANCE_APPLICATION'])).toThrow(/^some-bank is not a consumer of population\.residence@1\.0\.0 \(consumers: .+\)$/);
+    expect(() => consentScope(residence, 7, 'hcmc-public-services', ['SOCIAL_ALLOWANCE_APPLICATION'])).toThrow(
+      'population.residence@7 does not answer lookups (UNKNOWN_VERSION)',
+    );
+    expect(() => consentScope(residence, 1, 'some-bank', ['SOCIAL_ALLOWANCE_APPLICATION'])).toThrow(
+      /^some-bank is not a consumer of population\.residence@1\.0\.0 \(consumers: .+\)$/,
+    );
     expect(() => consentScope(residence, 1, 'hcmc-public-services', [])).toThrow('name at least one purpose');
     expect(() => consentScope(residence, 1, 'hcmc-public-services', ['SOCIAL_ALLOWANCE_APPLICATION', 'MARKETING', 'SPAM'])).toThrow(
       /^population\.residence@1\.0\.0 allows no purpose MARKETING, SPAM \(allowed: .+\)$/,
@@ -104,7 +108,9 @@ const request = (over: Partial<GrantRequest> = {}): GrantRequest => ({
 });
 
 const grantPorts: GrantPorts = {
-  contracts: { contract: async (d) => ({ contract: withLifecycle(d, new Map(d.versions.map((v) => [v.version, { status: 'active' as const }]))), tampered: [] }) },
+  contracts: {
+    contract: async (d) => ({ contract: withLifecycle(d, new Map(d.versions.map((v) => [v.version, { status: 'active' as const }]))), tampered: [] }),
+  },
   hashSubject: hash,
 };
 
@@ -136,11 +142,25 @@ describe('termsOf (a grant’s terms)', () => {
     const validFrom = new Date('2026-07-01T00:00:00.000Z');
     const validUntil = new Date('2026-08-01T00:00:00.000Z');
     const { input } = await termsOf(
-      request({ notice: { uri: 'https://x', hash: 'sha256:1', version: '2', language: 'vi' }, limits: { maxUses: 3 }, consentId: 'cns-9', replaces: 'cns-8', validFrom, validUntil }),
+      request({
+        notice: { uri: 'https://x', hash: 'sha256:1', version: '2', language: 'vi' },
+        limits: { maxUses: 3 },
+        consentId: 'cns-9',
+        replaces: 'cns-8',
+        validFrom,
+        validUntil,
+      }),
       grantPorts,
       NOW,
     );
-    expect(input).toMatchObject({ notice: { uri: 'https://x', hash: 'sha256:1' }, limits: { maxUses: 3 }, consentId: 'cns-9', replaces: 'cns-8', validFrom, validUntil });
+    expect(input).toMatchObject({
+      notice: { uri: 'https://x', hash: 'sha256:1' },
+      limits: { maxUses: 3 },
+      consentId: 'cns-9',
+      replaces: 'cns-8',
+      validFrom,
+      validUntil,
+    });
   });
 
   it('hashes the notice it defaults to from its uri, version and language', async () => {
@@ -152,7 +172,9 @@ describe('termsOf (a grant’s terms)', () => {
   });
 
   it('refuses a consent that ends now or before it starts, at the exact instant', async () => {
-    await expect(termsOf(request({ validUntil: NOW }), grantPorts, NOW)).rejects.toThrow('the consent ends in the past; it must be valid for some time to come');
+    await expect(termsOf(request({ validUntil: NOW }), grantPorts, NOW)).rejects.toThrow(
+      'the consent ends in the past; it must be valid for some time to come',
+    );
     const later = new Date(NOW.getTime() + 1);
     await expect(termsOf(request({ validUntil: later }), grantPorts, NOW)).resolves.toBeDefined();
     const from = new Date('2026-07-01T00:00:00.000Z');
@@ -161,13 +183,19 @@ describe('termsOf (a grant’s terms)', () => {
   });
 
   it('refuses an unknown contract and a subject that is not the version’s', async () => {
-    await expect(termsOf(request({ contract: 'population.nothing' }), grantPorts, NOW)).rejects.toThrow(new ConsentTermsError('no contract "population.nothing"; `ndx contract list` shows the catalogue'));
+    await expect(termsOf(request({ contract: 'population.nothing' }), grantPorts, NOW)).rejects.toThrow(
+      new ConsentTermsError('no contract "population.nothing"; `ndx contract list` shows the catalogue'),
+    );
     await expect(termsOf(request({ subject: { parcelId: 'x' } }), grantPorts, NOW)).rejects.toThrow(SubjectError);
   });
 
   it('uses the finder it is given', async () => {
     const residenceDefinition = definition('population.residence');
-    const { input } = await termsOf(request({ contract: 'other.name' }), { ...grantPorts, find: (id) => (id === 'other.name' ? residenceDefinition : undefined) }, NOW);
+    const { input } = await termsOf(
+      request({ contract: 'other.name' }),
+      { ...grantPorts, find: (id) => (id === 'other.name' ? residenceDefinition : undefined) },
+      NOW,
+    );
     expect(input.contract).toBe('other.name');
   });
 });
@@ -208,7 +236,11 @@ function service(existing: ConsentRecord[] = [], auditedAlready = 0) {
       changes.push([id, change, by, reason, now]);
       const r = store.get(id);
       if (!r) throw new ConsentNotFoundError(id);
-      const next = { ...r, status: change === 'REVOKED' ? ('REVOKED' as const) : r.status, events: [...r.events, { at: '2026-06-01T00:00:00.000Z', type: change, by, ...(reason ? { reason } : {}) }] };
+      const next = {
+        ...r,
+        status: change === 'REVOKED' ? ('REVOKED' as const) : r.status,
+        events: [...r.events, { at: '2026-06-01T00:00:00.000Z', type: change, by, ...(reason ? { reason } : {}) }],
+      };
       store.set(id, next);
       return next;
     },

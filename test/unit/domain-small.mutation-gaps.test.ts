@@ -84,8 +84,23 @@ describe('audit record schemas', () => {
     major: 1,
     purposes: ['P'],
   };
-  const hide = { kind: 'audit-hide', at: '2026-06-01T00:00:00.000Z', target: 't', hiddenUntil: '2026-07-01T00:00:00.000Z', reason: 'investigation', by: 'officer' };
-  const security = { kind: 'security', at: '2026-06-01T00:00:00.000Z', stage: 'adapter', registry: 'population', reason: 'BAD_MAC', messageId: 'm', bodyDigest: 'd' };
+  const hide = {
+    kind: 'audit-hide',
+    at: '2026-06-01T00:00:00.000Z',
+    target: 't',
+    hiddenUntil: '2026-07-01T00:00:00.000Z',
+    reason: 'investigation',
+    by: 'officer',
+  };
+  const security = {
+    kind: 'security',
+    at: '2026-06-01T00:00:00.000Z',
+    stage: 'adapter',
+    registry: 'population',
+    reason: 'BAD_MAC',
+    messageId: 'm',
+    bodyDigest: 'd',
+  };
 
   it('accept each kind of event, and each as a chained record', () => {
     expect(AuditEntry.parse(lookup)).toEqual(lookup);
@@ -115,7 +130,17 @@ describe('audit record schemas', () => {
 
   it('refuse a chained record out of the chain: seq 0 or fractional, no hash, no datetime', () => {
     const e = { kind: 'lookup', ...lookup };
-    for (const over of [{ seq: 0 }, { seq: 1.5 }, { hash: undefined }, { prevHash: undefined }, { recordedAt: 'x' }, { partition: undefined }, { pk: undefined }, { sk: undefined }, { auditId: undefined }]) {
+    for (const over of [
+      { seq: 0 },
+      { seq: 1.5 },
+      { hash: undefined },
+      { prevHash: undefined },
+      { recordedAt: 'x' },
+      { partition: undefined },
+      { pk: undefined },
+      { sk: undefined },
+      { auditId: undefined },
+    ]) {
       expect(AuditRecord.safeParse({ ...e, ...chain, ...over }).success, JSON.stringify(over)).toBe(false);
     }
   });
@@ -205,11 +230,24 @@ describe('respond', () => {
     const sent: Array<[string, unknown]> = [];
     const out = await respond(
       {
-        audit: { append: async () => (order.push('audit'), { auditId: 'a-1' }) },
-        queues: { sendJson: async (q, body) => (order.push('send'), sent.push([q, body])) },
+        audit: {
+          append: async () => {
+            order.push('audit');
+            return { auditId: 'a-1' };
+          },
+        },
+        queues: {
+          sendJson: async (q, body) => {
+            order.push('send');
+            sent.push([q, body]);
+          },
+        },
       },
       { at: reply.repliedAt, consumer: 'agency-a', requestId: null, receivedMessageId: 'm', fields: [], status: 'OK', code: 'OK', recordedBy: 'router' },
-      (auditId) => (order.push(`build ${auditId}`), reply),
+      (auditId) => {
+        order.push(`build ${auditId}`);
+        return reply;
+      },
     );
     expect(order).toEqual(['audit', 'build a-1', 'send']);
     expect(sent).toEqual([['ndx-agency-agency-a-in', reply]]);
@@ -225,7 +263,12 @@ describe('the contract catalogue’s cache', () => {
     let loads = 0;
     const reported: Array<[string, string[]]> = [];
     const c = new ContractCatalog({
-      registry: { contract: async () => (loads++, { contract, tampered }) },
+      registry: {
+        contract: async () => {
+          loads++;
+          return { contract, tampered };
+        },
+      },
       ...(ttlMs === undefined ? {} : { ttlMs }),
       onTampered: (id, versions) => reported.push([id, versions]),
     });

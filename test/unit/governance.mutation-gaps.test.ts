@@ -29,7 +29,10 @@ describe('the bump a step needs', () => {
 
   it('names what changed', () => {
     expect(changeReasons(v100, next({ consumers: ['a'] }))).toEqual([{ bump: 'MAJOR', message: 'recipients change: [hanoi-land-office] → [a]' }]);
-    expect(changeReasons(v100, next({ purposes: [{ code: 'X', description: 'x' }] }))[0]).toEqual({ bump: 'MAJOR', message: 'purposes change: [LAND_REGISTRATION] → [X]' });
+    expect(changeReasons(v100, next({ purposes: [{ code: 'X', description: 'x' }] }))[0]).toEqual({
+      bump: 'MAJOR',
+      message: 'purposes change: [LAND_REGISTRATION] → [X]',
+    });
     expect(changeReasons(v100, next({ retentionDays: 10 }))).toEqual([{ bump: 'MAJOR', message: 'retention changes: 365 → 10 days' }]);
     expect(changeReasons(v100, next({ rateLimit: { perAgencyPerMinute: 5 } }))).toEqual([{ bump: 'MINOR', message: 'rate limit changes: 1000 → 5/min' }]);
     const basis = v100.legalBases[0];
@@ -55,7 +58,9 @@ describe('the bump a step needs', () => {
   });
 
   it('asks MAJOR when the subject’s key changes', () => {
-    expect(changeReasons(v100, next({ subject: z.strictObject({ parcelId: z.string() }) as unknown as VersionDefinition['subject'] })).map((r) => r.message)).toContain('the subject key changes');
+    expect(
+      changeReasons(v100, next({ subject: z.strictObject({ parcelId: z.string() }) as unknown as VersionDefinition['subject'] })).map((r) => r.message),
+    ).toContain('the subject key changes');
   });
 
   it('asks nothing when nothing changes and PATCH when only the changelog does', () => {
@@ -79,13 +84,21 @@ describe('governanceProblems', () => {
   });
 
   it('lists only the reasons above the bump made', () => {
-    const c2 = defineContract({ ...c, versions: [v100, { ...v100, version: '1.1.0', rateLimit: { perAgencyPerMinute: 5 }, consumers: ['hanoi-land-office', 'x'] }] });
+    const c2 = defineContract({
+      ...c,
+      versions: [v100, { ...v100, version: '1.1.0', rateLimit: { perAgencyPerMinute: 5 }, consumers: ['hanoi-land-office', 'x'] }],
+    });
     const problems = governanceProblems(c2, v(c2, '1.1.0'), ['1.0.0']);
-    expect(problems.map((p) => p.message)).toEqual(['1.0.0 → 1.1.0 is a MINOR bump but the change needs MAJOR:', '  [MAJOR] recipients change: [hanoi-land-office] → [hanoi-land-office,x]']);
+    expect(problems.map((p) => p.message)).toEqual([
+      '1.0.0 → 1.1.0 is a MINOR bump but the change needs MAJOR:',
+      '  [MAJOR] recipients change: [hanoi-land-office] → [hanoi-land-office,x]',
+    ]);
   });
 
   it('refuses the same version published twice', () => {
-    expect(governanceProblems(c, v100, ['1.0.0']).map((p) => p.message)).toEqual(['a version at or above 1.0.0 is already published in major 1: versions only move forward']);
+    expect(governanceProblems(c, v100, ['1.0.0']).map((p) => p.message)).toEqual([
+      'a version at or above 1.0.0 is already published in major 1: versions only move forward',
+    ]);
   });
 
   it('allows a backport to an older major after a newer major is out', () => {

@@ -3,10 +3,26 @@
  * way to change them (domain/contracts/lifecycle-service.ts), over a fake registry port.
  */
 import { describe, expect, it } from 'vitest';
-import { addApproval, assertTransition, LifecycleError, LifecycleEvent, TRANSITIONS, VersionRecord, type Action, type Approval } from '../../contracts/lifecycle.ts';
+import {
+  addApproval,
+  assertTransition,
+  LifecycleError,
+  LifecycleEvent,
+  TRANSITIONS,
+  VersionRecord,
+  type Action,
+  type Approval,
+} from '../../contracts/lifecycle.ts';
 import type { LifecycleStatus, VersionDefinition } from '../../contracts/model.ts';
 import { actorOf } from '../../domain/actor.ts';
-import { BeforeSunsetError, ContractLifecycle, GovernanceError, NoVersionError, pick, type ContractRegistryPort } from '../../domain/contracts/lifecycle-service.ts';
+import {
+  BeforeSunsetError,
+  ContractLifecycle,
+  GovernanceError,
+  NoVersionError,
+  pick,
+  type ContractRegistryPort,
+} from '../../domain/contracts/lifecycle-service.ts';
 import { lifecycleContract as c } from '../fixtures/lifecycle-contract.ts';
 
 const v = (version: string): VersionDefinition => {
@@ -59,15 +75,21 @@ describe('addApproval (four eyes)', () => {
   });
 
   it('refuses a role approved already, naming who approved', () => {
-    expect(() => addApproval([steward], { ...steward, by: 'other@test' }, ['steward@test', 'other@test'])).toThrow('already approved as steward by steward@test');
+    expect(() => addApproval([steward], { ...steward, by: 'other@test' }, ['steward@test', 'other@test'])).toThrow(
+      'already approved as steward by steward@test',
+    );
   });
 
   it('refuses the same person in both roles', () => {
-    expect(() => addApproval([steward], { ...dpo, by: 'steward@test' }, ['steward@test'])).toThrow('steward@test already approved in another role: approval takes two people');
+    expect(() => addApproval([steward], { ...dpo, by: 'steward@test' }, ['steward@test'])).toThrow(
+      'steward@test already approved in another role: approval takes two people',
+    );
   });
 
   it('refuses a steward who is not one of the contract’s, and lets anyone be the dpo', () => {
-    expect(() => addApproval([], { ...steward, by: 'x@test' }, ['a@test', 'b@test'])).toThrow('x@test is not a steward of this contract (stewards: a@test, b@test)');
+    expect(() => addApproval([], { ...steward, by: 'x@test' }, ['a@test', 'b@test'])).toThrow(
+      'x@test is not a steward of this contract (stewards: a@test, b@test)',
+    );
     expect(addApproval([], { ...dpo, by: 'x@test' }, ['a@test']).complete).toBe(false);
   });
 });
@@ -119,12 +141,30 @@ function registry(records: VersionRecord[] = []): { port: ContractRegistryPort; 
   const done = (version: string): VersionRecord => ({ contractId: c.id, version, status: 'active', digest: 'd', approvals: [], events: [] });
   const port: ContractRegistryPort = {
     records: async () => records,
-    propose: async (_d, version, by, now) => (calls.push(['propose', version.version, by, now]), done(version.version)),
-    withdraw: async (_d, version, by, now) => (calls.push(['withdraw', version, by, now]), done(version)),
-    approve: async (_d, version, role, by, now) => (calls.push(['approve', version.version, role, by, now]), done(version.version)),
-    publish: async (_d, version, by, now) => (calls.push(['publish', version.version, by, now]), done(version.version)),
-    deprecate: async (_d, version, sunset, by, now) => (calls.push(['deprecate', version, sunset, by, now]), done(version)),
-    retire: async (_d, version, by, now, note) => (calls.push(['retire', version, by, now, note]), done(version)),
+    propose: async (_d, version, by, now) => {
+      calls.push(['propose', version.version, by, now]);
+      return done(version.version);
+    },
+    withdraw: async (_d, version, by, now) => {
+      calls.push(['withdraw', version, by, now]);
+      return done(version);
+    },
+    approve: async (_d, version, role, by, now) => {
+      calls.push(['approve', version.version, role, by, now]);
+      return done(version.version);
+    },
+    publish: async (_d, version, by, now) => {
+      calls.push(['publish', version.version, by, now]);
+      return done(version.version);
+    },
+    deprecate: async (_d, version, sunset, by, now) => {
+      calls.push(['deprecate', version, sunset, by, now]);
+      return done(version);
+    },
+    retire: async (_d, version, by, now, note) => {
+      calls.push(['retire', version, by, now, note]);
+      return done(version);
+    },
   };
   return { port, calls };
 }
@@ -222,7 +262,9 @@ describe('ContractLifecycle', () => {
 
     it.each(['2026-6-2', '2026-06-02T00:00:00Z', 'x2026-06-02', '2026-06-02x', '2026-13-45'])('refuses %s as a sunset', async (sunset) => {
       const { port, calls } = registry();
-      await expect(new ContractLifecycle({ registry: port, clock: () => NOW }).deprecate(c, v('1.0.0'), sunset, by)).rejects.toThrow(`the sunset must be a UTC day (YYYY-MM-DD), got ${sunset}`);
+      await expect(new ContractLifecycle({ registry: port, clock: () => NOW }).deprecate(c, v('1.0.0'), sunset, by)).rejects.toThrow(
+        `the sunset must be a UTC day (YYYY-MM-DD), got ${sunset}`,
+      );
       expect(calls).toEqual([]);
     });
   });
@@ -282,7 +324,9 @@ describe('pick', () => {
   });
 
   it('says there is none, naming the statuses', () => {
-    expect(() => pick(c, undefined, [], ['approved', 'active'])).toThrow(new NoVersionError('test.lifecycle has no approved or active version; name one with test.lifecycle@<version>'));
+    expect(() => pick(c, undefined, [], ['approved', 'active'])).toThrow(
+      new NoVersionError('test.lifecycle has no approved or active version; name one with test.lifecycle@<version>'),
+    );
     expect(new NoVersionError('x').name).toBe('NoVersionError');
   });
 });

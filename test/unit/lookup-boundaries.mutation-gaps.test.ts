@@ -35,7 +35,12 @@ describe('the request size limit', () => {
     expect(Buffer.byteLength(atLimit)).toBe(MAX_REQUEST_BYTES);
     expect(readEnvelope(atLimit)).toMatchObject({ ok: false, code: 'SCHEMA_VIOLATION' });
     const over = bodyOf(MAX_REQUEST_BYTES + 1);
-    expect(readEnvelope(over)).toEqual({ ok: false, code: 'PAYLOAD_TOO_LARGE', requestId: REQUEST_ID, issues: [{ path: '(root)', message: `more than the limit of ${MAX_REQUEST_BYTES} bytes` }] });
+    expect(readEnvelope(over)).toEqual({
+      ok: false,
+      code: 'PAYLOAD_TOO_LARGE',
+      requestId: REQUEST_ID,
+      issues: [{ path: '(root)', message: `more than the limit of ${MAX_REQUEST_BYTES} bytes` }],
+    });
   });
 
   it('applies the limit it is given, exactly', () => {
@@ -51,7 +56,12 @@ describe('the request size limit', () => {
 
   it('refuses JSON that is not an object', () => {
     for (const body of ['null', '[]', '1', '"s"']) {
-      expect(readEnvelope(body)).toEqual({ ok: false, code: 'MALFORMED_MESSAGE', requestId: null, issues: [{ path: '(root)', message: 'expected a JSON object' }] });
+      expect(readEnvelope(body)).toEqual({
+        ok: false,
+        code: 'MALFORMED_MESSAGE',
+        requestId: null,
+        issues: [{ path: '(root)', message: 'expected a JSON object' }],
+      });
     }
   });
 });
@@ -80,10 +90,12 @@ describe('page sizes', () => {
   });
 });
 
-const asActive = (id: string, lifecycle: Lifecycle = { status: 'active' }) => (cid: string): Contract | undefined => {
-  const d = findContract(cid);
-  return d && cid === id ? withLifecycle(d, new Map(d.versions.map((v) => [v.version, lifecycle]))) : undefined;
-};
+const asActive =
+  (id: string, lifecycle: Lifecycle = { status: 'active' }) =>
+  (cid: string): Contract | undefined => {
+    const d = findContract(cid);
+    return d && cid === id ? withLifecycle(d, new Map(d.versions.map((v) => [v.version, lifecycle]))) : undefined;
+  };
 
 describe('admission', () => {
   it('carries no notice for an active version', () => {
@@ -93,7 +105,11 @@ describe('admission', () => {
   });
 
   it('carries the notice of a deprecated version, naming contract, version and sunset', () => {
-    const a = admit(LookupRequest.parse(valid), 'hanoi-land-office', asActive('population.identity-verification', { status: 'deprecated', sunset: '2027-06-30' }));
+    const a = admit(
+      LookupRequest.parse(valid),
+      'hanoi-land-office',
+      asActive('population.identity-verification', { status: 'deprecated', sunset: '2027-06-30' }),
+    );
     expect(a.ok && a.notice).toEqual({
       kind: 'DEPRECATED',
       sunset: '2027-06-30',
@@ -111,11 +127,22 @@ describe('admission', () => {
     const max = listVersion().list?.maxPageSize ?? 0;
     const find = asActive('land.parcels-by-owner');
     const req = (size: number) =>
-      LookupRequest.parse({ requestId: REQUEST_ID, contract: 'land.parcels-by-owner', purpose: 'LAND_REGISTRATION', subject: { nationalId: '001203004567' }, page: { size } });
+      LookupRequest.parse({
+        requestId: REQUEST_ID,
+        contract: 'land.parcels-by-owner',
+        purpose: 'LAND_REGISTRATION',
+        subject: { nationalId: '001203004567' },
+        page: { size },
+      });
     const ok = admit(req(max), 'hanoi-land-office', find);
     const refused = admit(req(max + 1), 'hanoi-land-office', find);
     if (!ok.ok && ok.code !== 'CONSENT_REQUIRED') throw new Error(`not admitted: ${ok.code}`);
-    expect(refused).toEqual({ ok: false, code: 'SCHEMA_VIOLATION', version: listVersion().version, issues: [{ path: 'page.size', message: `at most ${max} for this contract version` }] });
+    expect(refused).toEqual({
+      ok: false,
+      code: 'SCHEMA_VIOLATION',
+      version: listVersion().version,
+      issues: [{ path: 'page.size', message: `at most ${max} for this contract version` }],
+    });
   });
 
   it('names subject issues by their place in the subject', () => {

@@ -24,7 +24,12 @@ function contractWith(id: string, lifecycle: Lifecycle): Contract {
   return withLifecycle(d, new Map(d.versions.map((v) => [v.version, lifecycle])));
 }
 
-const legalBody = { requestId: REQUEST_ID, contract: 'population.identity-verification', purpose: 'LAND_REGISTRATION', subject: { nationalId: '001203004567' } };
+const legalBody = {
+  requestId: REQUEST_ID,
+  contract: 'population.identity-verification',
+  purpose: 'LAND_REGISTRATION',
+  subject: { nationalId: '001203004567' },
+};
 const consentBody = {
   requestId: REQUEST_ID,
   contract: 'population.residence',
@@ -73,7 +78,10 @@ interface Recorded {
   events: Array<[string, unknown]>;
 }
 
-function ports(over: Partial<RouterPorts> = {}, opts: { contract?: Contract; allowed?: boolean; consent?: ConsentRecord; useOk?: boolean; authentic?: boolean } = {}): { ports: RouterPorts; rec: Recorded } {
+function ports(
+  over: Partial<RouterPorts> = {},
+  opts: { contract?: Contract; allowed?: boolean; consent?: ConsentRecord; useOk?: boolean; authentic?: boolean } = {},
+): { ports: RouterPorts; rec: Recorded } {
   const rec: Recorded = { audits: [], sent: [], forwards: [], direct: [], rate: [], consentReads: [], uses: [], events: [] };
   const p: RouterPorts = {
     contracts: {
@@ -154,9 +162,15 @@ describe('route: requests refused before the contract is read', () => {
     expect(body).toMatchObject({ requestId: null, receivedMessageId: 'msg-1', code: 'MALFORMED_MESSAGE', status: 'INVALID' });
     expect(body.issues).toBeDefined();
     expect(body).not.toHaveProperty('contract');
-    expect(out).toMatchObject({ outcome: 'answered', messageId: 'msg-1', reply: { code: 'MALFORMED_MESSAGE', status: 'INVALID', auditId: 'audit-1', repliedAt: body.repliedAt } });
+    expect(out).toMatchObject({
+      outcome: 'answered',
+      messageId: 'msg-1',
+      reply: { code: 'MALFORMED_MESSAGE', status: 'INVALID', auditId: 'audit-1', repliedAt: body.repliedAt },
+    });
     expect(out).not.toHaveProperty('contract');
-    expect(rec.events).toEqual([['answered', { consumer: 'hanoi-land-office', requestId: null, contract: undefined, code: 'MALFORMED_MESSAGE', receivedAt: '2026-06-01T09:59:59.000Z' }]]);
+    expect(rec.events).toEqual([
+      ['answered', { consumer: 'hanoi-land-office', requestId: null, contract: undefined, code: 'MALFORMED_MESSAGE', receivedAt: '2026-06-01T09:59:59.000Z' }],
+    ]);
     expect(rec.forwards).toEqual([]);
   });
 
@@ -217,8 +231,15 @@ describe('route: the rate limit', () => {
     const { ports: p, rec } = ports({}, { allowed: false });
     const out = await lookupRouter(p).route(input(legalBody));
     const version = findContract('population.identity-verification')?.versions[0];
-    expect(rec.rate).toEqual([{ consumer: 'hanoi-land-office', contract: 'population.identity-verification', perMinute: version?.rateLimit.perAgencyPerMinute }]);
-    expect(only(rec.audits)).toMatchObject({ code: 'RATE_LIMITED', version: '1.0.0', registry: 'population', subjectHash: hash({ nationalId: '001203004567' }) });
+    expect(rec.rate).toEqual([
+      { consumer: 'hanoi-land-office', contract: 'population.identity-verification', perMinute: version?.rateLimit.perAgencyPerMinute },
+    ]);
+    expect(only(rec.audits)).toMatchObject({
+      code: 'RATE_LIMITED',
+      version: '1.0.0',
+      registry: 'population',
+      subjectHash: hash({ nationalId: '001203004567' }),
+    });
     expect(out.outcome).toBe('answered');
     expect(rec.forwards).toEqual([]);
   });
@@ -245,9 +266,17 @@ describe('route: forwarding', () => {
     expect(lookup).not.toHaveProperty('consentTermsDigest');
     expect(rec.consentReads).toEqual([]);
     expect(rec.audits).toEqual([]);
-    expect(out).toEqual({ outcome: 'forwarded', messageId: 'msg-1', registry: 'population', forward: expect.objectContaining({ version: '1.0.0', requestDigest: 'digest-1' }) });
+    expect(out).toEqual({
+      outcome: 'forwarded',
+      messageId: 'msg-1',
+      registry: 'population',
+      forward: expect.objectContaining({ version: '1.0.0', requestDigest: 'digest-1' }),
+    });
     expect(rec.events).toEqual([
-      ['forwarded', { consumer: 'hanoi-land-office', requestId: REQUEST_ID, contract: 'population.identity-verification', version: '1.0.0', registry: 'population' }],
+      [
+        'forwarded',
+        { consumer: 'hanoi-land-office', requestId: REQUEST_ID, contract: 'population.identity-verification', version: '1.0.0', registry: 'population' },
+      ],
     ]);
   });
 
@@ -276,7 +305,12 @@ describe('route: consent', () => {
   it('answers CONSENT_LIMIT_REACHED when the use cannot be counted', async () => {
     const { ports: p, rec } = ports({}, { consent, useOk: false });
     await lookupRouter(p).route(input(consentBody, asCitizenService));
-    expect(only(rec.audits)).toMatchObject({ code: 'CONSENT_LIMIT_REACHED', basis: { kind: 'consent', consentId: 'cns-1' }, version: '1.0.0', registry: 'population' });
+    expect(only(rec.audits)).toMatchObject({
+      code: 'CONSENT_LIMIT_REACHED',
+      basis: { kind: 'consent', consentId: 'cns-1' },
+      version: '1.0.0',
+      registry: 'population',
+    });
     expect(rec.forwards).toEqual([]);
   });
 
@@ -354,7 +388,18 @@ describe('route: the resend protocol', () => {
       original: answered.reply,
       repliedAt: NOW.toISOString(),
     });
-    expect(rec.events).toEqual([['answered', { consumer: 'hanoi-land-office', requestId: REQUEST_ID, contract: 'population.identity-verification', code: 'ALREADY_ANSWERED', receivedAt: '2026-06-01T09:59:59.000Z' }]]);
+    expect(rec.events).toEqual([
+      [
+        'answered',
+        {
+          consumer: 'hanoi-land-office',
+          requestId: REQUEST_ID,
+          contract: 'population.identity-verification',
+          code: 'ALREADY_ANSWERED',
+          receivedAt: '2026-06-01T09:59:59.000Z',
+        },
+      ],
+    ]);
   });
 
   it('points without the fields the first answer did not have', async () => {
@@ -373,7 +418,12 @@ describe('route: the resend protocol', () => {
     const { lookup, registry } = only(rec.forwards);
     expect(registry).toBe('population');
     expect(lookup).toMatchObject({ receivedMessageId: 'msg-2', version: '1.0.0', subjectHash: 'h', basis: { id: 'b' } });
-    expect(rec.events).toEqual([['forwarded', { consumer: 'hanoi-land-office', requestId: REQUEST_ID, contract: 'population.identity-verification', version: '1.0.0', registry: 'population' }]]);
+    expect(rec.events).toEqual([
+      [
+        'forwarded',
+        { consumer: 'hanoi-land-office', requestId: REQUEST_ID, contract: 'population.identity-verification', version: '1.0.0', registry: 'population' },
+      ],
+    ]);
   });
 
   it('forwards nothing for a resent message that is not a request', async () => {
