@@ -11,7 +11,7 @@ import { LookupRequest, type LookupReply } from '../../contracts/protocol.ts';
 import type { AuditEntry, AuditEvent, Reservation } from '../../domain/audit/records.ts';
 import { consentTermsDigest, type ConsentRecord } from '../../domain/consent/consent.ts';
 import { lookupAnswerer, PoisonMessageError, type AnswererPorts } from '../../domain/lookup/answer.ts';
-import { signForwarded, type ForwardedLookup } from '../../domain/lookup/forwarded.ts';
+import { type ForwardedLookup, type SecurityReason, signForwarded } from '../../domain/lookup/forwarded.ts';
 import { RegistryUnavailableError, type RegistrySource } from '../../domain/lookup/registry-source.ts';
 import type { StageOutcome } from '../../domain/lookup/resend.ts';
 import { subjectHasher } from '../../domain/subject-hash.ts';
@@ -189,7 +189,7 @@ describe('answer: authentication', () => {
     expect(rec.security).toEqual([]);
   });
 
-  it.each([
+  const refusals: Array<[string, () => unknown, SecurityReason]> = [
     ['not JSON', () => '{nope', 'NOT_A_FORWARDED_LOOKUP'],
     ['not a forwarded lookup', () => ({ hello: 1 }), 'NOT_A_FORWARDED_LOOKUP'],
     ['signed with a key version it does not know', () => signForwarded(legalLookup(), { ...key, version: 'v9' }), 'UNKNOWN_KEY'],
@@ -203,7 +203,9 @@ describe('answer: authentication', () => {
         ),
       'WRONG_REGISTRY',
     ],
-  ] as const)('refuses a message %s, audits a security event with the body only as a keyed digest, and throws', async (_what, body, reason) => {
+  ];
+
+  it.each(refusals)('refuses a message %s, audits a security event with the body only as a keyed digest, and throws', async (_what, body, reason) => {
     const { ports: p, rec } = ports();
     const m = message(body());
     await expect(lookupAnswerer(p).authenticate(m)).rejects.toThrow(PoisonMessageError);
