@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { bumpOf, changeReasons, governanceProblems, requiredBump } from '../../contracts/governance.ts';
 import { NationalId } from '../../contracts/identifiers.ts';
 import { defineContract, type ContractDefinition, type VersionDefinition } from '../../contracts/model.ts';
+import { basisOf, gate, newestVersion } from '../../domain/contracts/gate.ts';
 import { lifecycleContract as c } from '../fixtures/lifecycle-contract.ts';
 
 const v = (contract: ContractDefinition, version: string): VersionDefinition => {
@@ -124,5 +125,40 @@ describe('governanceProblems', () => {
     expect(transitive[0]?.path).toMatch(/status/);
     expect(governanceProblems(c3, v(c3, '1.2.0'), ['1.1.0'])).toEqual([]);
     expect(governanceProblems(c3, v(c3, '1.2.0'), ['1.0.0', '1.1.0'], 'BACKWARD')).toEqual([]);
+  });
+});
+
+describe('the gate of a change (domain/contracts/gate.ts)', () => {
+  it('checks the newest version by default against the earlier versions of its major only, oldest first', () => {
+    const g = gate(c);
+    expect(newestVersion(c).version).toBe('2.0.0');
+    expect(g.candidate.version).toBe('2.0.0');
+    expect(g.against).toEqual([]);
+    expect(g.ok).toBe(true);
+    const breaking = gate(c, v(c, '1.2.0'));
+    expect(breaking.against.map((x) => x.version)).toEqual(['1.0.0', '1.1.0']);
+    expect(breaking.compatibility.compatible).toBe(false);
+    expect(breaking.problems.length).toBeGreaterThan(0);
+    expect(breaking.ok).toBe(false);
+  });
+
+  it('passes a compatible candidate whose number carries its change, and fails one whose number does not', () => {
+    expect(gate(c, v(c, '1.1.0')).ok).toBe(true);
+    const same = defineContract({ ...c, versions: [v100, { ...v100, version: '1.0.1', consumers: ['hanoi-land-office', 'x'] }] });
+    const g = gate(same);
+    expect(g.compatibility.compatible).toBe(true);
+    expect(g.ok).toBe(false);
+    expect(gate(c, v(c, '1.1.0'), 'BACKWARD').against.map((x) => x.version)).toEqual(['1.0.0']);
+  });
+
+  it('refuses a contract with no version', () => {
+    expect(() => newestVersion({ ...c, versions: [] })).toThrow('test.lifecycle has no version');
+  });
+
+  it('reads a version’s basis: legal for every pair, consent for none, both otherwise', () => {
+    expect(basisOf(v100)).toBe('legal');
+    expect(basisOf({ ...v100, legalBases: [] })).toBe('consent');
+    expect(basisOf({ ...v100, consumers: ['hanoi-land-office', 'other'] })).toBe('legal+consent');
+    expect(basisOf({ ...v100, purposes: [...v100.purposes, { code: 'OTHER', description: 'x' }] })).toBe('legal+consent');
   });
 });
