@@ -1,0 +1,318 @@
+/**
+ * The compatibility checker over raw JSON Schema (contracts/compatibility.ts), for what zod schemas do
+ * not produce: $ref and $defs, allOf, oneOf against anyOf, tuples, propertyNames, property and item
+ * counts, exclusive bounds, multipleOf, uniqueItems, const, formats and patterns, annotations and the
+ * keywords the checker does not model. Each row asserts the kinds, paths and verdicts; the reasons,
+ * which users read, are kept in a snapshot.
+ */
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { checkCompatibility, diffSchemas, formatChanges, jsonEqual, type Change, type JSONSchema } from '../../contracts/compatibility.ts';
+
+interface Row {
+  name: string;
+  writer: JSONSchema;
+  reader: JSONSchema;
+  /** [path, kind, breaking] of every change, in order. */
+  expect: Array<[string, Change['kind'], boolean]>;
+}
+
+const obj = (properties: Record<string, JSONSchema>, extra: Record<string, unknown> = {}): JSONSchema => ({ type: 'object', properties, ...extra });
+
+const rows: Row[] = [
+  // numbers
+  {
+    name: 'exclusive minimum raised',
+    writer: { type: 'number', exclusiveMinimum: 0 },
+    reader: { type: 'number', exclusiveMinimum: 1 },
+    expect: [['$', 'constraint-loosened', true]],
+  },
+  {
+    name: 'exclusive minimum lowered',
+    writer: { type: 'number', exclusiveMinimum: 1 },
+    reader: { type: 'number', exclusiveMinimum: 0 },
+    expect: [['$', 'constraint-tightened', false]],
+  },
+  {
+    name: 'inclusive → exclusive at the same minimum',
+    writer: { type: 'number', minimum: 0 },
+    reader: { type: 'number', exclusiveMinimum: 0 },
+    expect: [['$', 'constraint-loosened', true]],
+  },
+  {
+    name: 'exclusive → inclusive at the same minimum',
+    writer: { type: 'number', exclusiveMinimum: 0 },
+    reader: { type: 'number', minimum: 0 },
+    expect: [['$', 'constraint-tightened', false]],
+  },
+  { name: 'maximum lowered', writer: { type: 'number', maximum: 10 }, reader: { type: 'number', maximum: 9 }, expect: [['$', 'constraint-loosened', true]] },
+  {
+    name: 'exclusive maximum at the same value',
+    writer: { type: 'number', maximum: 10 },
+    reader: { type: 'number', exclusiveMaximum: 10 },
+    expect: [['$', 'constraint-loosened', true]],
+  },
+  { name: 'maximum removed', writer: { type: 'number', maximum: 10 }, reader: { type: 'number' }, expect: [['$', 'constraint-tightened', false]] },
+  { name: 'maximum added', writer: { type: 'number' }, reader: { type: 'number', maximum: 10 }, expect: [['$', 'constraint-loosened', true]] },
+  { name: 'multipleOf added', writer: { type: 'number' }, reader: { type: 'number', multipleOf: 2 }, expect: [['$', 'constraint-loosened', true]] },
+  {
+    name: 'multipleOf of a multiple',
+    writer: { type: 'number', multipleOf: 4 },
+    reader: { type: 'number', multipleOf: 2 },
+    expect: [['$', 'constraint-tightened', false]],
+  },
+  {
+    name: 'multipleOf not dividing',
+    writer: { type: 'number', multipleOf: 3 },
+    reader: { type: 'number', multipleOf: 2 },
+    expect: [['$', 'constraint-changed', true]],
+  },
+  { name: 'multipleOf removed', writer: { type: 'number', multipleOf: 2 }, reader: { type: 'number' }, expect: [['$', 'constraint-tightened', false]] },
+  // strings
+  {
+    name: 'minLength raised',
+    writer: { type: 'string', minLength: 1 },
+    reader: { type: 'string', minLength: 2 },
+    expect: [['$', 'constraint-loosened', true]],
+  },
+  {
+    name: 'maxLength raised',
+    writer: { type: 'string', maxLength: 5 },
+    reader: { type: 'string', maxLength: 6 },
+    expect: [['$', 'constraint-tightened', false]],
+  },
+  { name: 'pattern added', writer: { type: 'string' }, reader: { type: 'string', pattern: '^a' }, expect: [['$', 'constraint-loosened', true]] },
+  { name: 'pattern removed', writer: { type: 'string', pattern: '^a' }, reader: { type: 'string' }, expect: [['$', 'constraint-tightened', false]] },
+  {
+    name: 'pattern changed',
+    writer: { type: 'string', pattern: '^a' },
+    reader: { type: 'string', pattern: '^b' },
+    expect: [['$', 'constraint-changed', true]],
+  },
+  { name: 'format added', writer: { type: 'string' }, reader: { type: 'string', format: 'email' }, expect: [['$', 'constraint-loosened', true]] },
+  { name: 'format removed', writer: { type: 'string', format: 'email' }, reader: { type: 'string' }, expect: [['$', 'constraint-tightened', false]] },
+  {
+    name: 'format changed',
+    writer: { type: 'string', format: 'email' },
+    reader: { type: 'string', format: 'uuid' },
+    expect: [['$', 'constraint-changed', true]],
+  },
+  // const and enum
+  { name: 'const changed', writer: { const: 'a' }, reader: { const: 'b' }, expect: [['$', 'const-changed', true]] },
+  { name: 'const to its type', writer: { const: 'a' }, reader: { type: 'string' }, expect: [['$', 'type-narrowed', false]] },
+  { name: 'enum value removed', writer: { enum: ['a', 'b'] }, reader: { enum: ['a'] }, expect: [['$', 'enum-value-added', true]] },
+  { name: 'enum value added', writer: { enum: ['a'] }, reader: { enum: ['a', 'b'] }, expect: [['$', 'enum-value-removed', false]] },
+  { name: 'true and false read as an enum', writer: { type: 'boolean' }, reader: { enum: [true, false] }, expect: [] },
+  // nullable
+  { name: 'null added to the writer', writer: { type: ['string', 'null'] }, reader: { type: 'string' }, expect: [['$', 'nullable-added', true]] },
+  { name: 'null added to the reader', writer: { type: 'string' }, reader: { type: ['string', 'null'] }, expect: [['$', 'nullable-removed', false]] },
+  { name: 'OpenAPI nullable', writer: { type: 'string', nullable: true }, reader: { type: 'string' }, expect: [['$', 'nullable-added', true]] },
+  // unions
+  {
+    name: 'anyOf → oneOf over types',
+    writer: { anyOf: [{ type: 'string' }, { type: 'number' }] },
+    reader: { oneOf: [{ type: 'string' }, { type: 'number' }] },
+    expect: [['$', 'union-kind-changed', false]],
+  },
+  {
+    name: 'anyOf → oneOf over one type',
+    writer: {
+      anyOf: [
+        { type: 'string', maxLength: 3 },
+        { type: 'string', minLength: 2 },
+      ],
+    },
+    reader: {
+      oneOf: [
+        { type: 'string', maxLength: 3 },
+        { type: 'string', minLength: 2 },
+      ],
+    },
+    expect: [['$', 'union-kind-changed', true]],
+  },
+  {
+    name: 'union branch removed',
+    writer: { anyOf: [{ type: 'string' }, { type: 'number' }] },
+    reader: { type: 'string' },
+    expect: [['$', 'union-branch-added', true]],
+  },
+  {
+    name: 'union branch added',
+    writer: { type: 'string' },
+    reader: { anyOf: [{ type: 'string' }, { type: 'number' }] },
+    expect: [['$', 'union-branch-removed', false]],
+  },
+  // any and never
+  { name: 'anything to a type', writer: {}, reader: { type: 'string' }, expect: [['$', 'type-widened', true]] },
+  { name: 'a type to anything', writer: { type: 'string' }, reader: true, expect: [['$', 'type-narrowed', false]] },
+  { name: 'a type to nothing', writer: { type: 'string' }, reader: false, expect: [['$', 'type-widened', true]] },
+  { name: 'nothing to a type', writer: { not: {} }, reader: { type: 'string' }, expect: [['$', 'type-narrowed', false]] },
+  { name: 'anything to anything', writer: true, reader: {}, expect: [] },
+  // objects
+  {
+    name: 'property required by the reader',
+    writer: obj({ a: { type: 'string' } }),
+    reader: obj({ a: { type: 'string' } }, { required: ['a'] }),
+    expect: [['$.a', 'required-removed', true]],
+  },
+  {
+    name: 'closed reader, new property',
+    writer: obj({ a: { type: 'string' }, b: { type: 'string' } }),
+    reader: obj({ a: { type: 'string' } }, { additionalProperties: false }),
+    expect: [
+      ['$.b', 'property-added', true],
+      ['$.*', 'additional-properties-opened', true],
+    ],
+  },
+  {
+    name: 'closed writer, open reader',
+    writer: obj({ a: { type: 'string' } }, { additionalProperties: false }),
+    reader: obj({ a: { type: 'string' } }),
+    expect: [['$.*', 'additional-properties-closed', false]],
+  },
+  {
+    name: 'open writer, closed reader',
+    writer: obj({ a: { type: 'string' } }),
+    reader: obj({ a: { type: 'string' } }, { additionalProperties: false }),
+    expect: [['$.*', 'additional-properties-opened', true]],
+  },
+  {
+    name: 'additional properties typed',
+    writer: obj({}, { additionalProperties: { type: 'string' } }),
+    reader: obj({}, { additionalProperties: { type: 'number' } }),
+    expect: [['$.*', 'type-changed', true]],
+  },
+  { name: 'minProperties raised', writer: obj({}, { minProperties: 1 }), reader: obj({}, { minProperties: 2 }), expect: [['$', 'constraint-loosened', true]] },
+  { name: 'maxProperties lowered', writer: obj({}, { maxProperties: 3 }), reader: obj({}, { maxProperties: 2 }), expect: [['$', 'constraint-loosened', true]] },
+  { name: 'propertyNames added', writer: obj({}), reader: obj({}, { propertyNames: { pattern: '^a' } }), expect: [['$.*~', 'constraint-loosened', true]] },
+  { name: 'propertyNames removed', writer: obj({}, { propertyNames: { pattern: '^a' } }), reader: obj({}), expect: [['$.*~', 'constraint-tightened', false]] },
+  // arrays
+  {
+    name: 'array items changed',
+    writer: { type: 'array', items: { type: 'string' } },
+    reader: { type: 'array', items: { type: 'number' } },
+    expect: [['$[*]', 'type-changed', true]],
+  },
+  { name: 'minItems raised', writer: { type: 'array', minItems: 1 }, reader: { type: 'array', minItems: 2 }, expect: [['$', 'constraint-loosened', true]] },
+  { name: 'maxItems raised', writer: { type: 'array', maxItems: 1 }, reader: { type: 'array', maxItems: 2 }, expect: [['$', 'constraint-tightened', false]] },
+  { name: 'uniqueItems added', writer: { type: 'array' }, reader: { type: 'array', uniqueItems: true }, expect: [['$', 'constraint-loosened', true]] },
+  { name: 'uniqueItems removed', writer: { type: 'array', uniqueItems: true }, reader: { type: 'array' }, expect: [['$', 'constraint-tightened', false]] },
+  {
+    name: 'tuple item changed',
+    writer: { type: 'array', prefixItems: [{ type: 'string' }, { type: 'number' }] },
+    reader: { type: 'array', prefixItems: [{ type: 'string' }, { type: 'string' }] },
+    expect: [['$[1]', 'type-changed', true]],
+  },
+  // references
+  {
+    name: 'a $ref to a changed definition',
+    writer: { $defs: { A: { type: 'string' } }, $ref: '#/$defs/A' },
+    reader: { $defs: { A: { type: 'number' } }, $ref: '#/$defs/A' },
+    expect: [['$', 'type-changed', true]],
+  },
+  {
+    name: 'an external $ref',
+    writer: { $ref: 'https://x/a.json' },
+    reader: { $ref: 'https://x/b.json' },
+    expect: [['$', 'unsupported-keyword-changed', true]],
+  },
+  {
+    name: 'a recursive schema',
+    writer: { $defs: { N: { type: 'object', properties: { next: { $ref: '#/$defs/N' } } } }, $ref: '#/$defs/N' },
+    reader: { $defs: { N: { type: 'object', properties: { next: { $ref: '#/$defs/N' } } } }, $ref: '#/$defs/N' },
+    expect: [],
+  },
+  // allOf
+  {
+    name: 'allOf folded',
+    writer: { allOf: [{ type: 'string' }, { minLength: 2 }] },
+    reader: { type: 'string', minLength: 1 },
+    expect: [
+      ['$', 'unsupported-keyword-changed', true],
+      ['$', 'constraint-tightened', false],
+    ],
+  },
+  // annotations and unmodelled keywords
+  { name: 'title changed', writer: { type: 'string', title: 'A' }, reader: { type: 'string', title: 'B' }, expect: [['$', 'title-changed', false]] },
+  { name: 'default changed', writer: { type: 'string', default: 'a' }, reader: { type: 'string' }, expect: [['$', 'default-changed', false]] },
+  {
+    name: 'examples changed',
+    writer: { type: 'string', examples: ['a'] },
+    reader: { type: 'string', examples: ['b'] },
+    expect: [['$', 'annotation-changed', false]],
+  },
+  {
+    name: 'not changed',
+    writer: { type: 'string', not: { const: 'a' } },
+    reader: { type: 'string', not: { const: 'b' } },
+    expect: [['$', 'unsupported-keyword-changed', true]],
+  },
+  {
+    name: 'if added',
+    writer: { type: 'string' },
+    reader: { type: 'string', if: { const: 'a' }, then: { minLength: 2 } },
+    expect: [
+      ['$', 'unsupported-keyword-changed', true],
+      ['$', 'unsupported-keyword-changed', true],
+    ],
+  },
+];
+
+describe('diffSchemas over raw JSON Schema', () => {
+  it.each(rows.map((r) => [r.name, r] as const))('%s', (_name, row) => {
+    const changes = diffSchemas(row.writer, row.reader);
+    expect(changes.map((c) => [c.path, c.kind, c.breaking])).toEqual(row.expect);
+    for (const c of changes) expect(c.reason.length).toBeGreaterThan(20);
+  });
+
+  it('says why, in the words users read', () => {
+    const text = rows.map((r) => `## ${r.name}\n${formatChanges(diffSchemas(r.writer, r.reader))}`).join('\n\n');
+    expect(text).toMatchSnapshot();
+  });
+
+  it('describes the change from the reader’s side when the reader is newer, with the labels given', () => {
+    const changes = diffSchemas({ enum: ['a', 'b'] }, { enum: ['a'] }, { newer: 'reader', labels: { writer: 'the agency', reader: 'ndx' } });
+    expect(changes.map((c) => [c.kind, c.breaking])).toEqual([['enum-value-removed', true]]);
+    expect(changes[0]?.reason).toMatch(/^The agency /);
+    expect(changes[0]?.reason).toMatch(/ndx/);
+  });
+
+  it('lets an open reader ignore fields it does not declare', () => {
+    const writer = obj({ a: { type: 'string' }, b: { type: 'string' } });
+    const reader = obj({ a: { type: 'string' } }, { additionalProperties: false });
+    expect(diffSchemas(writer, reader, { readerModel: 'open' }).filter((c) => c.breaking)).toEqual([]);
+    expect(diffSchemas(writer, reader).some((c) => c.breaking)).toBe(true);
+  });
+});
+
+describe('checkCompatibility across several versions', () => {
+  const v1 = z.strictObject({ a: z.string() });
+  const v2 = z.strictObject({ a: z.string(), b: z.string().optional() });
+  const v3 = z.strictObject({ b: z.string() });
+
+  it('compares only with the latest under BACKWARD, with every one under BACKWARD_TRANSITIVE, and says against which', () => {
+    const plain = checkCompatibility(v3, [v1, v2], 'BACKWARD', { role: 'response' });
+    expect(plain.results.map((r) => r.against)).toEqual([1]);
+    const transitive = checkCompatibility(v3, [v1, v2], 'BACKWARD_TRANSITIVE', { role: 'response' });
+    expect(transitive.results.map((r) => r.against)).toEqual([0, 1]);
+    expect(transitive.compatible).toBe(false);
+  });
+
+  it('is compatible with no earlier version, and under NONE', () => {
+    expect(checkCompatibility(v3, [], 'FULL_TRANSITIVE').compatible).toBe(true);
+    expect(checkCompatibility(v3, [v1], 'NONE').compatible).toBe(true);
+  });
+});
+
+describe('jsonEqual', () => {
+  it('compares JSON values deeply, with key order ignored and array order kept', () => {
+    expect(jsonEqual({ a: [1, { b: 2 }], c: null }, { c: null, a: [1, { b: 2 }] })).toBe(true);
+    expect(jsonEqual([1, 2], [2, 1])).toBe(false);
+    expect(jsonEqual({ a: 1 }, { a: 1, b: undefined })).toBe(false);
+    expect(jsonEqual({ a: 1 }, { b: 1 })).toBe(false);
+    expect(jsonEqual([1], { 0: 1 })).toBe(false);
+    expect(jsonEqual(1, '1')).toBe(false);
+    expect(jsonEqual(null, {})).toBe(false);
+    expect(jsonEqual([1, 2], [1])).toBe(false);
+  });
+});
