@@ -32,16 +32,17 @@ export class AgencyClient {
   private async url(name: string): Promise<string> {
     const known = this.urls.get(name);
     if (known) return known;
-    const out = await this.sqs.send(new GetQueueUrlCommand({ QueueName: name }));
-    this.urls.set(name, out.QueueUrl!);
-    return out.QueueUrl!;
+    const url = (await this.sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl;
+    if (!url) throw new Error(`no URL for queue ${name}`);
+    this.urls.set(name, url);
+    return url;
   }
 
   /** Sends a request (or any body, for tests of bad input); returns the SQS message id. */
   async send(request: LookupRequestInput | string): Promise<string> {
     const body = typeof request === 'string' ? request : JSON.stringify(request);
     const out = await this.sqs.send(new SendMessageCommand({ QueueUrl: await this.url(names.agencyOutQueue(this.agency)), MessageBody: body }));
-    return out.MessageId!;
+    return out.MessageId ?? '';
   }
 
   /**
@@ -65,9 +66,9 @@ export class AgencyClient {
           reply && !found && ((match.requestId && reply.requestId === match.requestId) || (match.messageId && reply.receivedMessageId === match.messageId));
         if (mine) {
           found = reply;
-          await this.sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle! }));
+          await this.sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle ?? '' }));
         } else {
-          others.push({ Id: String(i), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 });
+          others.push({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '', VisibilityTimeout: 0 });
         }
       }
       if (others.length) await this.sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: others }));
@@ -129,7 +130,8 @@ export class ReplyInbox {
   }
 
   private async loop(): Promise<void> {
-    const queueUrl = (await this.sqs.send(new GetQueueUrlCommand({ QueueName: names.agencyInQueue(this.agency) }))).QueueUrl!;
+    const queueUrl = (await this.sqs.send(new GetQueueUrlCommand({ QueueName: names.agencyInQueue(this.agency) }))).QueueUrl;
+    if (!queueUrl) throw new Error(`no URL for queue ${names.agencyInQueue(this.agency)}`);
     while (!this.stopping) {
       if (this.waiting.size === 0) {
         await new Promise((r) => setTimeout(r, 10));
@@ -140,14 +142,15 @@ export class ReplyInbox {
       const others: { Id: string; ReceiptHandle: string; VisibilityTimeout: number }[] = [];
       for (const [i, m] of (out.Messages ?? []).entries()) {
         const parsed = LookupReply.safeParse(safeJson(m.Body));
-        const w = parsed.success && parsed.data.requestId ? this.waiting.get(parsed.data.requestId) : undefined;
-        if (parsed.success && w) {
-          this.waiting.delete(parsed.data.requestId!);
+        const requestId = parsed.success ? parsed.data.requestId : null;
+        const w = requestId ? this.waiting.get(requestId) : undefined;
+        if (parsed.success && requestId && w) {
+          this.waiting.delete(requestId);
           clearTimeout(w.timer);
           w.resolve(parsed.data);
-          done.push({ Id: String(i), ReceiptHandle: m.ReceiptHandle! });
+          done.push({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' });
         } else {
-          others.push({ Id: String(i), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 });
+          others.push({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '', VisibilityTimeout: 0 });
         }
       }
       if (done.length) await this.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: done }));

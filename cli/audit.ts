@@ -46,8 +46,8 @@ function readAnchor(file: string): AuditAnchor {
   }
   const parsed = AuditAnchor.safeParse(json);
   if (!parsed.success) {
-    const first = parsed.error.issues[0]!;
-    throw new UsageError(`${file} is not an ndx audit anchor (${first.path.join('.') || 'the document'}: ${first.message}); make one with \`ndx audit anchor --out\``);
+    const first = parsed.error.issues[0];
+    throw new UsageError(`${file} is not an ndx audit anchor (${first?.path.join('.') || 'the document'}: ${first?.message ?? 'not valid'}); make one with \`ndx audit anchor --out\``);
   }
   return parsed.data;
 }
@@ -73,7 +73,7 @@ export async function chosenAnchor(
   if (typeof options.anchor === 'string') return { anchor: readAnchor(options.anchor), source: options.anchor };
   const store = anchorStore(options, target);
   if (!store) return { source: `none stored: set ${ENV.anchorBucket} (or --anchor-bucket) for AWS, NDX_DATA_DIR for the local engine, or pass --anchor FILE` };
-  let latest;
+  let latest: Awaited<ReturnType<AnchorStore['latest']>>;
   try {
     latest = await store.latest();
   } catch (error) {
@@ -94,7 +94,7 @@ function dayRange(options: { from?: string; to?: string }): { from?: string; to?
 
 function partitionLine(r: PartitionReport): string {
   if (r.broken) return `BROKEN  ${r.partition}  at seq ${r.broken.seq}: ${r.broken.message}`;
-  return `ok      ${r.partition}  ${r.records} record${r.records === 1 ? '' : 's'}, head ${r.head!.seq} ${r.head!.hash.slice(0, 16)}…`;
+  return `ok      ${r.partition}  ${r.records} record${r.records === 1 ? '' : 's'}${r.head ? `, head ${r.head.seq} ${r.head.hash.slice(0, 16)}…` : ''}`;
 }
 
 function basisText(e: TrailEntry): string {
@@ -172,7 +172,7 @@ export function registerAudit(program: Command): void {
           if (report.anchor) {
             console.log(
               `anchor of ${shortTime(report.anchor.takenAt)} (${chosen.source}): ${report.anchor.partitions} partition${report.anchor.partitions === 1 ? '' : 's'} in range checked against their anchored heads` +
-                (broken.some((p) => p.broken!.kind === 'truncated' || p.broken!.kind === 'rewritten') ? '' : ', each still there and unchanged'),
+                (broken.some((p) => p.broken?.kind === 'truncated' || p.broken?.kind === 'rewritten') ? '' : ', each still there and unchanged'),
             );
           } else {
             console.log(`anchor: ${chosen.source}`);
@@ -216,7 +216,7 @@ export function registerAudit(program: Command): void {
           ctx.print(summary, () =>
             [
               `anchored ${anchor.partitions.length} partition head${anchor.partitions.length === 1 ? '' : 's'} in ${options.out}; keep it outside this account (another account, a ticket, WORM storage)`,
-              'later: ndx audit verify --anchor ' + options.out,
+              `later: ndx audit verify --anchor ${options.out}`,
             ].join('\n'),
           );
         }

@@ -99,7 +99,7 @@ export function formatConsent(c: ConsentRecord, now: Date, signature?: boolean):
     `  notice      ${c.notice.uri} v${c.notice.version} (${c.notice.language}) ${c.notice.hash}`,
     `  collected   ${c.collection.method}: ${c.collection.evidence}`,
     ...(c.replaces ? [`  replaces    ${c.replaces}`] : []),
-    `  signature   ${signature === undefined ? `${c.signature ? c.signature.alg : 'none'}` : signature ? `${c.signature!.alg} verified: the terms are as granted` : 'DOES NOT VERIFY: the terms were changed after they were granted; the consent is void'}`,
+    `  signature   ${signature === undefined ? `${c.signature ? c.signature.alg : 'none'}` : signature ? `${c.signature?.alg ?? 'hmac'} verified: the terms are as granted` : 'DOES NOT VERIFY: the terms were changed after they were granted; the consent is void'}`,
     '  events',
     ...c.events.map((e) => `    ${shortTime(e.at)}  ${e.type.padEnd(8)} by ${e.by}${e.reason ? ` — ${e.reason}` : ''}`),
   ];

@@ -15,6 +15,7 @@ import { AuditLog, auditShards } from '../aws/audit-log.ts';
 import { contractUsage } from '../aws/contract-usage.ts';
 import { names } from '../config/names.ts';
 import { parseDay } from './when.ts';
+import { table } from './table.ts';
 import { OPERATOR_ENV, platformAction } from './context.ts';
 import { RefusedError } from './errors.ts';
 import { EXIT } from './exit-codes.ts';
@@ -59,10 +60,6 @@ function parseVersionRef(ref: string): { contract: ContractDefinition; version: 
   return { contract: r.contract, version: r.version };
 }
 
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
-}
 
 function recordLine(r: VersionRecord): string {
   const last = r.events.at(-1);
@@ -236,8 +233,8 @@ export function registerContract(program: Command): void {
     .description('every change between two versions: terms, schemas (with JSON paths), and the bump it needs')
     .action((id: string, from: string, to: string, _o: unknown, command: Command) => {
       const json = Boolean(command.optsWithGlobals<{ json?: boolean }>().json);
-      const a = parseRef(`${id}@${from}`, true).version!;
-      const b = parseRef(`${id}@${to}`, true).version!;
+      const a = parseVersionRef(`${id}@${from}`).version;
+      const b = parseVersionRef(`${id}@${to}`).version;
       const reasons = changeReasons(a, b);
       const response = checkCompatibility(b.response, [a.response], 'FULL', { role: 'response' });
       const subject = checkCompatibility(b.subject, [a.subject], 'FULL', { role: 'request' });
@@ -266,7 +263,7 @@ export function registerContract(program: Command): void {
       if (json) console.log(JSON.stringify(value, null, 2));
       else {
         console.log(`${c.id}@${candidate.version} against ${sameMajor.length ? sameMajor.map((v) => v.version).join(', ') : 'no earlier version of its major'} (${options.mode})`);
-        for (const r of result.results) if (r.changes.length) console.log(`\nagainst ${sameMajor[r.against]!.version} (${r.direction}):\n${formatChanges(r.changes)}`);
+        for (const r of result.results) if (r.changes.length) console.log(`\nagainst ${sameMajor[r.against]?.version ?? '?'} (${r.direction}):\n${formatChanges(r.changes)}`);
         console.log(ok ? '\n✓ compatible: this version can be published' : `\n✗ refused:\n  ${problems.map((p) => p.message).join('\n  ')}`);
       }
       process.exitCode = ok ? EXIT.OK : EXIT.REFUSED;
@@ -320,15 +317,16 @@ export function registerContract(program: Command): void {
         const transport = exportTransport();
         if (parsed) {
           const v = parsed.version ?? newestVersion(parsed.contract);
-          const lifecycle = (await lifecycles(parsed.contract)).get(v.version)!;
+          const lifecycle = (await lifecycles(parsed.contract)).get(v.version) ?? DRAFT;
           return write(exportVersion(options.format as ExportFormat, parsed.contract, v, { lifecycle, transport }));
         }
         const versions: AgencyVersion[] = [];
         for (const c of CONTRACTS) {
           const states = await lifecycles(c);
-          for (const v of c.versions) versions.push({ contract: c, version: v, lifecycle: states.get(v.version)! });
+          for (const v of c.versions) versions.push({ contract: c, version: v, lifecycle: states.get(v.version) ?? DRAFT });
         }
-        write(exportAgency(options.agency!, versions, transport));
+        if (!options.agency) throw new UsageError('give a contract, <id>[@version], or --agency <id>');
+        write(exportAgency(options.agency, versions, transport));
       };
       if (!online) return exportWith(async (c) => shippedLifecycle(c));
       await platformAction<[string | undefined, typeof options, Command]>(async () => {
@@ -337,6 +335,9 @@ export function registerContract(program: Command): void {
       })(ref, options, command);
     });
 }
+
+/** A version neither the registry nor the shipped catalogue knows is a draft. */
+const DRAFT: ExportLifecycle = { status: 'draft', source: 'shipped' };
 
 /** Where the deployment's queues and API are: queue names as the platform makes them, regions from ndx.config.ts. */
 export function exportTransport(): ExportTransport {

@@ -9,7 +9,7 @@
  * code), each checked against the shape it must have. Subjects, consent ids, officers, record values
  * and anything else a message carries are never read out.
  */
-import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { type CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -188,7 +188,8 @@ async function cloudwatchAges(cw: CloudWatchClient, queues: readonly string[], n
       );
       for (const r of out.MetricDataResults ?? []) {
         const index = Number(r.Id?.slice(1));
-        if (r.Values?.length) ages.set(queues[index]!, Math.max(...r.Values));
+        const queue = queues[index];
+        if (queue && r.Values?.length) ages.set(queue, Math.max(...r.Values));
       }
     }
     return ages;
@@ -385,7 +386,7 @@ export async function listDeadLetters(clients: Clients, q: NdxQueue, max = 100):
       new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: Math.min(10, max - seen.size), VisibilityTimeout: 60, WaitTimeSeconds: empty ? 1 : 0, ...ALL_ATTRIBUTES }),
     );
     const fresh = (got.Messages ?? []).filter((m) => m.MessageId && !seen.has(m.MessageId));
-    for (const m of fresh) seen.set(m.MessageId!, m);
+    for (const m of fresh) if (m.MessageId) seen.set(m.MessageId, m);
     empty = fresh.length ? 0 : empty + 1;
     if (seen.size >= total && total > 0) break;
   }
@@ -394,7 +395,7 @@ export async function listDeadLetters(clients: Clients, q: NdxQueue, max = 100):
     await clients.sqs.send(
       new ChangeMessageVisibilityBatchCommand({
         QueueUrl: url,
-        Entries: held.slice(i, i + 10).map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 })),
+        Entries: held.slice(i, i + 10).map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle ?? '', VisibilityTimeout: 0 })),
       }),
     );
   }
@@ -442,9 +443,8 @@ export async function redrive(clients: Clients, q: NdxQueue, options: RedriveOpt
   if (total === 0 && dead.inFlight === 0) return { ...result, method: options.byHand ? 'receive-send-delete' : 'move-task', moved: 0, failed: 0, status: 'NOTHING_TO_MOVE' };
   if (!options.byHand) {
     try {
-      const start = clients.startMoveTask
-        ? () => clients.startMoveTask!(q.name, options.rate)
-        : () => startMoveTask(clients.sqs, dead.arn, main.arn, options.rate);
+      const viaFunction = clients.startMoveTask;
+      const start = viaFunction ? () => viaFunction(q.name, options.rate) : () => startMoveTask(clients.sqs, dead.arn, main.arn, options.rate);
       return { ...result, ...(await moveTask(clients.sqs, start, dead.arn, total, options)) };
     } catch (error) {
       if (!unsupported(error)) throw error;
@@ -505,7 +505,7 @@ async function byHand(sqs: SQSClient, dlqUrl: string, url: string, total: number
     const done = got.filter((_, i) => ok.has(String(i)));
     failed += got.length - done.length;
     if (done.length) {
-      await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: dlqUrl, Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+      await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: dlqUrl, Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })) }));
     }
     moved += done.length;
     o.onProgress?.(moved, Math.max(total, moved));
@@ -514,7 +514,3 @@ async function byHand(sqs: SQSClient, dlqUrl: string, url: string, total: number
   return { method: 'receive-send-delete' as const, moved, failed, status: failed ? 'PARTIAL' : 'COMPLETED' };
 }
 
-/** A CloudWatch client for real AWS only: the local engine and LocalStack's free tier have no metrics. */
-export function cloudwatchFor(local: boolean): CloudWatchClient | undefined {
-  return local ? undefined : new CloudWatchClient({});
-}

@@ -5,12 +5,12 @@
  */
 import type { Command } from 'commander';
 import config from '../ndx.config.ts';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { dynamoClient, sqsClient } from '../aws/clients.ts';
 import { platformAction } from './context.ts';
 import { EXIT } from './exit-codes.ts';
 import {
-  cloudwatchFor,
   listDeadLetters,
   ndxQueues,
   platformStatus,
@@ -27,11 +27,8 @@ import { confirm } from './confirm.ts';
 import { wholeNumber } from './options.ts';
 import { deleteDeadLetter, purgeDeadLetters } from './dlq-delete.ts';
 import { progressBar } from './progress.ts';
+import { table } from './table.ts';
 
-function table(rows: string[][], rightAligned: ReadonlySet<number> = new Set()): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
-}
 
 const age = (s: number | null) => (s === null ? 'n/a' : s < 120 ? `${s}s` : s < 7200 ? `${Math.round(s / 60)}m` : `${Math.round(s / 3600)}h`);
 
@@ -80,10 +77,11 @@ function formatStatus(s: PlatformStatus): string {
 export function registerOps(program: Command): void {
   const ops = program.command('ops').description('operate the platform: queue and registry health, dead letters, redrive');
   // On AWS the operator role may not send to any queue: redrives are started by the ndx-redrive function.
+  // CloudWatch for queue ages on real AWS only: the local engine and LocalStack's free tier have no metrics.
   const clients = (aws: boolean): Clients => ({
     sqs: sqsClient(),
     dynamo: dynamoClient(),
-    ...(!aws ? {} : { cloudwatch: cloudwatchFor(false)!, startMoveTask: redriveThroughFunction(new LambdaClient({})) }),
+    ...(!aws ? {} : { cloudwatch: new CloudWatchClient({}), startMoveTask: redriveThroughFunction(new LambdaClient({})) }),
   });
 
   ops
