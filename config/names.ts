@@ -13,6 +13,8 @@ export const names = {
   idempotencyTable: 'ndx-idempotency',
   rateLimitTable: 'ndx-rate-limits',
   contractTable: 'ndx-contracts',
+  /** Sealed replies waiting for callers of the HTTP API (aws/reply-mailbox.ts). */
+  replyMailboxTable: 'ndx-reply-mailbox',
 } as const;
 
 /** The agency whose out-queue an SQS event source ARN or queue name designates, if any. */
@@ -55,6 +57,14 @@ export const ENV = {
   auditShards: 'NDX_AUDIT_SHARDS',
   /** S3 bucket (Object Lock) holding the scheduled audit anchors; see aws/anchor-store.ts. */
   anchorBucket: 'NDX_ANCHOR_BUCKET',
+  /** The reply mailbox table (HTTP API callers' sealed replies). */
+  replyMailboxTable: 'NDX_REPLY_MAILBOX_TABLE',
+  /** The OAuth 2.0 issuer of agencies' access tokens. */
+  apiIssuer: 'NDX_API_ISSUER',
+  /** Its JSON Web Key Set URL. */
+  apiJwksUrl: 'NDX_API_JWKS_URL',
+  /** JSON object: OAuth client id → agency id. */
+  apiClients: 'NDX_API_CLIENTS',
 } as const;
 
 /** Fixed name of the Secrets Manager secret holding the key for hashing subject identifiers. */

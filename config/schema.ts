@@ -39,12 +39,42 @@ export const RegistryConfig = z.strictObject({
     .default({ kind: 'dynamodb' }),
 });
 
+/** An agency's access to the HTTP API: the OAuth 2.0 clients (at the environment's issuer) that act as it. */
+export const AgencyApiConfig = z.strictObject({
+  /** Client ids whose access tokens identify this agency (e.g. the Cognito app client made for it). */
+  clientIds: z
+    .array(z.string().regex(/^[\w.:-]{1,128}$/, 'an OAuth client id'))
+    .max(10)
+    .default([]),
+});
+
 export const AgencyConfig = z.strictObject({
   id: Id,
   name: z.string(),
+  /** The agency HTTP API (README: The agency HTTP API); without it the agency uses its queues only. */
+  api: AgencyApiConfig.optional(),
 });
 
-const RoleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/, 'an IAM role, user or account-root ARN, e.g. arn:aws:iam::123456789012:role/platform-oncall');
+/** The agency HTTP API of an environment: who issues agencies' access tokens, how much traffic, which browsers. */
+export const ApiConfig = z.strictObject({
+  /** The OAuth 2.0 issuer (`iss`) of agencies' access tokens, e.g. https://cognito-idp.ap-southeast-1.amazonaws.com/<pool id>. */
+  issuer: z.url({ protocol: /^https$/ }),
+  /** Its JSON Web Key Set. @default `<issuer>/.well-known/jwks.json` */
+  jwksUrl: z.url({ protocol: /^https$/ }).optional(),
+  /** API Gateway throttling of the whole API (each agency is also held to its contracts' rate limits). */
+  throttle: z
+    .strictObject({ ratePerSecond: z.number().int().min(1).max(10_000).default(50), burst: z.number().int().min(1).max(5_000).default(100) })
+    .default({ ratePerSecond: 50, burst: 100 }),
+  /** Browser origins allowed to call the API (CORS); none unless configured. */
+  corsOrigins: z.array(z.url({ protocol: /^https$/ })).default([]),
+});
+
+const RoleArn = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/,
+    'an IAM role, user or account-root ARN, e.g. arn:aws:iam::123456789012:role/platform-oncall',
+  );
 
 /** Where an environment's CloudWatch alarms go. */
 export const AlarmTargetConfig = z.strictObject({
@@ -73,7 +103,10 @@ export const AnchorsConfig = z.strictObject({
 
 export const EnvironmentConfig = z
   .strictObject({
-    account: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id').optional(),
+    account: z
+      .string()
+      .regex(/^\d{12}$/, 'a 12-digit AWS account id')
+      .optional(),
     region: z.string().default('ap-southeast-1'),
     /** Production keeps tables and keys on stack deletion and turns on deletion protection. */
     production: z.boolean().default(false),
@@ -86,15 +119,15 @@ export const EnvironmentConfig = z
      */
     operators: z.array(RoleArn).default([]),
     anchors: AnchorsConfig.default({ everyMinutes: 60 }),
+    /** The agency HTTP API; without it the environment has none (agencies use their queues). */
+    api: ApiConfig.optional(),
     /** Days between automatic rotations of the forwarding key (`ndx/forwarding-key`). */
     forwardingKeyRotationDays: z.number().int().min(1).max(365).default(30),
     /**
      * Reserved concurrent executions per function, if set; see README ("Concurrency"). Event source
      * mappings are always capped by `functions.maxConcurrency`.
      */
-    reservedConcurrency: z
-      .strictObject({ router: z.number().int().min(1).optional(), adapter: z.number().int().min(1).optional() })
-      .optional(),
+    reservedConcurrency: z.strictObject({ router: z.number().int().min(1).optional(), adapter: z.number().int().min(1).optional() }).optional(),
   })
   .superRefine((e, ctx) => {
     if (e.production && e.alarms.email.length === 0 && !e.alarms.topicArn) {
@@ -148,11 +181,22 @@ export const NdxConfig = z
       .default({ oldestMessageAgeSeconds: 300, unreadReplyAgeSeconds: 86_400 }),
   })
   .superRefine((c, ctx) => {
-    for (const [name, list] of [['registry', c.registries], ['agency', c.agencies]] as const) {
+    for (const [name, list] of [
+      ['registry', c.registries],
+      ['agency', c.agencies],
+    ] as const) {
       const ids = list.map((x) => x.id);
       const dup = ids.find((id, i) => ids.indexOf(id) !== i);
       if (dup) ctx.addIssue({ code: 'custom', message: `${name} id "${dup}" appears twice` });
     }
+    const clients = c.agencies.flatMap((a) => a.api?.clientIds ?? []);
+    const shared = clients.find((id, i) => clients.indexOf(id) !== i);
+    if (shared)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['agencies'],
+        message: `OAuth client "${shared}" is given to more than one agency (a client acts as exactly one agency)`,
+      });
     for (const [i, r] of c.registries.entries()) {
       const names = r.indexes.map((x) => x.name);
       const dupIndex = names.find((n, j) => names.indexOf(n) !== j);

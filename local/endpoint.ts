@@ -10,7 +10,6 @@ import dynalite from 'dynalite';
 import { createRequestHandler } from 'local-aws-sqs';
 import { LOCAL_ACCOUNT_ID, LOCAL_ENGINE_MARK } from '../config/local.ts';
 
-
 export interface EndpointOptions {
   /** 0 picks a free port. */
   port: number;
@@ -23,6 +22,8 @@ export interface EndpointOptions {
 export interface Endpoint {
   url: string;
   port: number;
+  /** Serves requests whose path starts with one of `prefixes` (e.g. the agency HTTP API's /v1/) by `listener`. */
+  mount(prefixes: readonly string[], listener: http.RequestListener): void;
   close(): Promise<void>;
 }
 
@@ -46,6 +47,7 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
   // dynalite closes its database when its own server closes, so it listens too (on a private port).
   await new Promise<void>((resolve) => dynamo.listen(0, '127.0.0.1', () => resolve()));
   let sqsHandler: http.RequestListener | undefined;
+  const mounts: Array<{ prefixes: readonly string[]; listener: http.RequestListener }> = [];
 
   const server = http.createServer((req, res) => {
     if (req.method === 'GET' && req.url?.startsWith('/_ndx/health')) {
@@ -53,6 +55,8 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
       res.end(JSON.stringify({ engine: LOCAL_ENGINE_MARK, services: { dynamodb: 'running', sqs: 'running' } }));
       return;
     }
+    const mounted = mounts.find((m) => m.prefixes.some((p) => req.url?.startsWith(p)));
+    if (mounted && !req.headers['x-amz-target']) return mounted.listener(req, res);
     const service = serviceOf(req.headers);
     if (service === 'dynamodb') return dynamoHandler(req, res);
     if (service === 'sqs' && sqsHandler) return sqsHandler(req, res);
@@ -77,6 +81,9 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
   return {
     url: `http://localhost:${port}`,
     port,
+    mount(prefixes, listener) {
+      mounts.push({ prefixes, listener });
+    },
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -17,12 +17,15 @@ import { dynamoClient, sqsClient } from '../aws/clients.ts';
 import type { HandlerDeps } from '../config/env.ts';
 import { agencyOfOutQueue, ENV, registryOfInQueue } from '../config/names.ts';
 import { DEFAULT_PORT, DEFAULT_REGION, LOCAL_ACCOUNT_ID, LOCAL_FORWARDING_KEY, LOCAL_PEPPER } from '../config/local.ts';
+import { handlerEntries } from '../infra/constructs/environment.ts';
+import type { ApiHandler } from '../functions/api/handler.ts';
+import { apiListener } from './api-server.ts';
 import { startEndpoint, type Endpoint } from './endpoint.ts';
+import { JWKS_PATH, LOCAL_API_ISSUER, localClientId, startLocalIssuer, type LocalIssuer } from './issuer.ts';
 import { startMapping, type RunningMapping, type SqsHandler } from './event-source.ts';
 import { localResources, type LocalResources, type StackTemplate } from './resources.ts';
 
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-
 
 /** Concurrent batches Lambda starts an SQS event source mapping with. */
 const LAMBDA_INITIAL_SQS_BATCHES = 5;
@@ -47,6 +50,8 @@ export interface EngineOptions {
 
 export interface Engine {
   endpoint: Endpoint;
+  /** The agency HTTP API on the endpoint (/v1/...) and the local OAuth 2.0 issuer of its credentials. */
+  api: { url: string; issuer: LocalIssuer };
   region: string;
   resources: LocalResources;
   queueUrl(name: string): string;
@@ -92,6 +97,24 @@ export function synthesizeTemplates(config: NdxConfig): StackTemplate[] {
   }
 }
 
+/**
+ * The configuration as the local engine runs it: the agency HTTP API on, its tokens issued by the local
+ * issuer, one local client per agency (besides any configured for AWS).
+ */
+export function withLocalApi(config: NdxConfig): NdxConfig {
+  const environment = 'dev' in config.environments ? 'dev' : (Object.keys(config.environments)[0] ?? 'dev');
+  const settings = config.environments[environment];
+  if (!settings) return config;
+  return {
+    ...config,
+    agencies: config.agencies.map((a) => ({ ...a, api: { clientIds: [...(a.api?.clientIds ?? []), localClientId(a.id)] } })),
+    environments: {
+      ...config.environments,
+      [environment]: { ...settings, api: { issuer: LOCAL_API_ISSUER, throttle: { ratePerSecond: 50, burst: 100 }, corsOrigins: [] } },
+    },
+  };
+}
+
 /** Points every AWS SDK client in this process at the local endpoint (standard AWS configuration). */
 export function useLocalAws(url: string, region: string): void {
   process.env.AWS_ENDPOINT_URL = url;
@@ -124,7 +147,7 @@ export async function provision(resources: LocalResources, ddb: DynamoDBClient, 
 
 export async function startEngine(options: EngineOptions): Promise<Engine> {
   const region = options.region ?? DEFAULT_REGION;
-  const resources = localResources(synthesizeTemplates(options.config));
+  const resources = localResources(synthesizeTemplates(withLocalApi(options.config)));
   const endpoint = await startEndpoint({ port: options.port ?? DEFAULT_PORT, region, ...(options.dataDir ? { dataDir: options.dataDir } : {}) });
   useLocalAws(endpoint.url, region);
   const sqs = sqsClient();
@@ -136,24 +159,36 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const queueUrl = (name: string) => `${endpoint.url}/${LOCAL_ACCOUNT_ID}/${name}`;
   const queueArn = (name: string) => `arn:aws:sqs:${region}:${LOCAL_ACCOUNT_ID}:${name}`;
 
+  const issuer = await startLocalIssuer(options.config.agencies.map((a) => a.id));
+  endpoint.mount(['/_ndx/oauth2/'], (req, res) => {
+    if (issuer.handle(req, res)) return;
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: 'not_found' }));
+  });
+
   const mappings: RunningMapping[] = [];
   if (options.runFunctions !== false) {
     const handlers = new Map<string, SqsHandler>();
     for (const fn of resources.functions) {
-      const module = (await import(pathToFileURL(join(PROJECT_ROOT, fn.entry)).href)) as { createHandler?: (env: Record<string, string | undefined>, deps?: HandlerDeps) => SqsHandler };
+      const module = (await import(pathToFileURL(join(PROJECT_ROOT, fn.entry)).href)) as {
+        createHandler?: (env: Record<string, string | undefined>, deps?: HandlerDeps) => unknown;
+      };
       if (typeof module.createHandler !== 'function') throw new Error(`${fn.entry} does not export createHandler(env)`);
-      handlers.set(
-        fn.id,
-        module.createHandler({
-          ...fn.environment,
-          [ENV.pepper]: process.env[ENV.pepper],
-          [ENV.forwardingKey]: process.env[ENV.forwardingKey],
-          POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.NDX_LOG_LEVEL ?? 'WARN',
-          // EMF metrics are CloudWatch's; locally they would only clutter the output (NDX_METRICS=print shows them).
-          POWERTOOLS_METRICS_DISABLED: process.env.NDX_METRICS === 'print' ? 'false' : 'true',
-          ...options.functionEnvironment,
-        }, options.deps),
-      );
+      const environment = {
+        ...fn.environment,
+        [ENV.pepper]: process.env[ENV.pepper],
+        [ENV.forwardingKey]: process.env[ENV.forwardingKey],
+        POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.NDX_LOG_LEVEL ?? 'WARN',
+        // EMF metrics are CloudWatch's; locally they would only clutter the output (NDX_METRICS=print shows them).
+        POWERTOOLS_METRICS_DISABLED: process.env.NDX_METRICS === 'print' ? 'false' : 'true',
+        ...options.functionEnvironment,
+        // The API verifies tokens against the local issuer's key set, fetched over HTTP as on AWS.
+        [ENV.apiJwksUrl]: `${endpoint.url}${JWKS_PATH}`,
+      };
+      const created = module.createHandler(environment, options.deps);
+      // The HTTP API's handler serves /v1/ on the endpoint; every other function is driven by its queue mappings.
+      if (fn.entry === handlerEntries.api) endpoint.mount(['/v1/'], apiListener(created as ApiHandler, { name: fn.name, timeoutSeconds: fn.timeoutSeconds }));
+      else handlers.set(fn.id, created as SqsHandler);
     }
     for (const m of resources.mappings) {
       const fn = resources.functions.find((f) => f.id === m.functionId);
@@ -221,6 +256,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
 
   return {
     endpoint,
+    api: { url: `${endpoint.url}/v1`, issuer },
     region,
     resources,
     queueUrl,

@@ -17,6 +17,7 @@ import type { SubjectHasher } from '../subject-hash.ts';
 import { checkForwarded } from './forward-check.ts';
 import { SignedForwardedLookup, verifyForwarded, type ForwardedLookup, type ForwardingKey, type SecurityReason } from './forwarded.ts';
 import { readForContract } from './read.ts';
+import type { ReplyRoute } from './mailbox.ts';
 import { RegistryUnavailableError, type RegistrySource } from './registry-source.ts';
 import { reply } from './replies.ts';
 import { pointerTo, resendAction, type StageOutcome } from './resend.ts';
@@ -50,7 +51,8 @@ export interface AnswererPorts {
   responder: Responder & { audit: { reserve(kind: 'lookup', auditId: string, scope: string, at: string): Promise<Reservation> } };
   /** Appends an audit event (the security events). */
   audit: { record(event: AuditEvent, auditId: string, scope?: string): Promise<unknown> };
-  send(consumer: string, reply: LookupReply): Promise<void>;
+  /** Sends a reply that ends no lookup (a resend's), to the agency or to the lookup's reply route. */
+  send(consumer: string, reply: LookupReply, route?: ReplyRoute): Promise<void>;
   observe?: {
     answered?(event: { consumer: string; requestId: string; contract: string; version?: string; code: Code; receivedAt: string }): void;
     refused?(event: { messageId: string; reason: SecurityReason }): void;
@@ -79,7 +81,13 @@ export function lookupAnswerer(ports: AnswererPorts): LookupAnswerer {
   const now = ports.now ?? (() => new Date());
   const { registryId } = ports;
 
-  async function finish(lookup: ForwardedLookup, code: Code, fields: string[], extra: Partial<LookupReply> = {}, ahead?: { at: string; reserved: Promise<Reservation> }): Promise<StageOutcome> {
+  async function finish(
+    lookup: ForwardedLookup,
+    code: Code,
+    fields: string[],
+    extra: Partial<LookupReply> = {},
+    ahead?: { at: string; reserved: Promise<Reservation> },
+  ): Promise<StageOutcome> {
     const { request } = lookup;
     const entry: AuditEntry = {
       at: ahead?.at ?? now().toISOString(),
@@ -114,9 +122,24 @@ export function lookupAnswerer(ports: AnswererPorts): LookupAnswerer {
         return extra.provenance ? { ...r, provenance: { ...extra.provenance, auditId: id } } : r;
       },
       ahead?.reserved,
+      lookup.replyTo,
     );
-    ports.observe?.answered?.({ consumer: lookup.consumer, requestId: request.requestId, contract: request.contract, version: lookup.version, code, receivedAt: lookup.receivedAt });
-    return { outcome: 'answered', messageId: lookup.receivedMessageId, reply: pointerTo(sent, auditId), contract: request.contract, version: lookup.version, purpose: request.purpose };
+    ports.observe?.answered?.({
+      consumer: lookup.consumer,
+      requestId: request.requestId,
+      contract: request.contract,
+      version: lookup.version,
+      code,
+      receivedAt: lookup.receivedAt,
+    });
+    return {
+      outcome: 'answered',
+      messageId: lookup.receivedMessageId,
+      reply: pointerTo(sent, auditId),
+      contract: request.contract,
+      version: lookup.version,
+      purpose: request.purpose,
+    };
   }
 
   async function answerOnce({ lookup, version }: AnswerInput): Promise<StageOutcome> {
@@ -146,12 +169,21 @@ export function lookupAnswerer(ports: AnswererPorts): LookupAnswerer {
     const read = await readForContract(ports.source, lookup, version);
     if (read.code === 'SCHEMA_VIOLATION') return finish(lookup, read.code, [], { issues: read.issues }, ahead);
     if (read.code === 'SUBJECT_NOT_FOUND') return finish(lookup, read.code, [], {}, ahead);
-    return finish(lookup, 'OK', read.fields, { data: read.data, provenance: { registry: registryId, asOf: read.updatedAt, auditId: '', digest: digestOf(read.data) } }, ahead);
+    return finish(
+      lookup,
+      'OK',
+      read.fields,
+      { data: read.data, provenance: { registry: registryId, asOf: read.updatedAt, auditId: '', digest: digestOf(read.data) } },
+      ahead,
+    );
   }
 
   /** A security event in the audit trail (no subject; the body only as a keyed digest), then the refusal. */
   async function refuse(message: ReceivedMessage, reason: SecurityReason): Promise<never> {
-    const bodyDigest = createHmac('sha256', await ports.pepper()).update('ndx.refused-message.v1\n').update(message.body).digest('hex');
+    const bodyDigest = createHmac('sha256', await ports.pepper())
+      .update('ndx.refused-message.v1\n')
+      .update(message.body)
+      .digest('hex');
     await ports.audit.record(
       { kind: 'security', at: message.sentAt, stage: 'adapter', registry: registryId, reason, messageId: message.messageId, bodyDigest },
       `security/${registryId}/${message.messageId}`,
@@ -162,8 +194,14 @@ export function lookupAnswerer(ports: AnswererPorts): LookupAnswerer {
   }
 
   async function sendResendReply(lookup: ForwardedLookup, code: Code, extra: Partial<LookupReply>): Promise<void> {
-    await ports.send(lookup.consumer, reply(code, { requestId: lookup.request.requestId, ...extra }, now()));
-    ports.observe?.answered?.({ consumer: lookup.consumer, requestId: lookup.request.requestId, contract: lookup.request.contract, code, receivedAt: lookup.receivedAt });
+    await ports.send(lookup.consumer, reply(code, { requestId: lookup.request.requestId, ...extra }, now()), lookup.replyTo);
+    ports.observe?.answered?.({
+      consumer: lookup.consumer,
+      requestId: lookup.request.requestId,
+      contract: lookup.request.contract,
+      code,
+      receivedAt: lookup.receivedAt,
+    });
   }
 
   return {
@@ -198,7 +236,12 @@ export function lookupAnswerer(ports: AnswererPorts): LookupAnswerer {
       const action = resendAction(stored, lookup.receivedMessageId);
       // The lookup was answered before (its reply may have been lost): point at that answer.
       if (action.kind === 'point') {
-        await sendResendReply(lookup, 'ALREADY_ANSWERED', { contract: lookup.request.contract, version: lookup.version, purpose: lookup.request.purpose, original: action.outcome.reply });
+        await sendResendReply(lookup, 'ALREADY_ANSWERED', {
+          contract: lookup.request.contract,
+          version: lookup.version,
+          purpose: lookup.request.purpose,
+          original: action.outcome.reply,
+        });
       }
     },
     reused: (lookup) => sendResendReply(lookup, 'REQUEST_ID_REUSED', {}),

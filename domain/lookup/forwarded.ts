@@ -12,6 +12,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 import { Basis, LookupRequest, Notice } from '../../contracts/protocol.ts';
 import { canonicalJson } from '../../contracts/canonical.ts';
+import { ReplyRoute } from './mailbox.ts';
 
 /** What the router decided for a lookup, apart from the request itself: no personal data (the subject only as its keyed hash). */
 export const ForwardTerms = z.strictObject({
@@ -33,6 +34,8 @@ export const ForwardedLookup = z.strictObject({
   ...ForwardTerms.shape,
   receivedMessageId: z.string(),
   receivedAt: z.iso.datetime(),
+  /** Where the reply goes when not to the agency's in-queue: a caller waiting over HTTP (mailbox.ts). Under the MAC like the rest. */
+  replyTo: ReplyRoute.optional(),
 });
 export type ForwardedLookup = z.infer<typeof ForwardedLookup>;
 

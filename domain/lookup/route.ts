@@ -12,6 +12,7 @@ import type { SubjectHasher } from '../subject-hash.ts';
 import { admit, type AdmittedBasis } from './admit.ts';
 import type { Envelope } from './envelope.ts';
 import type { ForwardedLookup, ForwardTerms } from './forwarded.ts';
+import type { ReplyRoute } from './mailbox.ts';
 import { reply } from './replies.ts';
 import { pointerTo, resendAction, type StageOutcome } from './resend.ts';
 import { respond, type Responder } from './respond.ts';
@@ -29,6 +30,8 @@ export interface RouteInput {
   receivedAt: string;
   /** The last attempt: a failure is answered INTERNAL instead of retried. */
   finalAttempt: boolean;
+  /** Where the reply goes, when not to the agency's in-queue (a caller waiting over HTTP; mailbox.ts). */
+  replyTo?: ReplyRoute;
 }
 
 /** What the router reaches outside itself. */
@@ -47,8 +50,8 @@ export interface RouterPorts {
   responder: Responder;
   /** Signs a lookup and sends it to its registry. */
   forward(lookup: ForwardedLookup, registry: string): Promise<void>;
-  /** Sends a reply that starts no lookup (a resend's), to the agency. */
-  send(consumer: string, reply: LookupReply): Promise<void>;
+  /** Sends a reply that starts no lookup (a resend's), to the agency (or to the request's reply route). */
+  send(consumer: string, reply: LookupReply, route?: ReplyRoute): Promise<void>;
   /** Told of each outcome, for logs and metrics (never given personal data). */
   observe?: {
     answered?(event: { consumer: string; requestId: string | null; contract: string | undefined; code: Code; receivedAt: string }): void;
@@ -96,6 +99,8 @@ export function lookupRouter(ports: RouterPorts): LookupRouter {
           ...(entry.purpose ? { purpose: entry.purpose } : {}),
           ...extra,
         }),
+      undefined,
+      input.replyTo,
     );
     ports.observe?.answered?.({ consumer: input.consumer, requestId, contract: entry.contract, code, receivedAt: input.receivedAt });
     return {
@@ -108,8 +113,19 @@ export function lookupRouter(ports: RouterPorts): LookupRouter {
     };
   }
 
-  function forward(consumer: string, request: LookupRequest, terms: ForwardTerms, registry: string, messageId: string, receivedAt: string): Promise<void> {
-    return ports.forward({ kind: 'ndx.forwarded-lookup.v1', consumer, request, ...terms, receivedMessageId: messageId, receivedAt }, registry);
+  function forward(
+    consumer: string,
+    request: LookupRequest,
+    terms: ForwardTerms,
+    registry: string,
+    messageId: string,
+    receivedAt: string,
+    replyTo?: ReplyRoute,
+  ): Promise<void> {
+    return ports.forward(
+      { kind: 'ndx.forwarded-lookup.v1', consumer, request, ...terms, receivedMessageId: messageId, receivedAt, ...(replyTo ? { replyTo } : {}) },
+      registry,
+    );
   }
 
   /** The consent side of an admitted lookup: the denial code, or the digest of the consent terms checked. */
@@ -143,7 +159,12 @@ export function lookupRouter(ports: RouterPorts): LookupRouter {
     const { envelope } = input;
     if (!envelope.ok) return answer(input, envelope.code, { requestId: envelope.requestId }, { issues: envelope.issues });
     const request = envelope.request;
-    const base = { requestId: request.requestId, contract: request.contract, purpose: request.purpose, ...(request.onBehalfOf ? { onBehalfOf: request.onBehalfOf } : {}) };
+    const base = {
+      requestId: request.requestId,
+      contract: request.contract,
+      purpose: request.purpose,
+      ...(request.onBehalfOf ? { onBehalfOf: request.onBehalfOf } : {}),
+    };
     const contract = await ports.contracts.load(request.contract);
     const admission = admit(request, input.consumer, () => contract);
     const hash = await ports.hashSubject();
@@ -176,14 +197,14 @@ export function lookupRouter(ports: RouterPorts): LookupRouter {
       terms = { version, basis, subjectHash, requestDigest: input.digest, consentTermsDigest: checked.termsDigest };
     }
     if (admission.notice) terms.notice = admission.notice;
-    await forward(input.consumer, request, terms, registry, input.messageId, input.receivedAt);
+    await forward(input.consumer, request, terms, registry, input.messageId, input.receivedAt, input.replyTo);
     ports.observe?.forwarded?.({ consumer: input.consumer, requestId: request.requestId, contract: request.contract, version, registry });
     return { outcome: 'forwarded', messageId: input.messageId, registry, forward: terms };
   }
 
   async function sendResendReply(input: RouteInput, code: Code, extra: Partial<LookupReply>): Promise<void> {
     const requestId = requestIdOf(input.envelope);
-    await ports.send(input.consumer, reply(code, { requestId, ...extra }, now()));
+    await ports.send(input.consumer, reply(code, { requestId, ...extra }, now()), input.replyTo);
     ports.observe?.answered?.({ consumer: input.consumer, requestId, contract: extra.contract, code, receivedAt: input.receivedAt });
   }
 
@@ -210,8 +231,14 @@ export function lookupRouter(ports: RouterPorts): LookupRouter {
       } else if (action.kind === 'reforward' && input.envelope.ok) {
         // Forwarded before, but no reply reached the caller: carry it through (the adapter answers it once).
         const o = action.outcome;
-        await forward(input.consumer, input.envelope.request, o.forward, o.registry, input.messageId, input.receivedAt);
-        ports.observe?.forwarded?.({ consumer: input.consumer, requestId: input.envelope.request.requestId, contract: input.envelope.request.contract, version: o.forward.version, registry: o.registry });
+        await forward(input.consumer, input.envelope.request, o.forward, o.registry, input.messageId, input.receivedAt, input.replyTo);
+        ports.observe?.forwarded?.({
+          consumer: input.consumer,
+          requestId: input.envelope.request.requestId,
+          contract: input.envelope.request.contract,
+          version: o.forward.version,
+          registry: o.registry,
+        });
       }
     },
     reused: (input) => sendResendReply(input, 'REQUEST_ID_REUSED', {}),

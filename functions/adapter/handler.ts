@@ -13,11 +13,13 @@ import { createLogger } from '../../aws/logger.ts';
 import { LookupMetrics } from '../../aws/metrics.ts';
 import { loadPepper } from '../../aws/pepper.ts';
 import { Queues } from '../../aws/queues.ts';
+import { ReplyMailbox } from '../../aws/reply-mailbox.ts';
 import { requireEnv, type Env, type HandlerDeps } from '../../config/env.ts';
-import { ENV, names } from '../../config/names.ts';
+import { ENV } from '../../config/names.ts';
 import { findContract as shippedContracts } from '../../contracts/catalog.ts';
 import { statusOf } from '../../contracts/protocol.ts';
 import { lookupAnswerer, type AnswerInput } from '../../domain/lookup/answer.ts';
+import { deliver } from '../../domain/lookup/respond.ts';
 import { subjectHasher } from '../../domain/subject-hash.ts';
 import { REGISTRIES } from '../../registries/index.ts';
 import { lazyHandler, receiveCount, sqsBatchHandler } from '../shared/sqs-batch-handler.ts';
@@ -38,6 +40,9 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
   const queues = new Queues(sqsClient());
   const keys = forwardingKeys(env);
   const pepper = () => loadPepper(env);
+  // Replies to callers of the HTTP API are sealed into their mailbox slots (domain/lookup/mailbox.ts).
+  const mailboxTable = env[ENV.replyMailboxTable];
+  const replies = { queues, ...(mailboxTable ? { mailbox: new ReplyMailbox(documentClient(), mailboxTable) } : {}) };
 
   const answerer = lookupAnswerer({
     registryId,
@@ -47,14 +52,18 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
     forwardingKey: (version) => keys.version(version),
     pepper,
     hashSubject: async () => subjectHasher(await pepper()),
-    responder: { audit, queues },
+    responder: { audit, ...replies },
     audit,
-    send: async (consumer, reply) => {
-      await queues.sendJson(names.agencyInQueue(consumer), reply);
-    },
+    send: (consumer, reply, route) => deliver(replies, consumer, reply, route),
     observe: {
       answered: ({ consumer, requestId, contract, version, code, receivedAt }) => {
-        logger.info(code === 'ALREADY_ANSWERED' || code === 'REQUEST_ID_REUSED' ? 'resend answered by registry' : 'lookup answered by registry', { requestId, consumer, contract, version, code });
+        logger.info(code === 'ALREADY_ANSWERED' || code === 'REQUEST_ID_REUSED' ? 'resend answered by registry' : 'lookup answered by registry', {
+          requestId,
+          consumer,
+          contract,
+          version,
+          code,
+        });
         metrics.record({ status: statusOf(code), code, contract, sentAt: Date.parse(receivedAt) });
       },
       refused: ({ messageId, reason }) => {
@@ -65,14 +74,22 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
     },
   });
 
-  const once = idempotent<AnswerInput & { key: string; digest: string }>(vars[ENV.idempotencyTable], `ndx-adapter-${registryId}`, (input) => answerer.answer(input));
+  const once = idempotent<AnswerInput & { key: string; digest: string }>(vars[ENV.idempotencyTable], `ndx-adapter-${registryId}`, (input) =>
+    answerer.answer(input),
+  );
 
   async function recordHandler(record: SQSRecord): Promise<Ran | undefined> {
     const sentAt = new Date(Number(record.attributes.SentTimestamp) || Date.now()).toISOString();
     const { lookup, version } = await answerer.authenticate({ messageId: record.messageId, body: record.body, sentAt });
     let ran: Ran;
     try {
-      ran = await once.run({ key: `${lookup.consumer}:${lookup.request.requestId}`, digest: lookup.requestDigest, lookup, version, finalAttempt: receiveCount(record) >= maxReceiveCount });
+      ran = await once.run({
+        key: `${lookup.consumer}:${lookup.request.requestId}`,
+        digest: lookup.requestDigest,
+        lookup,
+        version,
+        finalAttempt: receiveCount(record) >= maxReceiveCount,
+      });
     } catch (error) {
       if (!(error instanceof IdempotencyValidationError)) throw error;
       await answerer.reused(lookup);

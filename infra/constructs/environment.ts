@@ -6,13 +6,13 @@
 import { ENV, FORWARDING_KEY_SECRET_NAME, names, PEPPER_SECRET_NAME } from '../../config/names.ts';
 import type { NdxConfig } from '../../config/schema.ts';
 
-
 /** Physical names of ndx's functions. */
 export const functionNames = {
   router: 'ndx-router',
   adapter: (registryId: string) => `ndx-adapter-${registryId}`,
   anchor: 'ndx-audit-anchor',
   rotation: 'ndx-forwarding-key-rotation',
+  api: 'ndx-api',
 } as const;
 
 /** Handler entries, relative to the repository root (also the `ndx:handler` metadata). */
@@ -22,6 +22,7 @@ export const handlerEntries = {
   anchor: 'functions/anchor/handler.ts',
   rotation: 'functions/rotation/handler.ts',
   redrive: 'functions/redrive/handler.ts',
+  api: 'functions/api/handler.ts',
 } as const;
 
 /**
@@ -55,9 +56,27 @@ export function routerEnvironment(config: NdxConfig): Record<string, string> {
   return { ...commonEnvironment(config, functionNames.router), [ENV.rateLimitTable]: names.rateLimitTable, [ENV.contractTable]: names.contractTable };
 }
 
-export function adapterEnvironment(config: NdxConfig, registryId: string): Record<string, string> {
+/**
+ * The HTTP API function: the router's variables (it runs the router's pipeline), the reply mailbox,
+ * and who issues agencies' access tokens, with the clients of each agency (ndx.config.ts).
+ */
+export function apiEnvironment(config: NdxConfig, api: NonNullable<NdxConfig['environments'][string]['api']>): Record<string, string> {
+  const clients: Record<string, string> = {};
+  for (const agency of config.agencies) for (const id of agency.api?.clientIds ?? []) clients[id] = agency.id;
+  return {
+    ...routerEnvironment(config),
+    POWERTOOLS_SERVICE_NAME: functionNames.api,
+    [ENV.replyMailboxTable]: names.replyMailboxTable,
+    [ENV.apiIssuer]: api.issuer,
+    ...(api.jwksUrl ? { [ENV.apiJwksUrl]: api.jwksUrl } : {}),
+    [ENV.apiClients]: JSON.stringify(clients),
+  };
+}
+
+export function adapterEnvironment(config: NdxConfig, registryId: string, withMailbox = false): Record<string, string> {
   return {
     ...commonEnvironment(config, functionNames.adapter(registryId)),
+    ...(withMailbox ? { [ENV.replyMailboxTable]: names.replyMailboxTable } : {}),
     [ENV.registryId]: registryId,
     [ENV.registryTable]: names.registryTable(registryId),
     ...registrySourceEnvironment(config, registryId),

@@ -14,14 +14,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { NdxConfig } from '../../config/schema.ts';
 import { names } from '../../config/names.ts';
-import {
-  asciiDescription,
-  consumerVisibilityTimeout,
-  functionTimeout,
-  logRetention,
-  statefulRemovalPolicy,
-  type Deployment,
-} from '../deployment.ts';
+import { asciiDescription, consumerVisibilityTimeout, functionTimeout, logRetention, statefulRemovalPolicy, type Deployment } from '../deployment.ts';
 import { adapterEnvironment, functionNames, handlerEntries, idempotencyKeyPattern, METRICS_NAMESPACE } from './environment.ts';
 import { grantFanOut } from './fan-out.ts';
 import { allowQueueKeyUse, ndxKey } from './keys.ts';
@@ -49,6 +42,8 @@ export interface PlatformAccess {
   readonly redriveRole: iam.IRole;
   /** The environment's alarm target. */
   readonly alarmTarget: AlarmTarget;
+  /** The agency HTTP API, if any: its function forwards lookups, its mailbox takes adapters' replies. */
+  readonly api?: { readonly role: iam.IRole; readonly mailbox: SecureTable } | undefined;
 }
 
 export interface RegistryConstructProps {
@@ -97,7 +92,7 @@ export class RegistryConstruct extends Construct {
       functionName: functionNames.adapter(registry.id),
       entry: handlerEntries.adapter,
       description: asciiDescription(`ndx adapter for ${registry.title} (${registry.operator})`),
-      environment: adapterEnvironment(d.config, registry.id),
+      environment: adapterEnvironment(d.config, registry.id, Boolean(platform.api)),
       timeout: functionTimeout(d),
       memorySize: d.config.functions.memoryMb,
       logRetention: logRetention(d.settings.logRetentionDays),
@@ -121,8 +116,10 @@ export class RegistryConstruct extends Construct {
     const routerRoleArn = platform.routerRole.roleArn;
     const redriveRoleArn = platform.redriveRole.roleArn;
     // Only the router sends lookups to a registry; only its adapter reads them; ndx-redrive moves them back.
-    this.inbound.restrict({ senders: [routerRoleArn], consumers: [adapterRoleArn], redrivers: [redriveRoleArn] });
-    allowQueueKeyUse(this.key, 'RouterSendsToRegistry', [routerRoleArn], KMS_SEND_ACTIONS);
+    // The HTTP API runs the router's pipeline in its own function, so it forwards too.
+    const forwarders = [routerRoleArn, ...(platform.api ? [platform.api.role.roleArn] : [])];
+    this.inbound.restrict({ senders: forwarders, consumers: [adapterRoleArn], redrivers: [redriveRoleArn] });
+    allowQueueKeyUse(this.key, 'RouterSendsToRegistry', forwarders, KMS_SEND_ACTIONS);
     allowQueueKeyUse(this.key, 'RedriveMovesDeadLetters', [redriveRoleArn], [...new Set([...KMS_SEND_ACTIONS, ...KMS_CONSUME_ACTIONS])]);
     allowQueueKeyUse(this.key, 'OperatorReadsDeadLetters', [platform.operatorRole.roleArn], KMS_CONSUME_ACTIONS);
 
@@ -155,6 +152,8 @@ export class RegistryConstruct extends Construct {
       // The pepper, to re-check the subject hash the router forwarded, and the forwarding key, to verify
       // the router's signature before anything is read.
       ...platform.secretStatements(),
+      // Replies to HTTP callers: sealed into their mailbox slot (one conditional UpdateItem).
+      ...(platform.api ? platform.api.mailbox.statements(['dynamodb:UpdateItem'], true) : []),
     );
     acknowledgeXRay(adapter);
     // Replies go to the requesting agency's in-queue; each in-queue names every adapter in its policies.

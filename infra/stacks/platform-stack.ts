@@ -11,6 +11,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { ENV, names } from '../../config/names.ts';
 import { functionTimeout, logRetention, statefulRemovalPolicy, type Deployment } from '../deployment.ts';
+import { AgencyApi } from '../constructs/agency-api.ts';
 import { AuditAnchors } from '../constructs/audit-anchors.ts';
 import { FORWARDING_KEY_SECRET_NAME, PEPPER_SECRET_NAME } from '../../config/names.ts';
 import { functionNames, handlerEntries, idempotencyKeyPattern, METRICS_NAMESPACE, routerEnvironment } from '../constructs/environment.ts';
@@ -45,6 +46,8 @@ export class PlatformStack extends Stack {
   readonly router: NdxFunction;
   /** Alarm topic, dashboard and operator role of the environment. */
   readonly operations: OperationsConstruct;
+  /** The agency HTTP API, when the environment configures one. */
+  readonly api?: AgencyApi;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -73,9 +76,7 @@ export class PlatformStack extends Stack {
     this.consentTable = new SecureTable(this, 'Consents', {
       tableName: names.consentTable,
       partitionKey: { name: 'consentId', type: S },
-      globalSecondaryIndexes: [
-        { indexName: 'bySubject', partitionKey: { name: 'subjectHash', type: S }, sortKey: { name: 'grantedAt', type: S } },
-      ],
+      globalSecondaryIndexes: [{ indexName: 'bySubject', partitionKey: { name: 'subjectHash', type: S }, sortKey: { name: 'grantedAt', type: S } }],
       encryptionKey: this.key,
       production,
     });
@@ -191,10 +192,30 @@ export class PlatformStack extends Stack {
       sendTo: [names.agencyInQueue('*'), names.registryInQueue('*')],
     });
 
+    if (d.settings.api) {
+      this.api = new AgencyApi(this, 'AgencyApi', {
+        deployment: d,
+        api: d.settings.api,
+        key: this.key,
+        alarmTarget: this.operations,
+        tables: {
+          audit: this.auditTable,
+          consents: this.consentTable,
+          idempotency: this.idempotencyTable,
+          rateLimits: this.rateLimitTable,
+          contracts: this.contractTable,
+        },
+        secretStatements: () => this.secretStatements(),
+      });
+    }
+
     new CfnOutput(this, 'RouterFunctionName', { value: router.function.functionName });
     new CfnOutput(this, 'PepperSecretName', { value: PEPPER_SECRET_NAME });
     new CfnOutput(this, 'ForwardingKeySecretName', { value: FORWARDING_KEY_SECRET_NAME });
-    new CfnOutput(this, 'AnchorBucketName', { value: this.anchors.bucket.bucketName, description: `Audit anchors (Object Lock); set ${ENV.anchorBucket} for ndx audit verify` });
+    new CfnOutput(this, 'AnchorBucketName', {
+      value: this.anchors.bucket.bucketName,
+      description: `Audit anchors (Object Lock); set ${ENV.anchorBucket} for ndx audit verify`,
+    });
   }
 
   /**
