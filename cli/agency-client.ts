@@ -55,7 +55,11 @@ export class AgencyClient {
     while (Date.now() < deadline) {
       onTick?.();
       const out = await this.sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: Math.min(1, Math.max(0, Math.floor((deadline - Date.now()) / 1000))) }),
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: Math.min(1, Math.max(0, Math.floor((deadline - Date.now()) / 1000))),
+        }),
       );
       const others: { Id: string; ReceiptHandle: string; VisibilityTimeout: number }[] = [];
       let found: LookupReply | undefined;

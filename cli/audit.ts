@@ -47,7 +47,9 @@ function readAnchor(file: string): AuditAnchor {
   const parsed = AuditAnchor.safeParse(json);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    throw new UsageError(`${file} is not an ndx audit anchor (${first?.path.join('.') || 'the document'}: ${first?.message ?? 'not valid'}); make one with \`ndx audit anchor --out\``);
+    throw new UsageError(
+      `${file} is not an ndx audit anchor (${first?.path.join('.') || 'the document'}: ${first?.message ?? 'not valid'}); make one with \`ndx audit anchor --out\``,
+    );
   }
   return parsed.data;
 }
@@ -112,7 +114,9 @@ export function formatTrail(trail: CitizenTrail): string {
   );
   for (const e of trail.entries) {
     lines.push('');
-    lines.push(`${shortTime(e.at)}  ${e.consumer}  ${e.status}${e.code !== e.status ? ` ${e.code}` : ''}${e.intact ? '' : '  (WARNING: this record was altered after it was written)'}`);
+    lines.push(
+      `${shortTime(e.at)}  ${e.consumer}  ${e.status}${e.code !== e.status ? ` ${e.code}` : ''}${e.intact ? '' : '  (WARNING: this record was altered after it was written)'}`,
+    );
     if (e.contract) lines.push(`  contract  ${e.contract}${e.version ? `@${e.version}` : ''}`);
     if (e.purpose) lines.push(`  purpose   ${e.purpose}`);
     lines.push(`  basis     ${basisText(e)}`);
@@ -184,7 +188,9 @@ export function registerAudit(program: Command): void {
 
   audit
     .command('anchor')
-    .description('verify the chains and write every partition’s head (seq and hash, no personal data) to keep outside this account; `verify --anchor` checks against it later')
+    .description(
+      'verify the chains and write every partition’s head (seq and hash, no personal data) to keep outside this account; `verify --anchor` checks against it later',
+    )
     .option('--from <day>', 'first UTC day (YYYY-MM-DD) of partitions to anchor (default: the first)')
     .option('--to <day>', 'last UTC day (YYYY-MM-DD) of partitions to anchor (default: the last)')
     .option('--out <file>', 'write the anchor to this file (default: standard output)')
@@ -198,7 +204,8 @@ export function registerAudit(program: Command): void {
           // As the scheduled anchor does: verified against the latest kept anchor, whose other heads it carries.
           if (options.from || options.to) throw new UsageError('--keep anchors every partition (as the schedule does): leave out --from and --to');
           const store = anchorStore(options, ctx.target);
-          if (!store) throw new UsageError(`--keep needs a place to keep anchors: ${ENV.anchorBucket} (or --anchor-bucket), or NDX_DATA_DIR against the local engine`);
+          if (!store)
+            throw new UsageError(`--keep needs a place to keep anchors: ${ENV.anchorBucket} (or --anchor-bucket), or NDX_DATA_DIR against the local engine`);
           const taken = await anchorNow(auditLog(), store);
           ({ anchor, broken } = taken);
           console.error(`ndx: kept in ${taken.location}${taken.previous ? ` (verified against ${taken.previous})` : ''}`);
@@ -249,7 +256,11 @@ export function registerAudit(program: Command): void {
         try {
           const appended = await auditLog().hide(auditId, until, options.reason, by);
           const value = { hidden: auditId, until: until.toISOString(), recordedAs: appended.auditId, partition: appended.partition, seq: appended.seq };
-          ctx.print(value, () => `${auditId} is withheld from the citizen’s view until ${shortTime(until.toISOString())}\n  recorded as ${appended.auditId} (${appended.partition} seq ${appended.seq})`);
+          ctx.print(
+            value,
+            () =>
+              `${auditId} is withheld from the citizen’s view until ${shortTime(until.toISOString())}\n  recorded as ${appended.auditId} (${appended.partition} seq ${appended.seq})`,
+          );
         } catch (error) {
           if (!(error instanceof AuditRecordNotFoundError)) throw error;
           if (/only lookups/.test(error.message)) throw new RefusedError(error.message);

@@ -115,7 +115,8 @@ async function consentErrors(_ctx: CommandContext, run: () => Promise<void>): Pr
   try {
     await run();
   } catch (error) {
-    if (error instanceof ConsentNotFoundError) throw new NotFoundError(`${error.message}. \`ndx consent list --subject nationalId=...\` lists a person's consents.`);
+    if (error instanceof ConsentNotFoundError)
+      throw new NotFoundError(`${error.message}. \`ndx consent list --subject nationalId=...\` lists a person's consents.`);
     throw error;
   }
 }
@@ -163,7 +164,12 @@ export function registerConsent(program: Command): void {
               ...(options.validFrom ? { validFrom: parseInstant(options.validFrom, '--valid-from') } : {}),
               ...(options.validUntil ? { validUntil: parseInstant(options.validUntil, '--valid-until', true) } : {}),
               ...(limits ? { limits } : {}),
-              notice: { version: options.noticeVersion, language: options.noticeLanguage, ...(options.noticeUri ? { uri: options.noticeUri } : {}), ...(noticeHash ? { hash: noticeHash } : {}) },
+              notice: {
+                version: options.noticeVersion,
+                language: options.noticeLanguage,
+                ...(options.noticeUri ? { uri: options.noticeUri } : {}),
+                ...(noticeHash ? { hash: noticeHash } : {}),
+              },
               collection: { method: options.method, evidence: options.evidence },
               by,
               ...(options.id ? { consentId: options.id } : {}),
@@ -213,7 +219,10 @@ export function registerConsent(program: Command): void {
             records.length === 0
               ? 'no consent recorded for this person'
               : records
-                  .map((r) => `${r.consentId}  ${effectiveStatus(r, now).padEnd(7)}  ${r.consumer}  ${r.contract}@${r.major}  ${r.purposes.join(',')}  until ${shortTime(r.validUntil)}`)
+                  .map(
+                    (r) =>
+                      `${r.consentId}  ${effectiveStatus(r, now).padEnd(7)}  ${r.consumer}  ${r.contract}@${r.major}  ${r.purposes.join(',')}  until ${shortTime(r.validUntil)}`,
+                  )
                   .join('\n'),
         );
       }),

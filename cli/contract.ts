@@ -2,7 +2,15 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CONTRACTS, findContract } from '../contracts/catalog.ts';
-import { EXPORT_FORMATS, exportAgency, exportVersion, type AgencyVersion, type ExportFormat, type ExportLifecycle, type ExportTransport } from '../contracts/export.ts';
+import {
+  EXPORT_FORMATS,
+  exportAgency,
+  exportVersion,
+  type AgencyVersion,
+  type ExportFormat,
+  type ExportLifecycle,
+  type ExportTransport,
+} from '../contracts/export.ts';
 import { checkCompatibility, formatChanges, MODES, type Mode } from '../contracts/compatibility.ts';
 import { bumpOf, changeReasons, requiredBump } from '../contracts/governance.ts';
 import { BeforeSunsetError, ContractLifecycle } from '../domain/contracts/lifecycle-service.ts';
@@ -60,7 +68,6 @@ function parseVersionRef(ref: string): { contract: ContractDefinition; version: 
   return { contract: r.contract, version: r.version };
 }
 
-
 function recordLine(r: VersionRecord): string {
   const last = r.events.at(-1);
   return `${r.contractId}@${r.version}: ${r.status}${r.sunset ? ` (sunset ${r.sunset})` : ''}${last ? ` — ${last.action} by ${last.by} at ${last.at}` : ''}`;
@@ -80,13 +87,29 @@ export function registerContract(program: Command): void {
           const records = await reg.records(c.id);
           for (const v of c.versions) {
             const r = records.find((x) => x.version === v.version);
-            rows.push({ contract: c.id, version: v.version, status: r?.status ?? 'draft', sunset: r?.sunset, provider: c.provider, consumers: v.consumers, basis: basisOf(v) });
+            rows.push({
+              contract: c.id,
+              version: v.version,
+              status: r?.status ?? 'draft',
+              sunset: r?.sunset,
+              provider: c.provider,
+              consumers: v.consumers,
+              basis: basisOf(v),
+            });
           }
         }
         ctx.print(rows, () =>
           table([
             ['CONTRACT', 'VERSION', 'STATUS', 'SUNSET', 'PROVIDER', 'BASIS', 'CONSUMERS'],
-            ...rows.map((r) => [String(r.contract), String(r.version), String(r.status), String(r.sunset ?? ''), String(r.provider), String(r.basis), (r.consumers as string[]).join(', ')]),
+            ...rows.map((r) => [
+              String(r.contract),
+              String(r.version),
+              String(r.status),
+              String(r.sunset ?? ''),
+              String(r.provider),
+              String(r.basis),
+              (r.consumers as string[]).join(', '),
+            ]),
           ]),
         );
       }),
@@ -133,7 +156,9 @@ export function registerContract(program: Command): void {
             `  retention   ${v.retentionDays} days; rate limit ${v.rateLimit.perAgencyPerMinute}/min per agency`,
             '  fields',
             ...Object.entries(v.fields).map(([k, f]) => `    ${k.padEnd(22)} ${f.category.padEnd(16)} ${f.sensitivity.padEnd(10)} ${f.description}`),
-            ...(value.events.length ? ['  history', ...value.events.map((e) => `    ${e.at}  ${e.action.padEnd(9)} ${e.from} → ${e.to}  by ${e.by}${e.note ? ` (${e.note})` : ''}`)] : []),
+            ...(value.events.length
+              ? ['  history', ...value.events.map((e) => `    ${e.at}  ${e.action.padEnd(9)} ${e.from} → ${e.to}  by ${e.by}${e.note ? ` (${e.note})` : ''}`)]
+              : []),
           ].join('\n'),
         );
       }),
@@ -212,7 +237,8 @@ export function registerContract(program: Command): void {
     .option('--by <person>', `who retires (default: ${OPERATOR_ENV})`)
     .action(
       platformAction(async (ctx, ref: string, options: { force?: boolean; reason?: string; by?: string }) => {
-        if (options.force && !options.reason?.trim()) throw new UsageError('--force needs --reason "<why>": retiring before the sunset is recorded with its reason');
+        if (options.force && !options.reason?.trim())
+          throw new UsageError('--force needs --reason "<why>": retiring before the sunset is recorded with its reason');
         if (!options.force && options.reason !== undefined) throw new UsageError('--reason goes with --force (retiring before the sunset)');
         const { contract: c, version } = parseVersionRef(ref);
         const by = ctx.actor(options.by);
@@ -238,20 +264,37 @@ export function registerContract(program: Command): void {
       const reasons = changeReasons(a, b);
       const response = checkCompatibility(b.response, [a.response], 'FULL', { role: 'response' });
       const subject = checkCompatibility(b.subject, [a.subject], 'FULL', { role: 'request' });
-      const value = { contract: id, from, to, bump: bumpOf(from, to), requiredBump: requiredBump(a, b), reasons, response: response.results, subject: subject.results };
+      const value = {
+        contract: id,
+        from,
+        to,
+        bump: bumpOf(from, to),
+        requiredBump: requiredBump(a, b),
+        reasons,
+        response: response.results,
+        subject: subject.results,
+      };
       if (json) return console.log(JSON.stringify(value, null, 2));
       console.log(`${id} ${from} → ${to}: a ${value.bump} bump; the change needs ${value.requiredBump}`);
       for (const r of reasons) console.log(`  [${r.bump}] ${r.message}`);
-      for (const [what, result] of [['response', response], ['subject', subject]] as const) {
+      for (const [what, result] of [
+        ['response', response],
+        ['subject', subject],
+      ] as const) {
         for (const r of result.results) {
-          if (r.changes.length) console.log(`\n${what}, ${r.direction === 'backward' ? 'old consumers reading the new version' : 'new consumers reading the old version'}:\n${formatChanges(r.changes)}`);
+          if (r.changes.length)
+            console.log(
+              `\n${what}, ${r.direction === 'backward' ? 'old consumers reading the new version' : 'new consumers reading the old version'}:\n${formatChanges(r.changes)}`,
+            );
         }
       }
     });
 
   contract
     .command('check <id>')
-    .description('gate a change: is the newest version (or --version) compatible with the earlier ones of its major, and does its number carry its change? Exit 8 when not. Works offline.')
+    .description(
+      'gate a change: is the newest version (or --version) compatible with the earlier ones of its major, and does its number carry its change? Exit 8 when not. Works offline.',
+    )
     .option('--mode <mode>', `compatibility mode: ${MODES.join(', ')}`, 'BACKWARD_TRANSITIVE')
     .option('--version <version>', 'the candidate (default: the newest version in code)')
     .action((id: string, options: { mode: string; version?: string }, command: Command) => {
@@ -259,11 +302,22 @@ export function registerContract(program: Command): void {
       if (!(MODES as readonly string[]).includes(options.mode)) throw new UsageError(`--mode takes ${MODES.join(', ')}`);
       const { contract: c, version } = parseRef(options.version ? `${id}@${options.version}` : id);
       const { candidate, against: sameMajor, compatibility: result, problems, ok } = gate(c, version, options.mode as Mode);
-      const value = { contract: c.id, candidate: candidate.version, mode: options.mode, against: sameMajor.map((v) => v.version), compatible: result.compatible, problems, results: result.results };
+      const value = {
+        contract: c.id,
+        candidate: candidate.version,
+        mode: options.mode,
+        against: sameMajor.map((v) => v.version),
+        compatible: result.compatible,
+        problems,
+        results: result.results,
+      };
       if (json) console.log(JSON.stringify(value, null, 2));
       else {
-        console.log(`${c.id}@${candidate.version} against ${sameMajor.length ? sameMajor.map((v) => v.version).join(', ') : 'no earlier version of its major'} (${options.mode})`);
-        for (const r of result.results) if (r.changes.length) console.log(`\nagainst ${sameMajor[r.against]?.version ?? '?'} (${r.direction}):\n${formatChanges(r.changes)}`);
+        console.log(
+          `${c.id}@${candidate.version} against ${sameMajor.length ? sameMajor.map((v) => v.version).join(', ') : 'no earlier version of its major'} (${options.mode})`,
+        );
+        for (const r of result.results)
+          if (r.changes.length) console.log(`\nagainst ${sameMajor[r.against]?.version ?? '?'} (${r.direction}):\n${formatChanges(r.changes)}`);
         console.log(ok ? '\n✓ compatible: this version can be published' : `\n✗ refused:\n  ${problems.map((p) => p.message).join('\n  ')}`);
       }
       process.exitCode = ok ? EXIT.OK : EXIT.REFUSED;
@@ -284,7 +338,10 @@ export function registerContract(program: Command): void {
         ctx.print({ contract: c.id, from, to, usage }, () =>
           usage.length
             ? `${c.id}, ${from} to ${to}:\n` +
-              table([['AGENCY', 'VERSION', 'LOOKUPS', 'OK', 'FIRST', 'LAST'], ...usage.map((u) => [u.consumer, u.version, String(u.lookups), String(u.ok), u.first, u.last])])
+              table([
+                ['AGENCY', 'VERSION', 'LOOKUPS', 'OK', 'FIRST', 'LAST'],
+                ...usage.map((u) => [u.consumer, u.version, String(u.lookups), String(u.ok), u.first, u.last]),
+              ])
             : `no lookups under ${c.id} between ${from} and ${to}`,
         );
       }),
@@ -292,7 +349,9 @@ export function registerContract(program: Command): void {
 
   contract
     .command('export [ref]')
-    .description('the documents agencies code against, generated from the schemas: <id>[@version] (default: the newest), or --agency <id> for one AsyncAPI document of an agency')
+    .description(
+      'the documents agencies code against, generated from the schemas: <id>[@version] (default: the newest), or --agency <id> for one AsyncAPI document of an agency',
+    )
     .option('--format <format>', `one of ${EXPORT_FORMATS.join(', ')}`, 'jsonschema')
     .option('--agency <id>', 'an agency: its out- and in-queue with every contract version it may use (AsyncAPI only)')
     .option('--offline', 'do not read the contract registry: lifecycle as in the catalogue shipped with ndx')
@@ -302,7 +361,8 @@ export function registerContract(program: Command): void {
       if (options.agency !== undefined) {
         if (ref) throw new UsageError('give either a contract or --agency, not both');
         if (options.format !== 'asyncapi') throw new UsageError('--agency exports AsyncAPI only: add --format asyncapi');
-        if (!config.agencies.some((a) => a.id === options.agency)) throw new UsageError(`no agency "${options.agency}" in ndx.config.ts (agencies: ${config.agencies.map((a) => a.id).join(', ')})`);
+        if (!config.agencies.some((a) => a.id === options.agency))
+          throw new UsageError(`no agency "${options.agency}" in ndx.config.ts (agencies: ${config.agencies.map((a) => a.id).join(', ')})`);
       } else if (!ref) throw new UsageError('give a contract, <id>[@version], or --agency <id>');
       const parsed = ref ? parseRef(ref) : undefined;
       // The contract registry is read when a platform is named (--endpoint, --aws, NDX_PORT or AWS_ENDPOINT_URL), else the shipped catalogue.
@@ -350,7 +410,13 @@ export function exportTransport(): ExportTransport {
     regions,
     localEndpoint: DEFAULT_LOCAL_ENDPOINT,
     // One server: Redocly's rules refuse localhost; the local engine serves the same paths on its endpoint.
-    apiServers: [{ url: 'https://{apiHost}', description: `The agency HTTPS API of a deployment (apiHost); locally, the engine of npm start at ${DEFAULT_LOCAL_ENDPOINT}.`, variables: { apiHost: { default: 'api.ndx.gov.vn' } } }],
+    apiServers: [
+      {
+        url: 'https://{apiHost}',
+        description: `The agency HTTPS API of a deployment (apiHost); locally, the engine of npm start at ${DEFAULT_LOCAL_ENDPOINT}.`,
+        variables: { apiHost: { default: 'api.ndx.gov.vn' } },
+      },
+    ],
   };
 }
 

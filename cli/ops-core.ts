@@ -149,7 +149,12 @@ export async function requireQueueUrl(sqs: SQSClient, name: string): Promise<str
 }
 
 export async function depth(sqs: SQSClient, url: string): Promise<{ visible: number; inFlight: number; arn: string }> {
-  const a = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'QueueArn'] }))).Attributes ?? {};
+  const a =
+    (
+      await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'QueueArn'] }),
+      )
+    ).Attributes ?? {};
   return { visible: Number(a.ApproximateNumberOfMessages ?? 0), inFlight: Number(a.ApproximateNumberOfMessagesNotVisible ?? 0), arn: a.QueueArn ?? '' };
 }
 
@@ -157,7 +162,10 @@ export async function depth(sqs: SQSClient, url: string): Promise<{ visible: num
  * Every system attribute of received messages. SQS's current parameter is MessageSystemAttributeNames;
  * some emulators (local-aws-sqs 2.0) read only the older AttributeNames, which SQS still accepts.
  */
-const ALL_ATTRIBUTES: Pick<ReceiveMessageCommandInput, 'MessageSystemAttributeNames' | 'AttributeNames'> = { MessageSystemAttributeNames: ['All'], AttributeNames: ['All'] };
+const ALL_ATTRIBUTES: Pick<ReceiveMessageCommandInput, 'MessageSystemAttributeNames' | 'AttributeNames'> = {
+  MessageSystemAttributeNames: ['All'],
+  AttributeNames: ['All'],
+};
 
 /**
  * Age of the oldest message of a dead-letter queue, from a sample of up to ten messages received
@@ -182,7 +190,11 @@ async function cloudwatchAges(cw: CloudWatchClient, queues: readonly string[], n
           EndTime: new Date(now),
           MetricDataQueries: batch.map((name, j) => ({
             Id: `q${i + j}`,
-            MetricStat: { Metric: { Namespace: 'AWS/SQS', MetricName: 'ApproximateAgeOfOldestMessage', Dimensions: [{ Name: 'QueueName', Value: name }] }, Period: 60, Stat: 'Maximum' },
+            MetricStat: {
+              Metric: { Namespace: 'AWS/SQS', MetricName: 'ApproximateAgeOfOldestMessage', Dimensions: [{ Name: 'QueueName', Value: name }] },
+              Period: 60,
+              Stat: 'Maximum',
+            },
           })),
         }),
       );
@@ -201,7 +213,13 @@ async function cloudwatchAges(cw: CloudWatchClient, queues: readonly string[], n
 /** Depth, in-flight, DLQ depth and ages of every queue, and whether each registry answers. */
 export async function platformStatus(config: NdxConfig, clients: Clients, now = Date.now()): Promise<PlatformStatus> {
   const queues = ndxQueues(config);
-  const ages = clients.cloudwatch ? await cloudwatchAges(clients.cloudwatch, queues.flatMap((q) => [q.name, q.deadLetterQueue]), now) : undefined;
+  const ages = clients.cloudwatch
+    ? await cloudwatchAges(
+        clients.cloudwatch,
+        queues.flatMap((q) => [q.name, q.deadLetterQueue]),
+        now,
+      )
+    : undefined;
   const statuses: QueueStatus[] = [];
   for (const q of queues) {
     const [url, dlqUrl] = await Promise.all([queueUrl(clients.sqs, q.name), queueUrl(clients.sqs, q.deadLetterQueue)]);
@@ -328,7 +346,8 @@ export function describeDeadLetter(q: NdxQueue, m: Message): DeadLetter {
   } catch {
     json = undefined;
   }
-  const redriveHelps = 'the consumer failed on every delivery (e.g. a timeout, a throttle or an outage); processing is idempotent, so `ndx ops redrive` is safe';
+  const redriveHelps =
+    'the consumer failed on every delivery (e.g. a timeout, a throttle or an outage); processing is idempotent, so `ndx ops redrive` is safe';
   if (q.kind === 'registry-in') {
     if (json?.kind === 'ndx.forwarded-lookup.v1' && json.request && typeof json.request === 'object') {
       const r = json.request as Record<string, unknown>;
@@ -350,7 +369,13 @@ export function describeDeadLetter(q: NdxQueue, m: Message): DeadLetter {
     };
   }
   if (q.kind === 'agency-out') {
-    if (!json) return { ...base, type: 'unreadable', agency: q.owner, reason: `not JSON, and the router answers those (INVALID/MALFORMED_MESSAGE): router: ${redriveHelps}` };
+    if (!json)
+      return {
+        ...base,
+        type: 'unreadable',
+        agency: q.owner,
+        reason: `not JSON, and the router answers those (INVALID/MALFORMED_MESSAGE): router: ${redriveHelps}`,
+      };
     return {
       ...base,
       type: 'lookup-request',
@@ -365,7 +390,16 @@ export function describeDeadLetter(q: NdxQueue, m: Message): DeadLetter {
   return {
     ...base,
     type: json ? 'lookup-reply' : 'unreadable',
-    ...(json ? { ...safe('requestId', json.requestId), ...safe('contract', json.contract), ...safe('version', json.version), ...safe('purpose', json.purpose), ...safe('status', json.status), ...safe('code', json.code) } : {}),
+    ...(json
+      ? {
+          ...safe('requestId', json.requestId),
+          ...safe('contract', json.contract),
+          ...safe('version', json.version),
+          ...safe('purpose', json.purpose),
+          ...safe('status', json.status),
+          ...safe('code', json.code),
+        }
+      : {}),
     agency: q.owner,
     reason: `a reply agency ${q.owner} received ${receives > 0 ? receives : 'several'} time(s) without deleting it (its client failed on it); a redrive hands it to the agency again`,
   };
@@ -383,7 +417,13 @@ export async function listDeadLetters(clients: Clients, q: NdxQueue, max = 100):
   let empty = 0;
   while (seen.size < max && empty < 2) {
     const got = await clients.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: Math.min(10, max - seen.size), VisibilityTimeout: 60, WaitTimeSeconds: empty ? 1 : 0, ...ALL_ATTRIBUTES }),
+      new ReceiveMessageCommand({
+        QueueUrl: url,
+        MaxNumberOfMessages: Math.min(10, max - seen.size),
+        VisibilityTimeout: 60,
+        WaitTimeSeconds: empty ? 1 : 0,
+        ...ALL_ATTRIBUTES,
+      }),
     );
     const fresh = (got.Messages ?? []).filter((m) => m.MessageId && !seen.has(m.MessageId));
     for (const m of fresh) if (m.MessageId) seen.set(m.MessageId, m);
@@ -440,7 +480,8 @@ export async function redrive(clients: Clients, q: NdxQueue, options: RedriveOpt
   const [main, dead] = await Promise.all([depth(clients.sqs, url), depth(clients.sqs, dlqUrl)]);
   const total = dead.visible;
   const result = { queue: q.name, deadLetterQueue: q.deadLetterQueue };
-  if (total === 0 && dead.inFlight === 0) return { ...result, method: options.byHand ? 'receive-send-delete' : 'move-task', moved: 0, failed: 0, status: 'NOTHING_TO_MOVE' };
+  if (total === 0 && dead.inFlight === 0)
+    return { ...result, method: options.byHand ? 'receive-send-delete' : 'move-task', moved: 0, failed: 0, status: 'NOTHING_TO_MOVE' };
   if (!options.byHand) {
     try {
       const viaFunction = clients.startMoveTask;
@@ -456,7 +497,9 @@ export async function redrive(clients: Clients, q: NdxQueue, options: RedriveOpt
 async function startMoveTask(sqs: SQSClient, sourceArn: string, destinationArn: string, rate: number | undefined): Promise<string | undefined> {
   try {
     return (
-      await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: sourceArn, DestinationArn: destinationArn, ...(rate ? { MaxNumberOfMessagesPerSecond: rate } : {}) }))
+      await sqs.send(
+        new StartMessageMoveTaskCommand({ SourceArn: sourceArn, DestinationArn: destinationArn, ...(rate ? { MaxNumberOfMessagesPerSecond: rate } : {}) }),
+      )
     ).TaskHandle;
   } catch (error) {
     // One task per queue at a time: follow the running one instead of starting another.
@@ -488,7 +531,18 @@ async function byHand(sqs: SQSClient, dlqUrl: string, url: string, total: number
   let empty = 0;
   o.onProgress?.(0, total);
   while (empty < 2) {
-    const got = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60, WaitTimeSeconds: empty ? 1 : 0, MessageAttributeNames: ['All'] }))).Messages ?? [];
+    const got =
+      (
+        await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: dlqUrl,
+            MaxNumberOfMessages: 10,
+            VisibilityTimeout: 60,
+            WaitTimeSeconds: empty ? 1 : 0,
+            MessageAttributeNames: ['All'],
+          }),
+        )
+      ).Messages ?? [];
     if (got.length === 0) {
       empty++;
       continue;
@@ -497,7 +551,11 @@ async function byHand(sqs: SQSClient, dlqUrl: string, url: string, total: number
     const sent = await sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: url,
-        Entries: got.map((m, i) => ({ Id: String(i), MessageBody: m.Body ?? '', ...(m.MessageAttributes && Object.keys(m.MessageAttributes).length ? { MessageAttributes: m.MessageAttributes } : {}) })),
+        Entries: got.map((m, i) => ({
+          Id: String(i),
+          MessageBody: m.Body ?? '',
+          ...(m.MessageAttributes && Object.keys(m.MessageAttributes).length ? { MessageAttributes: m.MessageAttributes } : {}),
+        })),
       }),
     );
     // Delete only what the queue accepted; the rest reappears in the DLQ after the visibility timeout.
@@ -505,7 +563,9 @@ async function byHand(sqs: SQSClient, dlqUrl: string, url: string, total: number
     const done = got.filter((_, i) => ok.has(String(i)));
     failed += got.length - done.length;
     if (done.length) {
-      await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: dlqUrl, Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })) }));
+      await sqs.send(
+        new DeleteMessageBatchCommand({ QueueUrl: dlqUrl, Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })) }),
+      );
     }
     moved += done.length;
     o.onProgress?.(moved, Math.max(total, moved));
@@ -513,4 +573,3 @@ async function byHand(sqs: SQSClient, dlqUrl: string, url: string, total: number
   }
   return { method: 'receive-send-delete' as const, moved, failed, status: failed ? 'PARTIAL' : 'COMPLETED' };
 }
-

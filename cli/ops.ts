@@ -29,7 +29,6 @@ import { deleteDeadLetter, purgeDeadLetters } from './dlq-delete.ts';
 import { progressBar } from './progress.ts';
 import { table } from './table.ts';
 
-
 const age = (s: number | null) => (s === null ? 'n/a' : s < 120 ? `${s}s` : s < 7200 ? `${Math.round(s / 60)}m` : `${Math.round(s / 3600)}h`);
 
 /** Real AWS (CloudWatch ages, redrive through ndx-redrive), as opposed to an endpoint such as the local engine or LocalStack. */
@@ -40,7 +39,11 @@ function onAws(target: Target): boolean {
 function queueArg(name: string): NdxQueue {
   const q = resolveQueue(config, name);
   if (!q) {
-    throw new UsageError(`"${name}" is not one of ndx's queues; they are:\n  ${ndxQueues(config).map((x) => x.name).join('\n  ')}`);
+    throw new UsageError(
+      `"${name}" is not one of ndx's queues; they are:\n  ${ndxQueues(config)
+        .map((x) => x.name)
+        .join('\n  ')}`,
+    );
   }
   return q;
 }
@@ -86,7 +89,9 @@ export function registerOps(program: Command): void {
 
   ops
     .command('status')
-    .description(`every queue's depth, in-flight, DLQ depth and oldest age, and whether each registry answers (exit ${EXIT.UNHEALTHY} if anything is unhealthy)`)
+    .description(
+      `every queue's depth, in-flight, DLQ depth and oldest age, and whether each registry answers (exit ${EXIT.UNHEALTHY} if anything is unhealthy)`,
+    )
     .action(
       platformAction(async (ctx) => {
         const status = await platformStatus(config, clients(onAws(ctx.target)));
@@ -98,7 +103,9 @@ export function registerOps(program: Command): void {
   const dlq = ops.command('dlq').description('dead-letter queues');
   dlq
     .command('list <queue>')
-    .description('the messages in a queue’s dead-letter queue, with why they are there (no personal data) and their receive count before this listing; nothing is deleted')
+    .description(
+      'the messages in a queue’s dead-letter queue, with why they are there (no personal data) and their receive count before this listing; nothing is deleted',
+    )
     .option('--max <n>', 'list at most this many messages', '100')
     .action(
       platformAction(async (ctx, name: string, options: { max: string }) => {
@@ -113,7 +120,9 @@ export function registerOps(program: Command): void {
             String(m.sizeBytes),
             m.sentAt ?? '—',
             m.type,
-            [m.requestId, m.contract && `${m.contract}${m.version ? `@${m.version}` : ''}`, m.purpose, m.agency, m.status && `${m.status}/${m.code}`].filter(Boolean).join(' '),
+            [m.requestId, m.contract && `${m.contract}${m.version ? `@${m.version}` : ''}`, m.purpose, m.agency, m.status && `${m.status}/${m.code}`]
+              .filter(Boolean)
+              .join(' '),
           ]);
           const reasons = [...new Set(messages.map((m) => m.reason))];
           return [

@@ -27,10 +27,14 @@ interface SeedOptions {
 
 /** `land,business` and repeated flags alike; every name must be a registry with synthetic data. */
 export function parseRegistries(values: readonly string[]): SyntheticRegistry[] {
-  const wanted = values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  const wanted = values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
   if (wanted.length === 0) return [...SYNTHETIC_REGISTRIES];
   for (const r of wanted) {
-    if (!(SYNTHETIC_REGISTRIES as readonly string[]).includes(r)) throw new UsageError(`no synthetic data for registry "${r}" (registries: ${SYNTHETIC_REGISTRIES.join(', ')})`);
+    if (!(SYNTHETIC_REGISTRIES as readonly string[]).includes(r))
+      throw new UsageError(`no synthetic data for registry "${r}" (registries: ${SYNTHETIC_REGISTRIES.join(', ')})`);
   }
   // In dependency order, once each.
   return SYNTHETIC_REGISTRIES.filter((r) => wanted.includes(r));
@@ -42,8 +46,17 @@ export function registerSeed(program: Command): void {
   program
     .command('seed')
     .description('load deterministic synthetic records into registry tables (population, business, social-insurance, land), consistent across registries')
-    .option('--registry <ids>', `registries to seed, comma-separated or repeated (default: all: ${SYNTHETIC_REGISTRIES.join(', ')})`, (v: string, prev: string[]) => [...prev, v], [] as string[])
-    .option('--count <n>', 'citizens in the population; the other registries derive from them (business ≈ 10%, social insurance ≈ 50%, land ≈ 110% items)', '1000')
+    .option(
+      '--registry <ids>',
+      `registries to seed, comma-separated or repeated (default: all: ${SYNTHETIC_REGISTRIES.join(', ')})`,
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
+    .option(
+      '--count <n>',
+      'citizens in the population; the other registries derive from them (business ≈ 10%, social insurance ≈ 50%, land ≈ 110% items)',
+      '1000',
+    )
     .option('--seed <s>', 'everything follows from the seed (npm start uses the same default)', DEMO_SEED)
     .option('--as-of <datetime>', 'the moment the data describes (ISO date-time; default 2026-11-01T00:00:00Z)')
     .option('--concurrency <n>', 'batch writes in flight', '8')
@@ -59,7 +72,8 @@ export function registerSeed(program: Command): void {
         if (!Number.isSafeInteger(count) || count < 1) throw new UsageError(`--count takes a positive integer (got "${options.count}")`);
         const concurrency = Number(options.concurrency);
         if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError('--concurrency takes an integer from 1 to 64');
-        if (options.asOf !== undefined && Number.isNaN(Date.parse(options.asOf))) throw new UsageError(`--as-of takes an ISO date-time (got "${options.asOf}")`);
+        if (options.asOf !== undefined && Number.isNaN(Date.parse(options.asOf)))
+          throw new UsageError(`--as-of takes an ISO date-time (got "${options.asOf}")`);
         if (!ctx.target.local && !options.force) {
           throw new RefusedError(
             `${ctx.target.endpoint ?? 'AWS'} (from ${ctx.target.source}) is not ndx's local engine (it does not say so on /_ndx/health, whatever its host); synthetic data goes there only with --force`,
@@ -90,7 +104,10 @@ export function registerSeed(program: Command): void {
         const rows = results.map((r) => ({ ...r, ms: Math.round(r.ms), perSecond: Math.round(r.written / Math.max(r.ms / 1000, 0.001)) }));
         ctx.print({ seed: options.seed, count, results: rows }, () =>
           rows
-            .map((r) => `${r.registry.padEnd(16)} ${fmt(r.written).padStart(11)} items  ${(r.ms / 1000).toFixed(1).padStart(7)} s  ${fmt(r.perSecond).padStart(8)} items/s  → ${r.table}`)
+            .map(
+              (r) =>
+                `${r.registry.padEnd(16)} ${fmt(r.written).padStart(11)} items  ${(r.ms / 1000).toFixed(1).padStart(7)} s  ${fmt(r.perSecond).padStart(8)} items/s  → ${r.table}`,
+            )
             .concat(`seed "${options.seed}", ${fmt(count)} citizens`)
             .join('\n'),
         );
