@@ -19,9 +19,10 @@ import { routerPorts } from '../../aws/router-ports.ts';
 import { requireEnv, type Env, type HandlerDeps } from '../../config/env.ts';
 import { ENV } from '../../config/names.ts';
 import { CONTRACTS, findContract as shippedContracts } from '../../contracts/catalog.ts';
+import { apiOpenApi } from '../../contracts/http-openapi.ts';
 import { httpApi } from '../../domain/api/app.ts';
 import { apiDirectory } from '../../domain/api/directory.ts';
-import type { HttpRequest } from '../../domain/api/http.ts';
+import { type HttpRequest, json } from '../../domain/api/http.ts';
 import type { KeyedRouteInput } from '../../domain/lookup/intake.ts';
 import { lookupRouter } from '../../domain/lookup/route.ts';
 
@@ -67,6 +68,7 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}): A
   const issuer = vars[ENV.apiIssuer];
   const keys = createRemoteJWKSet(new URL(env[ENV.apiJwksUrl] ?? `${issuer.replace(/\/$/, '')}/.well-known/jwks.json`));
 
+  const openApi = apiOpenApi([{ url: '/', description: 'The endpoint serving this document' }]);
   const app = httpApi({
     identity: { issuer, clients },
     keys,
@@ -78,7 +80,12 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}): A
       rateLimitRetryAfter: () => Math.ceil((WINDOW_MS - (Date.now() % WINDOW_MS)) / 1000),
       now: () => new Date(),
     },
-    directory: apiDirectory({ contractIds: CONTRACTS.map((c) => c.id), load: (id) => ports.contracts.load(id) }),
+    directory: apiDirectory({
+      contractIds: CONTRACTS.map((c) => c.id),
+      load: (id) => ports.contracts.load(id),
+      // Relative to wherever it is served (the API's domain, or the local endpoint).
+      public: { '/v1/openapi.json': () => json(200, openApi) },
+    }),
     failed: (error) => logger.error('HTTP API call failed', { error: (error as Error).name }),
   });
 

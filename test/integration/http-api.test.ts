@@ -13,7 +13,8 @@ import { documentClient, sqsClient } from '../../aws/clients.ts';
 import { WINDOW_MS } from '../../aws/rate-limit.ts';
 import { names } from '../../config/names.ts';
 import { digestOf } from '../../contracts/canonical.ts';
-import { LookupAccepted, Problem } from '../../contracts/http-api.ts';
+import { ContractList, ContractVersionDetail, LookupAccepted, Problem } from '../../contracts/http-api.ts';
+import { apiOpenApi } from '../../contracts/http-openapi.ts';
 import { identityVerification } from '../../contracts/population/identity-verification.ts';
 import { LookupReply, type LookupRequestInput } from '../../contracts/protocol.ts';
 import { LOCAL_API_ISSUER, TOKEN_PATH } from '../../local/issuer.ts';
@@ -235,6 +236,34 @@ describe('waiting, polling and resending', () => {
     expect(text).not.toContain(h.demo.living.nationalId);
     expect(text).not.toContain(h.demo.living.fullName);
     expect(items.find((i) => i.requestId === request.requestId)).toMatchObject({ state: 'sealed', consumer: 'hanoi-land-office' });
+  });
+});
+
+describe('the directory', () => {
+  it('lists the contracts, versions and purposes the agency may use, with the basis of each purpose', async () => {
+    const res = await call('GET', '/v1/contracts', { token: await tokenOf('hcmc-public-services') });
+    expect(res.status).toBe(200);
+    const list = ContractList.parse(res.json);
+    const residence = list.contracts.find((c) => c.id === 'population.residence');
+    expect(residence?.versions[0]?.purposes).toContainEqual(expect.objectContaining({ code: 'SOCIAL_ALLOWANCE_APPLICATION', basis: 'consent' }));
+    const land = (await call('GET', '/v1/contracts', { token: await tokenOf('hanoi-land-office') })).json;
+    expect(ContractList.parse(land).contracts.map((c) => c.id)).toContain('population.identity-verification');
+  });
+
+  it('gives a version’s schemas to its consumers, and to no other agency', async () => {
+    const path = '/v1/contracts/population.identity-verification/versions/1.0.0';
+    const res = await call('GET', path, { token: await tokenOf('hanoi-land-office') });
+    expect(res.status).toBe(200);
+    expect(ContractVersionDetail.parse(res.json)).toMatchObject({ contract: 'population.identity-verification', version: '1.0.0' });
+    const consumers = new Set(identityVerification.versions[0]?.consumers ?? []);
+    const outsider = h.engine.api.issuer.clients.find((c) => !consumers.has(c.agency));
+    if (outsider) expect((await call('GET', path, { token: await tokenOf(outsider.agency) })).status).toBe(404);
+  });
+
+  it('serves its OpenAPI document without credentials, the one the code generates', async () => {
+    const res = await call('GET', '/v1/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual(apiOpenApi([{ url: '/', description: 'The endpoint serving this document' }]));
   });
 });
 
