@@ -102,8 +102,8 @@ ${b('stewards, citizens, operators')}:
   npx ndx${endpointFlag} ops status                       # queues, DLQs, registries
 
 ${b('any AWS SDK or the AWS CLI')}:
-  export AWS_ENDPOINT_URL=${engine.endpoint.url} AWS_REGION=${engine.region} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
-  aws sqs list-queues
+  export AWS_REGION=${engine.region} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
+  aws --endpoint-url ${engine.endpoint.url} sqs list-queues     # SDKs: export AWS_ENDPOINT_URL=${engine.endpoint.url}
 
 ndx ready (Ctrl-C stops)`);
 
