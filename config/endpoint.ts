@@ -21,12 +21,12 @@ export class EndpointConfigError extends Error {
   override readonly name = 'EndpointConfigError';
 }
 
-/** The port of the local engine: NDX_PORT, else 4566. */
+/** The port of the local engine: NDX_PORT, else 4566; 0 lets `npm start` take any free port (tests). */
 export function localPort(env: Readonly<Record<string, string | undefined>>): number {
   const raw = env.NDX_PORT;
   if (raw === undefined || raw === '') return DEFAULT_PORT;
   const port = Number(raw);
-  if (!/^\d+$/.test(raw) || port < 1 || port > 65535) throw new EndpointConfigError(`NDX_PORT must be a port number from 1 to 65535, got "${raw}"`);
+  if (!/^\d+$/.test(raw) || port > 65535) throw new EndpointConfigError(`NDX_PORT must be a port number from 1 to 65535, got "${raw}"`);
   return port;
 }
 
@@ -40,7 +40,11 @@ export function resolveEndpoint(options: { endpoint?: string; aws?: boolean }, e
       throw new EndpointConfigError(`--endpoint takes a URL such as http://localhost:4566, got "${options.endpoint}"`);
     return { url: options.endpoint, source: '--endpoint' };
   }
-  if (env.NDX_PORT) return { url: `http://localhost:${localPort(env)}`, source: 'NDX_PORT' };
+  if (env.NDX_PORT) {
+    const port = localPort(env);
+    if (port === 0) throw new EndpointConfigError('NDX_PORT=0 lets npm start take any free port; give ndx the port it printed (NDX_PORT=<port> or --endpoint)');
+    return { url: `http://localhost:${port}`, source: 'NDX_PORT' };
+  }
   const standard = env.AWS_ENDPOINT_URL ?? env.AWS_ENDPOINT_URL_SQS ?? env.AWS_ENDPOINT_URL_DYNAMODB;
   if (standard) return { url: standard, source: 'AWS_ENDPOINT_URL' };
   if (env.AWS_PROFILE) return { url: undefined, source: 'AWS_PROFILE' };

@@ -7,6 +7,7 @@ import { DynamoDBClient, GetItemCommand, PutItemCommand, CreateTableCommand } fr
 import { describe, expect, it } from 'vitest';
 import { startEndpoint } from '../../local/endpoint.ts';
 import { PROJECT_ROOT } from '../../local/engine.ts';
+import { LOCAL_ENGINE_MARK } from '../../config/local.ts';
 
 function startPlatform(env: Record<string, string>) {
   const child = spawn(process.execPath, [join(PROJECT_ROOT, 'local/main.ts')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -77,7 +78,8 @@ describe('the local endpoint', () => {
     const ep = await startEndpoint({ port: 0, region: 'ap-southeast-1' });
     try {
       const health = await fetch(`${ep.url}/_ndx/health`);
-      expect(await health.json()).toEqual({ services: { dynamodb: 'running', sqs: 'running' } });
+      // It names itself, so the CLI knows it talks to ndx's engine whatever the host (cli/aws.ts).
+      expect(await health.json()).toEqual({ engine: LOCAL_ENGINE_MARK, services: { dynamodb: 'running', sqs: 'running' } });
       const other = await fetch(ep.url, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
       expect(other.status).toBe(400);
       expect(await other.text()).toContain('X-Amz-Target');

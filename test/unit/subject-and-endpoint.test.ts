@@ -53,8 +53,10 @@ describe('the endpoint rule: --endpoint, NDX_PORT, AWS configuration, the local 
   it('refuses what it cannot use', () => {
     expect(() => resolveEndpoint({ endpoint: 'localhost:4566' }, {})).toThrow(EndpointConfigError);
     expect(() => resolveEndpoint({ endpoint: 'http://x:1', aws: true }, {})).toThrow(/not both/);
-    for (const bad of ['abc', '0', '70000', '45.5']) expect(() => localPort({ NDX_PORT: bad })).toThrow(/NDX_PORT must be a port number/);
+    for (const bad of ['abc', '-1', '70000', '45.5']) expect(() => localPort({ NDX_PORT: bad })).toThrow(/NDX_PORT must be a port number/);
     expect(localPort({})).toBe(4566);
+    expect(localPort({ NDX_PORT: '0' })).toBe(0); // npm start: any free port
+    expect(() => resolveEndpoint({}, { NDX_PORT: '0' })).toThrow(/the port it printed/);
     expect(localPort({ NDX_PORT: '4567' })).toBe(4567);
   });
 });
