@@ -5,21 +5,17 @@
  * registry makes a published version's content immutable by refusing any version whose code no
  * longer matches the digest it was published with.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { versionDigest } from '../contracts/digest.ts';
 import { addApproval, assertTransition, LifecycleError, VersionRecord, type Action, type ApproverRole } from '../contracts/lifecycle.ts';
 import { withLifecycle, type Contract, type ContractDefinition, type Lifecycle, type VersionDefinition } from '../contracts/model.ts';
 import type { ContractRegistryPort } from '../domain/contracts/lifecycle-service.ts';
+import { isConditionalFailure } from './dynamo-errors.ts';
 
 export { VersionRecord };
 
 export class RegistryConflictError extends Error {
   override readonly name = 'RegistryConflictError';
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException';
 }
 
 /** Stores lifecycle state; the rules (governance, sunset, who may act) are domain/contracts/lifecycle-service.ts's. */
@@ -86,7 +82,7 @@ export class ContractRegistry implements ContractRegistryPort {
         }),
       );
     } catch (error) {
-      if (isConditionFailure(error)) throw new RegistryConflictError(`${definition.id}@${version.version} changed meanwhile; try again`);
+      if (isConditionalFailure(error)) throw new RegistryConflictError(`${definition.id}@${version.version} changed meanwhile; try again`);
       throw error;
     }
     return item;
@@ -175,7 +171,7 @@ export class ContractRegistry implements ContractRegistryPort {
       );
       return VersionRecord.parse(out.Attributes);
     } catch (error) {
-      if (isConditionFailure(error)) throw new RegistryConflictError(`${current.contractId}@${current.version} changed meanwhile; try again`);
+      if (isConditionalFailure(error)) throw new RegistryConflictError(`${current.contractId}@${current.version} changed meanwhile; try again`);
       throw error;
     }
   }
