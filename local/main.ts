@@ -14,6 +14,7 @@ import { startEngine, type Engine } from './engine.ts';
 import { DEMO_POPULATION, DEMO_SEED, seedDemo } from '../synthetic/demo.ts';
 import { businessOverHttp } from './agency-system.ts';
 import { stopOnSignals } from './signals.ts';
+import { TOKEN_PATH } from './issuer.ts';
 
 /** An expected failure: a sentence saying what to do, exit 2, no stack trace. */
 function fail(message: string): never {
@@ -62,13 +63,21 @@ const b = (s: string) => styleText('bold', s);
 // The CLI finds this engine by the same rule: NDX_PORT, when it is not the default.
 const endpointFlag = port === DEFAULT_PORT ? '' : ` --endpoint ${engine.endpoint.url}`;
 const active = demo.consents.find((c) => c.state === 'ACTIVE');
+const apiClient = engine.api.issuer.clients.find((c) => c.agency === 'hanoi-land-office');
 console.log(`${b('ndx')} local platform (${((Date.now() - started) / 1000).toFixed(1)} s)
   endpoint   ${engine.endpoint.url}   (DynamoDB and SQS; region ${engine.region}; any access key)
   data       ${dataDir ? `DynamoDB kept in ${dataDir}` : 'in memory (set NDX_DATA_DIR=.ndx/data to keep it)'}
   tables     ${engine.resources.tables.map((t) => t.TableName).join(', ')}
-  queues     ${engine.resources.queues.length} (${engine.resources.queues.filter((q) => !q.name.endsWith('-dlq')).map((q) => q.name).join(', ')}, and their DLQs)
-  registries population: ${demo.population} synthetic citizens; business: ${demo.world.written.business} items; social-insurance: ${demo.world.written['social-insurance']} participants; land: ${demo.world.written.land} items (parcels and their users)${http ? `
-             business read over HTTP from ${http.system.url} (NDX_BUSINESS_SOURCE=http)` : ''}
+  queues     ${engine.resources.queues.length} (${engine.resources.queues
+    .filter((q) => !q.name.endsWith('-dlq'))
+    .map((q) => q.name)
+    .join(', ')}, and their DLQs)
+  registries population: ${demo.population} synthetic citizens; business: ${demo.world.written.business} items; social-insurance: ${demo.world.written['social-insurance']} participants; land: ${demo.world.written.land} items (parcels and their users)${
+    http
+      ? `
+             business read over HTTP from ${http.system.url} (NDX_BUSINESS_SOURCE=http)`
+      : ''
+  }
 
 ${b('agencies')}
 ${config.agencies.map((a) => `  ${a.id.padEnd(22)} ${a.name}\n  ${''.padEnd(22)} sends to ${names.agencyOutQueue(a.id)}, replies on ${names.agencyInQueue(a.id)}`).join('\n')}
@@ -76,12 +85,19 @@ ${config.agencies.map((a) => `  ${a.id.padEnd(22)} ${a.name}\n  ${''.padEnd(22)}
 ${b('first lookup')} (in another terminal):
   npx ndx lookup${endpointFlag} --as hanoi-land-office --contract population.identity-verification \\
     --purpose LAND_REGISTRATION --subject nationalId=${demo.living.nationalId}
-${active ? `
+${
+  active
+    ? `
 ${b('with consent')}:
   npx ndx lookup${endpointFlag} --as ${active.consumer} --contract population.residence \\
     --purpose ${active.purpose} --subject nationalId=${active.nationalId} --consent ${active.consentId}
-  (also seeded: ${demo.consents.filter((c) => c !== active).map((c) => `${c.consentId} for ${c.nationalId}`).join(', ')})
-` : ''}
+  (also seeded: ${demo.consents
+    .filter((c) => c !== active)
+    .map((c) => `${c.consentId} for ${c.nationalId}`)
+    .join(', ')})
+`
+    : ''
+}
 ${b('the other registries')} (\`ndx seed\` loads more; every owner, representative and employer exists in the others):
   npx ndx lookup${endpointFlag} --as hanoi-land-office --contract land.parcels-by-owner \\
     --purpose LAND_REGISTRATION --subject nationalId=${demo.world.examples.owner.nationalId} --page-size 2
@@ -100,6 +116,12 @@ ${b('stewards, citizens, operators')}:
   npx ndx${endpointFlag} audit trail --subject nationalId=${demo.living.nationalId}   # who looked at this citizen's data
   npx ndx${endpointFlag} audit verify                     # the audit chain is whole
   npx ndx${endpointFlag} ops status                       # queues, DLQs, registries
+
+${b('the agency HTTP API')} (${engine.api.url}; OAuth 2.0 client credentials, tokens from the local issuer; README: The agency HTTP API):
+${engine.api.issuer.clients.map((c) => `  ${c.agency.padEnd(22)} client_id ${c.clientId}  client_secret ${c.clientSecret}`).join('\n')}
+  TOKEN=$(curl -s -u ${apiClient?.clientId}:${apiClient?.clientSecret} -d grant_type=client_credentials ${engine.endpoint.url}${TOKEN_PATH} | sed 's/.*"access_token":"\\([^"]*\\)".*/\\1/')
+  curl -s -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' ${engine.api.url}/lookups \\
+    -d '{"requestId":"'$(uuidgen || cat /proc/sys/kernel/random/uuid)'","contract":"population.identity-verification","purpose":"LAND_REGISTRATION","subject":{"nationalId":"${demo.living.nationalId}"}}'
 
 ${b('any AWS SDK or the AWS CLI')}:
   export AWS_REGION=${engine.region} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
