@@ -92,7 +92,10 @@ async function main(): Promise<void> {
   const log = (s: string) => process.stderr.write(`${s}\n`);
   // The contracts with their rate limits lifted: the benchmark measures the exchange, not the limiter
   // (whose one write per lookup is still made and counted).
-  const unlimited: ContractDefinition[] = CONTRACTS.map((c) => ({ ...c, versions: c.versions.map((v) => ({ ...v, rateLimit: { perAgencyPerMinute: 1_000_000 } })) }));
+  const unlimited: ContractDefinition[] = CONTRACTS.map((c) => ({
+    ...c,
+    versions: c.versions.map((v) => ({ ...v, rateLimit: { perAgencyPerMinute: 1_000_000 } })),
+  }));
   const findContract = (id: string) => unlimited.find((c) => c.id === id);
   const engine = await startEngine({ config, port: 0, logLevel: 'ERROR', deps: { findContract } });
   const counts: OperationCounts = new Map();
@@ -175,7 +178,8 @@ async function main(): Promise<void> {
         const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 1 }));
         const message = out.Messages?.[0];
         if (!message) continue;
-        if (message.Body === undefined || message.ReceiptHandle === undefined) throw new Error(`a message from ${queueUrl} came without body or receipt handle`);
+        if (message.Body === undefined || message.ReceiptHandle === undefined)
+          throw new Error(`a message from ${queueUrl} came without body or receipt handle`);
         return { body: message.Body, receiptHandle: message.ReceiptHandle };
       }
     }
@@ -208,7 +212,27 @@ async function main(): Promise<void> {
       if (r.status !== 'OK') failures.push(`${r.status}/${r.code}`);
     };
 
+    // The agency HTTP API: the same legal-basis lookup, sync (POST /v1/lookups waiting for the reply), with a real token.
+    const landClient = engine.api.issuer.clients.find((c) => c.agency === 'hanoi-land-office');
+    if (!landClient) throw new Error('no local API client for hanoi-land-office');
+    const token = await engine.api.issuer.issue(landClient.clientId);
+    const httpOne = async (i: number) => {
+      const res = await fetch(`${engine.api.url}/lookups`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', prefer: 'wait=20' },
+        body: JSON.stringify({
+          requestId: randomUUID(),
+          contract: 'population.identity-verification',
+          purpose: 'LAND_REGISTRATION',
+          subject: { nationalId: person(i).nationalId },
+        }),
+      });
+      const r = (await res.json()) as { status?: string; code?: string };
+      if (res.status !== 200 || r.status !== 'OK') failures.push(`HTTP ${res.status} ${r.status}/${r.code}`);
+    };
+
     // Warm up every path once (module loading, connections, caches).
+    await drive('warm-up', 4, 40, httpOne);
     await drive('warm-up', 4, 40, floorOne);
     await drive('warm-up', 4, 40, legalOne);
     await drive('warm-up', 4, 40, consentOne);
@@ -226,6 +250,7 @@ async function main(): Promise<void> {
           ['floor', floorOne],
           ['ndx legal basis', legalOne],
           ['ndx consent', consentOne],
+          ['ndx HTTP legal basis', httpOne],
         ] as const) {
           const share = Math.floor(n / ROUNDS) + (round < n % ROUNDS ? 1 : 0);
           const before = new Map(counts);
@@ -255,7 +280,12 @@ async function main(): Promise<void> {
       const entries = Array.from({ length: Math.min(10, BULK - i) }, (_, j) => {
         const requestId = randomUUID();
         pending.push(landInbox.wait(requestId, 300_000).then(() => bulkBar.update(++replied)));
-        const body = { requestId, contract: 'population.identity-verification', purpose: 'LAND_REGISTRATION', subject: { nationalId: person(i + j).nationalId } };
+        const body = {
+          requestId,
+          contract: 'population.identity-verification',
+          purpose: 'LAND_REGISTRATION',
+          subject: { nationalId: person(i + j).nationalId },
+        };
         return { Id: String(j), MessageBody: JSON.stringify(body) };
       });
       await sqs.send(new SendMessageBatchCommand({ QueueUrl: outUrl, Entries: entries }));
@@ -280,7 +310,7 @@ async function main(): Promise<void> {
       const floor = runOf('floor', c);
       return Object.fromEntries([
         ['concurrency', c],
-        ...(['ndx legal basis', 'ndx consent'] as const).flatMap((name) => {
+        ...(['ndx legal basis', 'ndx consent', 'ndx HTTP legal basis'] as const).flatMap((name) => {
           const r = runOf(name, c);
           return [
             [`${name}: throughput / floor`, round(r.throughput / floor.throughput)],
@@ -322,7 +352,10 @@ function round(x: number): number {
 function renderReport(results: Record<string, unknown> & { ratios: Array<Record<string, unknown>> }, runs: Run[]): string {
   const lines: string[] = ['# ndx benchmark', '', `${results.at as string} — ${JSON.stringify(results.machine)}`, '', '## Lookups: ndx against the floor', ''];
   lines.push('| run | in flight | lookups | lookups/s | p50 ms | p95 ms | p99 ms |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-  for (const r of runs) lines.push(`| ${r.name} | ${r.concurrency} | ${r.lookups} | ${round(r.throughput)} | ${round(r.latency.p50)} | ${round(r.latency.p95)} | ${round(r.latency.p99)} |`);
+  for (const r of runs)
+    lines.push(
+      `| ${r.name} | ${r.concurrency} | ${r.lookups} | ${round(r.throughput)} | ${round(r.latency.p50)} | ${round(r.latency.p95)} | ${round(r.latency.p99)} |`,
+    );
   // Every row has the same columns: in flight, then the ratios.
   const ratioColumns = Object.keys(results.ratios[0] ?? {}).slice(1);
   lines.push('', '## Ratios (same run)', '', `| in flight | ${ratioColumns.join(' | ')} |`, `| ---: |${' ---: |'.repeat(ratioColumns.length)}`);

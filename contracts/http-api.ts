@@ -106,3 +106,21 @@ export const Me = z
   })
   .describe('Me: the calling agency, from its credentials.');
 export type Me = z.infer<typeof Me>;
+
+/** At most this many requests in one `POST /v1/lookups/batch`. */
+export const MAX_BATCH = 25;
+
+/** POST /v1/lookups/batch: several LookupRequests, each handled as if POSTed alone (same checks, own reply). */
+export const BatchRequest = z
+  .strictObject({ requests: z.array(z.unknown()).min(1).max(MAX_BATCH).describe(`1 to ${MAX_BATCH} LookupRequests.`) })
+  .describe('BatchRequest: lookups sent together; each is answered as if sent alone.');
+
+/** One request's outcome in a batch, in the order sent: its HTTP status and the body it would have had alone. */
+export const BatchItem = z.strictObject({
+  status: z.number().int().describe('The status the request would have had alone (200, 202, 400, 413, 429, ...).'),
+  body: z.unknown().describe('What the request would have had alone: a LookupReply, a LookupAccepted (poll it) or a Problem.'),
+  retryAfterSeconds: z.number().int().min(0).optional(),
+});
+
+export const BatchResult = z.strictObject({ results: z.array(BatchItem) }).describe('BatchResult: one item per request, in the order sent.');
+export type BatchResult = z.infer<typeof BatchResult>;

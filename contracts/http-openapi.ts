@@ -5,7 +5,19 @@
  */
 import * as z from 'zod';
 import { anyReplySchema } from './export-schemas.ts';
-import { ContractList, ContractVersionDetail, LOOKUP_WAIT, LookupAccepted, MAX_HTTP_BODY_BYTES, Me, POLL_AFTER_SECONDS, Problem } from './http-api.ts';
+import {
+  BatchRequest,
+  BatchResult,
+  ContractList,
+  ContractVersionDetail,
+  LOOKUP_WAIT,
+  LookupAccepted,
+  MAX_BATCH,
+  MAX_HTTP_BODY_BYTES,
+  Me,
+  POLL_AFTER_SECONDS,
+  Problem,
+} from './http-api.ts';
 import { LookupRequest, MAX_REQUEST_BYTES } from './protocol.ts';
 
 type Json = Record<string, unknown>;
@@ -156,6 +168,34 @@ export function apiOpenApi(servers: readonly { url: string; description: string 
     ],
     paths: {
       ...lookupOperations({ request: 'LookupRequest', reply: 'LookupReply' }),
+      '/v1/lookups/batch': {
+        post: {
+          operationId: 'lookupBatch',
+          tags: ['lookups'],
+          summary: `Up to ${MAX_BATCH} lookups at once`,
+          description:
+            'Each request is handled as if POSTed alone (same checks, own audit record, own reply), all at once; the results come back collected, in the order sent, each with the status and body it would have had alone. A 202 item carries the replyKey to poll that request.',
+          parameters: [
+            {
+              name: 'wait',
+              in: 'query',
+              required: false,
+              description: `Seconds to wait for the replies (also \`Prefer: wait=N\`): default ${LOOKUP_WAIT.defaultSeconds}, at most ${LOOKUP_WAIT.maxSeconds}.`,
+              schema: { type: 'integer', minimum: 0, maximum: LOOKUP_WAIT.maxSeconds },
+            },
+          ],
+          requestBody: { required: true, content: body('BatchRequest') },
+          responses: {
+            '200': { description: 'One item per request, in order.', content: body('BatchResult') },
+            '400': problem(`Not {"requests": [...]} with 1 to ${MAX_BATCH} items, or a bad parameter.`),
+            '401': problem('No valid access token.'),
+            '403': problem('The token’s client is not an agency of ndx.'),
+            '413': problem(`Over ${MAX_HTTP_BODY_BYTES} bytes.`),
+            '415': problem('The body is not application/json.'),
+            '503': problem('The batch was not taken: resend it (same requestIds and bodies).', retryAfter),
+          },
+        },
+      },
       '/v1/contracts': getJson(
         'listContracts',
         'The contracts this agency may use',
@@ -191,6 +231,8 @@ export function apiOpenApi(servers: readonly { url: string; description: string 
         LookupRequest: schemaOf(LookupRequest, 'input'),
         LookupReply: anyReplySchema('draft-2020-12'),
         LookupAccepted: schemaOf(LookupAccepted),
+        BatchRequest: schemaOf(BatchRequest),
+        BatchResult: schemaOf(BatchResult),
         Problem: schemaOf(Problem),
         ContractList: schemaOf(ContractList),
         ContractVersionDetail: schemaOf(ContractVersionDetail),

@@ -43,6 +43,12 @@ export function httpApi(ports: ApiPorts): (req: HttpRequest) => Promise<HttpResp
         return problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the LookupRequest as application/json');
       return lookups.submit(caller.agency, req);
     }
+    if (req.path === '/v1/lookups/batch') {
+      if (req.method !== 'POST') return problem(405, 'METHOD_NOT_ALLOWED', undefined, { allow: 'POST' });
+      if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? ''))
+        return problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the batch as application/json');
+      return lookups.batch(caller.agency, req);
+    }
     const polled = LOOKUP.exec(req.path)?.[1];
     if (polled) return req.method === 'GET' ? lookups.poll(caller.agency, polled, req) : problem(405, 'METHOD_NOT_ALLOWED', undefined, { allow: 'GET' });
     if (req.method === 'GET') {

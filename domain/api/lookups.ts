@@ -6,7 +6,16 @@
  * The reply is the LookupReply the queue would have carried, field for field; only the HTTP status
  * says, in addition, what kind of answer it is.
  */
-import { LOOKUP_WAIT, type LookupAccepted, MAX_HTTP_BODY_BYTES, POLL_AFTER_SECONDS, REPLY_KEY_HEADER } from '../../contracts/http-api.ts';
+import {
+  BatchRequest,
+  type BatchResult,
+  LOOKUP_WAIT,
+  type LookupAccepted,
+  MAX_BATCH,
+  MAX_HTTP_BODY_BYTES,
+  POLL_AFTER_SECONDS,
+  REPLY_KEY_HEADER,
+} from '../../contracts/http-api.ts';
 import type { Code, LookupReply } from '../../contracts/protocol.ts';
 import { readEnvelope } from '../lookup/envelope.ts';
 import { type KeyedRouteInput, type OnceStep, routeKey, takeIn } from '../lookup/intake.ts';
@@ -87,6 +96,36 @@ export function httpLookups(ports: HttpLookupPorts) {
     return json(202, accepted, { location: accepted.location, 'retry-after': String(POLL_AFTER_SECONDS), [REPLY_KEY_HEADER]: capability });
   }
 
+  /** One request as POSTed alone: read, keyed, routed once, then waited for (up to `wait` seconds). */
+  async function takeOne(consumer: string, body: string, messageId: string, wait: number): Promise<HttpResponse> {
+    const envelope = readEnvelope(body);
+    const requestId = envelope.ok ? envelope.request.requestId : envelope.requestId;
+    const { route, capability } = newReplyKey();
+    await ports.mailbox.open(route, consumer, requestId);
+    const input: KeyedRouteInput = {
+      key: routeKey(consumer, requestId, messageId),
+      digest: requestDigest(await ports.pepper(), envelope.ok ? envelope.request : undefined, body),
+      consumer,
+      envelope,
+      messageId,
+      receivedAt: ports.now().toISOString(),
+      // No redelivery over HTTP: a failure is told to the caller (503), who resends under the resend protocol.
+      finalAttempt: false,
+      replyTo: route,
+    };
+    try {
+      await takeIn(ports.router, ports.once, input);
+    } catch (error) {
+      if (ports.once.isInProgress(error)) {
+        return problem(409, 'IN_PROGRESS', 'a request with this requestId is being handled: resend it with the same body shortly', {
+          'retry-after': String(POLL_AFTER_SECONDS),
+        });
+      }
+      throw error;
+    }
+    return answerFrom(await ports.mailbox.waitFor(consumer, route, wait * 1000), capability, consumer);
+  }
+
   return {
     /** POST /v1/lookups */
     async submit(consumer: string, req: HttpRequest): Promise<HttpResponse> {
@@ -94,32 +133,29 @@ export function httpLookups(ports: HttpLookupPorts) {
         return problem(413, 'BODY_TOO_LARGE', `a request is at most 16 KiB; bodies over ${MAX_HTTP_BODY_BYTES} bytes are not read`);
       const wait = waitOf(req, LOOKUP_WAIT.defaultSeconds);
       if (typeof wait !== 'number') return problem(400, 'BAD_PARAMETER', wait.error);
-      const envelope = readEnvelope(req.body);
-      const requestId = envelope.ok ? envelope.request.requestId : envelope.requestId;
-      const { route, capability } = newReplyKey();
-      await ports.mailbox.open(route, consumer, requestId);
-      const input: KeyedRouteInput = {
-        key: routeKey(consumer, requestId, req.requestId),
-        digest: requestDigest(await ports.pepper(), envelope.ok ? envelope.request : undefined, req.body),
-        consumer,
-        envelope,
-        messageId: req.requestId,
-        receivedAt: ports.now().toISOString(),
-        // No redelivery over HTTP: a failure is told to the caller (503), who resends under the resend protocol.
-        finalAttempt: false,
-        replyTo: route,
-      };
+      return takeOne(consumer, req.body, req.requestId, wait);
+    },
+
+    /** POST /v1/lookups/batch: each request as if POSTed alone, all at once, collected in the order sent. */
+    async batch(consumer: string, req: HttpRequest): Promise<HttpResponse> {
+      if (Buffer.byteLength(req.body, 'utf8') > MAX_HTTP_BODY_BYTES) return problem(413, 'BODY_TOO_LARGE', `a batch is at most ${MAX_HTTP_BODY_BYTES} bytes`);
+      const wait = waitOf(req, LOOKUP_WAIT.defaultSeconds);
+      if (typeof wait !== 'number') return problem(400, 'BAD_PARAMETER', wait.error);
+      let parsed: ReturnType<typeof BatchRequest.safeParse>;
       try {
-        await takeIn(ports.router, ports.once, input);
-      } catch (error) {
-        if (ports.once.isInProgress(error)) {
-          return problem(409, 'IN_PROGRESS', 'a request with this requestId is being handled: resend it with the same body shortly', {
-            'retry-after': String(POLL_AFTER_SECONDS),
-          });
-        }
-        throw error;
+        parsed = BatchRequest.safeParse(JSON.parse(req.body));
+      } catch {
+        parsed = BatchRequest.safeParse(undefined);
       }
-      return answerFrom(await ports.mailbox.waitFor(consumer, route, wait * 1000), capability, consumer);
+      if (!parsed.success) return problem(400, 'BAD_PARAMETER', `send {"requests": [...]} with 1 to ${MAX_BATCH} LookupRequests`);
+      const results: BatchResult['results'] = await Promise.all(
+        parsed.data.requests.map(async (request, i) => {
+          const one = await takeOne(consumer, JSON.stringify(request), `${req.requestId}:${i}`, wait);
+          const retry = one.headers['retry-after'];
+          return { status: one.status, body: JSON.parse(one.body) as unknown, ...(retry ? { retryAfterSeconds: Number(retry) } : {}) };
+        }),
+      );
+      return json(200, { results });
     },
 
     /** GET /v1/lookups/{requestId} */

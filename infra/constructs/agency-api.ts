@@ -52,6 +52,7 @@ export const ACCESS_LOG_FORMAT = JSON.stringify({
 export const API_ROUTES: readonly { path: string; method: apigw.HttpMethod; authorized: boolean }[] = [
   { path: '/v1/lookups', method: apigw.HttpMethod.POST, authorized: true },
   { path: '/v1/lookups/{requestId}', method: apigw.HttpMethod.GET, authorized: true },
+  { path: '/v1/lookups/batch', method: apigw.HttpMethod.POST, authorized: true },
   { path: '/v1/contracts', method: apigw.HttpMethod.GET, authorized: true },
   { path: '/v1/contracts/{id}/versions/{version}', method: apigw.HttpMethod.GET, authorized: true },
   { path: '/v1/me', method: apigw.HttpMethod.GET, authorized: true },

@@ -13,7 +13,7 @@ import { documentClient, sqsClient } from '../../aws/clients.ts';
 import { WINDOW_MS } from '../../aws/rate-limit.ts';
 import { names } from '../../config/names.ts';
 import { digestOf } from '../../contracts/canonical.ts';
-import { ContractList, ContractVersionDetail, LookupAccepted, Problem } from '../../contracts/http-api.ts';
+import { BatchResult, ContractList, ContractVersionDetail, LookupAccepted, Problem } from '../../contracts/http-api.ts';
 import { apiOpenApi } from '../../contracts/http-openapi.ts';
 import { identityVerification } from '../../contracts/population/identity-verification.ts';
 import { LookupReply, type LookupRequestInput } from '../../contracts/protocol.ts';
@@ -236,6 +236,33 @@ describe('waiting, polling and resending', () => {
     expect(text).not.toContain(h.demo.living.nationalId);
     expect(text).not.toContain(h.demo.living.fullName);
     expect(items.find((i) => i.requestId === request.requestId)).toMatchObject({ state: 'sealed', consumer: 'hanoi-land-office' });
+  });
+});
+
+describe('batches', () => {
+  it('answers each request of a batch as if sent alone, in order, each with its own status and reply', async () => {
+    const ok = identityRequest(h.demo.living.nationalId);
+    const bad = identityRequest('12345');
+    const denied = identityRequest(h.demo.living.nationalId, { purpose: 'MARKETING' });
+    const res = await call('POST', '/v1/lookups/batch', {
+      token: await tokenOf('hanoi-land-office'),
+      body: JSON.stringify({ requests: [ok, bad, denied, 'not a request'] }),
+      headers: { prefer: 'wait=20' },
+    });
+    expect(res.status).toBe(200);
+    const { results } = BatchResult.parse(res.json);
+    expect(results.map((r) => r.status)).toEqual([200, 400, 200, 400]);
+    expect(results.map((r) => (r.body as { code: string }).code)).toEqual(['OK', 'SCHEMA_VIOLATION', 'PURPOSE_NOT_ALLOWED', 'MALFORMED_MESSAGE']);
+    expect((results[0]?.body as { requestId: string }).requestId).toBe(ok.requestId);
+    // The same request alone afterwards is a resend, pointed at the batch's answer (one lookup).
+    expect((await post('hanoi-land-office', ok)).json).toMatchObject({ code: 'ALREADY_ANSWERED' });
+  });
+
+  it('refuses an empty or oversized batch', async () => {
+    const token = await tokenOf('hanoi-land-office');
+    expect((await call('POST', '/v1/lookups/batch', { token, body: JSON.stringify({ requests: [] }) })).status).toBe(400);
+    const many = Array.from({ length: 26 }, () => identityRequest(h.demo.living.nationalId));
+    expect((await call('POST', '/v1/lookups/batch', { token, body: JSON.stringify({ requests: many }) })).status).toBe(400);
   });
 });
 

@@ -16,6 +16,7 @@ describe('GET /v1/openapi.json', () => {
       '/v1/contracts',
       '/v1/contracts/{id}/versions/{version}',
       '/v1/lookups',
+      '/v1/lookups/batch',
       '/v1/lookups/{requestId}',
       '/v1/me',
       '/v1/openapi.json',
