@@ -20,7 +20,7 @@ import type { Status } from '../contracts/protocol.ts';
 import type { Env } from '../config/env.ts';
 import { METRIC } from '../config/names.ts';
 
-export type Stage = 'router' | 'adapter';
+export type Stage = 'router' | 'adapter' | 'webhook';
 
 /** A reply status, or FORWARDED: the router admitted the lookup and passed it to its registry. */
 export type Outcome = Status | 'FORWARDED';
@@ -43,7 +43,6 @@ export interface LookupMetricsOptions {
   /** Clock, for tests. */
   now?: () => number;
 }
-
 
 export class LookupMetrics {
   private readonly o: LookupMetricsOptions;

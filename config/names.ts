@@ -23,6 +23,12 @@ export function agencyOfOutQueue(arnOrName: string): string | undefined {
   return /^ndx-agency-([a-z0-9-]+)-out$/.exec(name)?.[1];
 }
 
+/** The agency whose in-queue (replies) an SQS event source ARN or queue name designates, if any. */
+export function agencyOfInQueue(arnOrName: string): string | undefined {
+  const name = arnOrName.split(':').pop() ?? '';
+  return /^ndx-agency-([a-z0-9-]+)-in$/.exec(name)?.[1];
+}
+
 /** The registry whose inbound queue an SQS event source ARN or queue name designates, if any. */
 export function registryOfInQueue(arnOrName: string): string | undefined {
   const name = arnOrName.split(':').pop() ?? '';
@@ -65,6 +71,8 @@ export const ENV = {
   apiJwksUrl: 'NDX_API_JWKS_URL',
   /** JSON object: OAuth client id → agency id. */
   apiClients: 'NDX_API_CLIENTS',
+  /** JSON object: agency id → webhook URL, for agencies whose replies are pushed. */
+  webhooks: 'NDX_WEBHOOKS',
 } as const;
 
 /** Fixed name of the Secrets Manager secret holding the key for hashing subject identifiers. */

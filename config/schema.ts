@@ -46,6 +46,17 @@ export const AgencyApiConfig = z.strictObject({
     .array(z.string().regex(/^[\w.:-]{1,128}$/, 'an OAuth client id'))
     .max(10)
     .default([]),
+  /**
+   * Push every reply to this agency to its system instead of its in-queue (README: Webhooks): signed
+   * (Standard Webhooks), retried with backoff, dead-lettered after `queues.maxReceiveCount` attempts.
+   */
+  webhook: z
+    .strictObject({
+      url: z
+        .url({ protocol: /^https?$/ })
+        .refine((u) => u.startsWith('https://') || /^http:\/\/(localhost|127\.0\.0\.1)[:/]/.test(u), 'an https URL (http only for localhost)'),
+    })
+    .optional(),
 });
 
 export const AgencyConfig = z.strictObject({

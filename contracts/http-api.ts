@@ -57,6 +57,12 @@ export const LookupAccepted = z
   .describe('LookupAccepted: the request was taken and will be answered; poll its location with the reply key.');
 export type LookupAccepted = z.infer<typeof LookupAccepted>;
 
+/** The body of a 202 to `Prefer: respond-async` from an agency with a webhook: the reply will be pushed to it. */
+export const WebhookAccepted = z
+  .strictObject({ requestId: z.uuid(), delivery: z.literal('webhook') })
+  .describe('WebhookAccepted: the request was taken; its reply will be posted, signed, to the agency’s webhook.');
+export type WebhookAccepted = z.infer<typeof WebhookAccepted>;
+
 const PurposeEntry = z.strictObject({
   code: z.string(),
   description: z.string(),
@@ -103,6 +109,10 @@ export const Me = z
     agency: z.string().describe('The agency the credentials identify; every call acts as it.'),
     clientId: z.string(),
     contracts: z.array(z.string()).describe('Ids of the contracts it is a consumer of.'),
+    webhook: z
+      .strictObject({ url: z.string(), secret: z.string().describe('The Standard Webhooks signing secret (whsec_…) to verify deliveries with.') })
+      .optional()
+      .describe('Where its replies are pushed, when it has a webhook.'),
   })
   .describe('Me: the calling agency, from its credentials.');
 export type Me = z.infer<typeof Me>;

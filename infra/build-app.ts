@@ -111,6 +111,8 @@ export function buildApp(config: NdxConfig, options: BuildAppOptions = {}): App 
         operatorRole: platform.operatorRole,
         redriveRole: platform.redriveRole,
         alarmTarget: platform.alarmTarget,
+        webhook: platform.webhook ? { function: platform.webhook.function, role: platform.webhook.role } : undefined,
+        apiRole: platform.api?.role,
       }),
     );
   }

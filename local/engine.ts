@@ -107,7 +107,7 @@ export function withLocalApi(config: NdxConfig): NdxConfig {
   if (!settings) return config;
   return {
     ...config,
-    agencies: config.agencies.map((a) => ({ ...a, api: { clientIds: [...(a.api?.clientIds ?? []), localClientId(a.id)] } })),
+    agencies: config.agencies.map((a) => ({ ...a, api: { ...a.api, clientIds: [...(a.api?.clientIds ?? []), localClientId(a.id)] } })),
     environments: {
       ...config.environments,
       [environment]: { ...settings, api: { issuer: LOCAL_API_ISSUER, throttle: { ratePerSecond: 50, burst: 100 }, corsOrigins: [] } },

@@ -16,6 +16,8 @@ export interface DirectoryPorts {
   load(id: string): Promise<Contract | undefined>;
   /** Served without authentication. */
   public?: Readonly<Record<string, () => HttpResponse>>;
+  /** The agency's webhook and its signing secret, if it has one. */
+  webhookOf?(agency: string): Promise<{ url: string; secret: string } | undefined>;
 }
 
 function versionEntry(contract: Contract, v: ContractVersion, agency: string) {
@@ -49,7 +51,8 @@ export function apiDirectory(ports: DirectoryPorts) {
     public: ports.public ?? {},
     async get(agency: string, clientId: string, path: string): Promise<HttpResponse | undefined> {
       if (path === '/me') {
-        const me: Me = { agency, clientId, contracts: (await visible(agency)).map((x) => x.contract.id) };
+        const webhook = await ports.webhookOf?.(agency);
+        const me: Me = { agency, clientId, contracts: (await visible(agency)).map((x) => x.contract.id), ...(webhook ? { webhook } : {}) };
         return json(200, me);
       }
       if (path === '/contracts') {

@@ -15,6 +15,7 @@ import {
   MAX_HTTP_BODY_BYTES,
   POLL_AFTER_SECONDS,
   REPLY_KEY_HEADER,
+  type WebhookAccepted,
 } from '../../contracts/http-api.ts';
 import type { Code, LookupReply } from '../../contracts/protocol.ts';
 import { readEnvelope } from '../lookup/envelope.ts';
@@ -26,6 +27,8 @@ import { type HttpRequest, type HttpResponse, json, problem } from './http.ts';
 
 export interface HttpLookupPorts {
   router: LookupRouter;
+  /** Whether the agency's replies are pushed to a webhook (ndx.config.ts). */
+  hasWebhook(consumer: string): boolean;
   once: OnceStep & { isInProgress(error: unknown): boolean };
   pepper(): Promise<string>;
   mailbox: {
@@ -97,11 +100,9 @@ export function httpLookups(ports: HttpLookupPorts) {
   }
 
   /** One request as POSTed alone: read, keyed, routed once, then waited for (up to `wait` seconds). */
-  async function takeOne(consumer: string, body: string, messageId: string, wait: number): Promise<HttpResponse> {
-    const envelope = readEnvelope(body);
+  /** Routes a request once (the router's step, with the resend protocol); false when its requestId is in progress elsewhere. */
+  async function route(consumer: string, body: string, messageId: string, envelope: ReturnType<typeof readEnvelope>, replyTo?: ReplyRoute): Promise<boolean> {
     const requestId = envelope.ok ? envelope.request.requestId : envelope.requestId;
-    const { route, capability } = newReplyKey();
-    await ports.mailbox.open(route, consumer, requestId);
     const input: KeyedRouteInput = {
       key: routeKey(consumer, requestId, messageId),
       digest: requestDigest(await ports.pepper(), envelope.ok ? envelope.request : undefined, body),
@@ -111,19 +112,36 @@ export function httpLookups(ports: HttpLookupPorts) {
       receivedAt: ports.now().toISOString(),
       // No redelivery over HTTP: a failure is told to the caller (503), who resends under the resend protocol.
       finalAttempt: false,
-      replyTo: route,
+      ...(replyTo ? { replyTo } : {}),
     };
     try {
       await takeIn(ports.router, ports.once, input);
+      return true;
     } catch (error) {
-      if (ports.once.isInProgress(error)) {
-        return problem(409, 'IN_PROGRESS', 'a request with this requestId is being handled: resend it with the same body shortly', {
-          'retry-after': String(POLL_AFTER_SECONDS),
-        });
-      }
+      if (ports.once.isInProgress(error)) return false;
       throw error;
     }
-    return answerFrom(await ports.mailbox.waitFor(consumer, route, wait * 1000), capability, consumer);
+  }
+
+  const inProgress = () =>
+    problem(409, 'IN_PROGRESS', 'a request with this requestId is being handled: resend it with the same body shortly', {
+      'retry-after': String(POLL_AFTER_SECONDS),
+    });
+
+  /** One request as POSTed alone: read, keyed, routed once, then waited for (up to `wait` seconds), or pushed to the agency's webhook. */
+  async function takeOne(consumer: string, body: string, messageId: string, wait: number, push = false): Promise<HttpResponse> {
+    const envelope = readEnvelope(body);
+    if (push && envelope.ok) {
+      // No reply route: the reply goes to the agency's in-queue, which ndx-webhook pushes to its system.
+      if (!(await route(consumer, body, messageId, envelope))) return inProgress();
+      const accepted: WebhookAccepted = { requestId: envelope.request.requestId, delivery: 'webhook' };
+      return json(202, accepted);
+    }
+    const requestId = envelope.ok ? envelope.request.requestId : envelope.requestId;
+    const { route: replyTo, capability } = newReplyKey();
+    await ports.mailbox.open(replyTo, consumer, requestId);
+    if (!(await route(consumer, body, messageId, envelope, replyTo))) return inProgress();
+    return answerFrom(await ports.mailbox.waitFor(consumer, replyTo, wait * 1000), capability, consumer);
   }
 
   return {
@@ -133,7 +151,9 @@ export function httpLookups(ports: HttpLookupPorts) {
         return problem(413, 'BODY_TOO_LARGE', `a request is at most 16 KiB; bodies over ${MAX_HTTP_BODY_BYTES} bytes are not read`);
       const wait = waitOf(req, LOOKUP_WAIT.defaultSeconds);
       if (typeof wait !== 'number') return problem(400, 'BAD_PARAMETER', wait.error);
-      return takeOne(consumer, req.body, req.requestId, wait);
+      // `Prefer: respond-async` from an agency with a webhook: the reply is pushed, not waited for.
+      const push = /(^|[,;\s])respond-async($|[,;\s])/.test(req.headers.prefer ?? '') && ports.hasWebhook(consumer);
+      return takeOne(consumer, req.body, req.requestId, wait, push);
     },
 
     /** POST /v1/lookups/batch: each request as if POSTed alone, all at once, collected in the order sent. */

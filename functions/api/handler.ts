@@ -25,6 +25,7 @@ import { apiDirectory } from '../../domain/api/directory.ts';
 import { type HttpRequest, json } from '../../domain/api/http.ts';
 import type { KeyedRouteInput } from '../../domain/lookup/intake.ts';
 import { lookupRouter } from '../../domain/lookup/route.ts';
+import { webhookSecret } from '../../domain/lookup/webhook.ts';
 
 export type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -66,6 +67,7 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}): A
   const once = idempotent<KeyedRouteInput>(vars[ENV.idempotencyTable], 'ndx-router', (input) => router.route(input));
   const clients = JSON.parse(vars[ENV.apiClients]) as Record<string, string>;
   const issuer = vars[ENV.apiIssuer];
+  const webhooks = JSON.parse(env[ENV.webhooks] ?? '{}') as Record<string, string>;
   const keys = createRemoteJWKSet(new URL(env[ENV.apiJwksUrl] ?? `${issuer.replace(/\/$/, '')}/.well-known/jwks.json`));
 
   const openApi = apiOpenApi([{ url: '/', description: 'The endpoint serving this document' }]);
@@ -74,6 +76,7 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}): A
     keys,
     lookups: {
       router,
+      hasWebhook: (agency) => Object.hasOwn(webhooks, agency),
       once: { run: once.run, isReused: (e) => e instanceof IdempotencyValidationError, isInProgress: (e) => e instanceof IdempotencyAlreadyInProgressError },
       pepper: () => loadPepper(env),
       mailbox,
@@ -85,6 +88,10 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}): A
       load: (id) => ports.contracts.load(id),
       // Relative to wherever it is served (the API's domain, or the local endpoint).
       public: { '/v1/openapi.json': () => json(200, openApi) },
+      webhookOf: async (agency) => {
+        const url = Object.hasOwn(webhooks, agency) ? webhooks[agency] : undefined;
+        return url ? { url, secret: webhookSecret(await loadPepper(env), agency) } : undefined;
+      },
     }),
     failed: (error) => logger.error('HTTP API call failed', { error: (error as Error).name }),
   });

@@ -16,7 +16,7 @@ import { Construct } from 'constructs';
 import { names } from '../../config/names.ts';
 import type { NdxConfig } from '../../config/schema.ts';
 import { logRetention, statefulRemovalPolicy, type Deployment } from '../deployment.ts';
-import { apiEnvironment, functionNames, handlerEntries, idempotencyKeyPattern } from './environment.ts';
+import { apiEnvironment, functionNames, handlerEntries, idempotencyKeyPattern, webhookUrls } from './environment.ts';
 import { grantFanOut } from './fan-out.ts';
 import { ALARM_PERIOD, ndxAlarm, type AlarmTarget } from './monitoring.ts';
 import { acknowledgeXRay } from './nag.ts';
@@ -112,7 +112,9 @@ export class AgencyApi extends Construct {
     );
     acknowledgeXRay(this.function);
     // Admitted lookups go to their registry's queue (each registry queue names this role as a sender).
-    grantFanOut(this, 'ApiQueues', this.function.role, { sendTo: [names.registryInQueue('*')] });
+    // Replies of requests pushed by webhook go to their agency's in-queue (which names this role only then).
+    const pushed = Object.keys(webhookUrls(d.config)).length > 0;
+    grantFanOut(this, 'ApiQueues', this.function.role, { sendTo: [names.registryInQueue('*'), ...(pushed ? [names.agencyInQueue('*')] : [])] });
 
     // An HTTP API (not a REST API): a native JWT authorizer for OAuth 2.0 access tokens, lower latency
     // and cost; API Gateway verifies the token before the function runs, and the function verifies it

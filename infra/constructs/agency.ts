@@ -36,6 +36,10 @@ export interface AgencyConstructProps {
   readonly redriveRole: iam.IRole;
   /** The environment's alarm target. */
   readonly alarmTarget: AlarmTarget;
+  /** The webhook function, when the agency has a webhook: it, not the agency, consumes the in-queue. */
+  readonly webhook?: { readonly function: lambda.IFunction; readonly role: iam.IRole } | undefined;
+  /** The HTTP API function's role: it runs the router's pipeline, so it replies to the in-queue of an agency with a webhook. */
+  readonly apiRole?: iam.IRole | undefined;
   /**
    * Who may assume the agency's role.
    * @default the account's root principal (i.e. IAM principals of this account the account allows)
@@ -95,7 +99,26 @@ export class AgencyConstruct extends Construct {
     const adapterRoleArns = props.adapterRoles.map((r) => r.roleArn);
     const redrivers = [props.redriveRole.roleArn];
     this.outbound.restrict({ senders: [this.role.roleArn], consumers: [routerRoleArn], redrivers });
-    this.inbound.restrict({ senders: [routerRoleArn, ...adapterRoleArns], consumers: [this.role.roleArn], redrivers });
+    // With a webhook, ndx-webhook alone reads the replies (and pushes them); otherwise the agency does.
+    const webhook = agency.api?.webhook ? props.webhook : undefined;
+    const apiSenders = webhook && props.apiRole ? [props.apiRole.roleArn] : [];
+    this.inbound.restrict({
+      senders: [routerRoleArn, ...adapterRoleArns, ...apiSenders],
+      consumers: [webhook ? webhook.role.roleArn : this.role.roleArn],
+      redrivers,
+    });
+    if (apiSenders.length) allowQueueKeyUse(this.key, 'ApiRepliesToAgency', apiSenders, KMS_SEND_ACTIONS);
+    if (webhook) {
+      allowQueueKeyUse(this.key, 'WebhookReadsReplies', [webhook.role.roleArn], KMS_CONSUME_ACTIONS);
+      const mapping = new lambda.EventSourceMapping(this, 'WebhookMapping', {
+        target: webhook.function,
+        eventSourceArn: this.inbound.queueArn,
+        batchSize: d.config.queues.batchSize,
+        reportBatchItemFailures: true,
+        maxConcurrency: d.config.functions.maxConcurrency,
+      });
+      acknowledge(mapping, 'Serverless-LambdaEventSourceMappingDestination');
+    }
     // The router reads requests and writes DENIED/INVALID replies; adapters write the other replies.
     allowQueueKeyUse(this.key, 'RouterUsesAgencyQueues', [routerRoleArn], KMS_SEND_ACTIONS);
     allowQueueKeyUse(this.key, 'AdaptersReplyToAgency', adapterRoleArns, KMS_SEND_ACTIONS);

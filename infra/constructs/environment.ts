@@ -13,6 +13,7 @@ export const functionNames = {
   anchor: 'ndx-audit-anchor',
   rotation: 'ndx-forwarding-key-rotation',
   api: 'ndx-api',
+  webhook: 'ndx-webhook',
 } as const;
 
 /** Handler entries, relative to the repository root (also the `ndx:handler` metadata). */
@@ -23,6 +24,7 @@ export const handlerEntries = {
   rotation: 'functions/rotation/handler.ts',
   redrive: 'functions/redrive/handler.ts',
   api: 'functions/api/handler.ts',
+  webhook: 'functions/webhook/handler.ts',
 } as const;
 
 /**
@@ -70,7 +72,17 @@ export function apiEnvironment(config: NdxConfig, api: NonNullable<NdxConfig['en
     [ENV.apiIssuer]: api.issuer,
     ...(api.jwksUrl ? { [ENV.apiJwksUrl]: api.jwksUrl } : {}),
     [ENV.apiClients]: JSON.stringify(clients),
+    [ENV.webhooks]: JSON.stringify(webhookUrls(config)),
   };
+}
+
+/** Agency id → webhook URL, for agencies whose replies are pushed. */
+export function webhookUrls(config: NdxConfig): Record<string, string> {
+  return Object.fromEntries(config.agencies.flatMap((a) => (a.api?.webhook ? [[a.id, a.api.webhook.url]] : [])));
+}
+
+export function webhookEnvironment(config: NdxConfig): Record<string, string> {
+  return { ...commonEnvironment(config, functionNames.webhook), [ENV.webhooks]: JSON.stringify(webhookUrls(config)) };
 }
 
 export function adapterEnvironment(config: NdxConfig, registryId: string, withMailbox = false): Record<string, string> {

@@ -17,6 +17,8 @@ export interface AgencyStackProps extends StackProps {
   readonly operatorRole: iam.IRole;
   readonly redriveRole: iam.IRole;
   readonly alarmTarget: AlarmTarget;
+  readonly webhook?: { readonly function: lambda.IFunction; readonly role: iam.IRole } | undefined;
+  readonly apiRole?: iam.IRole | undefined;
 }
 
 export class AgencyStack extends Stack {
@@ -33,6 +35,8 @@ export class AgencyStack extends Stack {
       operatorRole: props.operatorRole,
       redriveRole: props.redriveRole,
       alarmTarget: props.alarmTarget,
+      webhook: props.webhook,
+      apiRole: props.apiRole,
     });
     new CfnOutput(this, 'RoleArn', { value: this.agency.role.roleArn, description: 'Role the agency assumes to use ndx' });
     new CfnOutput(this, 'OutboundQueueUrl', { value: this.agency.outbound.queue.queueUrl, description: 'Send LookupRequests here' });

@@ -14,7 +14,15 @@ import { functionTimeout, logRetention, statefulRemovalPolicy, type Deployment }
 import { AgencyApi } from '../constructs/agency-api.ts';
 import { AuditAnchors } from '../constructs/audit-anchors.ts';
 import { FORWARDING_KEY_SECRET_NAME, PEPPER_SECRET_NAME } from '../../config/names.ts';
-import { functionNames, handlerEntries, idempotencyKeyPattern, METRICS_NAMESPACE, routerEnvironment } from '../constructs/environment.ts';
+import {
+  functionNames,
+  handlerEntries,
+  idempotencyKeyPattern,
+  METRICS_NAMESPACE,
+  routerEnvironment,
+  webhookEnvironment,
+  webhookUrls,
+} from '../constructs/environment.ts';
 import { grantFanOut } from '../constructs/fan-out.ts';
 import { ndxKey } from '../constructs/keys.ts';
 import { NdxFunction } from '../constructs/ndx-function.ts';
@@ -48,6 +56,8 @@ export class PlatformStack extends Stack {
   readonly operations: OperationsConstruct;
   /** The agency HTTP API, when the environment configures one. */
   readonly api?: AgencyApi;
+  /** Pushes replies to agencies with a webhook (functions/webhook/handler.ts), when any has one. */
+  readonly webhook?: NdxFunction;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -207,6 +217,27 @@ export class PlatformStack extends Stack {
         },
         secretStatements: () => this.secretStatements(),
       });
+    }
+
+    if (Object.keys(webhookUrls(d.config)).length > 0) {
+      const webhook = new NdxFunction(this, 'Webhook', {
+        functionName: functionNames.webhook,
+        entry: handlerEntries.webhook,
+        description: 'ndx webhooks: posts replies, signed (Standard Webhooks), to agencies that have a webhook',
+        environment: webhookEnvironment(d.config),
+        timeout: functionTimeout(d),
+        memorySize: 256,
+        logRetention: logRetention(d.settings.logRetentionDays),
+        logRemovalPolicy: removalPolicy,
+        logEncryptionKey: this.key,
+        alarmTarget: this.operations,
+      });
+      // The pepper derives each agency's signing secret; the in-queues are consumed by naming convention
+      // (each names this role as its only consumer when its agency has a webhook).
+      webhook.addToRolePolicy(...this.secretStatements());
+      acknowledgeXRay(webhook);
+      grantFanOut(this, 'WebhookQueues', webhook.role, { consumeFrom: [names.agencyInQueue('*')] });
+      this.webhook = webhook;
     }
 
     new CfnOutput(this, 'RouterFunctionName', { value: router.function.functionName });

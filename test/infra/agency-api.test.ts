@@ -95,6 +95,29 @@ describe('the agency HTTP API', () => {
     expect(policies).toContain('AgencyApiFunctionRole');
   });
 
+  it('pushes replies of an agency with a webhook: ndx-webhook alone consumes its in-queue', () => {
+    const hooked = defineConfig({
+      ...withApi,
+      agencies: withApi.agencies.map((a) =>
+        a.id === 'hanoi-land-office' ? { ...a, api: { clientIds: ['client-0'], webhook: { url: 'https://land.example.gov.vn/ndx' } } } : a,
+      ),
+    });
+    expect(validationFindings(build(hooked))).toEqual([]);
+    const hs = synthesize(build(hooked));
+    hs.templates.get('ndx-platform')?.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'ndx-webhook',
+      Environment: { Variables: Match.objectLike({ NDX_WEBHOOKS: JSON.stringify({ 'hanoi-land-office': 'https://land.example.gov.vn/ndx' }) }) },
+    });
+    const land = hs.templates.get('ndx-agency-hanoi-land-office') as Template;
+    land.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+    expect(JSON.stringify(land.findResources('AWS::SQS::QueuePolicy'))).toContain('Webhook');
+    // Another agency keeps reading its own replies.
+    hs.templates.get('ndx-agency-danang-tax-office')?.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    expect(() => defineConfig({ ...hooked, agencies: [{ id: 'x-agency', name: 'x', api: { webhook: { url: 'http://example.gov.vn/hook' } } }] })).toThrow(
+      /https/,
+    );
+  });
+
   it('is absent where the environment configures no api, and refused when no agency has a client', () => {
     expect(synthesize(build(testConfig)).templates.get('ndx-platform')?.findResources('AWS::ApiGatewayV2::Api')).toEqual({});
     const noClients = defineConfig({ ...testConfig, environments: { ...testConfig.environments, dev: { region: 'ap-southeast-1', api: { issuer: ISSUER } } } });
