@@ -5,7 +5,7 @@
  */
 import type { ContractDefinition, VersionDefinition } from './model.ts';
 import { AGENCY_TOKEN_SCHEME, lookupOperations } from './http-openapi.ts';
-import { LookupAccepted, Problem } from './http-api.ts';
+import { LookupAccepted, Problem, WebhookAccepted } from './http-api.ts';
 import * as z from 'zod';
 import { DOCUMENT_LICENSE, lifecycleExtension, lifecycleNote, type ExportOptions } from './export-common.ts';
 import { replySchema, requestSchema } from './export-schemas.ts';
@@ -43,6 +43,7 @@ export function versionOpenApi(contract: ContractDefinition, v: VersionDefinitio
         LookupRequest: requestSchema(contract, v, 'draft-2020-12'),
         LookupReply: replySchema(contract, v, 'draft-2020-12', 'reader'),
         LookupAccepted: plain(LookupAccepted),
+        WebhookAccepted: plain(WebhookAccepted),
         Problem: plain(Problem),
       },
       securitySchemes: { agencyToken: AGENCY_TOKEN_SCHEME },

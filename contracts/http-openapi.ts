@@ -17,6 +17,7 @@ import {
   Me,
   POLL_AFTER_SECONDS,
   Problem,
+  WebhookAccepted,
 } from './http-api.ts';
 import { LookupRequest, MAX_REQUEST_BYTES } from './protocol.ts';
 
@@ -59,7 +60,7 @@ export function lookupOperations(names: { request: string; reply: string }, extr
       'Ndx-Reply-Key': { description: 'The poll capability (also in the body). ndx does not keep it.', schema: { type: 'string' } },
       ...retryAfter,
     },
-    content: body('LookupAccepted'),
+    content: { 'application/json': { schema: { oneOf: [ref('LookupAccepted'), ref('WebhookAccepted')] } } },
   };
   const common = {
     '401': problem('No valid access token: none, forged, expired or not an access token.'),
@@ -231,6 +232,7 @@ export function apiOpenApi(servers: readonly { url: string; description: string 
         LookupRequest: schemaOf(LookupRequest, 'input'),
         LookupReply: anyReplySchema('draft-2020-12'),
         LookupAccepted: schemaOf(LookupAccepted),
+        WebhookAccepted: schemaOf(WebhookAccepted),
         BatchRequest: schemaOf(BatchRequest),
         BatchResult: schemaOf(BatchResult),
         Problem: schemaOf(Problem),
