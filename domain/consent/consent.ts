@@ -130,7 +130,7 @@ export function signConsent(terms: ConsentTerms, key: Buffer): ConsentSignature 
 /** True when the record carries the platform's signature over exactly its terms. */
 export function verifyConsentSignature(record: ConsentRecord, key: Buffer): boolean {
   const sig = record.signature;
-  if (!sig || sig.alg !== 'HMAC-SHA256' || sig.kid !== CONSENT_KEY_ID || !/^[0-9a-f]{64}$/.test(sig.value)) return false;
+  if (sig?.alg !== 'HMAC-SHA256' || sig.kid !== CONSENT_KEY_ID || !/^[0-9a-f]{64}$/.test(sig.value)) return false;
   const expected = Buffer.from(signConsent(consentTerms(record), key).value, 'hex');
   return timingSafeEqual(expected, Buffer.from(sig.value, 'hex'));
 }

@@ -141,7 +141,7 @@ export function queuePolicyStatements(t: CfnTemplate, queueId: string): any[] {
   const policy = Object.values(t.Resources).find(
     (r) => r.Type === 'AWS::SQS::QueuePolicy' && JSON.stringify(r.Properties!.Queues) === JSON.stringify([{ Ref: queueId }]),
   );
-  return policy?.Properties!.PolicyDocument.Statement ?? [];
+  return policy?.Properties?.PolicyDocument.Statement ?? [];
 }
 
 /** Logical id of the resource of `type` whose property `prop` equals `value`. */

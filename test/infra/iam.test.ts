@@ -139,6 +139,7 @@ describe.each(testConfig.agencies.map((a) => a.id))('agency %s', (agencyId) => {
 
   it('its key lets the router and the adapters use it, through SQS only', () => {
     const keyPolicy = t.Resources[keyId]!.Properties!.KeyPolicy.Statement as any[];
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's own Fn::Sub placeholder, filled in at deploy time
     const via = { StringEquals: { 'kms:ViaService': { 'Fn::Sub': 'sqs.${AWS::Region}.amazonaws.com' } } };
     expect(keyPolicy).toContainEqual(
       expect.objectContaining({ Sid: 'RouterUsesAgencyQueues', Principal: { AWS: routerRoleRef }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Condition: via }),

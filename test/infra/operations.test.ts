@@ -232,6 +232,7 @@ describe('operator role', () => {
       expect(redrive.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
       expect(operator.Action).toBe('kms:Decrypt');
       for (const st of [redrive, operator]) {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's own Fn::Sub placeholder, filled in at deploy time
         expect(st.Condition, stack).toEqual({ StringEquals: { 'kms:ViaService': { 'Fn::Sub': 'sqs.${AWS::Region}.amazonaws.com' } } });
       }
     }

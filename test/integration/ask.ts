@@ -11,7 +11,10 @@ export function asker(): { ask: Ask; stop: () => Promise<void> } {
   return {
     async ask(agency, request, timeoutMs = 30_000) {
       let inbox = inboxes.get(agency);
-      if (!inbox) inboxes.set(agency, (inbox = new ReplyInbox(sqsClient(), agency)));
+      if (!inbox) {
+        inbox = new ReplyInbox(sqsClient(), agency);
+        inboxes.set(agency, inbox);
+      }
       const full = { requestId: randomUUID(), version: '1', ...request };
       const waiting = inbox.wait(full.requestId, timeoutMs);
       await new AgencyClient(sqsClient(), agency).send(full);

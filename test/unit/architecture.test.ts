@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../local/engine.ts';
 
 /** What each folder may import (besides itself and npm packages); `ndx.config.ts` is the deployment's configuration. */
-export const ALLOWED: Record<string, readonly string[]> = {
+const ALLOWED: Record<string, readonly string[]> = {
   contracts: [],
   config: ['contracts'],
   domain: ['contracts', 'config'],
@@ -31,7 +31,7 @@ function* sources(dir: string): Generator<string> {
 }
 
 /** Every relative import of a file: static, dynamic and type-only. */
-export function importsOf(text: string): string[] {
+function importsOf(text: string): string[] {
   const found: string[] = [];
   for (const m of text.matchAll(/(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/gm)) {
     found.push((m[1] ?? m[2])!);

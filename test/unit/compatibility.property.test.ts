@@ -100,7 +100,7 @@ function buildObject(fields: Field[], tolerant = false): z.ZodObject {
 }
 
 /** Values a writer built from the spec may send (some may violate the schema; callers filter). */
-function valueOf(n: Node): fc.Arbitrary<unknown> {
+function valueFor(n: Node): fc.Arbitrary<unknown> {
   switch (n.k) {
     case 'string': {
       if (n.format === 'email') return fc.constantFrom('a@b.co', 'officer.nguyen@hanoi.gov.vn');
@@ -122,13 +122,13 @@ function valueOf(n: Node): fc.Arbitrary<unknown> {
     case 'object':
       return objectValue(n.fields);
     case 'array':
-      return fc.array(valueOf(n.item), { minLength: n.minItems ?? 0, maxLength: 3 });
+      return fc.array(valueFor(n.item), { minLength: n.minItems ?? 0, maxLength: 3 });
   }
 }
 
 function objectValue(fields: Field[]): fc.Arbitrary<unknown> {
   const entries = fields.map((f) => {
-    let v = valueOf(f.node);
+    let v = valueFor(f.node);
     if (f.nullable) v = fc.oneof(v, fc.constant(null));
     return fc.tuple(fc.constant(f.name), f.optional ? fc.option(v, { nil: undefined }) : v);
   });

@@ -246,8 +246,8 @@ describe('formatChanges', () => {
     const { results } = checkCompatibility(S({ a: z.number(), b: z.string().describe('B') }), [S({ a: z.string(), b: z.string() })], 'BACKWARD');
     const text = formatChanges(results[0]!.changes);
     expect(text.split('\n')).toHaveLength(2);
-    expect(text).toMatch(/^✗ breaking {4}\$\.a  type-changed: ndx on the new version sends a number here/m);
-    expect(text).toMatch(/^✓ compatible {2}\$\.b  description-changed: /m);
+    expect(text).toMatch(/^✗ breaking {4}\$\.a {2}type-changed: ndx on the new version sends a number here/m);
+    expect(text).toMatch(/^✓ compatible {2}\$\.b {2}description-changed: /m);
     expect(formatChanges([])).toBe('✓ no changes');
   });
 });

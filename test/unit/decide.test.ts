@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { identityVerification } from '../../contracts/population/identity-verification.ts';
 import { CONTRACTS, findContract } from '../../contracts/catalog.ts';
 import { defineContract, withLifecycle, type Contract, type Lifecycle } from '../../contracts/model.ts';

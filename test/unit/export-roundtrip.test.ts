@@ -45,7 +45,7 @@ interface Case {
   routerOnly?: string;
 }
 
-function corpus(contract: ContractDefinition, v: VersionDefinition, consumer: string, purpose: string): { valid: Case[]; invalid: Case[] } {
+function corpus(contract: ContractDefinition, v: VersionDefinition, _consumer: string, purpose: string): { valid: Case[]; invalid: Case[] } {
   const keys = Object.keys(v.subject.shape);
   const forms = keys.length > 1 ? keys.map((k) => [k]) : [keys];
   const subject = (ks: string[], values = VALID) => Object.fromEntries(ks.map((k) => [k, values[k]!]));

@@ -55,7 +55,7 @@ describe('httpSource.get', () => {
     expect((await s.get({ id: 'x1' }))?.view).toEqual(record);
     expect(calls).toHaveLength(5);
     expect(sleeps).toHaveLength(4);
-    sleeps.forEach((ms, i) => expect(ms).toBeLessThanOrEqual(Math.min(HTTP_MAX_BACKOFF_MS, HTTP_BASE_BACKOFF_MS * 2 ** i)));
+    for (const [i, ms] of sleeps.entries()) expect(ms).toBeLessThanOrEqual(Math.min(HTTP_MAX_BACKOFF_MS, HTTP_BASE_BACKOFF_MS * 2 ** i));
     expect(sleeps[3]).toBeGreaterThan(sleeps[0]!);
   });
 
