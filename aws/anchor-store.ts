@@ -126,7 +126,10 @@ export class FileAnchorStore implements AnchorStore {
 
 async function descending(dir: string, pattern: RegExp): Promise<string[]> {
   try {
-    return (await readdir(dir)).filter((n) => pattern.test(n)).sort().reverse();
+    return (await readdir(dir))
+      .filter((n) => pattern.test(n))
+      .sort()
+      .reverse();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;

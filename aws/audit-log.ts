@@ -36,7 +36,22 @@ import { anchoredHeads, type AuditAnchor } from '../domain/audit/anchor.ts';
 import { citizenTrail, type CitizenTrail } from '../domain/audit/citizen-view.ts';
 
 export * from '../domain/audit/records.ts';
-import { AuditEvent, AuditRecord, auditIdOf, markerKey, AuditRecordNotFoundError, AuditContentionError, type AuditEntry, type AuditLogOptions, type Appended, type VerifyReport, type Reservation, type LookupAuditRecord, type Head, KINDS } from '../domain/audit/records.ts';
+import {
+  AuditEvent,
+  AuditRecord,
+  auditIdOf,
+  markerKey,
+  AuditRecordNotFoundError,
+  AuditContentionError,
+  type AuditEntry,
+  type AuditLogOptions,
+  type Appended,
+  type VerifyReport,
+  type Reservation,
+  type LookupAuditRecord,
+  type Head,
+  KINDS,
+} from '../domain/audit/records.ts';
 import { isConditionalFailure, sleep } from './dynamo-errors.ts';
 
 interface Marker {
@@ -216,7 +231,13 @@ export class AuditLog {
   /** Every record naming a subject (lookups, consent changes, hides), newest first. */
   async subjectRecords(subjectHash: string): Promise<AuditRecord[]> {
     const items: AuditRecord[] = [];
-    const query = { TableName: this.table, IndexName: 'bySubject', KeyConditionExpression: 'subjectHash = :s', ExpressionAttributeValues: { ':s': subjectHash }, ScanIndexForward: false };
+    const query = {
+      TableName: this.table,
+      IndexName: 'bySubject',
+      KeyConditionExpression: 'subjectHash = :s',
+      ExpressionAttributeValues: { ':s': subjectHash },
+      ScanIndexForward: false,
+    };
     for await (const i of queryAll(this.doc, query)) {
       const parsed = AuditRecord.safeParse(i);
       // Records of the first, unchained format (a kept NDX_DATA_DIR) are left out.
@@ -255,7 +276,11 @@ export class AuditLog {
   /** Every lookup record in the partitions started between two UTC days (inclusive), partition by partition. */
   async *lookups(range: { from?: string; to?: string } = {}): AsyncGenerator<LookupAuditRecord> {
     for (const partition of await this.partitions(range)) {
-      for await (const item of queryAll(this.doc, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': chainPk(partition) } })) {
+      for await (const item of queryAll(this.doc, {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': chainPk(partition) },
+      })) {
         const parsed = AuditRecord.safeParse(item);
         if (parsed.success && parsed.data.kind === 'lookup') yield parsed.data;
       }

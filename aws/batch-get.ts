@@ -28,7 +28,11 @@ export class UnprocessedKeysError extends Error {
 
 /** The identity of a key whatever its attributes' order. */
 export function keyId(key: Key): string {
-  return JSON.stringify(Object.keys(key).sort().map((k) => [k, key[k]]));
+  return JSON.stringify(
+    Object.keys(key)
+      .sort()
+      .map((k) => [k, key[k]]),
+  );
 }
 
 /** An item's key, by the attribute names of a key asked for. */

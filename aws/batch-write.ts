@@ -91,7 +91,9 @@ export async function writeAll(
     while (inFlight.size >= concurrency) await Promise.race(inFlight);
     if (failed) return;
     const task: Promise<void> = writeBatch(batch).then(
-      () => { inFlight.delete(task); },
+      () => {
+        inFlight.delete(task);
+      },
       (error: unknown) => {
         inFlight.delete(task);
         if (!failed) {

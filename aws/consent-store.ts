@@ -7,7 +7,14 @@ import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk
 import { itemReader } from './batch-get.ts';
 import { queryAll } from './query-all.ts';
 import { ConsentRecord, ConsentTerms, periodKeyOf, signConsent, type ConsentEvent } from '../domain/consent/consent.ts';
-import { ConsentNotFoundError, ConsentTermsError, ConsentTransitionError, type ConsentChange, type ConsentRepository, type GrantInput } from '../domain/consent/service.ts';
+import {
+  ConsentNotFoundError,
+  ConsentTermsError,
+  ConsentTransitionError,
+  type ConsentChange,
+  type ConsentRepository,
+  type GrantInput,
+} from '../domain/consent/service.ts';
 import { isConditionalFailure } from './dynamo-errors.ts';
 
 const NEXT: Record<ConsentChange, { from: ConsentRecord['status'][]; to: ConsentRecord['status'] }> = {
@@ -127,7 +134,10 @@ export class ConsentStore implements ConsentRepository {
       values[':perPeriod'] = limits.perPeriod.uses;
       // Either the current period continues (count below its limit) or a new period starts at 1.
       const same = { set: [...set, '#periodCount = #periodCount + :one'], condition: [...conditions, '#periodKey = :period', '#periodCount < :perPeriod'] };
-      const fresh = { set: [...set, '#periodKey = :period', '#periodCount = :one'], condition: [...conditions, '(attribute_not_exists(#periodKey) OR #periodKey <> :period)'] };
+      const fresh = {
+        set: [...set, '#periodKey = :period', '#periodCount = :one'],
+        condition: [...conditions, '(attribute_not_exists(#periodKey) OR #periodKey <> :period)'],
+      };
       attempts.push(same, fresh, same);
     } else {
       attempts.push({ set, condition: conditions });
@@ -159,7 +169,13 @@ export class ConsentStore implements ConsentRepository {
 
   async listBySubject(subjectHash: string): Promise<ConsentRecord[]> {
     const records: ConsentRecord[] = [];
-    const query = { TableName: this.table, IndexName: 'bySubject', KeyConditionExpression: 'subjectHash = :s', ExpressionAttributeValues: { ':s': subjectHash }, ScanIndexForward: false };
+    const query = {
+      TableName: this.table,
+      IndexName: 'bySubject',
+      KeyConditionExpression: 'subjectHash = :s',
+      ExpressionAttributeValues: { ':s': subjectHash },
+      ScanIndexForward: false,
+    };
     for await (const i of queryAll(this.doc, query)) {
       const parsed = ConsentRecord.safeParse(i);
       if (parsed.success) records.push(parsed.data);

@@ -30,7 +30,12 @@ export class ContractRegistry implements ContractRegistryPort {
 
   async records(contractId: string): Promise<VersionRecord[]> {
     const out = await this.doc.send(
-      new QueryCommand({ TableName: this.table, KeyConditionExpression: 'contractId = :c', ExpressionAttributeValues: { ':c': contractId }, ConsistentRead: true }),
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'contractId = :c',
+        ExpressionAttributeValues: { ':c': contractId },
+        ConsistentRead: true,
+      }),
     );
     return (out.Items ?? []).map((i) => VersionRecord.parse(i));
   }

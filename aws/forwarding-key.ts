@@ -43,15 +43,18 @@ export function forwardingKeys(env: Env, client: () => SecretsManagerClient = ()
   let sm: SecretsManagerClient | undefined;
   const fetch = (selector: { VersionId?: string; VersionStage?: string }): Promise<ForwardingKey | undefined> => {
     sm ??= client();
-    return sm.send(new GetSecretValueCommand({ SecretId: secretId, ...selector })).then((out) => {
-      if (!out.SecretString || !out.VersionId) throw new ForwardingKeyError(`secret ${secretId} has no string value`);
-      const stages = out.VersionStages ?? [];
-      return stages.some((s) => ACCEPTED_STAGES.includes(s)) ? { version: out.VersionId, secret: out.SecretString } : undefined;
-    }, (error: unknown) => {
-      // A version the secret never had (or a malformed id, as a forger might write): no key, not a fault.
-      if (selector.VersionId && NO_SUCH_VERSION.includes((error as Error)?.name)) return undefined;
-      throw error;
-    });
+    return sm.send(new GetSecretValueCommand({ SecretId: secretId, ...selector })).then(
+      (out) => {
+        if (!out.SecretString || !out.VersionId) throw new ForwardingKeyError(`secret ${secretId} has no string value`);
+        const stages = out.VersionStages ?? [];
+        return stages.some((s) => ACCEPTED_STAGES.includes(s)) ? { version: out.VersionId, secret: out.SecretString } : undefined;
+      },
+      (error: unknown) => {
+        // A version the secret never had (or a malformed id, as a forger might write): no key, not a fault.
+        if (selector.VersionId && NO_SUCH_VERSION.includes((error as Error)?.name)) return undefined;
+        throw error;
+      },
+    );
   };
   const cached = (cacheKey: string, load: () => Promise<ForwardingKey | undefined>) => {
     const hit = cache.get(cacheKey);

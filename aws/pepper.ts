@@ -13,12 +13,10 @@ export function loadPepper(env: Env): Promise<string> {
   if (!secretId) return Promise.reject(new Error(`set ${ENV.pepper} or ${ENV.pepperSecretId}`));
   let pending = cache.get(secretId);
   if (!pending) {
-    pending = new SecretsManagerClient({})
-      .send(new GetSecretValueCommand({ SecretId: secretId }))
-      .then((out) => {
-        if (!out.SecretString) throw new Error(`secret ${secretId} has no string value`);
-        return out.SecretString;
-      });
+    pending = new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: secretId })).then((out) => {
+      if (!out.SecretString) throw new Error(`secret ${secretId} has no string value`);
+      return out.SecretString;
+    });
     pending.catch(() => cache.delete(secretId));
     cache.set(secretId, pending);
   }

@@ -86,13 +86,16 @@ export class Queues {
         }
         let out: SendMessageBatchCommandOutput;
         try {
-          out = await this.sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: group.map((i) => ({ Id: String(i), MessageBody: bodies[i] })) }));
+          out = await this.sqs.send(
+            new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: group.map((i) => ({ Id: String(i), MessageBody: bodies[i] })) }),
+          );
         } catch (error) {
           for (const i of group) results[i] = error instanceof Error ? error : new Error(String(error));
           return;
         }
         for (const s of out.Successful ?? []) results[Number(s.Id)] = s.MessageId ?? '';
-        for (const f of out.Failed ?? []) results[Number(f.Id)] = new SendEntryFailedError(f.Code ?? 'Unknown', f.Message ?? 'no message', f.SenderFault ?? false);
+        for (const f of out.Failed ?? [])
+          results[Number(f.Id)] = new SendEntryFailedError(f.Code ?? 'Unknown', f.Message ?? 'no message', f.SenderFault ?? false);
         for (const i of group) results[i] ??= new Error('SendMessageBatch reported neither success nor failure for the entry');
       }),
     );

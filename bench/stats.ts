@@ -44,18 +44,25 @@ export function latencyChart(runs: ReadonlyArray<{ name: string; concurrency: nu
   const paths = runs.map((r, k) => {
     const s = [...r.samples].sort((a, b) => a - b);
     const d = s.map((v, i) => `${i ? 'L' : 'M'}${x(v).toFixed(1)},${y((i + 1) / s.length).toFixed(1)}`).join('');
-    return `<path d="${d}" fill="none" stroke="${COLORS[k % COLORS.length]}" stroke-width="2"/>` +
-      `<text x="${W - m.r - 200}" y="${m.t + 20 + k * 18}" fill="${COLORS[k % COLORS.length]}" font-size="13">${r.name} (×${r.concurrency})</text>`;
+    return (
+      `<path d="${d}" fill="none" stroke="${COLORS[k % COLORS.length]}" stroke-width="2"/>` +
+      `<text x="${W - m.r - 200}" y="${m.t + 20 + k * 18}" fill="${COLORS[k % COLORS.length]}" font-size="13">${r.name} (×${r.concurrency})</text>`
+    );
   });
   const ticks: string[] = [];
   for (let e = Math.floor(lo); e <= Math.ceil(hi); e++) {
     for (const f of [1, 2, 5]) {
       const v = f * 10 ** e;
       if (Math.log10(v) < lo || Math.log10(v) > hi) continue;
-      ticks.push(`<line x1="${x(v)}" x2="${x(v)}" y1="${m.t}" y2="${H - m.b}" stroke="#eee"/><text x="${x(v)}" y="${H - m.b + 16}" font-size="11" text-anchor="middle">${v}</text>`);
+      ticks.push(
+        `<line x1="${x(v)}" x2="${x(v)}" y1="${m.t}" y2="${H - m.b}" stroke="#eee"/><text x="${x(v)}" y="${H - m.b + 16}" font-size="11" text-anchor="middle">${v}</text>`,
+      );
     }
   }
-  const yTicks = [0, 0.5, 0.9, 0.99, 1].map((p) => `<text x="${m.l - 8}" y="${y(p) + 4}" font-size="11" text-anchor="end">${p}</text><line x1="${m.l}" x2="${W - m.r}" y1="${y(p)}" y2="${y(p)}" stroke="#eee"/>`);
+  const yTicks = [0, 0.5, 0.9, 0.99, 1].map(
+    (p) =>
+      `<text x="${m.l - 8}" y="${y(p) + 4}" font-size="11" text-anchor="end">${p}</text><line x1="${m.l}" x2="${W - m.r}" y1="${y(p)}" y2="${y(p)}" stroke="#eee"/>`,
+  );
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="white"/>
 <text x="${m.l}" y="24" font-size="15">Lookup latency, cumulative distribution (ms, log scale)</text>

@@ -16,5 +16,8 @@ export const REGISTRY_TABLES: Record<RegistryId, TableDesign> = {
   population: { key: { partition: 'nationalId' }, indexes: [] },
   'social-insurance': { key: { partition: 'nationalId' }, indexes: [] },
   land: { key: { partition: 'parcelId', sort: 'sk' }, indexes: [{ name: 'byOwner', partition: 'ownerId', sort: 'parcelId' }] },
-  business: { key: { partition: 'enterpriseCode', sort: 'sk' }, indexes: [{ name: 'byRepresentative', partition: 'representativeId', sort: 'enterpriseCode' }] },
+  business: {
+    key: { partition: 'enterpriseCode', sort: 'sk' },
+    indexes: [{ name: 'byRepresentative', partition: 'representativeId', sort: 'enterpriseCode' }],
+  },
 };

@@ -86,22 +86,73 @@ const NEVER: Obj = Object.freeze({ not: {} });
 
 /** Keywords that carry no validation: differences are reported, never breaking. */
 const ANNOTATIONS = new Set([
-  'description', 'title', 'default', 'examples', '$comment', 'deprecated', 'readOnly', 'writeOnly',
-  '$schema', '$id', 'id', '$anchor', 'contentEncoding', 'contentMediaType',
+  'description',
+  'title',
+  'default',
+  'examples',
+  '$comment',
+  'deprecated',
+  'readOnly',
+  'writeOnly',
+  '$schema',
+  '$id',
+  'id',
+  '$anchor',
+  'contentEncoding',
+  'contentMediaType',
 ]);
 /** Validation and structure keywords the checker models. */
 const MODELLED = new Set([
-  'type', 'enum', 'const', 'anyOf', 'oneOf', 'allOf', '$ref', '$defs', 'definitions', 'nullable',
-  'minLength', 'maxLength', 'pattern', 'format',
-  'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf',
-  'properties', 'required', 'additionalProperties', 'propertyNames', 'minProperties', 'maxProperties',
-  'items', 'prefixItems', 'minItems', 'maxItems', 'uniqueItems',
+  'type',
+  'enum',
+  'const',
+  'anyOf',
+  'oneOf',
+  'allOf',
+  '$ref',
+  '$defs',
+  'definitions',
+  'nullable',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'format',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'properties',
+  'required',
+  'additionalProperties',
+  'propertyNames',
+  'minProperties',
+  'maxProperties',
+  'items',
+  'prefixItems',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
 ]);
 /** Validation keywords the checker does not model: any difference counts as breaking (conservative). */
 const UNMODELLED = new Set([
-  'not', 'if', 'then', 'else', 'contains', 'minContains', 'maxContains', 'patternProperties',
-  'dependentRequired', 'dependentSchemas', 'dependencies', 'unevaluatedProperties', 'unevaluatedItems',
-  'additionalItems', 'contentSchema', '$dynamicRef', '$recursiveRef',
+  'not',
+  'if',
+  'then',
+  'else',
+  'contains',
+  'minContains',
+  'maxContains',
+  'patternProperties',
+  'dependentRequired',
+  'dependentSchemas',
+  'dependencies',
+  'unevaluatedProperties',
+  'unevaluatedItems',
+  'additionalItems',
+  'contentSchema',
+  '$dynamicRef',
+  '$recursiveRef',
 ]);
 
 function isObj(v: unknown): v is Obj {
@@ -536,7 +587,7 @@ class Differ {
     const missing: TypedBranch[] = [];
     const wTypes = new Set(W.typed.map((b) => b.type));
     const rTypes = new Set(R.typed.map((b) => b.type));
-    const multiBranch = (W.typed.length + (W.values ? 1 : 0) > 1) || (R.typed.length + (R.values ? 1 : 0) > 1);
+    const multiBranch = W.typed.length + (W.values ? 1 : 0) > 1 || R.typed.length + (R.values ? 1 : 0) > 1;
 
     for (const wb of W.typed) {
       if (wb.type === 'null') {
@@ -624,8 +675,7 @@ class Differ {
 
     // Writer branches no reader branch of the same type can take.
     const onlyOneEach =
-      W.typed.filter((b) => b.type !== 'null').length + (W.values ? 1 : 0) === 1 &&
-      R.typed.filter((b) => b.type !== 'null').length + (R.values ? 1 : 0) === 1;
+      W.typed.filter((b) => b.type !== 'null').length + (W.values ? 1 : 0) === 1 && R.typed.filter((b) => b.type !== 'null').length + (R.values ? 1 : 0) === 1;
     for (const wb of missing) {
       explained.add(wb.type);
       if (wb.type === 'number' && rTypes.has('integer')) {
@@ -641,7 +691,10 @@ class Differ {
           path,
           kind: this.kind('type-widened', 'type-narrowed'),
           breaking: true,
-          reason: `${this.W} may send any ${wb.type} here, and ${this.R} accepts only ${R.values.filter((v) => typeMatches(v, wb.type)).map(show).join(', ')}.`,
+          reason: `${this.W} may send any ${wb.type} here, and ${this.R} accepts only ${R.values
+            .filter((v) => typeMatches(v, wb.type))
+            .map(show)
+            .join(', ')}.`,
         });
       } else if (onlyOneEach) {
         for (const t of rTypes) explained.add(t);
@@ -780,7 +833,15 @@ class Differ {
       if (w !== r) this.equivalent(keyword, w, r, path, out);
       return;
     }
-    this.limit(keyword, rv > wv, path, out, rv > wv ? `${this.R} requires at least ${count(rv, unit)}, and ${this.W} may send as few as ${wv}.` : `${this.W} always sends at least ${count(wv, unit)}, more than the ${rv} ${this.R} requires.`);
+    this.limit(
+      keyword,
+      rv > wv,
+      path,
+      out,
+      rv > wv
+        ? `${this.R} requires at least ${count(rv, unit)}, and ${this.W} may send as few as ${wv}.`
+        : `${this.W} always sends at least ${count(wv, unit)}, more than the ${rv} ${this.R} requires.`,
+    );
   }
 
   /** An upper limit like maxLength: the reader's must not be below the writer's. */
@@ -791,7 +852,15 @@ class Differ {
       if (w !== r) this.equivalent(keyword, w, r, path, out);
       return;
     }
-    this.limit(keyword, rv < wv, path, out, rv < wv ? `${this.R} accepts at most ${count(rv, unit)}, and ${this.W} may send ${wv === Infinity ? 'more' : `up to ${wv}`}.` : `${this.W} sends at most ${count(wv, unit)}, and ${this.R} accepts ${rv === Infinity ? 'any number' : `up to ${rv}`}.`);
+    this.limit(
+      keyword,
+      rv < wv,
+      path,
+      out,
+      rv < wv
+        ? `${this.R} accepts at most ${count(rv, unit)}, and ${this.W} may send ${wv === Infinity ? 'more' : `up to ${wv}`}.`
+        : `${this.W} sends at most ${count(wv, unit)}, and ${this.R} accepts ${rv === Infinity ? 'any number' : `up to ${rv}`}.`,
+    );
   }
 
   private limit(keyword: string, breaking: boolean, path: string, out: Change[], why: string): void {
@@ -925,9 +994,7 @@ class Differ {
             path: at,
             kind: this.kind('required-removed', 'required-added'),
             breaking: !rHasDefault,
-            reason: rHasDefault
-              ? `${this.W} may omit it, and ${this.R} fills in its default.`
-              : `${this.W} may omit it, and ${this.R} requires it.`,
+            reason: rHasDefault ? `${this.W} may omit it, and ${this.R} fills in its default.` : `${this.W} may omit it, and ${this.R} requires it.`,
           });
         } else if (!rReq.has(key) && wReq.has(key) && !rHasDefault) {
           out.push({
@@ -947,7 +1014,12 @@ class Differ {
           continue;
         }
         if (rExtra.state === 'closed') {
-          out.push({ path: at, kind, breaking: true, reason: `${this.W} may send it, and ${this.R} rejects properties it does not declare (additionalProperties: false).` });
+          out.push({
+            path: at,
+            kind,
+            breaking: true,
+            reason: `${this.W} may send it, and ${this.R} rejects properties it does not declare (additionalProperties: false).`,
+          });
         } else if (rExtra.state === 'schema') {
           const sub: Change[] = [];
           this.compare(wProps[key], rExtra.schema, at, sub);
@@ -1069,7 +1141,9 @@ class Differ {
         path,
         kind: breaking ? this.kind('constraint-loosened', 'constraint-tightened') : this.kind('constraint-tightened', 'constraint-loosened'),
         breaking,
-        reason: breaking ? `${this.R} rejects duplicate items, which ${this.W} may send.` : `${this.W} never sends duplicate items; ${this.R} does not mind either way.`,
+        reason: breaking
+          ? `${this.R} rejects duplicate items, which ${this.W} may send.`
+          : `${this.W} never sends duplicate items; ${this.R} does not mind either way.`,
       });
     }
   }
@@ -1207,12 +1281,7 @@ export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JSONSch
  * So BACKWARD always means "existing consumers keep working after the upgrade". (For responses this
  * is what Confluent calls FORWARD, because Confluent names modes from the reader schema's side.)
  */
-export function checkCompatibility(
-  candidate: z.ZodType,
-  previous: readonly z.ZodType[],
-  mode: Mode,
-  options: CompatibilityOptions = {},
-): CompatibilityResult {
+export function checkCompatibility(candidate: z.ZodType, previous: readonly z.ZodType[], mode: Mode, options: CompatibilityOptions = {}): CompatibilityResult {
   const role = options.role ?? 'response';
   const readerModel = options.readerModel ?? (role === 'response' ? 'open' : 'declared');
   const writerIo = role === 'response' ? 'output' : 'input';
@@ -1272,7 +1341,5 @@ export function checkCompatibility(
 export function formatChanges(changes: readonly Change[]): string {
   if (changes.length === 0) return '✓ no changes';
   const width = Math.max(...changes.map((c) => c.path.length));
-  return changes
-    .map((c) => `${c.breaking ? '✗ breaking  ' : '✓ compatible'}  ${c.path.padEnd(width)}  ${c.kind}: ${c.reason}`)
-    .join('\n');
+  return changes.map((c) => `${c.breaking ? '✗ breaking  ' : '✓ compatible'}  ${c.path.padEnd(width)}  ${c.kind}: ${c.reason}`).join('\n');
 }

@@ -67,7 +67,10 @@ function message(name: string, title: string, summary: string, schema: JsonSchem
 }
 
 const correlationIds = {
-  requestId: { description: 'A reply carries the requestId of its request (null only when the request could not be read).', location: '$message.payload#/requestId' },
+  requestId: {
+    description: 'A reply carries the requestId of its request (null only when the request could not be read).',
+    location: '$message.payload#/requestId',
+  },
 };
 
 const OTHER_REPLY = message(
@@ -98,7 +101,8 @@ export function versionAsyncApi(contract: ContractDefinition, v: VersionDefiniti
       out: {
         address: t.outQueue('{agencyId}'),
         title: 'The agency’s out-queue',
-        description: 'The agency’s lookups under every contract it uses; the queue is the caller’s identity (only its role may send), so the body names no sender.',
+        description:
+          'The agency’s lookups under every contract it uses; the queue is the caller’s identity (only its role may send), so the body names no sender.',
         parameters: { agencyId },
         messages: { LookupRequest: { $ref: '#/components/messages/LookupRequest' } },
         bindings: queueBinding(t, t.outQueue('{agencyId}')),
@@ -131,8 +135,20 @@ export function versionAsyncApi(contract: ContractDefinition, v: VersionDefiniti
     },
     components: {
       messages: {
-        LookupRequest: message('LookupRequest', `LookupRequest (${at})`, `A lookup under ${at}.`, requestSchema(contract, v, 'draft-7'), modelName({ contract, version: v }, 'Request')),
-        LookupReply: message('LookupReply', `LookupReply (${at})`, `The reply to a lookup under ${at}.`, replySchema(contract, v, 'draft-7', 'reader'), modelName({ contract, version: v }, 'Reply')),
+        LookupRequest: message(
+          'LookupRequest',
+          `LookupRequest (${at})`,
+          `A lookup under ${at}.`,
+          requestSchema(contract, v, 'draft-7'),
+          modelName({ contract, version: v }, 'Request'),
+        ),
+        LookupReply: message(
+          'LookupReply',
+          `LookupReply (${at})`,
+          `The reply to a lookup under ${at}.`,
+          replySchema(contract, v, 'draft-7', 'reader'),
+          modelName({ contract, version: v }, 'Reply'),
+        ),
         OtherLookupReply: OTHER_REPLY,
       },
       correlationIds,
@@ -154,8 +170,20 @@ export function agencyAsyncApi(agencyId: string, versions: readonly AgencyVersio
   for (const x of versions) {
     const key = keyOf(x);
     const at = `${x.contract.id}@${x.version.version}`;
-    messages[`${key}.request`] = message('LookupRequest', `LookupRequest (${at})`, `A lookup under ${at}.`, requestSchema(x.contract, x.version, 'draft-7'), modelName(x, 'Request'));
-    messages[`${key}.reply`] = message('LookupReply', `LookupReply (${at})`, `The reply to a lookup under ${at}.`, replySchema(x.contract, x.version, 'draft-7', 'reader'), modelName(x, 'Reply'));
+    messages[`${key}.request`] = message(
+      'LookupRequest',
+      `LookupRequest (${at})`,
+      `A lookup under ${at}.`,
+      requestSchema(x.contract, x.version, 'draft-7'),
+      modelName(x, 'Request'),
+    );
+    messages[`${key}.reply`] = message(
+      'LookupReply',
+      `LookupReply (${at})`,
+      `The reply to a lookup under ${at}.`,
+      replySchema(x.contract, x.version, 'draft-7', 'reader'),
+      modelName(x, 'Reply'),
+    );
     outMessages[`${key}.request`] = { $ref: `#/components/messages/${key}.request` };
     inMessages[`${key}.reply`] = { $ref: `#/components/messages/${key}.reply` };
     operations[`lookup.${key}`] = {
@@ -182,7 +210,10 @@ export function agencyAsyncApi(agencyId: string, versions: readonly AgencyVersio
     summary: `Every reply to this agency's lookups. ${READING}`,
     messages: Object.keys(inMessages).map((k) => ({ $ref: `#/channels/in/messages/${k}` })),
   };
-  const fingerprint = createHash('sha256').update(versions.map((x) => `${x.contract.id}@${x.version.version}:${x.lifecycle.status}`).join('\n')).digest('hex').slice(0, 12);
+  const fingerprint = createHash('sha256')
+    .update(versions.map((x) => `${x.contract.id}@${x.version.version}:${x.lifecycle.status}`).join('\n'))
+    .digest('hex')
+    .slice(0, 12);
   return {
     asyncapi: '3.0.0',
     info: {

@@ -26,7 +26,10 @@ function logicalType(schema: Record<string, unknown>): string {
 
 export function versionOdcs(contract: ContractDefinition, v: VersionDefinition, lifecycle: ExportLifecycle): Record<string, unknown> {
   // For a list version, the fields are those of each item.
-  const response = z.toJSONSchema(v.list ? v.list.item : v.response, { io: 'output' }) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+  const response = z.toJSONSchema(v.list ? v.list.item : v.response, { io: 'output' }) as {
+    properties?: Record<string, Record<string, unknown>>;
+    required?: string[];
+  };
   const subject = Object.keys(v.subject.shape).join(' or ');
   return {
     apiVersion: ODCS_API_VERSION,
@@ -40,10 +43,9 @@ export function versionOdcs(contract: ContractDefinition, v: VersionDefinition, 
     description: {
       purpose: v.purposes.map((p) => `${p.code}: ${p.description}`).join('\n'),
       usage: `Lookup by ${subject} through ndx (SQS queues, or the agency HTTPS API), for the listed purposes only${v.list ? `; a page of at most ${v.list.maxPageSize} items at a time` : ''}.`,
-      limitations: [
-        `Released only to ${v.consumers.join(', ')}; retained by the consumer at most ${v.retentionDays} days.`,
-        lifecycleNote(lifecycle),
-      ].join(' '),
+      limitations: [`Released only to ${v.consumers.join(', ')}; retained by the consumer at most ${v.retentionDays} days.`, lifecycleNote(lifecycle)].join(
+        ' ',
+      ),
     },
     schema: [
       {
@@ -68,13 +70,27 @@ export function versionOdcs(contract: ContractDefinition, v: VersionDefinition, 
       { property: 'rateLimit', value: v.rateLimit.perAgencyPerMinute, unit: 'requests/min/agency' },
     ],
     customProperties: [
-      { property: 'lifecycleSource', value: lifecycle.source === 'registry' ? 'contract registry' : 'shipped catalogue', description: 'Where status and sunset were read.' },
-      ...(lifecycle.sunset ? [{ property: 'sunset', value: lifecycle.sunset, description: 'The version stops answering on this date (VERSION_RETIRED after it is retired).' }] : []),
+      {
+        property: 'lifecycleSource',
+        value: lifecycle.source === 'registry' ? 'contract registry' : 'shipped catalogue',
+        description: 'Where status and sunset were read.',
+      },
+      ...(lifecycle.sunset
+        ? [{ property: 'sunset', value: lifecycle.sunset, description: 'The version stops answering on this date (VERSION_RETIRED after it is retired).' }]
+        : []),
       { property: 'provider', value: contract.provider },
       { property: 'subject', value: Object.keys(v.subject.shape), description: `The lookup key: ${subject}.` },
-      { property: 'subjectChecks', value: requestChecks(v).filter((c) => c.path.startsWith('subject.')).map((c) => `${c.path}: ${c.rule}`) },
+      {
+        property: 'subjectChecks',
+        value: requestChecks(v)
+          .filter((c) => c.path.startsWith('subject.'))
+          .map((c) => `${c.path}: ${c.rule}`),
+      },
       { property: 'purposes', value: v.purposes.map((p) => p.code) },
-      { property: 'legalBases', value: v.legalBases.map((b) => ({ id: b.id, instrument: b.instrument, article: b.article, consumers: b.consumers, purposes: b.purposes })) },
+      {
+        property: 'legalBases',
+        value: v.legalBases.map((b) => ({ id: b.id, instrument: b.instrument, article: b.article, consumers: b.consumers, purposes: b.purposes })),
+      },
       { property: 'consent', value: v.legalBases.length ? 'required where no legal basis covers the consumer and purpose' : 'required' },
       { property: 'releasedCategories', value: releasedCategories(v) },
       { property: 'changelog', value: v.changelog },

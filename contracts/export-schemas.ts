@@ -93,7 +93,12 @@ function describeChecks(ctx: { zodSchema: unknown; jsonSchema: JsonSchema }): vo
   if (rules.length) appendDescription(ctx.jsonSchema, `ndx also checks, beyond this schema: ${rules.join('; ')}.`);
 }
 
-function generate(schema: z.ZodType, io: 'input' | 'output', target: SchemaTarget, override?: (ctx: { zodSchema: unknown; jsonSchema: JsonSchema }) => void): JsonSchema {
+function generate(
+  schema: z.ZodType,
+  io: 'input' | 'output',
+  target: SchemaTarget,
+  override?: (ctx: { zodSchema: unknown; jsonSchema: JsonSchema }) => void,
+): JsonSchema {
   const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io, target, ...(override ? { override } : {}) }) as JsonSchema;
   // The documents embed these schemas under other keys: a local $defs would not resolve there.
   if ('$defs' in json || 'definitions' in json) throw new Error('an exported schema must not need $defs: give no zod schema an id');
@@ -116,7 +121,9 @@ export function subjectAlternatives(subject: SubjectSchema): string[][] | undefi
   const keys = Object.keys(subject.shape);
   const required = keys.filter((k) => !(subject.shape[k] instanceof z.ZodOptional));
   const relaxed = z.strictObject(Object.fromEntries(keys.map((k) => [k, z.string().optional()]))).check(...checks);
-  const subsets = Array.from({ length: 2 ** keys.length }, (_, mask) => keys.filter((_k, i) => mask & (2 ** i))).filter((s) => required.every((k) => s.includes(k)));
+  const subsets = Array.from({ length: 2 ** keys.length }, (_, mask) => keys.filter((_k, i) => mask & (2 ** i))).filter((s) =>
+    required.every((k) => s.includes(k)),
+  );
   const accepted = subsets.filter((s) => relaxed.safeParse(Object.fromEntries(s.map((k) => [k, 'x']))).success);
   if (accepted.length === 0) throw new Error(`the subject's rules accept no combination of its keys (${keys.join(', ')}): export cannot describe it`);
   return accepted.length === subsets.length ? undefined : accepted;
@@ -143,9 +150,7 @@ function subjectSchema(subject: SubjectSchema, target: SchemaTarget): JsonSchema
 
 /** What ndx checks of a request beyond its schema, in words. */
 export function requestChecks(v: VersionDefinition): RequestCheck[] {
-  const checks: RequestCheck[] = [
-    { path: '(root)', rule: `The message body is at most ${MAX_REQUEST_BYTES} bytes of UTF-8 JSON.`, code: 'PAYLOAD_TOO_LARGE' },
-  ];
+  const checks: RequestCheck[] = [{ path: '(root)', rule: `The message body is at most ${MAX_REQUEST_BYTES} bytes of UTF-8 JSON.`, code: 'PAYLOAD_TOO_LARGE' }];
   for (const [key, field] of Object.entries(v.subject.shape)) {
     for (const rule of customRules(field as z.ZodType)) checks.push({ path: `subject.${key}`, rule, code: 'SCHEMA_VIOLATION' });
   }
@@ -193,7 +198,12 @@ function readerForm(ctx: { zodSchema: unknown; jsonSchema: JsonSchema }): void {
   if (vocabulary) {
     const { enum: known, type: _t, ...rest } = json;
     for (const k of Object.keys(json)) delete json[k];
-    Object.assign(json, rest, { anyOf: [{ type: 'string', enum: known }, { type: 'string', pattern: '^[A-Z][A-Z0-9_]*$' }] });
+    Object.assign(json, rest, {
+      anyOf: [
+        { type: 'string', enum: known },
+        { type: 'string', pattern: '^[A-Z][A-Z0-9_]*$' },
+      ],
+    });
     appendDescription(json, vocabulary.unknown);
   }
 }

@@ -55,7 +55,8 @@ export function changeReasons(prev: VersionDefinition, next: VersionDefinition):
   if (json(prev.consumers) !== json(next.consumers)) major(`recipients change: [${prev.consumers}] → [${next.consumers}]`);
   const codes = (v: VersionDefinition) => v.purposes.map((p) => p.code);
   if (json(codes(prev)) !== json(codes(next))) major(`purposes change: [${codes(prev)}] → [${codes(next)}]`);
-  const bases = (v: VersionDefinition) => v.legalBases.map(({ id, instrument, article, consumers, purposes }) => ({ id, instrument, article, consumers, purposes }));
+  const bases = (v: VersionDefinition) =>
+    v.legalBases.map(({ id, instrument, article, consumers, purposes }) => ({ id, instrument, article, consumers, purposes }));
   if (json(bases(prev)) !== json(bases(next))) major('legal bases change');
   if (prev.retentionDays !== next.retentionDays) major(`retention changes: ${prev.retentionDays} → ${next.retentionDays} days`);
   if (json(releasedCategories(prev)) !== json(releasedCategories(next))) {
@@ -65,7 +66,10 @@ export function changeReasons(prev: VersionDefinition, next: VersionDefinition):
 
   const response = checkCompatibility(next.response, [prev.response], 'BACKWARD', { role: 'response' });
   const request = checkCompatibility(next.subject, [prev.subject], 'BACKWARD', { role: 'request' });
-  for (const [what, result] of [['response', response], ['subject', request]] as const) {
+  for (const [what, result] of [
+    ['response', response],
+    ['subject', request],
+  ] as const) {
     for (const c of result.results.flatMap((r) => r.changes)) {
       const bump: Bump = c.breaking ? 'MAJOR' : DESCRIPTIVE.has(c.kind) ? 'PATCH' : 'MINOR';
       reasons.push({ bump, message: `${what} ${c.path}: ${c.reason}`, path: c.path });
@@ -75,9 +79,12 @@ export function changeReasons(prev: VersionDefinition, next: VersionDefinition):
     reasons.push({ bump: 'MINOR', message: `rate limit changes: ${prev.rateLimit.perAgencyPerMinute} → ${next.rateLimit.perAgencyPerMinute}/min` });
   }
   const structural = (v: VersionDefinition) =>
-    json([withoutDescriptions(schemaOf(v.response, 'output')), withoutDescriptions(schemaOf(v.subject, 'input')), Object.fromEntries(Object.entries(v.fields).map(([k, f]) => [k, { ...f, description: '' }]))]);
-  const full = (v: VersionDefinition) =>
-    json([schemaOf(v.response, 'output'), schemaOf(v.subject, 'input'), v.fields, v.purposes, v.legalBases, v.changelog]);
+    json([
+      withoutDescriptions(schemaOf(v.response, 'output')),
+      withoutDescriptions(schemaOf(v.subject, 'input')),
+      Object.fromEntries(Object.entries(v.fields).map(([k, f]) => [k, { ...f, description: '' }])),
+    ]);
+  const full = (v: VersionDefinition) => json([schemaOf(v.response, 'output'), schemaOf(v.subject, 'input'), v.fields, v.purposes, v.legalBases, v.changelog]);
   if (!reasons.some((r) => r.bump !== 'PATCH') && structural(prev) === structural(next) && full(prev) !== full(next) && !reasons.length) {
     reasons.push({ bump: 'PATCH', message: 'descriptions change' });
   }
@@ -109,7 +116,9 @@ export function governanceProblems(
   const below = publishedVersions.filter((v) => compareSemver(v, version.version) < 0).sort(compareSemver);
   const problems: Problem[] = [];
   if (publishedVersions.some((v) => compareSemver(v, version.version) >= 0 && majorOf(v) === majorOf(version.version))) {
-    problems.push({ message: `a version at or above ${version.version} is already published in major ${majorOf(version.version)}: versions only move forward` });
+    problems.push({
+      message: `a version at or above ${version.version} is already published in major ${majorOf(version.version)}: versions only move forward`,
+    });
   }
   const prevVersion = below.at(-1);
   const prev = prevVersion ? byVersion(prevVersion) : undefined;
@@ -119,12 +128,21 @@ export function governanceProblems(
     const needed = reasons.reduce<Bump>((b, r) => (rank(r.bump) > rank(b) ? r.bump : b), 'NONE');
     if (rank(actual) < rank(needed)) {
       problems.push({ message: `${prev.version} → ${version.version} is a ${actual} bump but the change needs ${needed}:` });
-      for (const r of reasons.filter((x) => rank(x.bump) > rank(actual))) problems.push({ message: `  [${r.bump}] ${r.message}`, ...(r.path ? { path: r.path } : {}) });
+      for (const r of reasons.filter((x) => rank(x.bump) > rank(actual)))
+        problems.push({ message: `  [${r.bump}] ${r.message}`, ...(r.path ? { path: r.path } : {}) });
     }
   }
-  const sameMajor = below.filter((v) => majorOf(v) === majorOf(version.version)).map(byVersion).filter((v): v is VersionDefinition => v !== undefined);
+  const sameMajor = below
+    .filter((v) => majorOf(v) === majorOf(version.version))
+    .map(byVersion)
+    .filter((v): v is VersionDefinition => v !== undefined);
   if (sameMajor.length) {
-    const result = checkCompatibility(version.response, sameMajor.map((v) => v.response), mode, { role: 'response' });
+    const result = checkCompatibility(
+      version.response,
+      sameMajor.map((v) => v.response),
+      mode,
+      { role: 'response' },
+    );
     for (const r of result.results) {
       const against = sameMajor[r.against];
       if (!against) throw new Error(`checkCompatibility answered against version #${r.against}, not one of the ${sameMajor.length} it was given`);

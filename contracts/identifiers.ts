@@ -9,19 +9,69 @@ import * as z from 'zod';
  * where the birth was registered). Identifiers issued before the 2025 merger of provinces keep them.
  */
 export const BIRTH_PROVINCES: Readonly<Record<string, string>> = {
-  '001': 'Hà Nội', '002': 'Hà Giang', '004': 'Cao Bằng', '006': 'Bắc Kạn', '008': 'Tuyên Quang',
-  '010': 'Lào Cai', '011': 'Điện Biên', '012': 'Lai Châu', '014': 'Sơn La', '015': 'Yên Bái',
-  '017': 'Hòa Bình', '019': 'Thái Nguyên', '020': 'Lạng Sơn', '022': 'Quảng Ninh', '024': 'Bắc Giang',
-  '025': 'Phú Thọ', '026': 'Vĩnh Phúc', '027': 'Bắc Ninh', '030': 'Hải Dương', '031': 'Hải Phòng',
-  '033': 'Hưng Yên', '034': 'Thái Bình', '035': 'Hà Nam', '036': 'Nam Định', '037': 'Ninh Bình',
-  '038': 'Thanh Hóa', '040': 'Nghệ An', '042': 'Hà Tĩnh', '044': 'Quảng Bình', '045': 'Quảng Trị',
-  '046': 'Thừa Thiên Huế', '048': 'Đà Nẵng', '049': 'Quảng Nam', '051': 'Quảng Ngãi', '052': 'Bình Định',
-  '054': 'Phú Yên', '056': 'Khánh Hòa', '058': 'Ninh Thuận', '060': 'Bình Thuận', '062': 'Kon Tum',
-  '064': 'Gia Lai', '066': 'Đắk Lắk', '067': 'Đắk Nông', '068': 'Lâm Đồng', '070': 'Bình Phước',
-  '072': 'Tây Ninh', '074': 'Bình Dương', '075': 'Đồng Nai', '077': 'Bà Rịa – Vũng Tàu', '079': 'Hồ Chí Minh',
-  '080': 'Long An', '082': 'Tiền Giang', '083': 'Bến Tre', '084': 'Trà Vinh', '086': 'Vĩnh Long',
-  '087': 'Đồng Tháp', '089': 'An Giang', '091': 'Kiên Giang', '092': 'Cần Thơ', '093': 'Hậu Giang',
-  '094': 'Sóc Trăng', '095': 'Bạc Liêu', '096': 'Cà Mau',
+  '001': 'Hà Nội',
+  '002': 'Hà Giang',
+  '004': 'Cao Bằng',
+  '006': 'Bắc Kạn',
+  '008': 'Tuyên Quang',
+  '010': 'Lào Cai',
+  '011': 'Điện Biên',
+  '012': 'Lai Châu',
+  '014': 'Sơn La',
+  '015': 'Yên Bái',
+  '017': 'Hòa Bình',
+  '019': 'Thái Nguyên',
+  '020': 'Lạng Sơn',
+  '022': 'Quảng Ninh',
+  '024': 'Bắc Giang',
+  '025': 'Phú Thọ',
+  '026': 'Vĩnh Phúc',
+  '027': 'Bắc Ninh',
+  '030': 'Hải Dương',
+  '031': 'Hải Phòng',
+  '033': 'Hưng Yên',
+  '034': 'Thái Bình',
+  '035': 'Hà Nam',
+  '036': 'Nam Định',
+  '037': 'Ninh Bình',
+  '038': 'Thanh Hóa',
+  '040': 'Nghệ An',
+  '042': 'Hà Tĩnh',
+  '044': 'Quảng Bình',
+  '045': 'Quảng Trị',
+  '046': 'Thừa Thiên Huế',
+  '048': 'Đà Nẵng',
+  '049': 'Quảng Nam',
+  '051': 'Quảng Ngãi',
+  '052': 'Bình Định',
+  '054': 'Phú Yên',
+  '056': 'Khánh Hòa',
+  '058': 'Ninh Thuận',
+  '060': 'Bình Thuận',
+  '062': 'Kon Tum',
+  '064': 'Gia Lai',
+  '066': 'Đắk Lắk',
+  '067': 'Đắk Nông',
+  '068': 'Lâm Đồng',
+  '070': 'Bình Phước',
+  '072': 'Tây Ninh',
+  '074': 'Bình Dương',
+  '075': 'Đồng Nai',
+  '077': 'Bà Rịa – Vũng Tàu',
+  '079': 'Hồ Chí Minh',
+  '080': 'Long An',
+  '082': 'Tiền Giang',
+  '083': 'Bến Tre',
+  '084': 'Trà Vinh',
+  '086': 'Vĩnh Long',
+  '087': 'Đồng Tháp',
+  '089': 'An Giang',
+  '091': 'Kiên Giang',
+  '092': 'Cần Thơ',
+  '093': 'Hậu Giang',
+  '094': 'Sóc Trăng',
+  '095': 'Bạc Liêu',
+  '096': 'Cà Mau',
 };
 
 export type Sex = 'MALE' | 'FEMALE';
@@ -160,9 +210,15 @@ export function parseParcelId(id: string): ParcelIdParts | undefined {
 }
 
 export function formatParcelId(parts: ParcelIdParts): string {
-  const ok = /^\d{5}$/.test(parts.commune) && parts.commune !== '00000'
-    && Number.isInteger(parts.mapSheet) && parts.mapSheet >= 1 && parts.mapSheet <= 9999
-    && Number.isInteger(parts.parcelNumber) && parts.parcelNumber >= 1 && parts.parcelNumber <= 99999;
+  const ok =
+    /^\d{5}$/.test(parts.commune) &&
+    parts.commune !== '00000' &&
+    Number.isInteger(parts.mapSheet) &&
+    parts.mapSheet >= 1 &&
+    parts.mapSheet <= 9999 &&
+    Number.isInteger(parts.parcelNumber) &&
+    parts.parcelNumber >= 1 &&
+    parts.parcelNumber <= 99999;
   if (!ok) throw new RangeError(`not a parcel: ${JSON.stringify(parts)}`);
   return `${parts.commune}-${String(parts.mapSheet).padStart(4, '0')}-${String(parts.parcelNumber).padStart(5, '0')}`;
 }

@@ -162,7 +162,8 @@ export function defineContract(contract: ContractDefinition): ContractDefinition
     if (shape.join() !== fields.join()) problems.push(`${at}: ${v.list ? 'item' : 'response'} fields [${shape}] differ from field specs [${fields}]`);
     if (v.list) {
       const { defaultPageSize: d, maxPageSize: m } = v.list;
-      if (!(Number.isInteger(d) && Number.isInteger(m) && d >= 1 && d <= m && m <= MAX_PAGE_SIZE)) problems.push(`${at}: page sizes must satisfy 1 <= default <= max <= ${MAX_PAGE_SIZE}`);
+      if (!(Number.isInteger(d) && Number.isInteger(m) && d >= 1 && d <= m && m <= MAX_PAGE_SIZE))
+        problems.push(`${at}: page sizes must satisfy 1 <= default <= max <= ${MAX_PAGE_SIZE}`);
       const keys = Object.keys(v.response.shape).sort().join();
       if (keys !== 'items,nextPageToken') problems.push(`${at}: a list version's response is listResponse(item), with items and nextPageToken`);
     }
@@ -183,7 +184,13 @@ export function legalBasisFor(version: VersionDefinition, consumer: string, purp
 
 /** The personal-data categories a version releases (what a consent must cover). */
 export function releasedCategories(version: VersionDefinition): DataCategory[] {
-  return [...new Set(Object.values(version.fields).filter((f) => f.sensitivity !== 'none').map((f) => f.category))].sort();
+  return [
+    ...new Set(
+      Object.values(version.fields)
+        .filter((f) => f.sensitivity !== 'none')
+        .map((f) => f.category),
+    ),
+  ].sort();
 }
 
 export type Resolution =

@@ -48,9 +48,7 @@ export function statusOf(code: Code): Status {
 }
 
 /** Contract ids look like `population.identity-verification`. */
-export const ContractId = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/, 'a contract id such as population.identity-verification');
+export const ContractId = z.string().regex(/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/, 'a contract id such as population.identity-verification');
 
 /** A request pins a major (`"1"`) or an exact version (`"1.2.0"`). */
 export const VersionPin = z
@@ -156,10 +154,7 @@ export const Issue = z.strictObject({ path: z.string(), message: z.string() });
 export const LookupReply = z
   .strictObject({
     requestId: z.uuid().nullable().describe('null only when the request could not be read.'),
-    receivedMessageId: z
-      .string()
-      .optional()
-      .describe('The SQS message id of what was received, so unreadable requests can be correlated.'),
+    receivedMessageId: z.string().optional().describe('The SQS message id of what was received, so unreadable requests can be correlated.'),
     status: z.enum(STATUSES),
     code: z.enum(ALL_CODES as [Code, ...Code[]]),
     message: z.string().describe('Human readable; never contains personal data.'),
@@ -171,10 +166,7 @@ export const LookupReply = z
     provenance: Provenance.optional(),
     notice: Notice.optional(),
     original: ReplyPointer.optional(),
-    issues: z
-      .array(Issue)
-      .optional()
-      .describe('What was wrong with an INVALID request (paths and rules, never values).'),
+    issues: z.array(Issue).optional().describe('What was wrong with an INVALID request (paths and rules, never values).'),
     repliedAt: z.iso.datetime(),
   })
   .describe('LookupReply: delivered to the caller on ndx-agency-<agencyId>-in.');

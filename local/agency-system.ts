@@ -137,7 +137,10 @@ export async function businessOverHttp<C extends { registries: ReadonlyArray<{ i
 ): Promise<{ config: C; system: AgencySystem }> {
   const system = await startBusinessSystem(world);
   return {
-    config: { ...config, registries: config.registries.map((r) => (r.id === 'business' ? { ...r, source: { kind: 'http', url: system.url, timeoutMs: 2000, attempts: 3 } } : r)) },
+    config: {
+      ...config,
+      registries: config.registries.map((r) => (r.id === 'business' ? { ...r, source: { kind: 'http', url: system.url, timeoutMs: 2000, attempts: 3 } } : r)),
+    },
     system,
   };
 }

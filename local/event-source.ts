@@ -101,17 +101,19 @@ export function startMapping(o: MappingOptions): RunningMapping {
   async function pollOnce(): Promise<void> {
     let messages: Message[] = [];
     try {
-      const out = await invocation.run({ functionName: `poller ${o.functionName}` }, () => o.sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: o.queueUrl,
-          MaxNumberOfMessages: o.batchSize,
-          WaitTimeSeconds: 1,
-          MessageSystemAttributeNames: ['All'],
-          // local-aws-sqs 2.0 reads only the older name; without it records had no receive count.
-          AttributeNames: ['All'],
-        }),
-        { abortSignal: abort.signal },
-      ));
+      const out = await invocation.run({ functionName: `poller ${o.functionName}` }, () =>
+        o.sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: o.queueUrl,
+            MaxNumberOfMessages: o.batchSize,
+            WaitTimeSeconds: 1,
+            MessageSystemAttributeNames: ['All'],
+            // local-aws-sqs 2.0 reads only the older name; without it records had no receive count.
+            AttributeNames: ['All'],
+          }),
+          { abortSignal: abort.signal },
+        ),
+      );
       messages = out.Messages ?? [];
     } catch {
       if (!abort.signal.aborted) await new Promise((r) => setTimeout(r, 200));

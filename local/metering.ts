@@ -13,9 +13,9 @@ export type OperationCounts = Map<string, number>;
 /** The part of an SDK client's middleware stack metering uses (typed loosely: clients differ in input types). */
 interface MeterableStack {
   add: (
-      middleware: (next: (args: unknown) => Promise<unknown>, context: { clientName?: string; commandName?: string }) => (args: unknown) => Promise<unknown>,
-      options: { step: 'initialize'; name: string; override?: boolean },
-    ) => void;
+    middleware: (next: (args: unknown) => Promise<unknown>, context: { clientName?: string; commandName?: string }) => (args: unknown) => Promise<unknown>,
+    options: { step: 'initialize'; name: string; override?: boolean },
+  ) => void;
 }
 
 /** Counts every command sent through `client` into `counts`, keyed `<stage> <Client>.<Command>`. */

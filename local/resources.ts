@@ -119,7 +119,9 @@ export function localResources(stacks: readonly StackTemplate[]): LocalResources
             ...(p.VisibilityTimeout !== undefined ? { visibilityTimeout: Number(p.VisibilityTimeout) } : {}),
             ...(p.MessageRetentionPeriod !== undefined ? { retentionSeconds: Number(p.MessageRetentionPeriod) } : {}),
             ...(redrive
-              ? { redrive: { deadLetterQueue: queueName(locate(redrive.deadLetterTargetArn, stack, stacks)), maxReceiveCount: Number(redrive.maxReceiveCount) } }
+              ? {
+                  redrive: { deadLetterQueue: queueName(locate(redrive.deadLetterTargetArn, stack, stacks)), maxReceiveCount: Number(redrive.maxReceiveCount) },
+                }
               : {}),
           });
           break;

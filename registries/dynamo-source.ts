@@ -12,7 +12,15 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { itemReader } from '../aws/batch-get.ts';
 import type { z } from 'zod';
-import { InvalidCursorError, RegistryUnavailableError, type Cursor, type RecordView, type RegistrySource, type SourcePage, type SourceRecord } from '../domain/lookup/registry-source.ts';
+import {
+  InvalidCursorError,
+  RegistryUnavailableError,
+  type Cursor,
+  type RecordView,
+  type RegistrySource,
+  type SourcePage,
+  type SourceRecord,
+} from '../domain/lookup/registry-source.ts';
 
 type Subject = Readonly<Record<string, string>>;
 type Item = Record<string, unknown>;

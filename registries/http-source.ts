@@ -13,7 +13,14 @@
  *   present only when more items follow (an opaque string of at most 512 characters); `404` or an
  *   empty `items` when there are none.
  */
-import { InvalidCursorError, RegistryUnavailableError, type RecordView, type RegistrySource, type SourcePage, type SourceRecord } from '../domain/lookup/registry-source.ts';
+import {
+  InvalidCursorError,
+  RegistryUnavailableError,
+  type RecordView,
+  type RegistrySource,
+  type SourcePage,
+  type SourceRecord,
+} from '../domain/lookup/registry-source.ts';
 import type { z } from 'zod';
 import { HTTP_MAX_BACKOFF_MS } from '../config/limits.ts';
 
@@ -131,12 +138,17 @@ export function httpSource(options: HttpSourceOptions): RegistrySource {
       if (!spec) throw new Error(`agency system source has no query ${name}`);
       const path = spec.path(subject);
       if (path === undefined) return { items: [] };
-      if (page.after !== undefined && (typeof page.after !== 'string' || page.after.length > 512)) throw new InvalidCursorError('not a cursor of this agency system');
+      if (page.after !== undefined && (typeof page.after !== 'string' || page.after.length > 512))
+        throw new InvalidCursorError('not a cursor of this agency system');
       const params = new URLSearchParams({ limit: String(page.size), ...(page.after !== undefined ? { cursor: page.after as string } : {}) });
       const json = await get(`${path}?${params}`);
       if (json === undefined) return { items: [] };
       const body = json as { items?: unknown; next?: unknown };
-      if (!Array.isArray(body.items) || body.items.length > page.size || (body.next !== undefined && (typeof body.next !== 'string' || body.next.length === 0 || body.next.length > 512))) {
+      if (
+        !Array.isArray(body.items) ||
+        body.items.length > page.size ||
+        (body.next !== undefined && (typeof body.next !== 'string' || body.next.length === 0 || body.next.length > 512))
+      ) {
         throw new RegistryUnavailableError('agency system answered a page that does not fit the protocol');
       }
       const items = body.items.map((i) => record(spec.schema, spec.view, i));

@@ -30,7 +30,11 @@ export function contractsSection(config: NdxConfig, contracts: readonly Contract
     const key = keyList(r.key.partition, r.key.sort);
     const indexes = r.indexes.map((i) => `${code(i.name)}: ${keyList(i.partition, i.sort)}`).join('<br>') || '—';
     const source = r.source.kind === 'http' ? `HTTP: ${r.source.url}` : 'DynamoDB';
-    const provided = contracts.filter((c) => c.provider === r.id).map((c) => code(c.id)).join('<br>') || '—';
+    const provided =
+      contracts
+        .filter((c) => c.provider === r.id)
+        .map((c) => code(c.id))
+        .join('<br>') || '—';
     lines.push(`| ${cell(r.title)} (${code(r.id)}) | ${cell(r.operator)} | ${key} | ${indexes} | ${cell(source)} | ${provided} |`);
   }
 
@@ -40,12 +44,18 @@ export function contractsSection(config: NdxConfig, contracts: readonly Contract
     for (const v of c.versions) {
       const subject = Object.keys(v.subject.shape).map(code).join(' or ');
       const answers = v.list ? `a list, ${v.list.defaultPageSize} per page (at most ${v.list.maxPageSize})` : 'one record';
-      const fields = Object.entries(v.fields).map(([name, f]) => `${code(name)} (${f.category}, ${f.sensitivity})`).join(', ');
+      const fields = Object.entries(v.fields)
+        .map(([name, f]) => `${code(name)} (${f.category}, ${f.sensitivity})`)
+        .join(', ');
       lines.push(`| ${code(c.id)}: ${cell(c.title)} | ${v.version} | ${code(c.provider)} | ${subject} | ${answers} | ${fields} |`);
     }
   }
 
-  lines.push('', '**Purposes and bases**: for each purpose, the consumers a legal basis covers (no consent asked), and those that need the citizen’s consent', '');
+  lines.push(
+    '',
+    '**Purposes and bases**: for each purpose, the consumers a legal basis covers (no consent asked), and those that need the citizen’s consent',
+    '',
+  );
   lines.push('| contract | purpose | on a legal basis | with the citizen’s consent |', '| --- | --- | --- | --- |');
   for (const c of contracts) {
     for (const v of c.versions) {

@@ -41,7 +41,12 @@ export const BANK = 'demo-commercial-bank';
 export const BANK_CONSENT_ID = 'cns-demo-bank-loan';
 
 /** The bank's consent to read a loan applicant's social insurance participation (idempotent). */
-export async function grantBankConsent(consents: ConsentService, hash: SubjectHasher, nationalId: string, now: Date): Promise<{ consentId: string; nationalId: string; consumer: string; purpose: string }> {
+export async function grantBankConsent(
+  consents: ConsentService,
+  hash: SubjectHasher,
+  nationalId: string,
+  now: Date,
+): Promise<{ consentId: string; nationalId: string; consumer: string; purpose: string }> {
   const purpose = 'LOAN_APPLICATION';
   if (!(await consents.store.get(BANK_CONSENT_ID))) {
     const version = latestVersion(participation);

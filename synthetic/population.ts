@@ -101,7 +101,10 @@ export class Sfc32 {
 
 /** cyrb128: hashes a string to four 32-bit words (seed material for sfc32). */
 export function cyrb128(str: string): [number, number, number, number] {
-  let h1 = 1779033703, h2 = 3144134277, h3 = 1013904242, h4 = 2773480762;
+  let h1 = 1779033703,
+    h2 = 3144134277,
+    h3 = 1013904242,
+    h4 = 2773480762;
   for (let i = 0; i < str.length; i++) {
     const k = str.charCodeAt(i);
     h1 = h2 ^ Math.imul(h1 ^ k, 597399067);
@@ -151,7 +154,8 @@ function weighted<T>(pairs: ReadonlyArray<readonly [T, number]>): Weighted<T> {
 function draw<T extends NonNullable<unknown>>(rng: Sfc32, table: Weighted<T>): T {
   const x = rng.float() * table.total;
   const { cum } = table;
-  let lo = 0, hi = cum.length - 1;
+  let lo = 0,
+    hi = cum.length - 1;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (itemAt(cum, mid) > x) hi = mid;
@@ -175,8 +179,7 @@ const list = (spec: string): readonly string[] => spec.split(',').map((s) => s.t
 // ---------------------------------------------------------------------------------------------------------
 // Names
 
-type Ethnicity =
-  | 'Kinh' | 'Tày' | 'Thái' | 'Mường' | 'Khmer' | 'Hoa' | 'Nùng' | "H'Mông" | 'Dao' | 'Gia Rai' | 'Ê Đê' | 'Chăm';
+type Ethnicity = 'Kinh' | 'Tày' | 'Thái' | 'Mường' | 'Khmer' | 'Hoa' | 'Nùng' | "H'Mông" | 'Dao' | 'Gia Rai' | 'Ê Đê' | 'Chăm';
 
 /** Family names of the Kinh majority with roughly their national frequencies (per cent). */
 const KINH_FAMILIES = table(
@@ -188,15 +191,11 @@ const KINH_FAMILIES = table(
 const KINH_MIDDLE = {
   MALE: {
     older: table('Văn:60,Đức:8,Hữu:6,Công:5,Xuân:4,Quang:4,Minh:4,Ngọc:3,Thanh:3,Đình:3'),
-    younger: table(
-      'Văn:22,Đức:10,Minh:10,Quốc:7,Hữu:5,Công:5,Thanh:5,Xuân:3,Gia:6,Hoàng:5,Anh:4,Ngọc:3,Tuấn:3,Quang:5,Trung:3,Thành:4,Đăng:3,Bảo:4',
-    ),
+    younger: table('Văn:22,Đức:10,Minh:10,Quốc:7,Hữu:5,Công:5,Thanh:5,Xuân:3,Gia:6,Hoàng:5,Anh:4,Ngọc:3,Tuấn:3,Quang:5,Trung:3,Thành:4,Đăng:3,Bảo:4'),
   },
   FEMALE: {
     older: table('Thị:75,Ngọc:5,Thu:4,Thanh:4,Kim:4,Hồng:3,Bích:2,Minh:2,Xuân:1'),
-    younger: table(
-      'Thị:32,Ngọc:9,Thu:6,Thanh:5,Minh:6,Phương:5,Thùy:5,Bảo:4,Khánh:5,Mai:4,Hồng:3,Kim:3,Hoài:3,Diệu:3,Hải:3,Thảo:3,Quỳnh:3',
-    ),
+    younger: table('Thị:32,Ngọc:9,Thu:6,Thanh:5,Minh:6,Phương:5,Thùy:5,Bảo:4,Khánh:5,Mai:4,Hồng:3,Kim:3,Hoài:3,Diệu:3,Hải:3,Thảo:3,Quỳnh:3'),
   },
 } as const;
 
@@ -210,9 +209,7 @@ const KINH_GIVEN = {
     ),
   },
   FEMALE: {
-    older: list(
-      'Hoa,Lan,Cúc,Huệ,Mai,Đào,Nga,Hạnh,Tuyết,Liên,Thơm,Nhung,Hồng,Hương,Hằng,Loan,Xuân,Thu,Yến,Dung,Oanh,Phượng,Hiền,Bích,Thủy,Vân,Tâm,Lý,Sen,Hà',
-    ),
+    older: list('Hoa,Lan,Cúc,Huệ,Mai,Đào,Nga,Hạnh,Tuyết,Liên,Thơm,Nhung,Hồng,Hương,Hằng,Loan,Xuân,Thu,Yến,Dung,Oanh,Phượng,Hiền,Bích,Thủy,Vân,Tâm,Lý,Sen,Hà'),
     younger: list(
       'Linh,Trang,Anh,Vy,My,Nhi,Hân,Thư,Quỳnh,Ngân,Phương,Thảo,Trâm,Uyên,Huyền,Hà,Giang,Hương,Châu,Chi,Diệp,Duyên,Hạnh,Hiền,Hoa,Lan,Ly,Mai,Nga,Ngọc,Nhung,Quyên,Tâm,Thủy,Vân,Yến,Hằng',
     ),
@@ -314,7 +311,11 @@ type Region = 'N' | 'M' | 'C' | 'T' | 'S';
 
 /** Share of Kinh family names Hoàng→Huỳnh and Vũ→Võ by region (southern and central spelling). */
 const HUYNH_VO: Readonly<Record<Region, readonly [number, number]>> = {
-  N: [0, 0.05], M: [0, 0.02], C: [0.45, 0.6], T: [0.55, 0.7], S: [0.95, 0.9],
+  N: [0, 0.05],
+  M: [0, 0.02],
+  C: [0.45, 0.6],
+  T: [0.55, 0.7],
+  S: [0.95, 0.9],
 };
 
 function familyName(rng: Sfc32, ethnicity: Ethnicity, region: Region): string {
@@ -360,7 +361,12 @@ interface ProvinceDef {
 }
 
 const P = (
-  name: string, region: Region, old: string, communes: string, minorities: ReadonlyArray<readonly [Ethnicity, number]> = [], migrants = 0.08,
+  name: string,
+  region: Region,
+  old: string,
+  communes: string,
+  minorities: ReadonlyArray<readonly [Ethnicity, number]> = [],
+  migrants = 0.08,
 ): ProvinceDef => ({
   name,
   region,
@@ -375,103 +381,325 @@ const P = (
 
 /** The 34 provinces and centrally run cities since 1 July 2025 (Resolution 202/2025/QH15). */
 const PROVINCE_DEFS: readonly ProvinceDef[] = [
-  P('Hà Nội', 'N', '001:8.05',
+  P(
+    'Hà Nội',
+    'N',
+    '001:8.05',
     'Phường Hoàn Kiếm,Phường Ba Đình,Phường Ngọc Hà,Phường Giảng Võ,Phường Cửa Nam,Phường Hai Bà Trưng,Phường Đống Đa,Phường Láng,Phường Ô Chợ Dừa,Phường Kim Liên,Phường Cầu Giấy,Phường Nghĩa Đô,Phường Yên Hòa,Phường Tây Hồ,Phường Long Biên,Phường Bồ Đề,Phường Hoàng Mai,Phường Định Công,Phường Thanh Xuân,Phường Hà Đông,Phường Sơn Tây,Xã Sóc Sơn,Xã Đông Anh,Xã Gia Lâm,Xã Thanh Trì,Xã Ba Vì,Xã Thường Tín,Xã Mê Linh',
-    [['Mường', 1], ['Tày', 0.3], ['Dao', 0.2]], 0.2),
-  P('Huế', 'C', '046:1.13',
-    'Phường Thuận Hóa,Phường Phú Xuân,Phường Vỹ Dạ,Phường An Cựu,Phường Kim Long,Phường Thủy Xuân,Phường Hương Trà,Phường Hương Thủy,Xã Phú Vang,Xã Phong Điền,Xã Quảng Điền,Xã Phú Lộc,Xã A Lưới 2'),
-  P('Lai Châu', 'M', '012:0.46',
-    'Phường Tân Phong,Phường Đoàn Kết,Xã Tam Đường,Xã Sìn Hồ,Xã Phong Thổ,Xã Than Uyên,Xã Mường Tè,Xã Tân Uyên',
-    [["H'Mông", 34], ['Thái', 31], ['Dao', 13]]),
-  P('Điện Biên', 'M', '011:0.6',
-    'Phường Điện Biên Phủ,Phường Mường Thanh,Phường Mường Lay,Xã Mường Ảng,Xã Tuần Giáo,Xã Tủa Chùa,Xã Mường Nhé,Xã Thanh Nưa',
-    [['Thái', 37], ["H'Mông", 36], ['Dao', 2]]),
-  P('Sơn La', 'M', '014:1.25',
+    [
+      ['Mường', 1],
+      ['Tày', 0.3],
+      ['Dao', 0.2],
+    ],
+    0.2,
+  ),
+  P(
+    'Huế',
+    'C',
+    '046:1.13',
+    'Phường Thuận Hóa,Phường Phú Xuân,Phường Vỹ Dạ,Phường An Cựu,Phường Kim Long,Phường Thủy Xuân,Phường Hương Trà,Phường Hương Thủy,Xã Phú Vang,Xã Phong Điền,Xã Quảng Điền,Xã Phú Lộc,Xã A Lưới 2',
+  ),
+  P('Lai Châu', 'M', '012:0.46', 'Phường Tân Phong,Phường Đoàn Kết,Xã Tam Đường,Xã Sìn Hồ,Xã Phong Thổ,Xã Than Uyên,Xã Mường Tè,Xã Tân Uyên', [
+    ["H'Mông", 34],
+    ['Thái', 31],
+    ['Dao', 13],
+  ]),
+  P('Điện Biên', 'M', '011:0.6', 'Phường Điện Biên Phủ,Phường Mường Thanh,Phường Mường Lay,Xã Mường Ảng,Xã Tuần Giáo,Xã Tủa Chùa,Xã Mường Nhé,Xã Thanh Nưa', [
+    ['Thái', 37],
+    ["H'Mông", 36],
+    ['Dao', 2],
+  ]),
+  P(
+    'Sơn La',
+    'M',
+    '014:1.25',
     'Phường Tô Hiệu,Phường Chiềng An,Phường Chiềng Sinh,Phường Mộc Châu,Xã Mai Sơn,Xã Thuận Châu,Xã Yên Châu,Xã Sông Mã,Xã Phù Yên',
-    [['Thái', 53], ["H'Mông", 16], ['Mường', 8], ['Dao', 2]]),
-  P('Lạng Sơn', 'M', '020:0.78',
+    [
+      ['Thái', 53],
+      ["H'Mông", 16],
+      ['Mường', 8],
+      ['Dao', 2],
+    ],
+  ),
+  P(
+    'Lạng Sơn',
+    'M',
+    '020:0.78',
     'Phường Tam Thanh,Phường Lương Văn Tri,Phường Kỳ Lừa,Phường Đông Kinh,Xã Đồng Đăng,Xã Cao Lộc,Xã Hữu Lũng,Xã Chi Lăng,Xã Bình Gia',
-    [['Nùng', 42], ['Tày', 35], ['Dao', 3]]),
-  P('Quảng Ninh', 'N', '022:1.32',
+    [
+      ['Nùng', 42],
+      ['Tày', 35],
+      ['Dao', 3],
+    ],
+  ),
+  P(
+    'Quảng Ninh',
+    'N',
+    '022:1.32',
     'Phường Hạ Long,Phường Bãi Cháy,Phường Hồng Gai,Phường Cẩm Phả,Phường Uông Bí,Phường Móng Cái 1,Phường Đông Triều,Phường Quảng Yên,Xã Tiên Yên,Xã Hải Hòa,Xã Đầm Hà',
-    [['Dao', 4], ['Tày', 3], ['Hoa', 1]]),
-  P('Thanh Hóa', 'C', '038:3.64',
+    [
+      ['Dao', 4],
+      ['Tày', 3],
+      ['Hoa', 1],
+    ],
+  ),
+  P(
+    'Thanh Hóa',
+    'C',
+    '038:3.64',
     'Phường Hạc Thành,Phường Sầm Sơn,Phường Bỉm Sơn,Phường Nghi Sơn,Phường Đông Quang,Xã Thọ Xuân,Xã Hoằng Hóa,Xã Hậu Lộc,Xã Quảng Xương,Xã Triệu Sơn,Xã Ngọc Lặc',
-    [['Mường', 9], ['Thái', 7], ["H'Mông", 0.5]]),
-  P('Nghệ An', 'C', '040:3.33',
+    [
+      ['Mường', 9],
+      ['Thái', 7],
+      ["H'Mông", 0.5],
+    ],
+  ),
+  P(
+    'Nghệ An',
+    'C',
+    '040:3.33',
     'Phường Trường Vinh,Phường Thành Vinh,Phường Vinh Hưng,Phường Cửa Lò,Phường Hoàng Mai,Phường Thái Hòa,Xã Diễn Châu,Xã Yên Thành,Xã Đô Lương,Xã Nghi Lộc,Xã Quỳnh Lưu,Xã Con Cuông',
-    [['Thái', 10], ["H'Mông", 1]]),
-  P('Hà Tĩnh', 'C', '042:1.29',
-    'Phường Thành Sen,Phường Trần Phú,Phường Hồng Lĩnh,Phường Sông Trí,Xã Can Lộc,Xã Thạch Hà,Xã Cẩm Xuyên,Xã Hương Khê,Xã Đức Thọ'),
-  P('Cao Bằng', 'M', '004:0.53',
-    'Phường Thục Phán,Phường Nùng Trí Cao,Phường Tân Giang,Xã Trùng Khánh,Xã Quảng Uyên,Xã Hòa An,Xã Bảo Lạc,Xã Hà Quảng',
-    [['Tày', 40], ['Nùng', 30], ["H'Mông", 11], ['Dao', 10]]),
-  P('Tuyên Quang', 'M', '008:0.78,002:0.85',
+    [
+      ['Thái', 10],
+      ["H'Mông", 1],
+    ],
+  ),
+  P(
+    'Hà Tĩnh',
+    'C',
+    '042:1.29',
+    'Phường Thành Sen,Phường Trần Phú,Phường Hồng Lĩnh,Phường Sông Trí,Xã Can Lộc,Xã Thạch Hà,Xã Cẩm Xuyên,Xã Hương Khê,Xã Đức Thọ',
+  ),
+  P('Cao Bằng', 'M', '004:0.53', 'Phường Thục Phán,Phường Nùng Trí Cao,Phường Tân Giang,Xã Trùng Khánh,Xã Quảng Uyên,Xã Hòa An,Xã Bảo Lạc,Xã Hà Quảng', [
+    ['Tày', 40],
+    ['Nùng', 30],
+    ["H'Mông", 11],
+    ['Dao', 10],
+  ]),
+  P(
+    'Tuyên Quang',
+    'M',
+    '008:0.78,002:0.85',
     'Phường Minh Xuân,Phường An Tường,Phường Hà Giang 1,Phường Hà Giang 2,Xã Đồng Văn,Xã Mèo Vạc,Xã Yên Minh,Xã Hàm Yên,Xã Sơn Dương,Xã Chiêm Hóa',
-    [['Tày', 25], ["H'Mông", 18], ['Dao', 12], ['Nùng', 4]]),
-  P('Lào Cai', 'M', '010:0.73,015:0.82',
+    [
+      ['Tày', 25],
+      ["H'Mông", 18],
+      ['Dao', 12],
+      ['Nùng', 4],
+    ],
+  ),
+  P(
+    'Lào Cai',
+    'M',
+    '010:0.73,015:0.82',
     'Phường Lào Cai,Phường Cam Đường,Phường Sa Pa,Phường Yên Bái,Phường Văn Phú,Phường Nghĩa Lộ,Xã Bắc Hà,Xã Bát Xát,Xã Mường Khương,Xã Mù Cang Chải,Xã Văn Chấn',
-    [["H'Mông", 18], ['Tày', 16], ['Dao', 12], ['Thái', 3], ['Nùng', 2]]),
-  P('Thái Nguyên', 'M', '019:1.29,006:0.31',
+    [
+      ["H'Mông", 18],
+      ['Tày', 16],
+      ['Dao', 12],
+      ['Thái', 3],
+      ['Nùng', 2],
+    ],
+  ),
+  P(
+    'Thái Nguyên',
+    'M',
+    '019:1.29,006:0.31',
     'Phường Phan Đình Phùng,Phường Gia Sàng,Phường Quyết Thắng,Phường Phổ Yên,Phường Sông Công,Phường Đức Xuân,Xã Đại Từ,Xã Phú Bình,Xã Định Hóa,Xã Ba Bể,Xã Chợ Đồn',
-    [['Tày', 22], ['Nùng', 6], ['Dao', 4]]),
-  P('Phú Thọ', 'N', '025:1.46,026:1.15,017:0.85',
+    [
+      ['Tày', 22],
+      ['Nùng', 6],
+      ['Dao', 4],
+    ],
+  ),
+  P(
+    'Phú Thọ',
+    'N',
+    '025:1.46,026:1.15,017:0.85',
     'Phường Việt Trì,Phường Nông Trang,Phường Phú Thọ,Phường Vĩnh Phúc,Phường Vĩnh Yên,Phường Phúc Yên,Phường Hòa Bình,Phường Tân Hòa,Xã Lâm Thao,Xã Tam Đảo,Xã Mai Châu,Xã Lạc Sơn,Xã Thanh Sơn',
-    [['Mường', 18], ['Dao', 1], ['Tày', 1]]),
-  P('Bắc Ninh', 'N', '027:1.37,024:1.8',
+    [
+      ['Mường', 18],
+      ['Dao', 1],
+      ['Tày', 1],
+    ],
+  ),
+  P(
+    'Bắc Ninh',
+    'N',
+    '027:1.37,024:1.8',
     'Phường Kinh Bắc,Phường Võ Cường,Phường Từ Sơn,Phường Bắc Giang,Phường Đa Mai,Phường Việt Yên,Xã Yên Phong,Xã Tiên Du,Xã Gia Bình,Xã Lục Nam,Xã Lạng Giang',
-    [['Nùng', 3], ['Tày', 1.5], ['Hoa', 0.5]], 0.15),
-  P('Hưng Yên', 'N', '033:1.25,034:1.86',
-    'Phường Phố Hiến,Phường Sơn Nam,Phường Mỹ Hào,Phường Thái Bình,Phường Trần Lãm,Xã Văn Giang,Xã Khoái Châu,Xã Kim Động,Xã Vũ Thư,Xã Tiền Hải,Xã Quỳnh Phụ'),
-  P('Hải Phòng', 'N', '031:2.03,030:1.89',
+    [
+      ['Nùng', 3],
+      ['Tày', 1.5],
+      ['Hoa', 0.5],
+    ],
+    0.15,
+  ),
+  P(
+    'Hưng Yên',
+    'N',
+    '033:1.25,034:1.86',
+    'Phường Phố Hiến,Phường Sơn Nam,Phường Mỹ Hào,Phường Thái Bình,Phường Trần Lãm,Xã Văn Giang,Xã Khoái Châu,Xã Kim Động,Xã Vũ Thư,Xã Tiền Hải,Xã Quỳnh Phụ',
+  ),
+  P(
+    'Hải Phòng',
+    'N',
+    '031:2.03,030:1.89',
     'Phường Hồng Bàng,Phường Lê Chân,Phường Ngô Quyền,Phường Hải An,Phường Kiến An,Phường Đồ Sơn,Phường Hải Dương,Phường Chí Linh,Phường Kinh Môn,Xã An Lão,Xã Tiên Lãng,Xã Vĩnh Bảo,Xã Gia Lộc,Xã Thanh Hà',
-    [['Hoa', 0.2]], 0.1),
-  P('Ninh Bình', 'N', '037:0.98,035:0.85,036:1.78',
+    [['Hoa', 0.2]],
+    0.1,
+  ),
+  P(
+    'Ninh Bình',
+    'N',
+    '037:0.98,035:0.85,036:1.78',
     'Phường Hoa Lư,Phường Tam Điệp,Phường Nam Định,Phường Thiên Trường,Phường Phủ Lý,Phường Duy Tiên,Xã Gia Viễn,Xã Kim Sơn,Xã Hải Hậu,Xã Giao Thủy,Xã Ý Yên,Xã Thanh Liêm',
-    [['Mường', 1.5]]),
-  P('Quảng Trị', 'C', '045:0.63,044:0.9',
-    'Phường Đồng Hới,Phường Đông Hà,Phường Quảng Trị,Phường Ba Đồn,Xã Bố Trạch,Xã Lệ Thủy,Xã Quảng Ninh,Xã Gio Linh,Xã Hải Lăng,Xã Khe Sanh'),
-  P('Đà Nẵng', 'C', '048:1.13,049:1.5',
+    [['Mường', 1.5]],
+  ),
+  P(
+    'Quảng Trị',
+    'C',
+    '045:0.63,044:0.9',
+    'Phường Đồng Hới,Phường Đông Hà,Phường Quảng Trị,Phường Ba Đồn,Xã Bố Trạch,Xã Lệ Thủy,Xã Quảng Ninh,Xã Gio Linh,Xã Hải Lăng,Xã Khe Sanh',
+  ),
+  P(
+    'Đà Nẵng',
+    'C',
+    '048:1.13,049:1.5',
     'Phường Hải Châu,Phường Thanh Khê,Phường Sơn Trà,Phường Ngũ Hành Sơn,Phường Liên Chiểu,Phường Cẩm Lệ,Phường Hòa Khánh,Phường Hội An,Phường Tam Kỳ,Phường Điện Bàn,Xã Hòa Vang,Xã Duy Xuyên,Xã Đại Lộc,Xã Thăng Bình',
-    [], 0.12),
-  P('Quảng Ngãi', 'C', '051:1.23,062:0.54',
+    [],
+    0.12,
+  ),
+  P(
+    'Quảng Ngãi',
+    'C',
+    '051:1.23,062:0.54',
     'Phường Cẩm Thành,Phường Nghĩa Lộ,Phường Trương Quang Trọng,Phường Đức Phổ,Phường Kon Tum,Phường Đăk Bla,Xã Bình Sơn,Xã Tư Nghĩa,Xã Mộ Đức,Xã Sa Thầy,Xã Đăk Hà,Xã Ngọc Hồi',
-    [['Gia Rai', 3]]),
-  P('Gia Lai', 'T', '064:1.51,052:1.49',
+    [['Gia Rai', 3]],
+  ),
+  P(
+    'Gia Lai',
+    'T',
+    '064:1.51,052:1.49',
     'Phường Quy Nhơn,Phường Quy Nhơn Nam,Phường Pleiku,Phường Diên Hồng,Phường An Nhơn,Phường An Khê,Phường Bồng Sơn,Xã Chư Păh,Xã Ia Grai,Xã Chư Sê,Xã Tuy Phước,Xã Phù Cát,Xã Đak Đoa',
-    [['Gia Rai', 20], ['Tày', 0.5]]),
-  P('Khánh Hòa', 'C', '056:1.23,058:0.59',
+    [
+      ['Gia Rai', 20],
+      ['Tày', 0.5],
+    ],
+  ),
+  P(
+    'Khánh Hòa',
+    'C',
+    '056:1.23,058:0.59',
     'Phường Nha Trang,Phường Bắc Nha Trang,Phường Cam Ranh,Phường Ninh Hòa,Phường Phan Rang,Phường Đô Vinh,Xã Diên Khánh,Xã Cam Lâm,Xã Vạn Ninh,Xã Ninh Phước,Xã Ninh Hải',
-    [['Chăm', 5]]),
-  P('Lâm Đồng', 'T', '068:1.3,067:0.62,060:1.23',
+    [['Chăm', 5]],
+  ),
+  P(
+    'Lâm Đồng',
+    'T',
+    '068:1.3,067:0.62,060:1.23',
     'Phường Xuân Hương – Đà Lạt,Phường Lâm Viên – Đà Lạt,Phường Cam Ly – Đà Lạt,Phường Bảo Lộc 1,Phường Phan Thiết,Phường Mũi Né,Phường Bắc Gia Nghĩa,Phường La Gi,Xã Đức Trọng,Xã Di Linh,Xã Lâm Hà,Xã Đắk Mil,Xã Tuy Phong,Xã Hàm Thuận',
-    [['Chăm', 1.5], ['Tày', 1], ['Nùng', 2], ["H'Mông", 1], ['Ê Đê', 1]], 0.12),
-  P('Đắk Lắk', 'T', '066:1.87,054:0.87',
-    'Phường Buôn Ma Thuột,Phường Tân An,Phường Tân Lập,Phường Ea Kao,Phường Buôn Hồ,Phường Tuy Hòa,Phường Sông Cầu,Xã Cư M\'gar,Xã Krông Pắc,Xã Ea Kar,Xã Krông Năng,Xã Đồng Xuân,Xã Tây Hòa',
-    [['Ê Đê', 15], ['Tày', 2], ['Nùng', 2], ["H'Mông", 1], ['Gia Rai', 1]], 0.1),
-  P('Hồ Chí Minh', 'S', '079:9,074:2.43,077:1.15',
+    [
+      ['Chăm', 1.5],
+      ['Tày', 1],
+      ['Nùng', 2],
+      ["H'Mông", 1],
+      ['Ê Đê', 1],
+    ],
+    0.12,
+  ),
+  P(
+    'Đắk Lắk',
+    'T',
+    '066:1.87,054:0.87',
+    "Phường Buôn Ma Thuột,Phường Tân An,Phường Tân Lập,Phường Ea Kao,Phường Buôn Hồ,Phường Tuy Hòa,Phường Sông Cầu,Xã Cư M'gar,Xã Krông Pắc,Xã Ea Kar,Xã Krông Năng,Xã Đồng Xuân,Xã Tây Hòa",
+    [
+      ['Ê Đê', 15],
+      ['Tày', 2],
+      ['Nùng', 2],
+      ["H'Mông", 1],
+      ['Gia Rai', 1],
+    ],
+    0.1,
+  ),
+  P(
+    'Hồ Chí Minh',
+    'S',
+    '079:9,074:2.43,077:1.15',
     'Phường Sài Gòn,Phường Bến Thành,Phường Tân Định,Phường Bàn Cờ,Phường Xuân Hòa,Phường Chợ Lớn,Phường Bình Tây,Phường An Đông,Phường Thủ Đức,Phường Linh Xuân,Phường Bình Thạnh,Phường Gia Định,Phường Gò Vấp,Phường Hạnh Thông,Phường Phú Nhuận,Phường Tân Bình,Phường Tân Sơn Nhất,Phường Tân Phú,Phường Bình Tân,Phường Thủ Dầu Một,Phường Dĩ An,Phường Thuận An,Phường Vũng Tàu,Phường Bà Rịa,Xã Củ Chi,Xã Hóc Môn,Xã Bình Chánh,Xã Nhà Bè,Xã Cần Giờ',
-    [['Hoa', 4], ['Khmer', 0.3], ['Chăm', 0.1]], 0.35),
-  P('Đồng Nai', 'S', '075:3.1,070:0.99',
+    [
+      ['Hoa', 4],
+      ['Khmer', 0.3],
+      ['Chăm', 0.1],
+    ],
+    0.35,
+  ),
+  P(
+    'Đồng Nai',
+    'S',
+    '075:3.1,070:0.99',
     'Phường Biên Hòa,Phường Trấn Biên,Phường Tam Hiệp,Phường Long Bình,Phường Long Khánh,Phường Bình Phước,Phường Đồng Xoài,Phường Bình Long,Xã Nhơn Trạch,Xã Long Thành,Xã Trảng Bom,Xã Định Quán,Xã Bù Đăng,Xã Lộc Ninh',
-    [['Hoa', 2], ['Tày', 1], ['Nùng', 2]], 0.2),
-  P('Tây Ninh', 'S', '072:1.17,080:1.69',
+    [
+      ['Hoa', 2],
+      ['Tày', 1],
+      ['Nùng', 2],
+    ],
+    0.2,
+  ),
+  P(
+    'Tây Ninh',
+    'S',
+    '072:1.17,080:1.69',
     'Phường Tân Ninh,Phường Bình Minh,Phường Hòa Thành,Phường Trảng Bàng,Phường Long An,Phường Tân An,Phường Kiến Tường,Xã Gò Dầu,Xã Châu Thành,Xã Đức Hòa,Xã Bến Lức,Xã Cần Giuộc',
-    [['Khmer', 0.3]]),
-  P('Cần Thơ', 'S', '092:1.24,094:1.2,093:0.73',
+    [['Khmer', 0.3]],
+  ),
+  P(
+    'Cần Thơ',
+    'S',
+    '092:1.24,094:1.2,093:0.73',
     'Phường Ninh Kiều,Phường Cái Khế,Phường Bình Thủy,Phường Cái Răng,Phường Ô Môn,Phường Thốt Nốt,Phường Sóc Trăng,Phường Phú Lợi,Phường Vị Thanh,Phường Ngã Bảy,Xã Phong Điền,Xã Cờ Đỏ,Xã Châu Thành,Xã Long Phú',
-    [['Khmer', 14], ['Hoa', 2]]),
-  P('Vĩnh Long', 'S', '086:1.02,083:1.29,084:1.01',
+    [
+      ['Khmer', 14],
+      ['Hoa', 2],
+    ],
+  ),
+  P(
+    'Vĩnh Long',
+    'S',
+    '086:1.02,083:1.29,084:1.01',
     'Phường Thanh Đức,Phường Long Châu,Phường Bến Tre,Phường An Hội,Phường Trà Vinh,Phường Nguyệt Hóa,Phường Bình Minh,Xã Mỏ Cày,Xã Ba Tri,Xã Châu Thành,Xã Trà Ôn,Xã Cầu Ngang,Xã Tiểu Cần',
-    [['Khmer', 10], ['Hoa', 0.5]]),
-  P('Đồng Tháp', 'S', '087:1.6,082:1.76',
-    'Phường Cao Lãnh,Phường Mỹ Trà,Phường Sa Đéc,Phường Hồng Ngự,Phường Mỹ Tho,Phường Đạo Thạnh,Phường Gò Công,Xã Lấp Vò,Xã Tháp Mười,Xã Cái Bè,Xã Cai Lậy,Xã Chợ Gạo'),
-  P('Cà Mau', 'S', '096:1.19,095:0.91',
+    [
+      ['Khmer', 10],
+      ['Hoa', 0.5],
+    ],
+  ),
+  P(
+    'Đồng Tháp',
+    'S',
+    '087:1.6,082:1.76',
+    'Phường Cao Lãnh,Phường Mỹ Trà,Phường Sa Đéc,Phường Hồng Ngự,Phường Mỹ Tho,Phường Đạo Thạnh,Phường Gò Công,Xã Lấp Vò,Xã Tháp Mười,Xã Cái Bè,Xã Cai Lậy,Xã Chợ Gạo',
+  ),
+  P(
+    'Cà Mau',
+    'S',
+    '096:1.19,095:0.91',
     'Phường An Xuyên,Phường Lý Văn Lâm,Phường Tân Thành,Phường Bạc Liêu,Phường Vĩnh Trạch,Phường Giá Rai,Xã Năm Căn,Xã Cái Nước,Xã Trần Văn Thời,Xã Đầm Dơi,Xã Hồng Dân,Xã Phước Long',
-    [['Khmer', 4], ['Hoa', 1.5]]),
-  P('An Giang', 'S', '089:1.91,091:1.72',
+    [
+      ['Khmer', 4],
+      ['Hoa', 1.5],
+    ],
+  ),
+  P(
+    'An Giang',
+    'S',
+    '089:1.91,091:1.72',
     'Phường Long Xuyên,Phường Bình Đức,Phường Châu Đốc,Phường Tân Châu,Phường Rạch Giá,Phường Hà Tiên,Phường Vĩnh Thông,Xã Chợ Mới,Xã Thoại Sơn,Xã Tri Tôn,Xã Châu Thành,Xã Hòn Đất,Xã Giồng Riềng',
-    [['Khmer', 9], ['Hoa', 1.5], ['Chăm', 0.3]]),
+    [
+      ['Khmer', 9],
+      ['Hoa', 1.5],
+      ['Chăm', 0.3],
+    ],
+  ),
 ];
 
 /** The 34 provinces and centrally run cities since 1 July 2025, by name. */
@@ -502,12 +730,21 @@ const NATIONAL_BIRTH_CODES = weighted(PROVINCE_DEFS.flatMap((p) => p.old));
 const BY_NAME = new Map(PROVINCE_RUNTIME.map((p) => [p.def.name, p] as const));
 /** Where people with a temporary residence tend to be: the big cities and industrial provinces. */
 const MIGRATION_HUBS = weighted(
-  ([['Hồ Chí Minh', 40], ['Hà Nội', 30], ['Bắc Ninh', 8], ['Đồng Nai', 8], ['Hải Phòng', 5], ['Đà Nẵng', 5], ['Cần Thơ', 4]] as const)
-    .map(([name, w]) => {
-      const province = BY_NAME.get(name);
-      if (!province) throw new Error(`synthetic population: migration hub ${name} is not a province`);
-      return [province, w] as const;
-    }),
+  (
+    [
+      ['Hồ Chí Minh', 40],
+      ['Hà Nội', 30],
+      ['Bắc Ninh', 8],
+      ['Đồng Nai', 8],
+      ['Hải Phòng', 5],
+      ['Đà Nẵng', 5],
+      ['Cần Thơ', 4],
+    ] as const
+  ).map(([name, w]) => {
+    const province = BY_NAME.get(name);
+    if (!province) throw new Error(`synthetic population: migration hub ${name} is not a province`);
+    return [province, w] as const;
+  }),
 );
 
 /** The province a birth registration code names. */
@@ -535,9 +772,7 @@ const HAMLET_NAMES = list(
   'Tân Hòa,Phú Lợi,Mỹ Thuận,Long Hưng,An Thạnh,Bình Phú,Thạnh Lộc,Hòa Long,Tân Thới,Mỹ Phước,Long Thạnh,Phước Hòa,' +
     'Bình Hòa,Hòa An,Tân Quy,Vĩnh Lợi,Thới Lai,Nhơn Nghĩa,Mỹ An,Phú Hữu',
 );
-const MOUNTAIN_VILLAGES = list(
-  'Na Sang,Huổi Lếch,Pá Khoang,Nà Tấu,Nà Hẩu,Cát Cát,Tả Van,Lũng Cú,Nà Khoang,Pác Ngòi,Co Muông,Hua Tát,Lác,Sín Chải,Nậm Cang',
-);
+const MOUNTAIN_VILLAGES = list('Na Sang,Huổi Lếch,Pá Khoang,Nà Tấu,Nà Hẩu,Cát Cát,Tả Van,Lũng Cú,Nà Khoang,Pác Ngòi,Co Muông,Hua Tát,Lác,Sín Chải,Nậm Cang');
 const HIGHLAND_VILLAGES = list(
   'Buôn Ko Sier,Buôn Ea Tam,Buôn Ako Dhông,Buôn Kô Tam,Buôn Đôn,Làng Plei Ốp,Làng Plei Ring,Làng Ia Lang,Làng Kon Klor,Thôn Lạc Sơn,Thôn Đa Ra Hoa',
 );
@@ -609,7 +844,8 @@ function isoDate(day: number): string {
 
 /** A keyed permutation of [0, 10^6): a 4-round Feistel network on two base-1000 halves. */
 function permuteSerial(n: number, key: number): number {
-  let l = Math.floor(n / 1000), r = n % 1000;
+  let l = Math.floor(n / 1000),
+    r = n % 1000;
   for (let round = 0; round < 4; round++) {
     const f = mix32((r + Math.imul(key ^ round, 0x9e3779b1)) | 0) % 1000;
     const next = (l + f) % 1000;
@@ -749,10 +985,15 @@ class Population {
       let motherYear = headYear;
       let fatherFamily = headSex === 'MALE' ? head.family : fam();
       if (rng.chance(0.6)) {
-        const spouseYear = headSex === 'MALE' ? Math.min(latestAdult(18), headYear + rng.between(0, 6)) : Math.max(BIRTH_YEARS.min, headYear - rng.between(0, 6));
+        const spouseYear =
+          headSex === 'MALE' ? Math.min(latestAdult(18), headYear + rng.between(0, 6)) : Math.max(BIRTH_YEARS.min, headYear - rng.between(0, 6));
         const spouse: Member = {
-          sex: headSex === 'MALE' ? 'FEMALE' : 'MALE', birthYear: spouseYear, relationship: headSex === 'MALE' ? 'Vợ' : 'Chồng',
-          family: headSex === 'MALE' ? fam() : fatherFamily, marital: 'MARRIED', deceased: false,
+          sex: headSex === 'MALE' ? 'FEMALE' : 'MALE',
+          birthYear: spouseYear,
+          relationship: headSex === 'MALE' ? 'Vợ' : 'Chồng',
+          family: headSex === 'MALE' ? fam() : fatherFamily,
+          marital: 'MARRIED',
+          deceased: false,
         };
         out.push(spouse);
         if (headSex === 'MALE') motherYear = spouseYear;
@@ -763,10 +1004,17 @@ class Population {
       const childYear = Math.min(latestAdult(22), motherYear + rng.between(20, 32));
       const childSex: Sex = rng.chance(0.8) ? 'MALE' : 'FEMALE';
       const child: Member = { sex: childSex, birthYear: childYear, relationship: 'Con', family: fatherFamily, marital: 'MARRIED', deceased: false };
-      const inLawYear = Math.min(latestAdult(childSex === 'MALE' ? 18 : 20), Math.max(BIRTH_YEARS.min, childYear + (childSex === 'MALE' ? rng.between(0, 5) : -rng.between(0, 5))));
+      const inLawYear = Math.min(
+        latestAdult(childSex === 'MALE' ? 18 : 20),
+        Math.max(BIRTH_YEARS.min, childYear + (childSex === 'MALE' ? rng.between(0, 5) : -rng.between(0, 5))),
+      );
       const inLaw: Member = {
-        sex: childSex === 'MALE' ? 'FEMALE' : 'MALE', birthYear: inLawYear, relationship: childSex === 'MALE' ? 'Con dâu' : 'Con rể',
-        family: fam(), marital: 'MARRIED', deceased: false,
+        sex: childSex === 'MALE' ? 'FEMALE' : 'MALE',
+        birthYear: inLawYear,
+        relationship: childSex === 'MALE' ? 'Con dâu' : 'Con rể',
+        family: fam(),
+        marital: 'MARRIED',
+        deceased: false,
       };
       out.push(child, inLaw);
       fatherFamily = childSex === 'MALE' ? child.family : inLaw.family;
@@ -777,12 +1025,24 @@ class Population {
     // 'nuclear' and 'three-generation': a married couple, their children and, for the latter, the head's parents.
     const headSex: Sex = rng.chance(0.78) ? 'MALE' : 'FEMALE';
     const threeGen = type === 'three-generation';
-    const husbandYear = threeGen
-      ? rng.triangular(1958, 1982, latestAdult(22))
-      : rng.triangular(BIRTH_YEARS.min + 3, 1975, latestAdult(20));
+    const husbandYear = threeGen ? rng.triangular(1958, 1982, latestAdult(22)) : rng.triangular(BIRTH_YEARS.min + 3, 1975, latestAdult(20));
     const wifeYear = Math.min(latestAdult(18), Math.max(BIRTH_YEARS.min, husbandYear + rng.between(-2, 7)));
-    const husband: Member = { sex: 'MALE', birthYear: husbandYear, relationship: headSex === 'MALE' ? 'Chủ hộ' : 'Chồng', family: fam(), marital: 'MARRIED', deceased: false };
-    const wife: Member = { sex: 'FEMALE', birthYear: wifeYear, relationship: headSex === 'MALE' ? 'Vợ' : 'Chủ hộ', family: fam(), marital: 'MARRIED', deceased: false };
+    const husband: Member = {
+      sex: 'MALE',
+      birthYear: husbandYear,
+      relationship: headSex === 'MALE' ? 'Chủ hộ' : 'Chồng',
+      family: fam(),
+      marital: 'MARRIED',
+      deceased: false,
+    };
+    const wife: Member = {
+      sex: 'FEMALE',
+      birthYear: wifeYear,
+      relationship: headSex === 'MALE' ? 'Vợ' : 'Chủ hộ',
+      family: fam(),
+      marital: 'MARRIED',
+      deceased: false,
+    };
     const [head, spouse] = headSex === 'MALE' ? [husband, wife] : [wife, husband];
     const out: [Member, ...Member[]] = [head, spouse];
     if (threeGen) {
@@ -846,7 +1106,7 @@ class Population {
       }
       // Last updated within the three years before asOf, never before birth.
       const earliest = Math.max(this.asOfMs - 3 * 365 * DAY_MS, dobDay * DAY_MS);
-      const updatedMs = earliest + Math.floor(rng.float() * (this.asOfMs - earliest) / 1000) * 1000;
+      const updatedMs = earliest + Math.floor((rng.float() * (this.asOfMs - earliest)) / 1000) * 1000;
       // Parents do not give a child their own name, nor siblings each other's.
       let name = fullName(rng, ethnicity, m.sex, m.birthYear, m.family);
       for (let retry = 0; retry < 4 && names.includes(name); retry++) name = fullName(rng, ethnicity, m.sex, m.birthYear, m.family);
@@ -871,8 +1131,22 @@ class Population {
   }
 }
 
-const CHILDREN_OLDER = weighted([[0, 5], [1, 10], [2, 25], [3, 25], [4, 18], [5, 12], [6, 5]] as const);
-const CHILDREN_YOUNGER = weighted([[0, 10], [1, 25], [2, 42], [3, 17], [4, 6]] as const);
+const CHILDREN_OLDER = weighted([
+  [0, 5],
+  [1, 10],
+  [2, 25],
+  [3, 25],
+  [4, 18],
+  [5, 12],
+  [6, 5],
+] as const);
+const CHILDREN_YOUNGER = weighted([
+  [0, 10],
+  [1, 25],
+  [2, 42],
+  [3, 17],
+  [4, 6],
+] as const);
 
 // ---------------------------------------------------------------------------------------------------------
 // Public API

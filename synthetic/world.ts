@@ -100,22 +100,74 @@ const INDUSTRIES = [
 ] as const;
 
 const BRANDS = [
-  'An Phát', 'Minh Long', 'Hoàng Gia', 'Thành Đạt', 'Phú Quý', 'Việt Tiến', 'Sao Mai', 'Đại Dương', 'Hưng Thịnh', 'Tân Phát',
-  'Bình An', 'Kim Ngân', 'Trường Sơn', 'Hải Âu', 'Hồng Hà', 'Nam Việt', 'Phương Đông', 'Thiên Long', 'Vạn Xuân', 'Ánh Dương',
-  'Đông Á', 'Hòa Bình', 'Lạc Hồng', 'Tràng An', 'Cửu Long', 'Sông Hàn', 'Tây Nguyên', 'Bắc Hà', 'Thịnh Vượng', 'Gia Khang',
+  'An Phát',
+  'Minh Long',
+  'Hoàng Gia',
+  'Thành Đạt',
+  'Phú Quý',
+  'Việt Tiến',
+  'Sao Mai',
+  'Đại Dương',
+  'Hưng Thịnh',
+  'Tân Phát',
+  'Bình An',
+  'Kim Ngân',
+  'Trường Sơn',
+  'Hải Âu',
+  'Hồng Hà',
+  'Nam Việt',
+  'Phương Đông',
+  'Thiên Long',
+  'Vạn Xuân',
+  'Ánh Dương',
+  'Đông Á',
+  'Hòa Bình',
+  'Lạc Hồng',
+  'Tràng An',
+  'Cửu Long',
+  'Sông Hàn',
+  'Tây Nguyên',
+  'Bắc Hà',
+  'Thịnh Vượng',
+  'Gia Khang',
 ] as const;
 
-const STREETS = ['Lê Lợi', 'Trần Hưng Đạo', 'Nguyễn Huệ', 'Hai Bà Trưng', 'Lý Thường Kiệt', 'Quang Trung', 'Nguyễn Trãi', 'Hùng Vương', 'Điện Biên Phủ', 'Võ Văn Kiệt', 'Phạm Văn Đồng', 'Nguyễn Văn Linh'] as const;
+const STREETS = [
+  'Lê Lợi',
+  'Trần Hưng Đạo',
+  'Nguyễn Huệ',
+  'Hai Bà Trưng',
+  'Lý Thường Kiệt',
+  'Quang Trung',
+  'Nguyễn Trãi',
+  'Hùng Vương',
+  'Điện Biên Phủ',
+  'Võ Văn Kiệt',
+  'Phạm Văn Đồng',
+  'Nguyễn Văn Linh',
+] as const;
 const FIELDS = ['Đồng Trên', 'Đồng Dưới', 'Đồng Cửa', 'Bãi Giữa', 'Gò Cao', 'Đồng Sau', 'Ruộng Mới', 'Bờ Sông'] as const;
 
 const TYPE_WEIGHTS: ReadonlyArray<readonly [EnterpriseType, number]> = [
-  ['LLC_ONE_MEMBER', 40], ['LLC_MULTI_MEMBER', 25], ['JSC', 20], ['PRIVATE_ENTERPRISE', 13], ['PARTNERSHIP', 2],
+  ['LLC_ONE_MEMBER', 40],
+  ['LLC_MULTI_MEMBER', 25],
+  ['JSC', 20],
+  ['PRIVATE_ENTERPRISE', 13],
+  ['PARTNERSHIP', 2],
 ];
 const PREFIX_VI: Record<EnterpriseType, string> = {
-  LLC_ONE_MEMBER: 'Công ty TNHH MTV', LLC_MULTI_MEMBER: 'Công ty TNHH', JSC: 'Công ty Cổ phần', PRIVATE_ENTERPRISE: 'Doanh nghiệp tư nhân', PARTNERSHIP: 'Công ty Hợp danh', BRANCH: 'Chi nhánh',
+  LLC_ONE_MEMBER: 'Công ty TNHH MTV',
+  LLC_MULTI_MEMBER: 'Công ty TNHH',
+  JSC: 'Công ty Cổ phần',
+  PRIVATE_ENTERPRISE: 'Doanh nghiệp tư nhân',
+  PARTNERSHIP: 'Công ty Hợp danh',
+  BRANCH: 'Chi nhánh',
 };
 const SUFFIX_EN: Partial<Record<EnterpriseType, string>> = {
-  LLC_ONE_MEMBER: 'COMPANY LIMITED', LLC_MULTI_MEMBER: 'COMPANY LIMITED', JSC: 'JOINT STOCK COMPANY', PARTNERSHIP: 'PARTNERSHIP',
+  LLC_ONE_MEMBER: 'COMPANY LIMITED',
+  LLC_MULTI_MEMBER: 'COMPANY LIMITED',
+  JSC: 'JOINT STOCK COMPANY',
+  PARTNERSHIP: 'PARTNERSHIP',
 };
 /** Positions of an enterprise type's representatives: the founder's first, a partner's last. */
 const POSITIONS: Record<EnterpriseType, readonly [string, ...string[]]> = {
@@ -127,12 +179,22 @@ const POSITIONS: Record<EnterpriseType, readonly [string, ...string[]]> = {
   BRANCH: ['Giám đốc chi nhánh'],
 };
 const CAPITAL: Record<EnterpriseType, readonly [number, number]> = {
-  LLC_ONE_MEMBER: [100, 20_000], LLC_MULTI_MEMBER: [500, 50_000], JSC: [10_000, 500_000], PRIVATE_ENTERPRISE: [200, 5_000], PARTNERSHIP: [500, 10_000], BRANCH: [0, 0],
+  LLC_ONE_MEMBER: [100, 20_000],
+  LLC_MULTI_MEMBER: [500, 50_000],
+  JSC: [10_000, 500_000],
+  PRIVATE_ENTERPRISE: [200, 5_000],
+  PARTNERSHIP: [500, 10_000],
+  BRANCH: [0, 0],
 };
 
 /** 'Hưng Thịnh' → 'HUNG THINH'. */
 export function deaccent(s: string): string {
-  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toUpperCase();
+  return s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .toUpperCase();
 }
 
 function weightedPick<T>(rng: Sfc32, pairs: ReadonlyArray<readonly [T, number]>): T {
@@ -233,7 +295,12 @@ class World {
     const founderAdult = Date.UTC(Number(founder.dateOfBirth.slice(0, 4)) + 20, 0, 1);
     const foundedMs = Math.max(founderAdult, Date.UTC(1995, 0, 1));
     const foundedOn = this.dayBetween(rng, foundedMs, this.asOfMs - 30 * DAY_MS);
-    const status = weightedPick(rng, [['OPERATING', 82], ['SUSPENDED', 7], ['DISSOLVED', 9], ['BANKRUPT', 2]] as const);
+    const status = weightedPick(rng, [
+      ['OPERATING', 82],
+      ['SUSPENDED', 7],
+      ['DISSOLVED', 9],
+      ['BANKRUPT', 2],
+    ] as const);
     const [lo, hi] = CAPITAL[type];
     const positions = POSITIONS[type];
     const [founderPosition] = positions;
@@ -336,7 +403,11 @@ class World {
         return undefined;
       }
     }
-    let status = weightedPick(rng, [['PARTICIPATING', 85], ['PAUSED', 6], ['STOPPED', 9]] as const) as SocialInsuranceRecord['status'];
+    let status = weightedPick(rng, [
+      ['PARTICIPATING', 85],
+      ['PAUSED', 6],
+      ['STOPPED', 9],
+    ] as const) as SocialInsuranceRecord['status'];
     if (ownEmployer) status = 'PARTICIPATING';
     if (status === 'STOPPED') employerCode = null;
     if (deceased) status = 'DECEASED';
@@ -364,7 +435,16 @@ class World {
       status,
       employerCode,
       contributionMonths: months,
-      salaryBand: status === 'DECEASED' ? null : weightedPick(rng, [['UNDER_5M', 30], ['5M_10M', 38], ['10M_20M', 20], ['20M_36M', 9], ['OVER_36M', 3]] as const),
+      salaryBand:
+        status === 'DECEASED'
+          ? null
+          : weightedPick(rng, [
+              ['UNDER_5M', 30],
+              ['5M_10M', 38],
+              ['10M_20M', 20],
+              ['20M_36M', 9],
+              ['OVER_36M', 3],
+            ] as const),
       benefits,
       healthInsurance: deceased || status === 'STOPPED' ? null : health(),
     };
@@ -380,7 +460,9 @@ class World {
       address,
       area,
       landUse,
-      useUntil: longTerm ? null : `${rng.between(leased ? 2035 : 2043, leased ? 2075 : 2074)}-${String(rng.between(1, 12)).padStart(2, '0')}-${String(rng.between(1, 28)).padStart(2, '0')}`,
+      useUntil: longTerm
+        ? null
+        : `${rng.between(leased ? 2035 : 2043, leased ? 2075 : 2074)}-${String(rng.between(1, 12)).padStart(2, '0')}-${String(rng.between(1, 28)).padStart(2, '0')}`,
       owners,
       certificateSerial: this.nextCertificate(),
       encumbrances: { mortgaged: rng.chance(0.15), disputed: rng.chance(0.02) },
@@ -403,7 +485,12 @@ class World {
     if (!urban && rng.chance(0.6)) {
       const n = rng.between(1, 4);
       for (let i = 0; i < n; i++) {
-        const use = weightedPick(rng, [['LUC', 50], ['BHK', 20], ['CLN', 20], ['NTS', 10]] as const);
+        const use = weightedPick(rng, [
+          ['LUC', 50],
+          ['BHK', 20],
+          ['CLN', 20],
+          ['NTS', 10],
+        ] as const);
         const address: Address = { line: `Xứ đồng ${rng.pick(FIELDS)}`, commune: home.commune, province: home.province };
         out.push(this.parcel(rng, address, use, rng.between(3, 50) * 100, [person(head, 100)], false));
       }
@@ -411,7 +498,9 @@ class World {
     for (const e of enterprises) {
       if (e.type === 'BRANCH' || e.status === 'DISSOLVED' || e.status === 'BANKRUPT' || !rng.chance(0.3)) continue;
       const use = rng.chance(0.6) ? 'TMD' : 'SKC';
-      out.push(this.parcel(rng, { ...e.headOffice }, use, rng.between(5, 200) * 100, [{ kind: 'ENTERPRISE', enterpriseCode: e.enterpriseCode, share: 100 }], true));
+      out.push(
+        this.parcel(rng, { ...e.headOffice }, use, rng.between(5, 200) * 100, [{ kind: 'ENTERPRISE', enterpriseCode: e.enterpriseCode, share: 100 }], true),
+      );
     }
     return out;
   }
@@ -550,7 +639,9 @@ export function worldExamples(options: WorldOptions): WorldExamples {
   const employee = most(parcelsOf, (id) => living.has(id) && employers.has(id));
   const employerCode = employee && employers.get(employee[0]);
   if (!parcel || !owner || !enterprise || !representative || !employee || !employerCode) {
-    throw new Error(`worldExamples: the world of ${options.count} citizens (seed ${String(options.seed)}) is too small for examples; use a few hundred citizens or more`);
+    throw new Error(
+      `worldExamples: the world of ${options.count} citizens (seed ${String(options.seed)}) is too small for examples; use a few hundred citizens or more`,
+    );
   }
   return {
     parcel,

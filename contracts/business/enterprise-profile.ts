@@ -41,9 +41,27 @@ export const enterpriseProfile = defineContract({
         { code: 'CUSTOMER_DUE_DILIGENCE', description: 'Identify a corporate customer and its legal representatives before opening an account.' },
       ],
       legalBases: [
-        { id: 'pdpl-19-1-c-land-registration', ...PDPL_ART_19_1_C, sectoral: 'Land Law No. 31/2024/QH15 (land registration)', consumers: ['hanoi-land-office'], purposes: ['LAND_REGISTRATION'] },
-        { id: 'pdpl-19-1-c-tax', ...PDPL_ART_19_1_C, sectoral: 'Law on Tax Administration No. 38/2019/QH14', consumers: ['danang-tax-office'], purposes: ['TAX_REGISTRATION'] },
-        { id: 'pdpl-19-1-c-social-insurance', ...PDPL_ART_19_1_C, sectoral: 'Law on Social Insurance No. 41/2024/QH15', consumers: ['hanoi-social-insurance'], purposes: ['SOCIAL_INSURANCE_REGISTRATION'] },
+        {
+          id: 'pdpl-19-1-c-land-registration',
+          ...PDPL_ART_19_1_C,
+          sectoral: 'Land Law No. 31/2024/QH15 (land registration)',
+          consumers: ['hanoi-land-office'],
+          purposes: ['LAND_REGISTRATION'],
+        },
+        {
+          id: 'pdpl-19-1-c-tax',
+          ...PDPL_ART_19_1_C,
+          sectoral: 'Law on Tax Administration No. 38/2019/QH14',
+          consumers: ['danang-tax-office'],
+          purposes: ['TAX_REGISTRATION'],
+        },
+        {
+          id: 'pdpl-19-1-c-social-insurance',
+          ...PDPL_ART_19_1_C,
+          sectoral: 'Law on Social Insurance No. 41/2024/QH15',
+          consumers: ['hanoi-social-insurance'],
+          purposes: ['SOCIAL_INSURANCE_REGISTRATION'],
+        },
         {
           id: 'aml-cdd',
           instrument: 'Law on Anti-Money Laundering No. 14/2022/QH15',

@@ -28,11 +28,21 @@ export const enterprisesByRepresentative = defineContract({
       version: '1.0.0',
       consumers: ['danang-tax-office', 'demo-commercial-bank'],
       purposes: [
-        { code: 'TAX_ENFORCEMENT', description: 'Identify the enterprises a person represents, e.g. before suspending the exit of the legal representative of an enterprise in tax arrears.' },
+        {
+          code: 'TAX_ENFORCEMENT',
+          description:
+            'Identify the enterprises a person represents, e.g. before suspending the exit of the legal representative of an enterprise in tax arrears.',
+        },
         { code: 'LOAN_APPLICATION', description: 'Confirm the enterprises a loan applicant declares to run.' },
       ],
       legalBases: [
-        { id: 'pdpl-19-1-c-tax-enforcement', ...PDPL_ART_19_1_C, sectoral: 'Law on Tax Administration No. 38/2019/QH14 (enforcement; exit suspension)', consumers: ['danang-tax-office'], purposes: ['TAX_ENFORCEMENT'] },
+        {
+          id: 'pdpl-19-1-c-tax-enforcement',
+          ...PDPL_ART_19_1_C,
+          sectoral: 'Law on Tax Administration No. 38/2019/QH14 (enforcement; exit suspension)',
+          consumers: ['danang-tax-office'],
+          purposes: ['TAX_ENFORCEMENT'],
+        },
       ],
       retentionDays: 365 * 5,
       rateLimit: { perAgencyPerMinute: 600 },

@@ -36,8 +36,20 @@ export const parcel = defineContract({
         { code: 'LAND_TAX_ASSESSMENT', description: 'Assess non-agricultural land use tax or land use fees for a parcel.' },
       ],
       legalBases: [
-        { id: 'pdpl-19-1-c-land-registration', ...PDPL_ART_19_1_C, sectoral: 'Land Law No. 31/2024/QH15 and Decree 101/2024/ND-CP (land registration)', consumers: ['hanoi-land-office'], purposes: ['LAND_REGISTRATION'] },
-        { id: 'pdpl-19-1-c-land-tax', ...PDPL_ART_19_1_C, sectoral: 'Law on Non-agricultural Land Use Tax No. 48/2010/QH12; Law on Tax Administration No. 38/2019/QH14', consumers: ['danang-tax-office'], purposes: ['LAND_TAX_ASSESSMENT'] },
+        {
+          id: 'pdpl-19-1-c-land-registration',
+          ...PDPL_ART_19_1_C,
+          sectoral: 'Land Law No. 31/2024/QH15 and Decree 101/2024/ND-CP (land registration)',
+          consumers: ['hanoi-land-office'],
+          purposes: ['LAND_REGISTRATION'],
+        },
+        {
+          id: 'pdpl-19-1-c-land-tax',
+          ...PDPL_ART_19_1_C,
+          sectoral: 'Law on Non-agricultural Land Use Tax No. 48/2010/QH12; Law on Tax Administration No. 38/2019/QH14',
+          consumers: ['danang-tax-office'],
+          purposes: ['LAND_TAX_ASSESSMENT'],
+        },
       ],
       retentionDays: 365 * 10,
       rateLimit: { perAgencyPerMinute: 3000 },

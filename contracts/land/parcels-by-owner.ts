@@ -29,13 +29,29 @@ export const parcelsByOwner = defineContract({
       version: '1.0.0',
       consumers: ['hanoi-land-office', 'danang-tax-office', 'demo-commercial-bank'],
       purposes: [
-        { code: 'LAND_REGISTRATION', description: 'Check the land a party to a registration already holds, e.g. against the limits on receiving agricultural land (Land Law 2024, Art. 177).' },
+        {
+          code: 'LAND_REGISTRATION',
+          description:
+            'Check the land a party to a registration already holds, e.g. against the limits on receiving agricultural land (Land Law 2024, Art. 177).',
+        },
         { code: 'LAND_TAX_ASSESSMENT', description: 'Assess land use tax over all the parcels a taxpayer holds.' },
         { code: 'LOAN_APPLICATION', description: 'Confirm the land a loan applicant declares as assets or collateral.' },
       ],
       legalBases: [
-        { id: 'pdpl-19-1-c-land-registration', ...PDPL_ART_19_1_C, sectoral: 'Land Law No. 31/2024/QH15 (land registration; Art. 177 limits)', consumers: ['hanoi-land-office'], purposes: ['LAND_REGISTRATION'] },
-        { id: 'pdpl-19-1-c-land-tax', ...PDPL_ART_19_1_C, sectoral: 'Law on Non-agricultural Land Use Tax No. 48/2010/QH12; Law on Tax Administration No. 38/2019/QH14', consumers: ['danang-tax-office'], purposes: ['LAND_TAX_ASSESSMENT'] },
+        {
+          id: 'pdpl-19-1-c-land-registration',
+          ...PDPL_ART_19_1_C,
+          sectoral: 'Land Law No. 31/2024/QH15 (land registration; Art. 177 limits)',
+          consumers: ['hanoi-land-office'],
+          purposes: ['LAND_REGISTRATION'],
+        },
+        {
+          id: 'pdpl-19-1-c-land-tax',
+          ...PDPL_ART_19_1_C,
+          sectoral: 'Law on Non-agricultural Land Use Tax No. 48/2010/QH12; Law on Tax Administration No. 38/2019/QH14',
+          consumers: ['danang-tax-office'],
+          purposes: ['LAND_TAX_ASSESSMENT'],
+        },
       ],
       retentionDays: 365 * 5,
       rateLimit: { perAgencyPerMinute: 1200 },

@@ -24,10 +24,12 @@ export const CertificateSerial = z
   .regex(/^[A-Z]{2} \d{6}$/, 'two capital letters, a space and six digits')
   .describe('Serial of the land use right certificate, e.g. "AK 123456".');
 
-export const Owner = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('PERSON'), nationalId: NationalId, share: z.number().positive().max(100) }),
-  z.strictObject({ kind: z.literal('ENTERPRISE'), enterpriseCode: EnterpriseCode, share: z.number().positive().max(100) }),
-]).describe('A land user: a person by national ID or an enterprise by enterprise code, with the share held (per cent).');
+export const Owner = z
+  .discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('PERSON'), nationalId: NationalId, share: z.number().positive().max(100) }),
+    z.strictObject({ kind: z.literal('ENTERPRISE'), enterpriseCode: EnterpriseCode, share: z.number().positive().max(100) }),
+  ])
+  .describe('A land user: a person by national ID or an enterprise by enterprise code, with the share held (per cent).');
 export type Owner = z.infer<typeof Owner>;
 
 export const Encumbrances = z.strictObject({

@@ -31,7 +31,8 @@ export const participation = defineContract({
       purposes: [
         {
           code: 'LAND_REGISTRATION',
-          description: 'Check whether the recipient of a rice-land transfer directly engages in agricultural production, i.e. has no employer of record (Land Law 2024, Art. 45.7).',
+          description:
+            'Check whether the recipient of a rice-land transfer directly engages in agricultural production, i.e. has no employer of record (Land Law 2024, Art. 45.7).',
         },
         { code: 'LOAN_APPLICATION', description: 'Confirm the employment and contribution record a loan applicant declares.' },
       ],
@@ -49,7 +50,11 @@ export const participation = defineContract({
       subject: z.strictObject({ nationalId: NationalId }),
       response: v1Response,
       fields: {
-        nationalId: { category: 'identifier', sensitivity: 'personal', description: 'The personal identification number looked up (also the social insurance code since 1 July 2025).' },
+        nationalId: {
+          category: 'identifier',
+          sensitivity: 'personal',
+          description: 'The personal identification number looked up (also the social insurance code since 1 July 2025).',
+        },
         legacyCode: { category: 'identifier', sensitivity: 'personal', description: 'The legacy 10-digit social insurance code.' },
         participationType: { category: 'social-insurance', sensitivity: 'personal', description: 'COMPULSORY or VOLUNTARY.' },
         status: { category: 'social-insurance', sensitivity: 'personal', description: 'Participation status.' },

@@ -15,6 +15,4 @@ export const Benefit = z.strictObject({
   until: IsoDate.nullable().describe('Last day paid; null while open-ended (e.g. a pension).'),
 });
 
-export const HealthInsurance = z
-  .strictObject({ validFrom: IsoDate, validUntil: IsoDate })
-  .describe('Validity of the health insurance card.');
+export const HealthInsurance = z.strictObject({ validFrom: IsoDate, validUntil: IsoDate }).describe('Validity of the health insurance card.');

@@ -25,7 +25,12 @@ export interface AnchorSummary {
 }
 
 export function summary(taken: AnchorTaken): AnchorSummary {
-  return { location: taken.location, ...(taken.previous ? { previous: taken.previous } : {}), partitions: taken.anchor.partitions.length, verified: taken.verified };
+  return {
+    location: taken.location,
+    ...(taken.previous ? { previous: taken.previous } : {}),
+    partitions: taken.anchor.partitions.length,
+    verified: taken.verified,
+  };
 }
 
 export function createHandler(env: Env = process.env, deps: { s3?: S3Client; now?: () => Date } = {}): () => Promise<AnchorSummary> {
@@ -39,7 +44,9 @@ export function createHandler(env: Env = process.env, deps: { s3?: S3Client; now
     if (taken.broken.length) {
       const list = taken.broken.map((b) => `${b.partition} at seq ${b.broken.seq} (${b.broken.kind})`).join('; ');
       logger.error('audit chain broken', { ...result, broken: taken.broken.map((b) => ({ partition: b.partition, ...b.broken })) });
-      throw new AuditChainBrokenError(`${taken.broken.length} audit partition(s) fail verification: ${list}; their last good heads stay anchored in ${taken.location}`);
+      throw new AuditChainBrokenError(
+        `${taken.broken.length} audit partition(s) fail verification: ${list}; their last good heads stay anchored in ${taken.location}`,
+      );
     }
     logger.info('audit anchored', { ...result });
     return result;

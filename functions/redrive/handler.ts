@@ -40,7 +40,11 @@ export async function startRedrive(sqs: Pick<SQSClient, 'send'>, input: unknown,
   const arns = redriveArns(request.queue, functionArn);
   try {
     const out = await sqs.send(
-      new StartMessageMoveTaskCommand({ SourceArn: arns.sourceArn, DestinationArn: arns.destinationArn, ...(request.rate ? { MaxNumberOfMessagesPerSecond: request.rate } : {}) }),
+      new StartMessageMoveTaskCommand({
+        SourceArn: arns.sourceArn,
+        DestinationArn: arns.destinationArn,
+        ...(request.rate ? { MaxNumberOfMessagesPerSecond: request.rate } : {}),
+      }),
     );
     return { ...arns, ...(out.TaskHandle ? { taskHandle: out.TaskHandle } : {}) };
   } catch (error) {

@@ -78,7 +78,12 @@ export async function rotate(sm: SecretsApi, input: unknown): Promise<void> {
     case 'finishSecret': {
       const current = Object.entries(stages).find(([, s]) => s.includes('AWSCURRENT'))?.[0];
       await sm.send(
-        new UpdateSecretVersionStageCommand({ SecretId: id, VersionStage: 'AWSCURRENT', MoveToVersionId: token, ...(current ? { RemoveFromVersionId: current } : {}) }),
+        new UpdateSecretVersionStageCommand({
+          SecretId: id,
+          VersionStage: 'AWSCURRENT',
+          MoveToVersionId: token,
+          ...(current ? { RemoveFromVersionId: current } : {}),
+        }),
       );
       return;
     }

@@ -61,7 +61,13 @@ export class AuditAnchors extends Construct {
       lifecycleRules: [{ expiration: Duration.days(Math.max(retentionDays, 90)), noncurrentVersionExpiration: Duration.days(30) }],
       removalPolicy: statefulRemovalPolicy(d),
     });
-    acknowledge(this.accessLogs.node.defaultChild as s3.CfnBucket, 'AwsSolutions-S1', 'NIST.800.53.R5-S3BucketLoggingEnabled', 'NIST.800.53.R5-S3DefaultEncryptionKMS', 'NIST.800.53.R5-S3BucketReplicationEnabled');
+    acknowledge(
+      this.accessLogs.node.defaultChild as s3.CfnBucket,
+      'AwsSolutions-S1',
+      'NIST.800.53.R5-S3BucketLoggingEnabled',
+      'NIST.800.53.R5-S3DefaultEncryptionKMS',
+      'NIST.800.53.R5-S3BucketReplicationEnabled',
+    );
 
     this.bucket = new s3.Bucket(this, 'Bucket', {
       encryption: s3.BucketEncryption.KMS,
@@ -105,8 +111,17 @@ export class AuditAnchors extends Construct {
     this.function.addToRolePolicy(
       // Verifying reads the partition directory and each chain (Query only, on the table).
       ...props.auditTable.statements(['dynamodb:Query'], false, { indexes: false }),
-      new iam.PolicyStatement({ sid: 'ListAnchors', actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [`${ANCHOR_PREFIX}*`] } } }),
-      new iam.PolicyStatement({ sid: 'ReadAndWriteAnchors', actions: ['s3:GetObject', 's3:PutObject'], resources: [this.bucket.arnForObjects(`${ANCHOR_PREFIX}*`)] }),
+      new iam.PolicyStatement({
+        sid: 'ListAnchors',
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${ANCHOR_PREFIX}*`] } },
+      }),
+      new iam.PolicyStatement({
+        sid: 'ReadAndWriteAnchors',
+        actions: ['s3:GetObject', 's3:PutObject'],
+        resources: [this.bucket.arnForObjects(`${ANCHOR_PREFIX}*`)],
+      }),
       new iam.PolicyStatement({
         sid: 'AnchorEncryption',
         actions: ['kms:GenerateDataKey', 'kms:Decrypt'],

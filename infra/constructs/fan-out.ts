@@ -36,9 +36,7 @@ export interface FanOutGrants {
 export function grantFanOut(scope: Construct, id: string, role: iam.IRole, grants: FanOutGrants): iam.Policy {
   const statements: iam.PolicyStatement[] = [];
   if (grants.sendTo?.length) {
-    statements.push(
-      new iam.PolicyStatement({ sid: 'SendByNamingConvention', actions: [...SEND_ACTIONS], resources: grants.sendTo.map(queueArnPattern) }),
-    );
+    statements.push(new iam.PolicyStatement({ sid: 'SendByNamingConvention', actions: [...SEND_ACTIONS], resources: grants.sendTo.map(queueArnPattern) }));
   }
   if (grants.consumeFrom?.length) {
     statements.push(

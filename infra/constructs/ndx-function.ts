@@ -28,8 +28,7 @@ export const HANDLER_METADATA_KEY = 'ndx:handler';
 export const NODE_RUNTIME: lambda.Runtime = lambda.Runtime.NODEJS_24_X;
 
 /** esbuild banner: ESM output has no `require`; bundled CommonJS code (e.g. the AWS SDK's deps) needs one. */
-export const ESM_REQUIRE_BANNER =
-  "import { createRequire as __ndxCreateRequire } from 'node:module'; const require = __ndxCreateRequire(import.meta.url);";
+export const ESM_REQUIRE_BANNER = "import { createRequire as __ndxCreateRequire } from 'node:module'; const require = __ndxCreateRequire(import.meta.url);";
 
 export interface NdxFunctionProps {
   /** Physical function name, e.g. `ndx-router`. */
@@ -101,7 +100,12 @@ export class NdxFunction extends Construct {
         resources: ['*'],
         conditions: {
           ArnEquals: {
-            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+              service: 'logs',
+              resource: 'log-group',
+              resourceName: logGroupName,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
           },
         },
       }),

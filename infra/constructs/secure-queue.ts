@@ -23,13 +23,7 @@ import { acknowledge } from './nag.ts';
 /** SQS actions a producer needs. `GetQueueUrl` lets SDK clients find the queue by its name. */
 export const SEND_ACTIONS = ['sqs:SendMessage', 'sqs:GetQueueUrl'] as const;
 /** SQS actions a consumer (a person's client or a Lambda event source mapping) needs. */
-export const CONSUME_ACTIONS = [
-  'sqs:ReceiveMessage',
-  'sqs:DeleteMessage',
-  'sqs:ChangeMessageVisibility',
-  'sqs:GetQueueAttributes',
-  'sqs:GetQueueUrl',
-] as const;
+export const CONSUME_ACTIONS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'] as const;
 /** KMS actions a producer needs on the queue's key (SQS generates and decrypts data keys for it). */
 export const KMS_SEND_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'] as const;
 /** KMS actions a consumer needs on the queue's key. */
@@ -162,9 +156,7 @@ export class SecureQueue extends Construct {
   restrict(restriction: QueueRestriction): void {
     const senders = [...restriction.senders, ...(restriction.redrivers ?? [])];
     this.queue.addToResourcePolicy(denyAllBut('DenySendExceptProducers', RESTRICTED_SEND, this.queue.queueArn, senders));
-    this.queue.addToResourcePolicy(
-      denyAllBut('DenyConsumeExceptConsumers', RESTRICTED_CONSUME, this.queue.queueArn, restriction.consumers),
-    );
+    this.queue.addToResourcePolicy(denyAllBut('DenyConsumeExceptConsumers', RESTRICTED_CONSUME, this.queue.queueArn, restriction.consumers));
   }
 
   /** Statements an identity policy needs to send to this queue (queue and key). */

@@ -33,7 +33,10 @@ export const business: RegistryModule = {
         recordPath: (s) => (s.enterpriseCode ? BUSINESS_HTTP_PATHS.enterprise(s.enterpriseCode) : undefined),
         schema: EnterpriseProfile,
         queries: {
-          'enterprises-by-representative': { path: (s) => (s.nationalId ? BUSINESS_HTTP_PATHS.enterprisesOf(s.nationalId) : undefined), schema: Representation },
+          'enterprises-by-representative': {
+            path: (s) => (s.nationalId ? BUSINESS_HTTP_PATHS.enterprisesOf(s.nationalId) : undefined),
+            schema: Representation,
+          },
         },
       });
     }

@@ -31,7 +31,12 @@ describe('functions', () => {
     expect(functions.map((f) => f.resource.Properties!.FunctionName).sort()).toEqual(
       ['ndx-router', ...testConfig.registries.map((r) => `ndx-adapter-${r.id}`)].sort(),
     );
-    expect(all.filter((f) => !functions.includes(f)).map((f) => f.resource.Properties!.FunctionName).sort()).toEqual(awsOnly);
+    expect(
+      all
+        .filter((f) => !functions.includes(f))
+        .map((f) => f.resource.Properties!.FunctionName)
+        .sort(),
+    ).toEqual(awsOnly);
     for (const f of all.filter((x) => awsOnly.includes(x.resource.Properties!.FunctionName))) {
       expect(f.stack).toBe('ndx-platform');
       // No ndx:handler: the local engine does not run them (it anchors under NDX_DATA_DIR itself).

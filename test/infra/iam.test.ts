@@ -36,7 +36,10 @@ const operatorRoleRef = {
   'Fn::ImportValue': exportOf('ndx-platform', { 'Fn::GetAtt': [logicalId(platform, 'AWS::IAM::Role', 'RoleName', 'ndx-operator'), 'Arn'] }),
 };
 const redriveRoleRef = {
-  'Fn::ImportValue': exportOf('ndx-platform', platform.Resources[logicalId(platform, 'AWS::Lambda::Function', 'FunctionName', 'ndx-redrive')]!.Properties!.Role),
+  'Fn::ImportValue': exportOf(
+    'ndx-platform',
+    platform.Resources[logicalId(platform, 'AWS::Lambda::Function', 'FunctionName', 'ndx-redrive')]!.Properties!.Role,
+  ),
 };
 const adapterRoleRefs = testConfig.registries.map((r) => {
   const stack = `ndx-registry-${r.id}`;
@@ -142,7 +145,12 @@ describe.each(testConfig.agencies.map((a) => a.id))('agency %s', (agencyId) => {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's own Fn::Sub placeholder, filled in at deploy time
     const via = { StringEquals: { 'kms:ViaService': { 'Fn::Sub': 'sqs.${AWS::Region}.amazonaws.com' } } };
     expect(keyPolicy).toContainEqual(
-      expect.objectContaining({ Sid: 'RouterUsesAgencyQueues', Principal: { AWS: routerRoleRef }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Condition: via }),
+      expect.objectContaining({
+        Sid: 'RouterUsesAgencyQueues',
+        Principal: { AWS: routerRoleRef },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Condition: via,
+      }),
     );
     const adapters = keyPolicy.find((st) => st.Sid === 'AdaptersReplyToAgency');
     expect(adapters.Condition).toEqual(via);

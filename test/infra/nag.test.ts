@@ -168,10 +168,17 @@ describe('acknowledgements', () => {
     for (const q of dlqs) expect(q.name).toMatch(/-dlq$/);
     // Every function, mapping, table and inline policy: the rules that do not fit a serverless SQS design.
     for (const id of ['Serverless-LambdaDLQ', 'NIST.800.53.R5-LambdaDLQ', 'NIST.800.53.R5-LambdaInsideVPC']) {
-      expect(only(seen, id).map((x) => x.type), id).toEqual(Array(count('AWS::Lambda::Function')).fill('AWS::Lambda::Function'));
+      expect(
+        only(seen, id).map((x) => x.type),
+        id,
+      ).toEqual(Array(count('AWS::Lambda::Function')).fill('AWS::Lambda::Function'));
     }
     // The anchor, rotation and redrive functions reserve their concurrency; the lookup functions do not (see REASONS).
-    expect(only(seen, 'NIST.800.53.R5-LambdaConcurrency').map((x) => x.name).sort()).toEqual(['ndx-router', ...testConfig.registries.map((r) => `ndx-adapter-${r.id}`)].sort());
+    expect(
+      only(seen, 'NIST.800.53.R5-LambdaConcurrency')
+        .map((x) => x.name)
+        .sort(),
+    ).toEqual(['ndx-router', ...testConfig.registries.map((r) => `ndx-adapter-${r.id}`)].sort());
     expect(only(seen, 'Serverless-LambdaEventSourceMappingDestination')).toHaveLength(count('AWS::Lambda::EventSourceMapping'));
     expect(only(seen, 'NIST.800.53.R5-DynamoDBInBackupPlan')).toHaveLength(count('AWS::DynamoDB::Table'));
     expect(only(seen, 'NIST.800.53.R5-IAMNoInlinePolicy')).toHaveLength(count('AWS::IAM::Policy'));

@@ -55,7 +55,8 @@ describe('alarms', () => {
     for (const q of mainQueues) {
       const alarm = alarmNamed(`${q}-oldest-message-age`)!;
       expect(alarm.resource.Properties).toMatchObject({ MetricName: 'ApproximateAgeOfOldestMessage', Statistic: 'Maximum' });
-      const limit = q.endsWith('-in') && q.startsWith('ndx-agency-') ? testConfig.monitoring.unreadReplyAgeSeconds : testConfig.monitoring.oldestMessageAgeSeconds;
+      const limit =
+        q.endsWith('-in') && q.startsWith('ndx-agency-') ? testConfig.monitoring.unreadReplyAgeSeconds : testConfig.monitoring.oldestMessageAgeSeconds;
       expect(alarm.resource.Properties!.Threshold, q).toBe(limit);
     }
   });
@@ -108,7 +109,11 @@ describe('alarm target', () => {
     expect(platform.Resources[keyId]!.Type).toBe('AWS::KMS::Key');
     const keyPolicy = platform.Resources[keyId]!.Properties!.KeyPolicy.Statement as any[];
     expect(keyPolicy).toContainEqual(
-      expect.objectContaining({ Sid: 'CloudWatchPublishesAlarms', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'] }),
+      expect.objectContaining({
+        Sid: 'CloudWatchPublishesAlarms',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      }),
     );
     const policy = resourcesOfType(s, 'AWS::SNS::TopicPolicy')[0]!.resource.Properties!.PolicyDocument.Statement as any[];
     expect(policy).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
@@ -160,13 +165,24 @@ describe('dashboard', () => {
   });
 
   it('finds queues and functions by naming convention: adding an agency changes neither it nor any other existing stack', () => {
-    const more = defineConfig({ ...(testConfig as NdxConfigInput), agencies: [...testConfig.agencies, { id: 'hue-land-office', name: 'Huế Land Registration Office' }] });
+    const more = defineConfig({
+      ...(testConfig as NdxConfigInput),
+      agencies: [...testConfig.agencies, { id: 'hue-land-office', name: 'Huế Land Registration Office' }],
+    });
     const x = synthesize(build(more));
     expect([...x.json.keys()].sort()).toEqual([...s.json.keys(), 'ndx-agency-hue-land-office'].sort());
     for (const [stack, template] of s.json) expect(x.json.get(stack), stack).toEqual(template);
     const added = x.json.get('ndx-agency-hue-land-office')!;
-    const queues = Object.values(added.Resources).filter((r) => r.Type === 'AWS::SQS::Queue').map((r) => r.Properties!.QueueName).sort();
-    expect(queues).toEqual(['ndx-agency-hue-land-office-in', 'ndx-agency-hue-land-office-in-dlq', 'ndx-agency-hue-land-office-out', 'ndx-agency-hue-land-office-out-dlq']);
+    const queues = Object.values(added.Resources)
+      .filter((r) => r.Type === 'AWS::SQS::Queue')
+      .map((r) => r.Properties!.QueueName)
+      .sort();
+    expect(queues).toEqual([
+      'ndx-agency-hue-land-office-in',
+      'ndx-agency-hue-land-office-in-dlq',
+      'ndx-agency-hue-land-office-out',
+      'ndx-agency-hue-land-office-out-dlq',
+    ]);
     expect(Object.values(added.Resources).filter((r) => r.Type === 'AWS::IAM::Role')).toHaveLength(1);
   });
 });
@@ -259,12 +275,14 @@ describe('functions', () => {
       expect(resource.Properties!.ScalingConfig).toEqual({ MaximumConcurrency: testConfig.functions.maxConcurrency });
     }
     // The lookup functions (the ones the mappings feed); the anchor, rotation and redrive functions reserve 1-2.
-    for (const { resource } of functions.filter((f) => f.resource.Metadata?.['ndx:handler'])) expect(resource.Properties!.ReservedConcurrentExecutions).toBeUndefined();
+    for (const { resource } of functions.filter((f) => f.resource.Metadata?.['ndx:handler']))
+      expect(resource.Properties!.ReservedConcurrentExecutions).toBeUndefined();
   });
 
   it('queues stay invisible for at least 6x their consumer’s timeout', () => {
     for (const { resource } of resourcesOfType(s, 'AWS::SQS::Queue')) {
-      if (!String(resource.Properties!.QueueName).endsWith('-dlq')) expect(resource.Properties!.VisibilityTimeout).toBeGreaterThanOrEqual(6 * testConfig.functions.timeoutSeconds);
+      if (!String(resource.Properties!.QueueName).endsWith('-dlq'))
+        expect(resource.Properties!.VisibilityTimeout).toBeGreaterThanOrEqual(6 * testConfig.functions.timeoutSeconds);
     }
   });
 });

@@ -13,7 +13,13 @@ import { build, resourcesOfType, synthesize } from './helpers.ts';
 const config = defineConfig({
   registries: [
     { id: 'population', title: 'Population', operator: 'MPS', key: { partition: 'nationalId' } },
-    { id: 'land', title: 'Land', operator: 'MAE', key: { partition: 'parcelId', sort: 'sk' }, indexes: [{ name: 'byOwner', partition: 'ownerId', sort: 'parcelId' }] },
+    {
+      id: 'land',
+      title: 'Land',
+      operator: 'MAE',
+      key: { partition: 'parcelId', sort: 'sk' },
+      indexes: [{ name: 'byOwner', partition: 'ownerId', sort: 'parcelId' }],
+    },
     {
       id: 'business',
       title: 'Business',
@@ -57,7 +63,9 @@ describe('registry tables', () => {
     const t = s.json.get('ndx-registry-land')!;
     const policies = Object.values(t.Resources).filter((r) => r.Type === 'AWS::IAM::Policy');
     const statements = policies.flatMap((p) => p.Properties!.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>);
-    const read = statements.find((st) => ([] as string[]).concat(st.Action).includes('dynamodb:Query') && JSON.stringify(st.Resource).includes('/index/byOwner'));
+    const read = statements.find(
+      (st) => ([] as string[]).concat(st.Action).includes('dynamodb:Query') && JSON.stringify(st.Resource).includes('/index/byOwner'),
+    );
     expect(read).toBeDefined();
     expect(JSON.stringify(read!.Resource)).not.toContain('index/*');
     expect(([] as string[]).concat(read!.Action).filter((a) => /Put|Update|Delete|BatchWrite/.test(a))).toEqual([]);

@@ -19,11 +19,7 @@ function keyIds(stack: string): string[] {
 describe('stacks', () => {
   it('are the platform, one per registry and one per agency, with fixed names', () => {
     expect([...s.json.keys()].sort()).toEqual(
-      [
-        'ndx-platform',
-        ...testConfig.registries.map((r) => `ndx-registry-${r.id}`),
-        ...testConfig.agencies.map((a) => `ndx-agency-${a.id}`),
-      ].sort(),
+      ['ndx-platform', ...testConfig.registries.map((r) => `ndx-registry-${r.id}`), ...testConfig.agencies.map((a) => `ndx-agency-${a.id}`)].sort(),
     );
     expect(stackNames.agency('x')).toBe('ndx-agency-x');
   });
@@ -41,7 +37,14 @@ describe('tables', () => {
 
   it('are exactly the platform tables and one per registry', () => {
     expect(tables.map((t) => t.resource.Properties!.TableName).sort()).toEqual(
-      [names.auditTable, names.consentTable, names.idempotencyTable, names.rateLimitTable, names.contractTable, ...testConfig.registries.map((r) => names.registryTable(r.id))].sort(),
+      [
+        names.auditTable,
+        names.consentTable,
+        names.idempotencyTable,
+        names.rateLimitTable,
+        names.contractTable,
+        ...testConfig.registries.map((r) => names.registryTable(r.id)),
+      ].sort(),
     );
   });
 

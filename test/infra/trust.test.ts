@@ -38,7 +38,9 @@ function dynamoGrants(statements: any[]): Map<string, { actions: string[]; resou
 const platformKeyId = Object.keys(platform.Resources).find((id) => platform.Resources[id]!.Type === 'AWS::KMS::Key' && !id.startsWith('Operations'))!;
 
 describe('audit anchors', () => {
-  const bucketId = Object.keys(platform.Resources).find((id) => platform.Resources[id]!.Type === 'AWS::S3::Bucket' && platform.Resources[id]!.Properties!.ObjectLockEnabled)!;
+  const bucketId = Object.keys(platform.Resources).find(
+    (id) => platform.Resources[id]!.Type === 'AWS::S3::Bucket' && platform.Resources[id]!.Properties!.ObjectLockEnabled,
+  )!;
   const bucket = platform.Resources[bucketId]!;
 
   it('go to one bucket with Object Lock in COMPLIANCE mode, retention from the configuration (1 day in dev, 400 in production)', () => {
@@ -59,7 +61,9 @@ describe('audit anchors', () => {
     expect(p.VersioningConfiguration).toEqual({ Status: 'Enabled' });
     expect(p.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
     expect(p.LoggingConfiguration.DestinationBucketName.Ref).toMatch(/^AuditAnchorsAccessLogs/);
-    const policy = Object.values(platform.Resources).find((r) => r.Type === 'AWS::S3::BucketPolicy' && JSON.stringify(r.Properties!.Bucket) === JSON.stringify({ Ref: bucketId }))!;
+    const policy = Object.values(platform.Resources).find(
+      (r) => r.Type === 'AWS::S3::BucketPolicy' && JSON.stringify(r.Properties!.Bucket) === JSON.stringify({ Ref: bucketId }),
+    )!;
     expect(policy.Properties!.PolicyDocument.Statement).toContainEqual(
       expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
     );
@@ -113,7 +117,13 @@ describe('forwarding key', () => {
       RotationRules: { ScheduleExpression: 'rate(30 days)' },
     });
     const actions = functionStatements(platform, 'ndx-forwarding-key-rotation').flatMap((x) => asArray(x.Action as string | string[]));
-    for (const a of ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage', 'secretsmanager:GetRandomPassword']) {
+    for (const a of [
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+      'secretsmanager:PutSecretValue',
+      'secretsmanager:UpdateSecretVersionStage',
+      'secretsmanager:GetRandomPassword',
+    ]) {
       expect(actions).toContain(a);
     }
     expect(platform.Resources[fnId]!.Metadata?.['ndx:handler']).toBeUndefined();
@@ -146,17 +156,20 @@ describe('DynamoDB permissions: only the actions each function sends', () => {
     expect([...grants.keys()].sort()).toEqual(['Audit', 'Consents', 'Contracts', 'Idempotency', 'RateLimits']);
   });
 
-  it.each(testConfig.registries.map((r) => r.id))('the %s adapter: its records, audit insert-only, consents read, its own idempotency records', (registryId) => {
-    const grants = dynamoGrants(functionStatements(s.json.get(`ndx-registry-${registryId}`)!, `ndx-adapter-${registryId}`));
-    expect(grants.get('Records')!.actions).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
-    expect(grants.get('Audit')!.actions).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
-    expect(grants.get('Consents')!.actions).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem']);
-    expect(grants.get('Idempotency')).toMatchObject({
-      actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-      condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`ndx-adapter-${registryId}#*`] } },
-    });
-    expect([...grants.keys()].sort()).toEqual(['Audit', 'Consents', 'Idempotency', 'Records']);
-  });
+  it.each(testConfig.registries.map((r) => r.id))(
+    'the %s adapter: its records, audit insert-only, consents read, its own idempotency records',
+    (registryId) => {
+      const grants = dynamoGrants(functionStatements(s.json.get(`ndx-registry-${registryId}`)!, `ndx-adapter-${registryId}`));
+      expect(grants.get('Records')!.actions).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
+      expect(grants.get('Audit')!.actions).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+      expect(grants.get('Consents')!.actions).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem']);
+      expect(grants.get('Idempotency')).toMatchObject({
+        actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`ndx-adapter-${registryId}#*`] } },
+      });
+      expect([...grants.keys()].sort()).toEqual(['Audit', 'Consents', 'Idempotency', 'Records']);
+    },
+  );
 
   it('no function may update, delete or batch-write audit records, nor scan any table', () => {
     for (const { stack, resource } of resourcesOfType(s, 'AWS::Lambda::Function')) {

@@ -4,7 +4,11 @@ import type { LookupReply, LookupRequestInput } from '../../contracts/protocol.t
 import { AgencyClient, ReplyInbox } from '../../cli/agency-client.ts';
 import { sqsClient } from '../../aws/clients.ts';
 
-export type Ask = (agency: string, request: Omit<LookupRequestInput, 'requestId'> & { requestId?: string }, timeoutMs?: number) => Promise<LookupReply & { requestId: string }>;
+export type Ask = (
+  agency: string,
+  request: Omit<LookupRequestInput, 'requestId'> & { requestId?: string },
+  timeoutMs?: number,
+) => Promise<LookupReply & { requestId: string }>;
 
 export function asker(): { ask: Ask; stop: () => Promise<void> } {
   const inboxes = new Map<string, ReplyInbox>();

@@ -67,7 +67,16 @@ function check(ops: Record<string, number>, exact: Record<string, number>, stage
 
 describe('operations per lookup (budgets)', () => {
   it('legal-basis lookup answered by the registry', async () => {
-    const ops = await perLookup('hanoi-land-office', () => ({ requestId: randomUUID(), contract: 'population.identity-verification', purpose: 'LAND_REGISTRATION', subject: { nationalId: h.demo.living.nationalId } }), 'OK');
+    const ops = await perLookup(
+      'hanoi-land-office',
+      () => ({
+        requestId: randomUUID(),
+        contract: 'population.identity-verification',
+        purpose: 'LAND_REGISTRATION',
+        subject: { nationalId: h.demo.living.nationalId },
+      }),
+      'OK',
+    );
     check(
       ops,
       {
@@ -87,7 +96,13 @@ describe('operations per lookup (budgets)', () => {
     const active = h.demo.consents.find((c) => c.state === 'ACTIVE' && c.consumer === 'hcmc-public-services')!;
     const ops = await perLookup(
       'hcmc-public-services',
-      () => ({ requestId: randomUUID(), contract: 'population.residence', purpose: active.purpose, subject: { nationalId: active.nationalId }, consentId: active.consentId }),
+      () => ({
+        requestId: randomUUID(),
+        contract: 'population.residence',
+        purpose: active.purpose,
+        subject: { nationalId: active.nationalId },
+        consentId: active.consentId,
+      }),
       'OK',
     );
     check(
@@ -107,7 +122,16 @@ describe('operations per lookup (budgets)', () => {
   });
 
   it('denial answered by the router alone', async () => {
-    const ops = await perLookup('hanoi-land-office', () => ({ requestId: randomUUID(), contract: 'population.identity-verification', purpose: 'MARKETING', subject: { nationalId: h.demo.living.nationalId } }), 'DENIED');
+    const ops = await perLookup(
+      'hanoi-land-office',
+      () => ({
+        requestId: randomUUID(),
+        contract: 'population.identity-verification',
+        purpose: 'MARKETING',
+        subject: { nationalId: h.demo.living.nationalId },
+      }),
+      'DENIED',
+    );
     check(ops, { 'ndx-router DynamoDB.UpdateItem': 1, 'ndx-router SQS.SendMessage': 1 }, 'ndx-router', 3);
   });
 });

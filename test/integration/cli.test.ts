@@ -60,7 +60,17 @@ describe('ndx lookup', () => {
   });
 
   it('exits 4 on a denial and 3 when the subject is absent', async () => {
-    const denied = await ndx('lookup', '--as', 'hcmc-public-services', '--contract', 'population.residence', '--purpose', 'SOCIAL_ALLOWANCE_APPLICATION', '--subject', `nationalId=${h.demo.living.nationalId}`);
+    const denied = await ndx(
+      'lookup',
+      '--as',
+      'hcmc-public-services',
+      '--contract',
+      'population.residence',
+      '--purpose',
+      'SOCIAL_ALLOWANCE_APPLICATION',
+      '--subject',
+      `nationalId=${h.demo.living.nationalId}`,
+    );
     expect(denied.code).toBe(4);
     expect(denied.stdout).toContain('DENIED CONSENT_REQUIRED');
     const absent = await ndx(...identity('079190999999'));
@@ -68,7 +78,17 @@ describe('ndx lookup', () => {
   });
 
   it('exits 2 with a hint when called wrongly', async () => {
-    const r = await ndx('lookup', '--as', 'hanoi-land-office', '--contract', 'population.identity-verification', '--purpose', 'LAND_REGISTRATION', '--subject', 'oops');
+    const r = await ndx(
+      'lookup',
+      '--as',
+      'hanoi-land-office',
+      '--contract',
+      'population.identity-verification',
+      '--purpose',
+      'LAND_REGISTRATION',
+      '--subject',
+      'oops',
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--subject takes key=value');
     expect((await ndx('lookup')).code).toBe(2);

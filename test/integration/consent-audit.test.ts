@@ -90,7 +90,9 @@ async function ndx(...args: string[]): Promise<{ code: number; stdout: string; s
 async function waitForDepth(queue: string, depth: number): Promise<void> {
   // Polls for the condition with a bound generous enough for a loaded machine (30 s).
   for (let i = 0; i < 300; i++) {
-    const attrs = await sqsClient().send(new GetQueueAttributesCommand({ QueueUrl: h.engine.queueUrl(queue), AttributeNames: ['ApproximateNumberOfMessages'] }));
+    const attrs = await sqsClient().send(
+      new GetQueueAttributesCommand({ QueueUrl: h.engine.queueUrl(queue), AttributeNames: ['ApproximateNumberOfMessages'] }),
+    );
     if (Number(attrs.Attributes?.ApproximateNumberOfMessages ?? 0) >= depth) return;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -191,7 +193,14 @@ describe('consent and legal basis, checked by the router and again by the adapte
     expect((await hcmc().lookup(residence(p, c.consentId), 20_000)).code).toBe('OK');
     expect((await hcmc().lookup(residence(p, c.consentId), 20_000)).code).toBe('CONSENT_LIMIT_REACHED');
     // A new day starts a new period (the counter is in the record; move it back a day).
-    await doc().send(new UpdateCommand({ TableName: names.consentTable, Key: { consentId: c.consentId }, UpdateExpression: 'SET periodKey = :y', ExpressionAttributeValues: { ':y': '2000-01-01' } }));
+    await doc().send(
+      new UpdateCommand({
+        TableName: names.consentTable,
+        Key: { consentId: c.consentId },
+        UpdateExpression: 'SET periodKey = :y',
+        ExpressionAttributeValues: { ':y': '2000-01-01' },
+      }),
+    );
     expect((await hcmc().lookup(residence(p, c.consentId), 20_000)).code).toBe('OK');
   });
 
@@ -220,7 +229,12 @@ describe('consent and legal basis, checked by the router and again by the adapte
       await hcmc().send(request);
       await waitForDepth('ndx-registry-population-in', 1);
       await doc().send(
-        new UpdateCommand({ TableName: names.consentTable, Key: { consentId: c.consentId }, UpdateExpression: 'SET categories = :c', ExpressionAttributeValues: { ':c': ['identifier', 'residence', 'household'] } }),
+        new UpdateCommand({
+          TableName: names.consentTable,
+          Key: { consentId: c.consentId },
+          UpdateExpression: 'SET categories = :c',
+          ExpressionAttributeValues: { ':c': ['identifier', 'residence', 'household'] },
+        }),
       );
     } finally {
       await h.engine.setMappingEnabled('ndx-registry-population-in', true);
@@ -264,7 +278,14 @@ describe('the audit chain', () => {
   });
 
   async function chainItems(partition: string): Promise<Array<Record<string, unknown>>> {
-    const out = await doc().send(new QueryCommand({ TableName: names.auditTable, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': chainPk(partition) }, ConsistentRead: true }));
+    const out = await doc().send(
+      new QueryCommand({
+        TableName: names.auditTable,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': chainPk(partition) },
+        ConsistentRead: true,
+      }),
+    );
     return out.Items ?? [];
   }
 
@@ -375,7 +396,15 @@ describe('the audit chain', () => {
     const get = async (scope: string, seq: number) => (await doc().send(new GetCommand({ TableName: names.auditTable, Key: key(scope, seq) }))).Item!;
 
     // Edit: seq 3 now says more fields were released.
-    await doc().send(new UpdateCommand({ TableName: names.auditTable, Key: key('tamper-edit', 3), UpdateExpression: 'SET #f = :f', ExpressionAttributeNames: { '#f': 'fields' }, ExpressionAttributeValues: { ':f': ['nationalId', 'fullName'] } }));
+    await doc().send(
+      new UpdateCommand({
+        TableName: names.auditTable,
+        Key: key('tamper-edit', 3),
+        UpdateExpression: 'SET #f = :f',
+        ExpressionAttributeNames: { '#f': 'fields' },
+        ExpressionAttributeValues: { ':f': ['nationalId', 'fullName'] },
+      }),
+    );
     // Delete: seq 2 disappears.
     await doc().send(new DeleteCommand({ TableName: names.auditTable, Key: key('tamper-delete', 2) }));
     // Reorder: seq 3 and 4 swap places.
@@ -435,7 +464,10 @@ describe('the audit chain', () => {
     let prevHash = String((await get('anchor-rebuild', 2)).hash);
     for (const seq of [3, 4]) {
       const { pk: _pk, sk: _sk, partition: _p, seq: _s, prevHash: _ph, hash: _h, ...body } = await get('anchor-rebuild', seq);
-      const forged = linkRecord({ ...body, fields: [], status: 'NOT_FOUND', code: 'SUBJECT_NOT_FOUND' }, { partition: partitionFor('anchor-rebuild'), seq, prevHash });
+      const forged = linkRecord(
+        { ...body, fields: [], status: 'NOT_FOUND', code: 'SUBJECT_NOT_FOUND' },
+        { partition: partitionFor('anchor-rebuild'), seq, prevHash },
+      );
       await doc().send(new PutCommand({ TableName: names.auditTable, Item: forged }));
       prevHash = forged.hash;
     }
@@ -452,7 +484,10 @@ describe('the audit chain', () => {
     expect(checked.stdout).not.toContain(partitionFor('anchor-grow'));
     expect(checked.stdout).toContain('3 partitions in range checked against their anchored heads');
 
-    const json = JSON.parse((await ndx('--json', 'audit', 'verify', '--from', DAY, '--to', DAY, '--anchor', file)).stdout) as { partitions: PartitionReport[]; anchor: { partitions: number } };
+    const json = JSON.parse((await ndx('--json', 'audit', 'verify', '--from', DAY, '--to', DAY, '--anchor', file)).stdout) as {
+      partitions: PartitionReport[];
+      anchor: { partitions: number };
+    };
     expect(json.anchor.partitions).toBe(3);
     expect(Object.fromEntries(json.partitions.map((p) => [p.partition, p.broken?.kind ?? 'ok']))).toEqual({
       [partitionFor('anchor-truncate')]: 'truncated',
@@ -551,12 +586,33 @@ describe('ndx consent', () => {
   it('grants, pauses, resumes and revokes through the CLI, and lookups follow', async () => {
     const p = person();
     const granted = await ndx(
-      '--json', 'consent', 'grant', '--subject', `nationalId=${p.nationalId}`, '--agency', 'hcmc-public-services',
-      '--contract', 'population.residence', '--purpose', 'SOCIAL_ALLOWANCE_APPLICATION', '--evidence', 'portal case 2026-0001', '--max-uses', '10',
+      '--json',
+      'consent',
+      'grant',
+      '--subject',
+      `nationalId=${p.nationalId}`,
+      '--agency',
+      'hcmc-public-services',
+      '--contract',
+      'population.residence',
+      '--purpose',
+      'SOCIAL_ALLOWANCE_APPLICATION',
+      '--evidence',
+      'portal case 2026-0001',
+      '--max-uses',
+      '10',
     );
     expect(granted.code, granted.stderr).toBe(0);
     const record = JSON.parse(granted.stdout) as ConsentRecord & { signatureVerified: boolean };
-    expect(record).toMatchObject({ consumer: 'hcmc-public-services', contract: 'population.residence', major: 1, categories: ['identifier', 'residence'], status: 'ACTIVE', signatureVerified: true, limits: { maxUses: 10 } });
+    expect(record).toMatchObject({
+      consumer: 'hcmc-public-services',
+      contract: 'population.residence',
+      major: 1,
+      categories: ['identifier', 'residence'],
+      status: 'ACTIVE',
+      signatureVerified: true,
+      limits: { maxUses: 10 },
+    });
     expect(record.subjectHash).toBe(hash({ nationalId: p.nationalId }));
     expect(JSON.stringify(record)).not.toContain(p.nationalId);
     expect((await hcmc().lookup(residence(p, record.consentId), 20_000)).code).toBe('OK');
@@ -579,7 +635,14 @@ describe('ndx consent', () => {
 
   it('shows that edited terms no longer verify', async () => {
     const c = await grant(person());
-    await doc().send(new UpdateCommand({ TableName: names.consentTable, Key: { consentId: c.consentId }, UpdateExpression: 'SET consumer = :a', ExpressionAttributeValues: { ':a': 'danang-tax-office' } }));
+    await doc().send(
+      new UpdateCommand({
+        TableName: names.consentTable,
+        Key: { consentId: c.consentId },
+        UpdateExpression: 'SET consumer = :a',
+        ExpressionAttributeValues: { ':a': 'danang-tax-office' },
+      }),
+    );
     const shown = await ndx('--json', 'consent', 'show', c.consentId);
     expect(JSON.parse(shown.stdout)).toMatchObject({ signatureVerified: false });
   });
@@ -596,7 +659,9 @@ describe('ndx consent', () => {
     const noMajor = await ndx(...base, '--agency', 'hcmc-public-services', '--contract', 'population.residence@7', '--purpose', 'ADDRESS_CONFIRMATION');
     expect(noMajor.code).toBe(2);
     expect((await ndx('consent', 'show', 'cns-nope')).code).toBe(3);
-    expect((await ndx('consent', 'grant', '--agency', 'x', '--contract', 'population.residence', '--purpose', 'X', '--evidence', 'e')).stderr).toContain('--subject');
+    expect((await ndx('consent', 'grant', '--agency', 'x', '--contract', 'population.residence', '--purpose', 'X', '--evidence', 'e')).stderr).toContain(
+      '--subject',
+    );
   });
 
   it('replaces a consent with new terms: the old one is revoked, pointing at the new', async () => {

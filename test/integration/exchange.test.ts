@@ -104,19 +104,47 @@ describe('a plain AWS SDK v3 client, configured as the README says', () => {
 
 describe('denials and errors each get one reply with their code', () => {
   const cases: Array<[string, () => { client: AgencyClient; request: LookupRequestInput }, string, string]> = [
-    ['unknown contract', () => ({ client: land(), request: identityRequest(h.demo.living.nationalId, { contract: 'population.horoscope' }) }), 'INVALID', 'UNKNOWN_CONTRACT'],
+    [
+      'unknown contract',
+      () => ({ client: land(), request: identityRequest(h.demo.living.nationalId, { contract: 'population.horoscope' }) }),
+      'INVALID',
+      'UNKNOWN_CONTRACT',
+    ],
     ['unknown major', () => ({ client: land(), request: identityRequest(h.demo.living.nationalId, { version: '7' }) }), 'INVALID', 'UNKNOWN_VERSION'],
-    ['wrong purpose', () => ({ client: land(), request: identityRequest(h.demo.living.nationalId, { purpose: 'MARKETING' }) }), 'DENIED', 'PURPOSE_NOT_ALLOWED'],
+    [
+      'wrong purpose',
+      () => ({ client: land(), request: identityRequest(h.demo.living.nationalId, { purpose: 'MARKETING' }) }),
+      'DENIED',
+      'PURPOSE_NOT_ALLOWED',
+    ],
     [
       'consumer not on the contract',
-      () => ({ client: new AgencyClient(sqsClient(), 'danang-tax-office'), request: { ...residenceRequest(h.demo.living.nationalId, 'cns-demo-active'), purpose: 'ADDRESS_CONFIRMATION' } }),
+      () => ({
+        client: new AgencyClient(sqsClient(), 'danang-tax-office'),
+        request: { ...residenceRequest(h.demo.living.nationalId, 'cns-demo-active'), purpose: 'ADDRESS_CONFIRMATION' },
+      }),
       'DENIED',
       'NOT_A_CONSUMER',
     ],
     ['missing consent', () => ({ client: hcmc(), request: residenceRequest(h.demo.living.nationalId) }), 'DENIED', 'CONSENT_REQUIRED'],
-    ['revoked consent', () => ({ client: hcmc(), request: residenceRequest(consentOf('REVOKED').nationalId, 'cns-demo-revoked') }), 'DENIED', 'CONSENT_REVOKED'],
-    ['expired consent', () => ({ client: hcmc(), request: residenceRequest(consentOf('EXPIRED').nationalId, 'cns-demo-expired') }), 'DENIED', 'CONSENT_EXPIRED'],
-    ['consent of another citizen', () => ({ client: hcmc(), request: residenceRequest(consentOf('REVOKED').nationalId, 'cns-demo-active') }), 'DENIED', 'CONSENT_REQUIRED'],
+    [
+      'revoked consent',
+      () => ({ client: hcmc(), request: residenceRequest(consentOf('REVOKED').nationalId, 'cns-demo-revoked') }),
+      'DENIED',
+      'CONSENT_REVOKED',
+    ],
+    [
+      'expired consent',
+      () => ({ client: hcmc(), request: residenceRequest(consentOf('EXPIRED').nationalId, 'cns-demo-expired') }),
+      'DENIED',
+      'CONSENT_EXPIRED',
+    ],
+    [
+      'consent of another citizen',
+      () => ({ client: hcmc(), request: residenceRequest(consentOf('REVOKED').nationalId, 'cns-demo-active') }),
+      'DENIED',
+      'CONSENT_REQUIRED',
+    ],
     ['malformed subject', () => ({ client: land(), request: identityRequest('12345') }), 'INVALID', 'SCHEMA_VIOLATION'],
     ['subject not found', () => ({ client: land(), request: identityRequest(absentNationalId()) }), 'NOT_FOUND', 'SUBJECT_NOT_FOUND'],
   ];
@@ -162,7 +190,9 @@ describe('denials and errors each get one reply with their code', () => {
 
   it('stops a lookup already waiting in the registry queue when its consent is revoked', async () => {
     // Grant a fresh consent, let the router admit the lookup, revoke before the adapter reads it.
-    const person = [...generatePopulation({ seed: DEMO_SEED, count: 50 })].find((p) => p.status === 'LIVING' && !h.demo.consents.some((c) => c.nationalId === p.nationalId))!;
+    const person = [...generatePopulation({ seed: DEMO_SEED, count: 50 })].find(
+      (p) => p.status === 'LIVING' && !h.demo.consents.some((c) => c.nationalId === p.nationalId),
+    )!;
     const store = new ConsentStore(documentClient(), names.consentTable, consentSigningKey(LOCAL_PEPPER));
     const version = residence.versions[0]!;
     const granted = await store.grant({
@@ -204,7 +234,11 @@ describe('at-least-once delivery', () => {
     await client.send(request);
     const second = await client.awaitReply({ requestId: request.requestId }, 20_000);
     expect(first.status).toBe('OK');
-    expect(second).toMatchObject({ status: 'DUPLICATE', code: 'ALREADY_ANSWERED', original: { status: 'OK', code: 'OK', auditId: first.provenance!.auditId, repliedAt: first.repliedAt, digest: digestOf(first) } });
+    expect(second).toMatchObject({
+      status: 'DUPLICATE',
+      code: 'ALREADY_ANSWERED',
+      original: { status: 'OK', code: 'OK', auditId: first.provenance!.auditId, repliedAt: first.repliedAt, digest: digestOf(first) },
+    });
     expect(second.data).toBeUndefined();
     expect(await auditCount('hanoi-land-office', request.requestId)).toBe(1);
     const trail = await audit().bySubject(hash({ nationalId: h.demo.living.nationalId }));
@@ -218,7 +252,9 @@ describe('at-least-once delivery', () => {
     expect(await router({ Records: [rec] }, fakeContext())).toEqual({ batchItemFailures: [] });
     const reply = await land().awaitReply({ requestId: request.requestId }, 20_000);
     // The same record again, as SQS redelivers it when a delete is lost.
-    expect(await router({ Records: [{ ...rec, attributes: { ...rec.attributes, ApproximateReceiveCount: '2' } }] }, fakeContext())).toEqual({ batchItemFailures: [] });
+    expect(await router({ Records: [{ ...rec, attributes: { ...rec.attributes, ApproximateReceiveCount: '2' } }] }, fakeContext())).toEqual({
+      batchItemFailures: [],
+    });
     await expect(land().awaitReply({ requestId: request.requestId }, 4_000)).rejects.toThrow(/no reply/);
     expect(reply.status).toBe('OK');
     expect(await auditCount('hanoi-land-office', request.requestId)).toBe(1);
@@ -230,7 +266,11 @@ describe('at-least-once delivery', () => {
     const b = identityRequest(h.demo.living.nationalId);
     // The neighbours as the router forwards them; the poison message is what no router writes.
     const fwd = (r: LookupRequestInput) => JSON.stringify(genuineForward(h.demo.living.nationalId, { requestId: r.requestId! }));
-    const batch = [rawRecord('{"kind":"garbage"}', 'ndx-registry-population-in'), rawRecord(fwd(a), 'ndx-registry-population-in'), rawRecord(fwd(b), 'ndx-registry-population-in')];
+    const batch = [
+      rawRecord('{"kind":"garbage"}', 'ndx-registry-population-in'),
+      rawRecord(fwd(a), 'ndx-registry-population-in'),
+      rawRecord(fwd(b), 'ndx-registry-population-in'),
+    ];
     await adapter({ Records: batch }, fakeContext());
     for (const r of [a, b]) expect((await land().awaitReply({ requestId: r.requestId }, 20_000)).status).toBe('OK');
 
@@ -273,7 +313,9 @@ describe('limits', () => {
     const limit = identityVerification.versions[0]!.rateLimit.perAgencyPerMinute;
     const window = Math.floor(Date.now() / WINDOW_MS);
     for (const w of [window, window + 1]) {
-      await documentClient().send(new PutCommand({ TableName: names.rateLimitTable, Item: { pk: `danang-tax-office#population.identity-verification#${w}`, count: limit } }));
+      await documentClient().send(
+        new PutCommand({ TableName: names.rateLimitTable, Item: { pk: `danang-tax-office#population.identity-verification#${w}`, count: limit } }),
+      );
     }
     const client = new AgencyClient(sqsClient(), 'danang-tax-office');
     const request = identityRequest(h.demo.living.nationalId, { purpose: 'TAX_REGISTRATION' });

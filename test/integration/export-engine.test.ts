@@ -55,7 +55,10 @@ function lookupOf(contractId: string): { agency: string; request: Omit<LookupReq
   if (basis) return { agency: basis.consumers[0]!, request: { contract: contractId, purpose: basis.purposes[0]!, subject: SUBJECTS[contractId]!() } };
   const consent = h.demo.consents.find((c) => c.state === 'ACTIVE' && v.consumers.includes(c.consumer));
   if (!consent) throw new Error(`no legal basis and no demo consent for ${contractId}`);
-  return { agency: consent.consumer, request: { contract: contractId, purpose: consent.purpose, subject: { nationalId: consent.nationalId }, consentId: consent.consentId } };
+  return {
+    agency: consent.consumer,
+    request: { contract: contractId, purpose: consent.purpose, subject: { nationalId: consent.nationalId }, consentId: consent.consentId },
+  };
 }
 
 /** The reply with a field added at the top, in data, and in the first object nested in data. */
@@ -114,7 +117,11 @@ describe('lifecycle in the documents exported from the contract registry', () =>
     const sunset = new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10);
     await new ContractRegistry(documentClient(), names.contractTable).deprecate(deprecated, '1.0.0', sunset, 'steward@land.mae.gov.vn');
 
-    const { stdout } = await promisify(execFile)(process.execPath, [join(PROJECT_ROOT, 'bin/ndx.mjs'), '--json', '--endpoint', h.engine.endpoint.url, 'contract', 'list'], { timeout: 30_000 });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [join(PROJECT_ROOT, 'bin/ndx.mjs'), '--json', '--endpoint', h.engine.endpoint.url, 'contract', 'list'],
+      { timeout: 30_000 },
+    );
     const listed = JSON.parse(stdout) as { contract: string; version: string; status: string; sunset?: string }[];
     expect(listed).toHaveLength(VERSIONS.length);
     for (const row of listed) {

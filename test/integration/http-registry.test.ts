@@ -123,16 +123,16 @@ afterAll(async () => {
 describe('business registration read from the portal’s own system over HTTP', () => {
   it('the adapter is configured with the agency system, not its table', () => {
     const adapter = h.engine.resources.functions.find((f) => f.environment.NDX_REGISTRY_ID === 'business')!;
-    expect(adapter.environment).toMatchObject({ NDX_REGISTRY_SOURCE_URL: upstream.url, NDX_REGISTRY_SOURCE_TIMEOUT_MS: String(SOURCE.timeoutMs), NDX_REGISTRY_SOURCE_ATTEMPTS: String(SOURCE.attempts) });
+    expect(adapter.environment).toMatchObject({
+      NDX_REGISTRY_SOURCE_URL: upstream.url,
+      NDX_REGISTRY_SOURCE_TIMEOUT_MS: String(SOURCE.timeoutMs),
+      NDX_REGISTRY_SOURCE_ATTEMPTS: String(SOURCE.attempts),
+    });
   });
 
   it('answers OK, NOT_FOUND and INVALID as a table-backed registry does, and pages lists through the upstream cursor', async () => {
     const before = upstream.paths.length;
-    const [ok, absent, malformed] = await Promise.all([
-      profile(ex.employee.employerCode),
-      profile(absentCode),
-      profile('12345'),
-    ]);
+    const [ok, absent, malformed] = await Promise.all([profile(ex.employee.employerCode), profile(absentCode), profile('12345')]);
     expect(ok).toMatchObject({ status: 'OK', data: { enterpriseCode: ex.employee.employerCode }, provenance: { registry: 'business' } });
     expect(absent).toMatchObject({ status: 'NOT_FOUND', code: 'SUBJECT_NOT_FOUND' });
     expect(malformed).toMatchObject({ status: 'INVALID', code: 'SCHEMA_VIOLATION' });
@@ -191,7 +191,9 @@ describe('business registration read from the portal’s own system over HTTP', 
     const dlq = h.engine.queueUrl(names.deadLetterQueue(names.registryInQueue('business')));
     const inbox = h.engine.queueUrl(names.agencyInQueue(agency));
     for (const url of [dlq, inbox]) {
-      const attrs = await sqsClient().send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+      const attrs = await sqsClient().send(
+        new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+      );
       expect(Number(attrs.Attributes!.ApproximateNumberOfMessages) + Number(attrs.Attributes!.ApproximateNumberOfMessagesNotVisible), url).toBe(0);
     }
 

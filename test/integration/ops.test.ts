@@ -36,7 +36,10 @@ async function ndx(...args: string[]): Promise<{ code: number; stdout: string; s
 
 async function dlqDepth(queue: string): Promise<number> {
   const a = await sqsClient().send(
-    new GetQueueAttributesCommand({ QueueUrl: h.engine.queueUrl(names.deadLetterQueue(queue)), AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    new GetQueueAttributesCommand({
+      QueueUrl: h.engine.queueUrl(names.deadLetterQueue(queue)),
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
   );
   return Number(a.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(a.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
 }
@@ -85,7 +88,12 @@ describe('ndx ops', () => {
     await sqsClient().send(new SendMessageCommand({ QueueUrl: h.engine.queueUrl(REGISTRY_QUEUE), MessageBody: 'not a forwarded lookup' }));
     await waitFor('the poison message to be dead-lettered', async () => (await dlqDepth(REGISTRY_QUEUE)) === 1);
     // ...and a lookup that failed on every delivery while the registry was down waits there too.
-    await sqsClient().send(new SendMessageCommand({ QueueUrl: h.engine.queueUrl(names.deadLetterQueue(REGISTRY_QUEUE)), MessageBody: forwarded(requestId, h.demo.living.nationalId) }));
+    await sqsClient().send(
+      new SendMessageCommand({
+        QueueUrl: h.engine.queueUrl(names.deadLetterQueue(REGISTRY_QUEUE)),
+        MessageBody: forwarded(requestId, h.demo.living.nationalId),
+      }),
+    );
 
     const r = await ndx('--json', 'ops', 'status');
     expect(r.code).toBe(EXIT.UNHEALTHY);
@@ -107,7 +115,13 @@ describe('ndx ops', () => {
     const listing = JSON.parse(r.stdout) as { depth: number; messages: DeadLetter[] };
     expect(listing.depth).toBe(2);
     const lookup = listing.messages.find((m) => m.type === 'forwarded-lookup')!;
-    expect(lookup).toMatchObject({ requestId, contract: 'population.identity-verification', version: '1.0.0', purpose: 'LAND_REGISTRATION', agency: 'hanoi-land-office' });
+    expect(lookup).toMatchObject({
+      requestId,
+      contract: 'population.identity-verification',
+      version: '1.0.0',
+      purpose: 'LAND_REGISTRATION',
+      agency: 'hanoi-land-office',
+    });
     expect(lookup.reason).toContain('ndx ops redrive');
     expect(lookup.sizeBytes).toBeGreaterThan(100);
     expect(lookup.sentAt).toMatch(/^\d{4}-/);
@@ -136,7 +150,12 @@ describe('ndx ops', () => {
     // The poison message fails again maxReceiveCount times, and nothing else is left behind.
     await waitFor('the poison message to return to the DLQ', async () => (await dlqDepth(REGISTRY_QUEUE)) === 1);
     // Redriving the same message again is harmless: idempotent processing sends no second reply.
-    await sqsClient().send(new SendMessageCommand({ QueueUrl: h.engine.queueUrl(names.deadLetterQueue(REGISTRY_QUEUE)), MessageBody: forwarded(requestId, h.demo.living.nationalId) }));
+    await sqsClient().send(
+      new SendMessageCommand({
+        QueueUrl: h.engine.queueUrl(names.deadLetterQueue(REGISTRY_QUEUE)),
+        MessageBody: forwarded(requestId, h.demo.living.nationalId),
+      }),
+    );
     const again = await ndx('ops', 'redrive', REGISTRY_QUEUE);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/moved 2 message\(s\)/);
@@ -146,7 +165,8 @@ describe('ndx ops', () => {
   it('redrive --by-hand: receive, send, delete, for endpoints without move tasks', async () => {
     const queue = names.agencyInQueue('danang-tax-office');
     const body = JSON.stringify({ requestId: randomUUID(), status: 'OK', code: 'OK', message: 'x' });
-    for (let i = 0; i < 3; i++) await sqsClient().send(new SendMessageCommand({ QueueUrl: h.engine.queueUrl(names.deadLetterQueue(queue)), MessageBody: body }));
+    for (let i = 0; i < 3; i++)
+      await sqsClient().send(new SendMessageCommand({ QueueUrl: h.engine.queueUrl(names.deadLetterQueue(queue)), MessageBody: body }));
     const r = await ndx('--json', 'ops', 'redrive', '--by-hand', queue);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ method: 'receive-send-delete', moved: 3, failed: 0, status: 'COMPLETED' });

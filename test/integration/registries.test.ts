@@ -178,7 +178,12 @@ const CASES: Case[] = [
     ok: () => ({ nationalId: ex.owner.nationalId }),
     expected: (s) => ({ items: [...parcelsOf.get(s.nationalId!)!].sort().map((id) => parcelItem(id, s.nationalId!)) }),
     absent: () => ({ nationalId: absentNationalId() }),
-    malformed: [{ nationalId: '1234' }, { nationalId: ex.owner.nationalId, enterpriseCode: ex.enterprise }, { ownerId: ex.owner.nationalId }, { enterpriseCode: withWrongCheckDigit(ex.enterprise) }],
+    malformed: [
+      { nationalId: '1234' },
+      { nationalId: ex.owner.nationalId, enterpriseCode: ex.enterprise },
+      { ownerId: ex.owner.nationalId },
+      { enterpriseCode: withWrongCheckDigit(ex.enterprise) },
+    ],
   },
   {
     contract: 'social-insurance.participation',
@@ -205,7 +210,12 @@ const CASES: Case[] = [
     ok: () => ({ enterpriseCode: ex.employee.employerCode }),
     expected: (s) => omit(enterprises.get(s.enterpriseCode!)!, 'updatedAt'),
     absent: () => ({ enterpriseCode: absentEnterpriseCode() }),
-    malformed: [{ enterpriseCode: withWrongCheckDigit(ex.enterprise) }, { enterpriseCode: `${ex.enterprise}-000` }, { enterpriseCode: `${ex.enterprise}001` }, { enterpriseCode: '12345' }],
+    malformed: [
+      { enterpriseCode: withWrongCheckDigit(ex.enterprise) },
+      { enterpriseCode: `${ex.enterprise}-000` },
+      { enterpriseCode: `${ex.enterprise}001` },
+      { enterpriseCode: '12345' },
+    ],
   },
   {
     contract: 'business.enterprises-by-representative',
@@ -296,7 +306,13 @@ describe('list contracts paginate', () => {
 
   it('enterprises by representative: every enterprise exactly once, pages bounded', async () => {
     expect(ex.representative.enterprises).toBeGreaterThanOrEqual(2);
-    const pages = await allPages('danang-tax-office', 'business.enterprises-by-representative', 'TAX_ENFORCEMENT', { nationalId: ex.representative.nationalId }, 1);
+    const pages = await allPages(
+      'danang-tax-office',
+      'business.enterprises-by-representative',
+      'TAX_ENFORCEMENT',
+      { nationalId: ex.representative.nationalId },
+      1,
+    );
     expect(pages.map((p) => p.items.length)).toEqual(Array(ex.representative.enterprises).fill(1));
     expect(pages.flatMap((p) => p.items.map((i) => i.enterpriseCode))).toEqual([...enterprisesOf.get(ex.representative.nationalId)!].sort());
   });
@@ -311,20 +327,44 @@ describe('list contracts paginate', () => {
     const tampered = `${token.slice(0, at)}${token[at] === 'A' ? 'B' : 'A'}${token.slice(at + 1)}`;
     const cases: Array<[string, Omit<LookupRequestInput, 'requestId'>, string]> = [
       ['tampered', { contract: 'land.parcels-by-owner', purpose: 'LAND_TAX_ASSESSMENT', subject: owner, page: { size: 1, token: tampered } }, 'page.token'],
-      ['another subject', { contract: 'land.parcels-by-owner', purpose: 'LAND_TAX_ASSESSMENT', subject: { nationalId: ex.employee.nationalId }, page: { size: 1, token } }, 'page.token'],
+      [
+        'another subject',
+        { contract: 'land.parcels-by-owner', purpose: 'LAND_TAX_ASSESSMENT', subject: { nationalId: ex.employee.nationalId }, page: { size: 1, token } },
+        'page.token',
+      ],
       ['another contract', { contract: 'business.enterprises-by-representative', purpose: 'TAX_ENFORCEMENT', subject: owner, page: { token } }, 'page.token'],
-      ['not a token at all', { contract: 'land.parcels-by-owner', purpose: 'LAND_TAX_ASSESSMENT', subject: owner, page: { token: 'eyJvd25lcklkIjoiMDAxIn0' } }, 'page.token'],
-      ['a page larger than the contract allows', { contract: 'land.parcels-by-owner', purpose: 'LAND_TAX_ASSESSMENT', subject: owner, page: { size: 51 } }, 'page.size'],
-      ['a page of a single-record contract', { contract: 'land.parcel', purpose: 'LAND_TAX_ASSESSMENT', subject: { parcelId: ex.parcel }, page: { size: 1 } }, 'page'],
+      [
+        'not a token at all',
+        { contract: 'land.parcels-by-owner', purpose: 'LAND_TAX_ASSESSMENT', subject: owner, page: { token: 'eyJvd25lcklkIjoiMDAxIn0' } },
+        'page.token',
+      ],
+      [
+        'a page larger than the contract allows',
+        { contract: 'land.parcels-by-owner', purpose: 'LAND_TAX_ASSESSMENT', subject: owner, page: { size: 51 } },
+        'page.size',
+      ],
+      [
+        'a page of a single-record contract',
+        { contract: 'land.parcel', purpose: 'LAND_TAX_ASSESSMENT', subject: { parcelId: ex.parcel }, page: { size: 1 } },
+        'page',
+      ],
     ];
     const replies = await Promise.all(cases.map(([, request]) => ask('danang-tax-office', request)));
     for (const [i, reply] of replies.entries()) {
       expect(reply, cases[i]![0]).toMatchObject({ status: 'INVALID', code: 'SCHEMA_VIOLATION' });
-      expect(reply.issues?.map((x) => x.path), cases[i]![0]).toContain(cases[i]![2]);
+      expect(
+        reply.issues?.map((x) => x.path),
+        cases[i]![0],
+      ).toContain(cases[i]![2]);
       expect(reply.data).toBeUndefined();
     }
     // The genuine token still works.
-    const second = await ask('danang-tax-office', { contract: 'land.parcels-by-owner', purpose: 'LAND_TAX_ASSESSMENT', subject: owner, page: { size: 1, token } });
+    const second = await ask('danang-tax-office', {
+      contract: 'land.parcels-by-owner',
+      purpose: 'LAND_TAX_ASSESSMENT',
+      subject: owner,
+      page: { size: 1, token },
+    });
     expect(second).toMatchObject({ status: 'OK' });
     expect((second.data!.items as Array<{ parcelId: string }>)[0]!.parcelId).toBe([...parcelsOf.get(ex.owner.nationalId)!].sort()[1]);
   });
@@ -335,9 +375,19 @@ describe('consent and consumers', () => {
     const subject = { nationalId: h.demo.bankConsent.nationalId };
     const without = await ask('demo-commercial-bank', { contract: 'social-insurance.participation', purpose: 'LOAN_APPLICATION', subject });
     expect(without).toMatchObject({ status: 'DENIED', code: 'CONSENT_REQUIRED' });
-    const withConsent = await ask('demo-commercial-bank', { contract: 'social-insurance.participation', purpose: 'LOAN_APPLICATION', subject, consentId: h.demo.bankConsent.consentId });
+    const withConsent = await ask('demo-commercial-bank', {
+      contract: 'social-insurance.participation',
+      purpose: 'LOAN_APPLICATION',
+      subject,
+      consentId: h.demo.bankConsent.consentId,
+    });
     expect(withConsent).toMatchObject({ status: 'OK', basis: { kind: 'consent', consentId: h.demo.bankConsent.consentId } });
-    const otherContract = await ask('demo-commercial-bank', { contract: 'land.parcels-by-owner', purpose: 'LOAN_APPLICATION', subject, consentId: h.demo.bankConsent.consentId });
+    const otherContract = await ask('demo-commercial-bank', {
+      contract: 'land.parcels-by-owner',
+      purpose: 'LOAN_APPLICATION',
+      subject,
+      consentId: h.demo.bankConsent.consentId,
+    });
     expect(otherContract).toMatchObject({ status: 'DENIED' });
   });
 
@@ -363,7 +413,12 @@ describe('a land office works one case across the four registries', () => {
     const held: string[] = [];
     let token: string | undefined;
     do {
-      const page = await ask(agency, { ...common, contract: 'land.parcels-by-owner', subject: { nationalId: person.nationalId }, page: { size: 2, ...(token ? { token } : {}) } });
+      const page = await ask(agency, {
+        ...common,
+        contract: 'land.parcels-by-owner',
+        subject: { nationalId: person.nationalId },
+        page: { size: 2, ...(token ? { token } : {}) },
+      });
       expect(page).toMatchObject({ status: 'OK', basis: { kind: 'legal', id: 'pdpl-19-1-c-land-registration' }, provenance: { registry: 'land' } });
       held.push(...(page.data!.items as Array<{ parcelId: string }>).map((i) => i.parcelId));
       token = page.data!.nextPageToken as string | undefined;
@@ -373,7 +428,11 @@ describe('a land office works one case across the four registries', () => {
 
     // 3. Social insurance: an employer of record means the recipient does not farm directly.
     const participation = await ask(agency, { ...common, contract: 'social-insurance.participation', subject: { nationalId: person.nationalId } });
-    expect(participation).toMatchObject({ status: 'OK', provenance: { registry: 'social-insurance' }, data: { participationType: 'COMPULSORY', status: 'PARTICIPATING' } });
+    expect(participation).toMatchObject({
+      status: 'OK',
+      provenance: { registry: 'social-insurance' },
+      data: { participationType: 'COMPULSORY', status: 'PARTICIPATING' },
+    });
     const employerCode = participation.data!.employerCode as string;
     expect(employerCode).toBe(ex.employee.employerCode);
 

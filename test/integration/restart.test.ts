@@ -12,7 +12,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeleteMessageBatchCommand, GetQueueUrlCommand, ReceiveMessageCommand, type ReceiveMessageCommandOutput, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageBatchCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  type ReceiveMessageCommandOutput,
+  SendMessageBatchCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -84,7 +91,9 @@ class Agency {
     const out = await this.queue(names.agencyOutQueue(AGENCY));
     for (let i = 0; i < requestIds.length; i += 10) {
       const chunk = requestIds.slice(i, i + 10);
-      await this.sqs.send(new SendMessageBatchCommand({ QueueUrl: out, Entries: chunk.map((id, j) => ({ Id: String(j), MessageBody: this.bodies.get(id)! })) }));
+      await this.sqs.send(
+        new SendMessageBatchCommand({ QueueUrl: out, Entries: chunk.map((id, j) => ({ Id: String(j), MessageBody: this.bodies.get(id)! })) }),
+      );
     }
   }
 
@@ -105,7 +114,9 @@ class Agency {
           this.replies.set(reply.requestId!, [...(this.replies.get(reply.requestId!) ?? []), reply]);
         }
         if (got.Messages?.length) {
-          await this.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: inbox, Entries: got.Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) })).catch(() => undefined);
+          await this.sqs
+            .send(new DeleteMessageBatchCommand({ QueueUrl: inbox, Entries: got.Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }))
+            .catch(() => undefined);
         }
       }
     })();
@@ -132,7 +143,13 @@ function lookups(agency: Agency, n: number): string[] {
     const requestId = randomUUID();
     agency.bodies.set(
       requestId,
-      JSON.stringify({ requestId, contract: 'population.identity-verification', version: '1', purpose: 'LAND_REGISTRATION', subject: { nationalId: citizens[i % citizens.length] } }),
+      JSON.stringify({
+        requestId,
+        contract: 'population.identity-verification',
+        version: '1',
+        purpose: 'LAND_REGISTRATION',
+        subject: { nationalId: citizens[i % citizens.length] },
+      }),
     );
     return requestId;
   });
@@ -187,7 +204,9 @@ describe('stop and crash with lookups in flight', () => {
     for (const code of codes) expect(['OK', 'ALREADY_ANSWERED']).toContain(code);
 
     // One audit record per lookup, and the chains verify.
-    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: platform.url, region: 'ap-southeast-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }));
+    const doc = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ endpoint: platform.url, region: 'ap-southeast-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
+    );
     const log = new AuditLog(doc, names.auditTable);
     const perRequest = new Map<string, number>();
     for await (const r of log.lookups()) if (r.consumer === AGENCY && r.requestId) perRequest.set(r.requestId, (perRequest.get(r.requestId) ?? 0) + 1);

@@ -62,7 +62,14 @@ describe('the local endpoint', () => {
       const client = (url: string) => new DynamoDBClient({ endpoint: url, region: 'ap-southeast-1', credentials: { accessKeyId: 't', secretAccessKey: 't' } });
       const first = await startEndpoint({ port: 0, region: 'ap-southeast-1', dataDir: dir });
       const c1 = client(first.url);
-      await c1.send(new CreateTableCommand({ TableName: 'keep', BillingMode: 'PAY_PER_REQUEST', KeySchema: [{ AttributeName: 'k', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'k', AttributeType: 'S' }] }));
+      await c1.send(
+        new CreateTableCommand({
+          TableName: 'keep',
+          BillingMode: 'PAY_PER_REQUEST',
+          KeySchema: [{ AttributeName: 'k', KeyType: 'HASH' }],
+          AttributeDefinitions: [{ AttributeName: 'k', AttributeType: 'S' }],
+        }),
+      );
       await c1.send(new PutItemCommand({ TableName: 'keep', Item: { k: { S: 'a' }, v: { N: '1' } } }));
       await first.close();
       const second = await startEndpoint({ port: 0, region: 'ap-southeast-1', dataDir: dir });

@@ -28,7 +28,9 @@ export interface Harness {
   stop: () => Promise<void>;
 }
 
-export async function startHarness(options: { count?: number; deps?: HandlerDeps; /** default: fastConfig() */ config?: NdxConfig; contractCacheSeconds?: number } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { count?: number; deps?: HandlerDeps /** default: fastConfig() */; config?: NdxConfig; contractCacheSeconds?: number } = {},
+): Promise<Harness> {
   const chunks: string[] = [];
   const capture = (stream: NodeJS.WriteStream) => {
     const original = stream.write.bind(stream);
@@ -41,7 +43,13 @@ export async function startHarness(options: { count?: number; deps?: HandlerDeps
     };
   };
   const restore = [capture(process.stdout), capture(process.stderr)];
-  const engine = await startEngine({ config: options.config ?? fastConfig(), port: 0, logLevel: 'INFO', functionEnvironment: { NDX_CONTRACT_CACHE_SECONDS: String(options.contractCacheSeconds ?? 0) }, ...(options.deps ? { deps: options.deps } : {}) });
+  const engine = await startEngine({
+    config: options.config ?? fastConfig(),
+    port: 0,
+    logLevel: 'INFO',
+    functionEnvironment: { NDX_CONTRACT_CACHE_SECONDS: String(options.contractCacheSeconds ?? 0) },
+    ...(options.deps ? { deps: options.deps } : {}),
+  });
   const demo = await seedDemo(documentClient(), { pepper: LOCAL_PEPPER, count: options.count ?? 1000 });
   return {
     engine,

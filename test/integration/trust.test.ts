@@ -56,7 +56,10 @@ async function send(agency: string, request: LookupRequestInput): Promise<Lookup
 
 async function queueDepth(name: string): Promise<number> {
   const out = await sqsClient().send(
-    new GetQueueAttributesCommand({ QueueUrl: h.engine.queueUrl(name), AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    new GetQueueAttributesCommand({
+      QueueUrl: h.engine.queueUrl(name),
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
   );
   return Number(out.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
 }
@@ -76,7 +79,12 @@ describe('the resend protocol', () => {
     const first = await send(LAND, request);
     const again = await send(LAND, request);
     expect(first).toMatchObject({ status: 'OK', code: 'OK' });
-    expect(again).toMatchObject({ status: 'DUPLICATE', code: 'ALREADY_ANSWERED', requestId: request.requestId, original: { status: 'OK', code: 'OK', auditId: first.provenance!.auditId, repliedAt: first.repliedAt, digest: digestOf(first) } });
+    expect(again).toMatchObject({
+      status: 'DUPLICATE',
+      code: 'ALREADY_ANSWERED',
+      requestId: request.requestId,
+      original: { status: 'OK', code: 'OK', auditId: first.provenance!.auditId, repliedAt: first.repliedAt, digest: digestOf(first) },
+    });
     expect(again.data).toBeUndefined();
     expect(await lookupRecords(LAND, request.requestId)).toBe(1);
   });
@@ -86,7 +94,11 @@ describe('the resend protocol', () => {
     const first = await send(LAND, request);
     const again = await send(LAND, request);
     expect(first).toMatchObject({ status: 'DENIED', code: 'PURPOSE_NOT_ALLOWED' });
-    expect(again).toMatchObject({ status: 'DUPLICATE', code: 'ALREADY_ANSWERED', original: { status: 'DENIED', code: 'PURPOSE_NOT_ALLOWED', repliedAt: first.repliedAt, digest: digestOf(first) } });
+    expect(again).toMatchObject({
+      status: 'DUPLICATE',
+      code: 'ALREADY_ANSWERED',
+      original: { status: 'DENIED', code: 'PURPOSE_NOT_ALLOWED', repliedAt: first.repliedAt, digest: digestOf(first) },
+    });
     expect(await lookupRecords(LAND, request.requestId)).toBe(1);
   });
 
@@ -133,7 +145,12 @@ describe('the resend protocol', () => {
       const sqs = sqsClient();
       const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: h.engine.queueUrl(REGISTRY_QUEUE), MaxNumberOfMessages: 10 }));
       expect(got.Messages?.length).toBe(1);
-      await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: h.engine.queueUrl(REGISTRY_QUEUE), Entries: got.Messages!.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+      await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: h.engine.queueUrl(REGISTRY_QUEUE),
+          Entries: got.Messages!.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+        }),
+      );
     } finally {
       await h.engine.setMappingEnabled(REGISTRY_QUEUE, true);
     }
@@ -153,7 +170,14 @@ describe('zero trust between router and registries', () => {
   const key = { version: 'local', secret: LOCAL_FORWARDING_KEY };
 
   async function securityEvents(): Promise<Array<Extract<AuditRecord, { kind: 'security' }>>> {
-    const out = await documentClient().send(new ScanCommand({ TableName: names.auditTable, FilterExpression: '#k = :k', ExpressionAttributeNames: { '#k': 'kind' }, ExpressionAttributeValues: { ':k': 'security' } }));
+    const out = await documentClient().send(
+      new ScanCommand({
+        TableName: names.auditTable,
+        FilterExpression: '#k = :k',
+        ExpressionAttributeNames: { '#k': 'kind' },
+        ExpressionAttributeValues: { ':k': 'security' },
+      }),
+    );
     // Chained records only (each audit id also has a marker item naming its kind).
     return (out.Items ?? []).filter((i) => String(i.pk).startsWith('chain#')) as Array<Extract<AuditRecord, { kind: 'security' }>>;
   }
@@ -196,7 +220,9 @@ describe('zero trust between router and registries', () => {
     // No reply of any kind went to any agency for them, and nothing was audited as a lookup.
     for (const agency of [LAND, 'demo-commercial-bank']) {
       for (;;) {
-        const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: h.engine.queueUrl(names.agencyInQueue(agency)), MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+        const got = await sqs.send(
+          new ReceiveMessageCommand({ QueueUrl: h.engine.queueUrl(names.agencyInQueue(agency)), MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+        );
         if (!got.Messages?.length) break;
         for (const m of got.Messages) expect(requestIds).not.toContain((JSON.parse(m.Body!) as LookupReply).requestId);
       }
@@ -234,14 +260,79 @@ describe('no personal data at rest outside the registries', () => {
     const active = h.demo.consents.find((c) => c.state === 'ACTIVE')!;
     const cases: Array<[string, LookupRequestInput]> = [
       [LAND, { requestId: randomUUID(), version: '1', ...identity(h.demo.living.nationalId, { onBehalfOf: 'officer-4471 / case HN-2026-118' }) }],
-      [active.consumer, { requestId: randomUUID(), version: '1', contract: 'population.residence', purpose: active.purpose, subject: { nationalId: active.nationalId }, consentId: active.consentId }],
+      [
+        active.consumer,
+        {
+          requestId: randomUUID(),
+          version: '1',
+          contract: 'population.residence',
+          purpose: active.purpose,
+          subject: { nationalId: active.nationalId },
+          consentId: active.consentId,
+        },
+      ],
       [LAND, { requestId: randomUUID(), version: '1', contract: 'land.parcel', purpose: 'LAND_REGISTRATION', subject: { parcelId: ex.parcel } }],
-      [LAND, { requestId: randomUUID(), version: '1', contract: 'land.parcels-by-owner', purpose: 'LAND_REGISTRATION', subject: { nationalId: ex.owner.nationalId } }],
-      [LAND, { requestId: randomUUID(), version: '1', contract: 'social-insurance.participation', purpose: 'LAND_REGISTRATION', subject: { nationalId: ex.employee.nationalId } }],
-      ['hcmc-public-services', { requestId: randomUUID(), version: '1', contract: 'social-insurance.benefits', purpose: 'SOCIAL_ALLOWANCE_APPLICATION', subject: { nationalId: ex.pensioner! } }],
-      [LAND, { requestId: randomUUID(), version: '1', contract: 'business.enterprise-profile', purpose: 'LAND_REGISTRATION', subject: { enterpriseCode: ex.employee.employerCode } }],
-      ['danang-tax-office', { requestId: randomUUID(), version: '1', contract: 'business.enterprises-by-representative', purpose: 'TAX_ENFORCEMENT', subject: { nationalId: ex.representative.nationalId } }],
-      [h.demo.bankConsent.consumer, { requestId: randomUUID(), version: '1', contract: 'social-insurance.participation', purpose: h.demo.bankConsent.purpose, subject: { nationalId: h.demo.bankConsent.nationalId }, consentId: h.demo.bankConsent.consentId }],
+      [
+        LAND,
+        {
+          requestId: randomUUID(),
+          version: '1',
+          contract: 'land.parcels-by-owner',
+          purpose: 'LAND_REGISTRATION',
+          subject: { nationalId: ex.owner.nationalId },
+        },
+      ],
+      [
+        LAND,
+        {
+          requestId: randomUUID(),
+          version: '1',
+          contract: 'social-insurance.participation',
+          purpose: 'LAND_REGISTRATION',
+          subject: { nationalId: ex.employee.nationalId },
+        },
+      ],
+      [
+        'hcmc-public-services',
+        {
+          requestId: randomUUID(),
+          version: '1',
+          contract: 'social-insurance.benefits',
+          purpose: 'SOCIAL_ALLOWANCE_APPLICATION',
+          subject: { nationalId: ex.pensioner! },
+        },
+      ],
+      [
+        LAND,
+        {
+          requestId: randomUUID(),
+          version: '1',
+          contract: 'business.enterprise-profile',
+          purpose: 'LAND_REGISTRATION',
+          subject: { enterpriseCode: ex.employee.employerCode },
+        },
+      ],
+      [
+        'danang-tax-office',
+        {
+          requestId: randomUUID(),
+          version: '1',
+          contract: 'business.enterprises-by-representative',
+          purpose: 'TAX_ENFORCEMENT',
+          subject: { nationalId: ex.representative.nationalId },
+        },
+      ],
+      [
+        h.demo.bankConsent.consumer,
+        {
+          requestId: randomUUID(),
+          version: '1',
+          contract: 'social-insurance.participation',
+          purpose: h.demo.bankConsent.purpose,
+          subject: { nationalId: h.demo.bankConsent.nationalId },
+          consentId: h.demo.bankConsent.consentId,
+        },
+      ],
     ];
     const contracts = new Set<string>();
     for (const [agency, request] of cases) {
@@ -257,7 +348,11 @@ describe('no personal data at rest outside the registries', () => {
     expect(contracts.size).toBe(8);
 
     // An officer reference that carries a citizen's identifier is refused, so it is never stored.
-    const leaky = await send(LAND, { requestId: randomUUID(), version: '1', ...identity(h.demo.living.nationalId, { onBehalfOf: `for citizen ${h.demo.living.nationalId}` }) });
+    const leaky = await send(LAND, {
+      requestId: randomUUID(),
+      version: '1',
+      ...identity(h.demo.living.nationalId, { onBehalfOf: `for citizen ${h.demo.living.nationalId}` }),
+    });
     expect(leaky).toMatchObject({ status: 'INVALID', code: 'SCHEMA_VIOLATION', issues: [{ path: 'onBehalfOf' }] });
     expect(JSON.stringify(leaky)).not.toContain(h.demo.living.nationalId);
 

@@ -32,7 +32,9 @@ describe.skipIf(!endpoint)('ndx ops on LocalStack (NDX_LOCALSTACK_ENDPOINT)', ()
   it('redrives an agency reply queue’s dead letters back to it', async () => {
     const queue = resolveQueue(config, names.agencyInQueue(config.agencies[0]!.id))!;
     const dlqUrl = (await sqsClient().send(new GetQueueUrlCommand({ QueueName: queue.deadLetterQueue }))).QueueUrl!;
-    await sqsClient().send(new SendMessageCommand({ QueueUrl: dlqUrl, MessageBody: JSON.stringify({ requestId: 'localstack-ops', status: 'OK', code: 'OK' }) }));
+    await sqsClient().send(
+      new SendMessageCommand({ QueueUrl: dlqUrl, MessageBody: JSON.stringify({ requestId: 'localstack-ops', status: 'OK', code: 'OK' }) }),
+    );
     const result = await redrive(clients, queue, { pollMs: 1000 });
     expect(result.moved).toBeGreaterThanOrEqual(1);
     expect(result.failed).toBe(0);
