@@ -232,6 +232,173 @@ const rows: Row[] = [
       ['$', 'constraint-tightened', false],
     ],
   },
+  // allOf folded into one schema
+  {
+    name: 'allOf bounds folded, the tightest wins',
+    writer: { type: 'string', allOf: [{ minLength: 2 }, { minLength: 3 }, { maxLength: 9 }, { maxLength: 8 }] },
+    reader: { type: 'string', minLength: 3, maxLength: 8 },
+    expect: [],
+  },
+  {
+    name: 'allOf numbers folded',
+    writer: { type: 'number', allOf: [{ minimum: 1 }, { maximum: 5 }, { exclusiveMinimum: 0 }, { exclusiveMaximum: 6 }] },
+    reader: { type: 'number', minimum: 1, maximum: 5 },
+    expect: [],
+  },
+  {
+    name: 'allOf patterns folded',
+    writer: { type: 'string', allOf: [{ pattern: '^a' }, { pattern: 'b$' }] },
+    reader: { type: 'string', pattern: '^a' },
+    expect: [['$', 'constraint-tightened', false]],
+  },
+  { name: 'allOf format folded', writer: { type: 'string', allOf: [{ format: 'email' }] }, reader: { type: 'string', format: 'email' }, expect: [] },
+  {
+    name: 'allOf with two formats',
+    writer: { type: 'string', format: 'email', allOf: [{ format: 'uuid' }] },
+    reader: { type: 'string', format: 'email' },
+    expect: [['$', 'unsupported-keyword-changed', true]],
+  },
+  {
+    name: 'allOf with an object entry',
+    writer: { type: 'object', allOf: [{ required: ['a'] }] },
+    reader: { type: 'object' },
+    expect: [['$', 'unsupported-keyword-changed', true]],
+  },
+  {
+    name: 'allOf with a non-number bound',
+    writer: { type: 'string', allOf: [{ minLength: 'x' }] },
+    reader: { type: 'string' },
+    expect: [['$', 'unsupported-keyword-changed', true]],
+  },
+  // literals the writer sends, against a typed reader
+  {
+    name: 'literal too short for the reader',
+    writer: { enum: ['a', 'abc'] },
+    reader: { type: 'string', minLength: 2 },
+    expect: [
+      ['$', 'type-narrowed', false],
+      ['$', 'enum-value-added', true],
+    ],
+  },
+  { name: 'literal too long for the reader', writer: { enum: ['abcd'] }, reader: { type: 'string', maxLength: 3 }, expect: [['$', 'enum-value-added', true]] },
+  {
+    name: 'literal against a pattern',
+    writer: { enum: ['ab', 'ba'] },
+    reader: { type: 'string', pattern: '^a' },
+    expect: [
+      ['$', 'type-narrowed', false],
+      ['$', 'enum-value-added', true],
+    ],
+  },
+  { name: 'literal against a bad pattern', writer: { enum: ['a'] }, reader: { type: 'string', pattern: '(' }, expect: [['$', 'enum-value-added', true]] },
+  {
+    name: 'literal below a minimum',
+    writer: { enum: [0, 5] },
+    reader: { type: 'number', minimum: 1 },
+    expect: [
+      ['$', 'type-narrowed', false],
+      ['$', 'enum-value-added', true],
+    ],
+  },
+  {
+    name: 'literal above a maximum',
+    writer: { enum: [5, 11] },
+    reader: { type: 'number', maximum: 10 },
+    expect: [
+      ['$', 'type-narrowed', false],
+      ['$', 'enum-value-added', true],
+    ],
+  },
+  {
+    name: 'literal at an exclusive minimum',
+    writer: { enum: [1] },
+    reader: { type: 'number', exclusiveMinimum: 1 },
+    expect: [['$', 'enum-value-added', true]],
+  },
+  {
+    name: 'literal at an exclusive maximum',
+    writer: { enum: [10] },
+    reader: { type: 'number', exclusiveMaximum: 10 },
+    expect: [['$', 'enum-value-added', true]],
+  },
+  { name: 'literal not a multiple', writer: { enum: [0.3, 3] }, reader: { type: 'number', multipleOf: 0.1 }, expect: [['$', 'type-narrowed', false]] },
+  {
+    name: 'fraction read as an integer',
+    writer: { enum: [1.5] },
+    reader: { type: 'integer' },
+    expect: [
+      ['$', 'type-changed', true],
+      ['$', 'type-narrowed', false],
+    ],
+  },
+  { name: 'whole number read as an integer', writer: { enum: [2] }, reader: { type: 'integer' }, expect: [['$', 'type-narrowed', false]] },
+  { name: 'boolean literal', writer: { const: true }, reader: { type: 'boolean' }, expect: [['$', 'type-narrowed', false]] },
+  {
+    name: 'null literal',
+    writer: { enum: [null, 'a'] },
+    reader: { type: 'string' },
+    expect: [
+      ['$', 'nullable-added', true],
+      ['$', 'type-narrowed', false],
+    ],
+  },
+  { name: 'null literal read as null', writer: { enum: [null] }, reader: { type: ['string', 'null'] }, expect: [['$', 'union-branch-removed', false]] },
+  { name: 'object literal', writer: { const: { a: 1 } }, reader: { type: 'object' }, expect: [['$', 'enum-value-added', true]] },
+  { name: 'array literal', writer: { const: [1] }, reader: { type: 'array' }, expect: [['$', 'enum-value-added', true]] },
+  { name: 'a long literal', writer: { const: 'x'.repeat(80) }, reader: { const: 'y' }, expect: [['$', 'const-changed', true]] },
+  { name: 'enum filtered by its type', writer: { type: 'string', enum: ['a', 1] }, reader: { type: 'string', enum: ['a'] }, expect: [] },
+  // types inferred from keywords
+  { name: 'string keywords without a type', writer: { minLength: 1 }, reader: { type: 'string' }, expect: [['$', 'constraint-tightened', false]] },
+  { name: 'number keywords without a type', writer: { minimum: 1 }, reader: { type: 'string' }, expect: [['$', 'type-changed', true]] },
+  {
+    name: 'object keywords without a type',
+    writer: { properties: { a: { type: 'string' } } },
+    reader: { type: 'array' },
+    expect: [['$', 'type-changed', true]],
+  },
+  { name: 'array keywords without a type', writer: { items: { type: 'string' } }, reader: { type: 'object' }, expect: [['$', 'type-changed', true]] },
+  { name: 'an unknown type name', writer: { type: 'date' }, reader: { type: 'string' }, expect: [['$', 'type-narrowed', false]] },
+  // paths and annotations
+  {
+    name: 'a property name that needs brackets',
+    writer: obj({ 'a b': { type: 'string' } }),
+    reader: obj({ 'a b': { type: 'number' } }),
+    expect: [['$["a b"]', 'type-changed', true]],
+  },
+  {
+    name: '$schema differs at the root',
+    writer: { $schema: 'a', type: 'string' },
+    reader: { $schema: 'b', type: 'string' },
+    expect: [['$', 'annotation-changed', false]],
+  },
+  {
+    name: '$schema differs below the root',
+    writer: obj({ a: { $schema: 'a', type: 'string' } }),
+    reader: obj({ a: { $schema: 'b', type: 'string' } }),
+    expect: [],
+  },
+  {
+    name: 'description changed',
+    writer: { type: 'string', description: 'a' },
+    reader: { type: 'string', description: 'b' },
+    expect: [['$', 'description-changed', false]],
+  },
+  {
+    name: 'a shared sibling of a union',
+    writer: { type: 'string', anyOf: [{ minLength: 1 }, { maxLength: 0 }] },
+    reader: { type: 'string' },
+    expect: [
+      ['$', 'constraint-tightened', false],
+      ['$', 'constraint-tightened', false],
+    ],
+  },
+  { name: 'an any branch in a union', writer: { anyOf: [{}, { type: 'string' }] }, reader: { type: 'string' }, expect: [['$', 'type-widened', true]] },
+  {
+    name: 'a union of literals with null',
+    writer: { anyOf: [{ const: 'a' }, { const: null }] },
+    reader: { enum: ['a'] },
+    expect: [['$', 'nullable-added', true]],
+  },
   // annotations and unmodelled keywords
   { name: 'title changed', writer: { type: 'string', title: 'A' }, reader: { type: 'string', title: 'B' }, expect: [['$', 'title-changed', false]] },
   { name: 'default changed', writer: { type: 'string', default: 'a' }, reader: { type: 'string' }, expect: [['$', 'default-changed', false]] },
