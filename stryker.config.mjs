@@ -7,7 +7,7 @@
  * Incremental mode, with the results committed as a baseline: test/mutation/incremental.json holds the
  * last run's verdict for every mutant, and a run retests only the mutants in changed code or covered by
  * changed tests, reusing the rest. A full run takes about an hour of CPU (some 30 minutes on CI's 2 cores,
- * more than CI's budget beside `npm test`); an incremental one takes minutes. So commit the updated file
+ * more than CI's budget beside `npm test`); an incremental one retests only what changed. So commit the updated file
  * with any change to a domain module or its tests (CI then retests only what that change touches), and
  * rebuild it now and then with `npm run mutation -- --force`.
  *
