@@ -169,4 +169,3 @@ export type Head = { seq: number; hash: string };
 
 /** An audit id's marker, written: where its record goes, or the record already there. */
 export type Reservation = { state: 'reserved'; partition: string; head: Head | undefined } | { state: 'done'; appended: Appended };
-

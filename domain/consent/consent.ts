@@ -123,7 +123,9 @@ export function consentTermsDigest(record: ConsentTerms | ConsentRecord): string
 }
 
 export function signConsent(terms: ConsentTerms, key: Buffer): ConsentSignature {
-  const value = createHmac('sha256', key).update(canonicalJson(consentTerms(terms))).digest('hex');
+  const value = createHmac('sha256', key)
+    .update(canonicalJson(consentTerms(terms)))
+    .digest('hex');
   return { alg: 'HMAC-SHA256', kid: CONSENT_KEY_ID, value };
 }
 

@@ -42,7 +42,10 @@ export function consentScope(contract: Contract, major: number | undefined, cons
   if (major !== undefined) {
     m = major;
   } else {
-    const newest = contract.versions.filter((v) => v.status === 'active').map((v) => majorOf(v.version)).sort((a, b) => b - a)[0];
+    const newest = contract.versions
+      .filter((v) => v.status === 'active')
+      .map((v) => majorOf(v.version))
+      .sort((a, b) => b - a)[0];
     if (newest === undefined) throw new ConsentTermsError(`${id} has no active version; name a major with ${id}@<major>`);
     m = newest;
   }

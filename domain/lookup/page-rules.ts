@@ -12,4 +12,3 @@ export function checkPage(request: Pick<LookupRequest, 'page'>, version: Pick<Ve
   }
   return undefined;
 }
-

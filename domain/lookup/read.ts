@@ -20,7 +20,12 @@ const badToken = (): ReadOutcome => ({
   issues: [{ path: 'page.token', message: 'not a token ndx issued for this subject and contract, or expired; start again without it' }],
 });
 
-export async function readForContract(source: RegistrySource, lookup: ForwardedLookup, version: VersionDefinition, now: Date = new Date()): Promise<ReadOutcome> {
+export async function readForContract(
+  source: RegistrySource,
+  lookup: ForwardedLookup,
+  version: VersionDefinition,
+  now: Date = new Date(),
+): Promise<ReadOutcome> {
   const { request } = lookup;
   const list = version.list;
   if (!list) {
@@ -48,8 +53,16 @@ export async function readForContract(source: RegistrySource, lookup: ForwardedL
   // The first page of nothing: the registry holds nothing for this subject.
   if (after === undefined && page.items.length === 0) return { code: 'SUBJECT_NOT_FOUND' };
   const next = page.next !== undefined ? sealPageToken(page.next, scope, now) : undefined;
-  const data = projectList(page.items.map((i) => i.view), version, next);
+  const data = projectList(
+    page.items.map((i) => i.view),
+    version,
+    next,
+  );
   // The latest of the items' ISO timestamps (their string order is their time order).
-  const updatedAt = page.items.map((i) => i.updatedAt).sort().at(-1) || now.toISOString();
+  const updatedAt =
+    page.items
+      .map((i) => i.updatedAt)
+      .sort()
+      .at(-1) || now.toISOString();
   return { code: 'OK', data, fields: page.items.length ? Object.keys(list.item.shape) : [], updatedAt };
 }

@@ -52,4 +52,3 @@ export class RegistryUnavailableError extends Error {
 export class InvalidCursorError extends Error {
   override readonly name = 'InvalidCursorError';
 }
-

@@ -55,7 +55,10 @@ export function requestDigest(key: string, request: unknown, rawBody: string): s
   return createHmac('sha256', key).update('ndx.request-digest.v1\n').update(text).digest('hex');
 }
 
-export type ResendAction = { kind: 'none' } | { kind: 'point'; outcome: Extract<StageOutcome, { outcome: 'answered' }> } | { kind: 'reforward'; outcome: Extract<StageOutcome, { outcome: 'forwarded' }> };
+export type ResendAction =
+  | { kind: 'none' }
+  | { kind: 'point'; outcome: Extract<StageOutcome, { outcome: 'answered' }> }
+  | { kind: 'reforward'; outcome: Extract<StageOutcome, { outcome: 'forwarded' }> };
 
 /** What to do when a stage meets a request it has already handled, arriving as message `messageId`. */
 export function resendAction(stored: StageOutcome, messageId: string): ResendAction {

@@ -9,15 +9,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import {
-  AnchorFormatError,
-  anchorKey,
-  dayPrefix,
-  FileAnchorStore,
-  isAnchorKey,
-  latestKey,
-  S3AnchorStore,
-} from '../../aws/anchor-store.ts';
+import { AnchorFormatError, anchorKey, dayPrefix, FileAnchorStore, isAnchorKey, latestKey, S3AnchorStore } from '../../aws/anchor-store.ts';
 import { anchorRange, nextAnchor, type AuditAnchor } from '../../domain/audit/anchor.ts';
 import { anchorNow } from '../../aws/audit-anchoring.ts';
 import type { PartitionReport } from '../../domain/audit/chain.ts';
@@ -38,7 +30,13 @@ describe('anchor keys', () => {
   });
 
   it('latest is the greatest anchor key; anything else in a listing is ignored', () => {
-    const keys = [anchorKey('2026-11-28T10:00:00Z'), anchorKey('2026-11-29T09:00:00Z'), 'anchors/2026/11/30/notes.txt', 'anchors/2026/12/01/2026-11-29T10-00-00.000Z.json', 'other/x.json'];
+    const keys = [
+      anchorKey('2026-11-28T10:00:00Z'),
+      anchorKey('2026-11-29T09:00:00Z'),
+      'anchors/2026/11/30/notes.txt',
+      'anchors/2026/12/01/2026-11-29T10-00-00.000Z.json',
+      'other/x.json',
+    ];
     expect(isAnchorKey(keys[0]!)).toBe(true);
     expect(isAnchorKey('anchors/2026/12/01/2026-11-29T10-00-00.000Z.json')).toBe(false); // folder and instant disagree
     expect(latestKey(keys)).toBe(anchorKey('2026-11-29T09:00:00Z'));
@@ -102,7 +100,8 @@ function fakeS3(objects = new Map<string, string>()) {
       if (command instanceof PutObjectCommand) {
         const { Key, Body, IfNoneMatch, ChecksumAlgorithm } = command.input;
         calls.push(`put ${Key} ${IfNoneMatch} ${ChecksumAlgorithm}`);
-        if (IfNoneMatch === '*' && objects.has(Key!)) throw Object.assign(new Error('At least one of the pre-conditions you specified did not hold'), { name: 'PreconditionFailed' });
+        if (IfNoneMatch === '*' && objects.has(Key!))
+          throw Object.assign(new Error('At least one of the pre-conditions you specified did not hold'), { name: 'PreconditionFailed' });
         objects.set(Key!, String(Body));
         return {};
       }
@@ -132,7 +131,12 @@ describe('S3AnchorStore', () => {
     const now = () => new Date('2026-11-29T00:30:00Z');
     const store = new S3AnchorStore(s3, 'b', { now });
     expect((await store.latest())!.anchor.takenAt).toBe('2026-11-28T12:00:00.000Z');
-    expect(calls).toEqual(['list anchors/2026/11/29/', 'list anchors/2026/11/28/', 'list anchors/2026/11/28/', 'get anchors/2026/11/28/2026-11-28T12-00-00.000Z.json']);
+    expect(calls).toEqual([
+      'list anchors/2026/11/29/',
+      'list anchors/2026/11/28/',
+      'list anchors/2026/11/28/',
+      'get anchors/2026/11/28/2026-11-28T12-00-00.000Z.json',
+    ]);
 
     calls.length = 0;
     const later = new S3AnchorStore(s3, 'b', { now: () => new Date('2026-12-15T00:00:00Z') });
@@ -171,7 +175,9 @@ describe('the next anchor', () => {
         { partition: P1, seq: 3, hash: H('a') },
       ]),
     );
-    expect(nextAnchor(undefined, [report(P1, { seq: 1, hash: H('e') }), report(P2)], new Date('2026-11-29T01:00:00Z')).partitions).toEqual([{ partition: P1, seq: 1, hash: H('e') }]);
+    expect(nextAnchor(undefined, [report(P1, { seq: 1, hash: H('e') }), report(P2)], new Date('2026-11-29T01:00:00Z')).partitions).toEqual([
+      { partition: P1, seq: 1, hash: H('e') },
+    ]);
   });
 
   it('re-verifies from the day before the previous anchor (late records of retried lookups), everything without one', () => {

@@ -45,12 +45,11 @@ function folderOf(path: string): string {
 
 describe('the direction of imports', () => {
   it('finds the imports of a file, type-only and dynamic ones too', () => {
-    expect(importsOf(`import type { A } from '../aws/a.ts';\nimport { b } from "./b.ts";\nconst c = await import('../c.ts');\nexport { d } from '../d.ts';\nimport x from 'zod';`)).toEqual([
-      '../aws/a.ts',
-      './b.ts',
-      '../c.ts',
-      '../d.ts',
-    ]);
+    expect(
+      importsOf(
+        `import type { A } from '../aws/a.ts';\nimport { b } from "./b.ts";\nconst c = await import('../c.ts');\nexport { d } from '../d.ts';\nimport x from 'zod';`,
+      ),
+    ).toEqual(['../aws/a.ts', './b.ts', '../c.ts', '../d.ts']);
   });
 
   it('has each folder import only from the folders below it', () => {

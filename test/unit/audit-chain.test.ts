@@ -22,7 +22,10 @@ function chain(n: number, partition = P): Array<Record<string, unknown>> {
   const items: Array<Record<string, unknown>> = [];
   let prevHash = genesisHash(partition);
   for (let seq = 1; seq <= n; seq++) {
-    const item: Record<string, unknown> = linkRecord({ kind: 'lookup', auditId: `a/${seq}`, at: `2026-11-23T10:00:${String(seq).padStart(2, '0')}.000Z`, fields: ['nationalId'] }, { partition, seq, prevHash });
+    const item: Record<string, unknown> = linkRecord(
+      { kind: 'lookup', auditId: `a/${seq}`, at: `2026-11-23T10:00:${String(seq).padStart(2, '0')}.000Z`, fields: ['nationalId'] },
+      { partition, seq, prevHash },
+    );
     items.push(item);
     prevHash = item.hash as string;
   }
@@ -154,7 +157,10 @@ describe('anchors: what the chain alone cannot show', () => {
     // Rebuild from seq 2 with other content, every later hash recomputed: the chain holds together.
     let prevHash = rebuilt[0]!.hash as string;
     for (let seq = 2; seq <= 4; seq++) {
-      const item: Record<string, unknown> = linkRecord({ kind: 'lookup', auditId: `forged/${seq}`, at: '2026-11-23T11:00:00.000Z', fields: [] }, { partition: P, seq, prevHash });
+      const item: Record<string, unknown> = linkRecord(
+        { kind: 'lookup', auditId: `forged/${seq}`, at: '2026-11-23T11:00:00.000Z', fields: [] },
+        { partition: P, seq, prevHash },
+      );
       rebuilt[seq - 1] = item;
       prevHash = item.hash as string;
     }
@@ -192,8 +198,14 @@ describe('anchor documents', () => {
   });
 
   it('refuse what is not an anchor', () => {
-    expect(AuditAnchor.safeParse({ kind: 'ndx.audit-anchor.v1', takenAt: '2026-11-24T00:00:00Z', partitions: [{ partition: 'nope', seq: 1, hash: 'a'.repeat(64) }] }).success).toBe(false);
-    expect(AuditAnchor.safeParse({ kind: 'ndx.audit-anchor.v1', takenAt: '2026-11-24T00:00:00Z', partitions: [{ partition: P, seq: 0, hash: 'a'.repeat(64) }] }).success).toBe(false);
+    expect(
+      AuditAnchor.safeParse({ kind: 'ndx.audit-anchor.v1', takenAt: '2026-11-24T00:00:00Z', partitions: [{ partition: 'nope', seq: 1, hash: 'a'.repeat(64) }] })
+        .success,
+    ).toBe(false);
+    expect(
+      AuditAnchor.safeParse({ kind: 'ndx.audit-anchor.v1', takenAt: '2026-11-24T00:00:00Z', partitions: [{ partition: P, seq: 0, hash: 'a'.repeat(64) }] })
+        .success,
+    ).toBe(false);
     expect(AuditAnchor.safeParse({ kind: 'something-else', takenAt: '2026-11-24T00:00:00Z', partitions: [] }).success).toBe(false);
   });
 });

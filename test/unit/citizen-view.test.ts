@@ -39,7 +39,10 @@ const now = new Date('2026-11-23T12:00:00Z');
 
 describe('citizenTrail', () => {
   it('lists lookups newest first, with what was released and on what basis', () => {
-    const records = [lookup('a/1', '2026-11-20T08:00:00.000Z'), lookup('a/2', '2026-11-22T08:00:00.000Z', { status: 'DENIED', code: 'CONSENT_REVOKED', fields: [] })];
+    const records = [
+      lookup('a/1', '2026-11-20T08:00:00.000Z'),
+      lookup('a/2', '2026-11-22T08:00:00.000Z', { status: 'DENIED', code: 'CONSENT_REVOKED', fields: [] }),
+    ];
     const view = citizenTrail(records, now);
     expect(view.entries.map((e) => e.auditId)).toEqual(['a/2', 'a/1']);
     expect(view.entries[1]).toEqual({

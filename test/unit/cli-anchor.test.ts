@@ -16,11 +16,18 @@ import type { AuditAnchor } from '../../domain/audit/anchor.ts';
 
 const local = { endpoint: 'http://localhost:4566', local: true };
 const aws = { endpoint: undefined, local: false };
-const anchor = (takenAt: string): AuditAnchor => ({ kind: 'ndx.audit-anchor.v1', takenAt, partitions: [{ partition: 'population#2026-11-28#1', seq: 2, hash: 'a'.repeat(64) }] });
+const anchor = (takenAt: string): AuditAnchor => ({
+  kind: 'ndx.audit-anchor.v1',
+  takenAt,
+  partitions: [{ partition: 'population#2026-11-28#1', seq: 2, hash: 'a'.repeat(64) }],
+});
 const saved = { dataDir: process.env.NDX_DATA_DIR, bucket: process.env.NDX_ANCHOR_BUCKET };
 
 afterEach(() => {
-  for (const [k, v] of [['NDX_DATA_DIR', saved.dataDir], ['NDX_ANCHOR_BUCKET', saved.bucket]] as const) {
+  for (const [k, v] of [
+    ['NDX_DATA_DIR', saved.dataDir],
+    ['NDX_ANCHOR_BUCKET', saved.bucket],
+  ] as const) {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
@@ -85,7 +92,9 @@ describe('ndx ops redrive on AWS', () => {
     const start = redriveThroughFunction(lambda({ Payload: JSON.stringify({ taskHandle: 'task-1' }) }));
     expect(await start('ndx-agency-hanoi-land-office-out', 10)).toBe('task-1');
     expect(sent).toEqual([{ FunctionName: 'ndx-redrive', Payload: { queue: 'ndx-agency-hanoi-land-office-out', rate: 10 } }]);
-    const refused = redriveThroughFunction(lambda({ Payload: JSON.stringify({ errorType: 'ZodError', errorMessage: 'not a queue' }), FunctionError: 'Unhandled' }));
+    const refused = redriveThroughFunction(
+      lambda({ Payload: JSON.stringify({ errorType: 'ZodError', errorMessage: 'not a queue' }), FunctionError: 'Unhandled' }),
+    );
     await expect(refused('x', undefined)).rejects.toThrow('ndx-redrive refused the redrive: ZodError: not a queue');
   });
 });

@@ -60,10 +60,13 @@ describe('Coalescer (group commit)', () => {
 
   it('keeps one batch per key', async () => {
     const calls: Array<[string, number[]]> = [];
-    const map = new CoalescerMap<number, number>((key) => new Coalescer(async (items) => {
-      calls.push([key, [...items]]);
-      return items.map((i) => i);
-    }, 10));
+    const map = new CoalescerMap<number, number>(
+      (key) =>
+        new Coalescer(async (items) => {
+          calls.push([key, [...items]]);
+          return items.map((i) => i);
+        }, 10),
+    );
     await Promise.all([map.submit('a', 1), map.submit('b', 2), map.submit('a', 3)]);
     expect(calls.sort()).toEqual([
       ['a', [1, 3]],

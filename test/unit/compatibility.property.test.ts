@@ -54,16 +54,25 @@ const { node } = fc.letrec<{ node: Node; object: Node; array: Node; field: Field
   field: fc.record({ name: fc.constantFrom(...NAMES), node: tie('node'), optional: fc.boolean(), nullable: fc.boolean() }),
 }));
 
-const root: fc.Arbitrary<Field[]> = fc.uniqueArray(
-  fc.record({ name: fc.constantFrom(...NAMES), node, optional: fc.boolean(), nullable: fc.boolean() }),
-  { minLength: 1, maxLength: 5, selector: (f) => f.name },
-);
+const root: fc.Arbitrary<Field[]> = fc.uniqueArray(fc.record({ name: fc.constantFrom(...NAMES), node, optional: fc.boolean(), nullable: fc.boolean() }), {
+  minLength: 1,
+  maxLength: 5,
+  selector: (f) => f.name,
+});
 
 function buildNode(n: Node, tolerant = false): z.ZodType {
   switch (n.k) {
     case 'string': {
       let s: z.ZodString | z.ZodEmail | z.ZodUUID | z.ZodISODate | z.ZodISODateTime =
-        n.format === 'email' ? z.email() : n.format === 'uuid' ? z.uuid() : n.format === 'date' ? z.iso.date() : n.format === 'datetime' ? z.iso.datetime() : z.string();
+        n.format === 'email'
+          ? z.email()
+          : n.format === 'uuid'
+            ? z.uuid()
+            : n.format === 'date'
+              ? z.iso.date()
+              : n.format === 'datetime'
+                ? z.iso.datetime()
+                : z.string();
       if (n.min !== undefined) s = s.min(n.min);
       if (n.max !== undefined) s = s.max(n.max);
       return n.describe ? s.describe(n.describe) : s;
@@ -165,7 +174,10 @@ function mutate(fields: Field[], what: string, pick: number): Field[] {
       f.node = f.node.k === 'string' ? { k: 'number', int: false } : { k: 'string' };
       break;
     case 'enum-add':
-      if (f.node.k === 'enum') f.node.values = ENUM.filter((v) => (f.node as { values: string[] }).values.includes(v) || v === ENUM.find((x) => !(f.node as { values: string[] }).values.includes(x)));
+      if (f.node.k === 'enum')
+        f.node.values = ENUM.filter(
+          (v) => (f.node as { values: string[] }).values.includes(v) || v === ENUM.find((x) => !(f.node as { values: string[] }).values.includes(x)),
+        );
       break;
     case 'enum-drop':
       if (f.node.k === 'enum' && f.node.values.length > 1) f.node.values = f.node.values.slice(1);
@@ -180,7 +192,8 @@ function mutate(fields: Field[], what: string, pick: number): Field[] {
       if (f.node.k === 'string') f.node.describe = f.node.describe === 'a' ? 'b' : 'a';
       break;
     case 'add-field':
-      if (out.length < NAMES.length) out.push({ name: NAMES.find((n) => !out.some((g) => g.name === n))!, node: { k: 'boolean' }, optional: pick % 2 === 0, nullable: false });
+      if (out.length < NAMES.length)
+        out.push({ name: NAMES.find((n) => !out.some((g) => g.name === n))!, node: { k: 'boolean' }, optional: pick % 2 === 0, nullable: false });
       break;
     case 'drop-field':
       if (out.length > 1) out.splice(pick % out.length, 1);
@@ -256,18 +269,23 @@ describe('compatibility properties', () => {
 
   it('FULL compatibility is exactly BACKWARD and FORWARD (and so for the transitive modes)', () => {
     fc.assert(
-      fc.property(root, fc.array(fc.tuple(mutation, fc.nat()), { minLength: 1, maxLength: 2 }), fc.constantFrom('response' as const, 'request' as const), (fields, edits, role) => {
-        const versions = [fields];
-        for (const [what, pick] of edits) versions.push(mutate(versions.at(-1)!, what, pick));
-        const [candidate, ...previous] = versions.reverse().map((v) => buildObject(v));
-        previous.reverse();
-        const verdict = Object.fromEntries(MODES.map((m) => [m, checkCompatibility(candidate!, previous, m, { role }).compatible]));
-        expect(verdict.FULL).toBe(verdict.BACKWARD && verdict.FORWARD);
-        expect(verdict.FULL_TRANSITIVE).toBe(verdict.BACKWARD_TRANSITIVE && verdict.FORWARD_TRANSITIVE);
-        if (verdict.BACKWARD_TRANSITIVE) expect(verdict.BACKWARD).toBe(true);
-        if (verdict.FORWARD_TRANSITIVE) expect(verdict.FORWARD).toBe(true);
-        expect(verdict.NONE).toBe(true);
-      }),
+      fc.property(
+        root,
+        fc.array(fc.tuple(mutation, fc.nat()), { minLength: 1, maxLength: 2 }),
+        fc.constantFrom('response' as const, 'request' as const),
+        (fields, edits, role) => {
+          const versions = [fields];
+          for (const [what, pick] of edits) versions.push(mutate(versions.at(-1)!, what, pick));
+          const [candidate, ...previous] = versions.reverse().map((v) => buildObject(v));
+          previous.reverse();
+          const verdict = Object.fromEntries(MODES.map((m) => [m, checkCompatibility(candidate!, previous, m, { role }).compatible]));
+          expect(verdict.FULL).toBe(verdict.BACKWARD && verdict.FORWARD);
+          expect(verdict.FULL_TRANSITIVE).toBe(verdict.BACKWARD_TRANSITIVE && verdict.FORWARD_TRANSITIVE);
+          if (verdict.BACKWARD_TRANSITIVE) expect(verdict.BACKWARD).toBe(true);
+          if (verdict.FORWARD_TRANSITIVE) expect(verdict.FORWARD).toBe(true);
+          expect(verdict.NONE).toBe(true);
+        },
+      ),
       RUNS,
     );
   });

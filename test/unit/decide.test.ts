@@ -76,19 +76,38 @@ describe('admit', () => {
     const find = (c: Contract) => (id: string) => (id === c.id ? c : undefined);
 
     it('resolves a major to its newest active version', () => {
-      const c = contract([['1.0.0', 'active'], ['1.2.0', 'active'], ['1.3.0', 'draft'], ['2.0.0', 'active']]);
+      const c = contract([
+        ['1.0.0', 'active'],
+        ['1.2.0', 'active'],
+        ['1.3.0', 'draft'],
+        ['2.0.0', 'active'],
+      ]);
       const a = admit(request(), 'hanoi-land-office', find(c));
       expect(a.ok && a.version.version).toBe('1.2.0');
     });
 
     it('answers from a deprecated version with a notice naming the sunset', () => {
-      const c = contract([['1.0.0', 'deprecated'], ['2.0.0', 'active']]);
+      const c = contract([
+        ['1.0.0', 'deprecated'],
+        ['2.0.0', 'active'],
+      ]);
       const a = admit(request(), 'hanoi-land-office', find(c));
       expect(a.ok && a.notice).toMatchObject({ kind: 'DEPRECATED', sunset: '2027-06-30' });
     });
 
     it('refuses retired and not-yet-active versions with their codes', () => {
-      expect(admit(request(), 'hanoi-land-office', find(contract([['1.0.0', 'retired'], ['2.0.0', 'active']])))).toMatchObject({ code: 'VERSION_RETIRED' });
+      expect(
+        admit(
+          request(),
+          'hanoi-land-office',
+          find(
+            contract([
+              ['1.0.0', 'retired'],
+              ['2.0.0', 'active'],
+            ]),
+          ),
+        ),
+      ).toMatchObject({ code: 'VERSION_RETIRED' });
       expect(admit(request(), 'hanoi-land-office', find(contract([['1.0.0', 'draft']])))).toMatchObject({ code: 'CONTRACT_NOT_ACTIVE' });
     });
   });

@@ -159,9 +159,17 @@ function place(where: Spot, key: string, value: unknown, subjectValue = '0012030
 
 /** Wraps `inner` in `levels` objects or arrays with caller-chosen keys. */
 const nest = (inner: Record<string, unknown>) =>
-  fc.array(fc.oneof(token.map((k) => ({ kind: 'object' as const, k })), fc.nat(2).map((i) => ({ kind: 'array' as const, i }))), { maxLength: 6 }).map((levels) =>
-    levels.reduceRight<unknown>((acc, level) => (level.kind === 'object' ? { [level.k]: acc } : [...Array.from({ length: level.i }, () => 0), acc]), inner),
-  );
+  fc
+    .array(
+      fc.oneof(
+        token.map((k) => ({ kind: 'object' as const, k })),
+        fc.nat(2).map((i) => ({ kind: 'array' as const, i })),
+      ),
+      { maxLength: 6 },
+    )
+    .map((levels) =>
+      levels.reduceRight<unknown>((acc, level) => (level.kind === 'object' ? { [level.k]: acc } : [...Array.from({ length: level.i }, () => 0), acc]), inner),
+    );
 
 describe('hostile keys, as properties', () => {
   it('a forbidden key at any depth, anywhere, is SCHEMA_VIOLATION, named by rule and position only', () => {

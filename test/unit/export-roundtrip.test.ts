@@ -49,7 +49,14 @@ function corpus(contract: ContractDefinition, v: VersionDefinition, _consumer: s
   const keys = Object.keys(v.subject.shape);
   const forms = keys.length > 1 ? keys.map((k) => [k]) : [keys];
   const subject = (ks: string[], values = VALID) => Object.fromEntries(ks.map((k) => [k, values[k]!]));
-  const base = (over: Json = {}): Json => ({ requestId: randomUUID(), contract: contract.id, purpose, subject: subject(forms[0]!), consentId: 'consent-1', ...over });
+  const base = (over: Json = {}): Json => ({
+    requestId: randomUUID(),
+    contract: contract.id,
+    purpose,
+    subject: subject(forms[0]!),
+    consentId: 'consent-1',
+    ...over,
+  });
   const major = v.version.split('.')[0]!;
   const valid: Case[] = [
     { name: 'minimal', request: base() },
@@ -78,7 +85,11 @@ function corpus(contract: ContractDefinition, v: VersionDefinition, _consumer: s
     { name: 'subject of the wrong shape', request: base({ subject: Object.fromEntries(forms[0]!.map((k) => [k, 'abc'])) }) },
     { name: 'empty consentId', request: base({ consentId: '' }) },
     { name: 'empty onBehalfOf', request: base({ onBehalfOf: '' }) },
-    ...forms.map((f) => ({ name: `subject { ${f.join(', ')} } failing its check`, request: base({ subject: subject(f, FAILS_CHECK) }), routerOnly: `subject.${f[0]}` })),
+    ...forms.map((f) => ({
+      name: `subject { ${f.join(', ')} } failing its check`,
+      request: base({ subject: subject(f, FAILS_CHECK) }),
+      routerOnly: `subject.${f[0]}`,
+    })),
     ...(keys.length > 1 ? [{ name: 'every subject key at once', request: base({ subject: subject(keys) }) }] : []),
     ...(v.list
       ? [
@@ -139,9 +150,33 @@ describe('replies against the exported reply schemas', () => {
     it(at, () => {
       const { reader, writer } = documentOf(contract, version, lifecycle);
       const replies = [
-        { requestId: randomUUID(), status: 'NOT_FOUND', code: 'SUBJECT_NOT_FOUND', message: 'no record', contract: contract.id, version: version.version, repliedAt },
-        { requestId: randomUUID(), status: 'INVALID', code: 'SCHEMA_VIOLATION', message: 'invalid', contract: contract.id, issues: [{ path: 'subject', message: 'required' }], repliedAt },
-        { requestId: randomUUID(), status: 'DENIED', code: 'CONSENT_REQUIRED', message: 'consent required', contract: contract.id, version: version.version, repliedAt },
+        {
+          requestId: randomUUID(),
+          status: 'NOT_FOUND',
+          code: 'SUBJECT_NOT_FOUND',
+          message: 'no record',
+          contract: contract.id,
+          version: version.version,
+          repliedAt,
+        },
+        {
+          requestId: randomUUID(),
+          status: 'INVALID',
+          code: 'SCHEMA_VIOLATION',
+          message: 'invalid',
+          contract: contract.id,
+          issues: [{ path: 'subject', message: 'required' }],
+          repliedAt,
+        },
+        {
+          requestId: randomUUID(),
+          status: 'DENIED',
+          code: 'CONSENT_REQUIRED',
+          message: 'consent required',
+          contract: contract.id,
+          version: version.version,
+          repliedAt,
+        },
         { requestId: null, receivedMessageId: 'm-1', status: 'INVALID', code: 'MALFORMED_MESSAGE', message: 'not JSON', repliedAt },
       ].map((r) => LookupReply.parse(r));
       for (const reply of replies) {

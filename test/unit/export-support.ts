@@ -26,7 +26,12 @@ export const transport = exportTransport();
 /** Every contract version with the lifecycle of the shipped catalogue. */
 export const VERSIONS = CONTRACTS.flatMap((contract) => {
   const states = shippedLifecycle(contract);
-  return contract.versions.map((version) => ({ contract, version, lifecycle: states.get(version.version)! as ExportLifecycle, at: `${contract.id}@${version.version}` }));
+  return contract.versions.map((version) => ({
+    contract,
+    version,
+    lifecycle: states.get(version.version)! as ExportLifecycle,
+    at: `${contract.id}@${version.version}`,
+  }));
 });
 
 export const AGENCIES = [...new Set(CONTRACTS.flatMap((c) => c.versions.flatMap((v) => v.consumers)))].sort();

@@ -4,7 +4,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EXPORT_FORMATS, exportAgency, exportVersion, type ExportLifecycle } from '../../contracts/export.ts';
-import { AGENCIES, asyncApiProblems, odcsValidator, parseAsyncApi, redoclyProblems, strictAjv, swaggerProblems, transport, VERSIONS } from './export-support.ts';
+import {
+  AGENCIES,
+  asyncApiProblems,
+  odcsValidator,
+  parseAsyncApi,
+  redoclyProblems,
+  strictAjv,
+  swaggerProblems,
+  transport,
+  VERSIONS,
+} from './export-support.ts';
 
 type Doc = Record<string, unknown>;
 
@@ -88,12 +98,25 @@ describe('what an AsyncAPI reader and code generator see', () => {
     expect(diagnostics.filter((d) => d.severity === 0)).toEqual([]);
     expect(document).toBeDefined();
     const doc = document!;
-    expect(doc.servers().all().map((s) => s.protocol())).toEqual(['sqs', 'sqs']);
+    expect(
+      doc
+        .servers()
+        .all()
+        .map((s) => s.protocol()),
+    ).toEqual(['sqs', 'sqs']);
     const out = doc.channels().get('out')!;
     const inbox = doc.channels().get('in')!;
     expect(out.address()).toBe('ndx-agency-{agencyId}-out');
-    expect(out.bindings().get('sqs')?.value()).toMatchObject({ queue: { name: 'ndx-agency-{agencyId}-out', fifoQueue: false }, deadLetterQueue: { name: 'ndx-agency-{agencyId}-out-dlq' } });
-    expect(inbox.messages().all().map((m) => m.id())).toEqual(['LookupReply', 'OtherLookupReply']);
+    expect(out.bindings().get('sqs')?.value()).toMatchObject({
+      queue: { name: 'ndx-agency-{agencyId}-out', fifoQueue: false },
+      deadLetterQueue: { name: 'ndx-agency-{agencyId}-out-dlq' },
+    });
+    expect(
+      inbox
+        .messages()
+        .all()
+        .map((m) => m.id()),
+    ).toEqual(['LookupReply', 'OtherLookupReply']);
     expect(inbox.description()).toContain('all its lookups, under every contract');
     const send = doc.operations().get('sendLookup')!;
     expect(send.action()).toBe('send');
@@ -104,7 +127,10 @@ describe('what an AsyncAPI reader and code generator see', () => {
       // The parser read the payload schema: required fields survive for code generators.
       expect(m.payload()?.required()).toContain('requestId');
     }
-    const request = doc.messages().all().find((m) => m.id() === 'LookupRequest')!;
+    const request = doc
+      .messages()
+      .all()
+      .find((m) => m.id() === 'LookupRequest')!;
     expect(request.payload()?.properties()?.page?.properties()?.size?.maximum()).toBe(version.list!.maxPageSize);
   });
 });

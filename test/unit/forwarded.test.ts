@@ -17,7 +17,12 @@ const version = findContract('population.identity-verification')!.versions[0]!;
 const legal = legalBasisFor(version, 'hanoi-land-office', 'LAND_REGISTRATION')!;
 
 function lookup(overrides: Partial<ForwardedLookup> = {}): ForwardedLookup {
-  const request = LookupRequest.parse({ requestId: randomUUID(), contract: 'population.identity-verification', purpose: 'LAND_REGISTRATION', subject: { nationalId: '001203004567' } });
+  const request = LookupRequest.parse({
+    requestId: randomUUID(),
+    contract: 'population.identity-verification',
+    purpose: 'LAND_REGISTRATION',
+    subject: { nationalId: '001203004567' },
+  });
   return {
     kind: 'ndx.forwarded-lookup.v1',
     consumer: 'hanoi-land-office',
@@ -98,7 +103,12 @@ describe("the adapter's own check of a forwarded lookup", () => {
 describe('the resend protocol', () => {
   const pointer = { status: 'OK' as const, code: 'OK' as const, auditId: 'a/1', repliedAt: '2026-11-29T00:00:00.000Z', digest: 'd' };
   const answered: StageOutcome = { outcome: 'answered', messageId: 'm-1', reply: pointer };
-  const forwarded: StageOutcome = { outcome: 'forwarded', messageId: 'm-1', registry: 'population', forward: { version: '1.0.0', basis: { kind: 'consent', consentId: 'c' }, subjectHash: 'h', requestDigest: 'r' } };
+  const forwarded: StageOutcome = {
+    outcome: 'forwarded',
+    messageId: 'm-1',
+    registry: 'population',
+    forward: { version: '1.0.0', basis: { kind: 'consent', consentId: 'c' }, subjectHash: 'h', requestDigest: 'r' },
+  };
   it('does nothing for the same message delivered again', () => {
     expect(resendAction(answered, 'm-1')).toEqual({ kind: 'none' });
     expect(resendAction(forwarded, 'm-1')).toEqual({ kind: 'none' });
@@ -109,7 +119,9 @@ describe('the resend protocol', () => {
   });
   it('digests requests by content, not by key order, and keyed', () => {
     const a = LookupRequest.parse({ requestId: randomUUID(), contract: 'a.b', purpose: 'XX', subject: { nationalId: '1' } });
-    const b = JSON.parse(JSON.stringify({ subject: a.subject, purpose: a.purpose, version: a.version, contract: a.contract, requestId: a.requestId })) as typeof a;
+    const b = JSON.parse(
+      JSON.stringify({ subject: a.subject, purpose: a.purpose, version: a.version, contract: a.contract, requestId: a.requestId }),
+    ) as typeof a;
     expect(requestDigest('k', a, '')).toBe(requestDigest('k', b, ''));
     expect(requestDigest('k', a, '')).not.toBe(requestDigest('other', a, ''));
     expect(requestDigest('k', { ...a, purpose: 'YY' }, '')).not.toBe(requestDigest('k', a, ''));
@@ -118,6 +130,10 @@ describe('the resend protocol', () => {
 });
 
 describe('onBehalfOf never carries a personal identifier', () => {
-  it.each(['001203004567', 'for 001 203 004 567', 'nguyen.van.a@example.vn', '0912345678'])('refuses %s', (s) => expect(carriesPersonalIdentifier(s)).toBe(true));
-  it.each(['officer-4471', 'case HN-2026-118', 'Cán bộ Nguyễn Văn B, phòng 3', '2026-11-29'])('accepts %s', (s) => expect(carriesPersonalIdentifier(s)).toBe(false));
+  it.each(['001203004567', 'for 001 203 004 567', 'nguyen.van.a@example.vn', '0912345678'])('refuses %s', (s) =>
+    expect(carriesPersonalIdentifier(s)).toBe(true),
+  );
+  it.each(['officer-4471', 'case HN-2026-118', 'Cán bộ Nguyễn Văn B, phòng 3', '2026-11-29'])('accepts %s', (s) =>
+    expect(carriesPersonalIdentifier(s)).toBe(false),
+  );
 });

@@ -9,13 +9,20 @@ const next = (over: Partial<VersionDefinition>): VersionDefinition => ({ ...v('1
 
 describe('semver that carries governance', () => {
   it('reads bumps from version numbers', () => {
-    expect([bumpOf('1.0.0', '1.0.1'), bumpOf('1.0.0', '1.1.0'), bumpOf('1.9.9', '2.0.0'), bumpOf('1.0.0', '1.0.0')]).toEqual(['PATCH', 'MINOR', 'MAJOR', 'NONE']);
+    expect([bumpOf('1.0.0', '1.0.1'), bumpOf('1.0.0', '1.1.0'), bumpOf('1.9.9', '2.0.0'), bumpOf('1.0.0', '1.0.0')]).toEqual([
+      'PATCH',
+      'MINOR',
+      'MAJOR',
+      'NONE',
+    ]);
   });
 
   it('asks nothing for an identical version, PATCH for descriptions only', () => {
     expect(requiredBump(v('1.0.0'), next({}))).toBe('NONE');
     expect(requiredBump(v('1.0.0'), next({ changelog: 'Clarified.' }))).toBe('PATCH');
-    const described = next({ response: z.strictObject({ nationalId: v('1.0.0').response.shape.nationalId!, fullName: z.string().describe('Full name, as registered.') }) });
+    const described = next({
+      response: z.strictObject({ nationalId: v('1.0.0').response.shape.nationalId!, fullName: z.string().describe('Full name, as registered.') }),
+    });
     expect(requiredBump(v('1.0.0'), described)).toBe('PATCH');
   });
 
@@ -76,7 +83,10 @@ describe('the demo deployment', () => {
     const { findContract } = await import('../../contracts/catalog.ts');
     for (const ref of DEMO_PUBLISHED) {
       const [id, version] = ref.split('@') as [string, string];
-      expect(findContract(id)?.versions.some((x) => x.version === version), ref).toBe(true);
+      expect(
+        findContract(id)?.versions.some((x) => x.version === version),
+        ref,
+      ).toBe(true);
     }
   });
 });

@@ -41,7 +41,10 @@ function source(fetchFn: typeof fetch, over: Partial<HttpSourceOptions> = {}, sl
 
 describe('httpSource.get', () => {
   it('reads a record, and undefined for 404 (no retry)', async () => {
-    const { fetchFn, calls } = scripted([{ status: 200, body: record }, { status: 404, body: { error: 'none' } }]);
+    const { fetchFn, calls } = scripted([
+      { status: 200, body: record },
+      { status: 404, body: { error: 'none' } },
+    ]);
     const s = source(fetchFn);
     expect(await s.get({ id: 'x1' })).toEqual({ view: record, updatedAt: record.updatedAt });
     expect(await s.get({ id: 'x2' })).toBeUndefined();
@@ -61,7 +64,9 @@ describe('httpSource.get', () => {
 
   it('throws RegistryUnavailableError after the last attempt, without the subject in the message', async () => {
     const { fetchFn, calls } = scripted([{ status: 503 }, { status: 502 }, { status: 500 }, { status: 200, body: record }]);
-    const error = await source(fetchFn).get({ id: '001203004567' }).catch((e: unknown) => e);
+    const error = await source(fetchFn)
+      .get({ id: '001203004567' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RegistryUnavailableError);
     expect((error as Error).message).toMatch(/after 3 attempt\(s\): HTTP 500/);
     expect((error as Error).message).not.toContain('001203004567');
@@ -151,7 +156,10 @@ describe('httpSource.query', () => {
   });
 
   it('refuses pages that break the protocol, and cursors it did not issue', async () => {
-    const { fetchFn } = scripted([{ status: 200, body: { items: [record, record, record] } }, { status: 200, body: { items: [record], next: 7 } }]);
+    const { fetchFn } = scripted([
+      { status: 200, body: { items: [record, record, record] } },
+      { status: 200, body: { items: [record], next: 7 } },
+    ]);
     const s = source(fetchFn);
     await expect(s.query!('by-name', { name: 'a' }, { size: 2 })).rejects.toBeInstanceOf(RegistryUnavailableError);
     await expect(s.query!('by-name', { name: 'a' }, { size: 2 })).rejects.toBeInstanceOf(RegistryUnavailableError);

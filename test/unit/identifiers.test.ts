@@ -20,7 +20,18 @@ describe('enterprise codes', () => {
   });
 
   it('refuses a wrong check digit, a zero serial, branch 000, and other shapes', () => {
-    for (const bad of ['0100233480', '0100233489', '0100000007', '0314409058-000', '0314409058002', '031440905-8002', '12345', '01002334880', ' 0100233488', '010023348A']) {
+    for (const bad of [
+      '0100233480',
+      '0100233489',
+      '0100000007',
+      '0314409058-000',
+      '0314409058002',
+      '031440905-8002',
+      '12345',
+      '01002334880',
+      ' 0100233488',
+      '010023348A',
+    ]) {
       expect(parseEnterpriseCode(bad), bad).toBeUndefined();
       expect(EnterpriseCode.safeParse(bad).success, bad).toBe(false);
     }
@@ -69,7 +80,15 @@ describe('social insurance codes', () => {
 describe('land parcel ids', () => {
   it('are commune code, map sheet and parcel number in fixed widths, none zero', () => {
     expect(parseParcelId('00127-0012-00345')).toEqual({ commune: '00127', mapSheet: 12, parcelNumber: 345 });
-    for (const bad of ['00127-12-345', '00000-0012-00345', '00127-0000-00345', '00127-0012-00000', '00127 0012 00345', '0127-0012-00345', '00127-0012-003450']) {
+    for (const bad of [
+      '00127-12-345',
+      '00000-0012-00345',
+      '00127-0000-00345',
+      '00127-0012-00000',
+      '00127 0012 00345',
+      '0127-0012-00345',
+      '00127-0012-003450',
+    ]) {
       expect(parseParcelId(bad), bad).toBeUndefined();
       expect(ParcelId.safeParse(bad).success, bad).toBe(false);
     }

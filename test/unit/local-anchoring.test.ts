@@ -22,12 +22,24 @@ let endpoint: Endpoint;
 
 beforeAll(async () => {
   endpoint = await startEndpoint({ port: 0, region: 'ap-southeast-1' });
-  Object.assign(process.env, { AWS_ENDPOINT_URL: endpoint.url, AWS_REGION: 'ap-southeast-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', NDX_AUDIT_SHARDS: '1' });
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: endpoint.url,
+    AWS_REGION: 'ap-southeast-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    NDX_AUDIT_SHARDS: '1',
+  });
   await dynamoClient().send(
     new CreateTableCommand({
       TableName: names.auditTable,
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );

@@ -28,7 +28,13 @@ function capture(run: () => void): Emf[] {
 
 const known = new Set(['population.identity-verification']);
 const make = (env: Record<string, string> = {}) =>
-  new LookupMetrics({ stage: 'router', serviceName: 'ndx-router', isKnownContract: (id) => known.has(id), env: { POWERTOOLS_METRICS_NAMESPACE: 'ndx', ...env }, now: () => 10_000 });
+  new LookupMetrics({
+    stage: 'router',
+    serviceName: 'ndx-router',
+    isKnownContract: (id) => known.has(id),
+    env: { POWERTOOLS_METRICS_NAMESPACE: 'ndx', ...env },
+    now: () => 10_000,
+  });
 
 afterEach(() => {
   delete process.env.POWERTOOLS_METRICS_DISABLED;
@@ -44,7 +50,14 @@ describe('LookupMetrics', () => {
     const emf = capture(() => m.flush());
     expect(emf).toHaveLength(3);
     const ok = emf.find((e) => e.code === 'OK')!;
-    expect(ok).toMatchObject({ service: 'ndx-router', stage: 'router', outcome: 'OK', code: 'OK', contract: 'population.identity-verification', [METRIC.lookups]: 2 });
+    expect(ok).toMatchObject({
+      service: 'ndx-router',
+      stage: 'router',
+      outcome: 'OK',
+      code: 'OK',
+      contract: 'population.identity-verification',
+      [METRIC.lookups]: 2,
+    });
     expect(ok._aws.CloudWatchMetrics[0]!.Namespace).toBe('ndx');
     expect(ok._aws.CloudWatchMetrics[0]!.Dimensions[0]!.sort()).toEqual(['code', 'contract', 'outcome', 'service', 'stage']);
     // What a caller wrote never becomes a dimension value.

@@ -49,12 +49,25 @@ describe('page admission at the router', () => {
   it('lets list versions page up to their maximum', () => {
     const owner = { nationalId: '001203004567' };
     expect(admit(request('land.parcels-by-owner', owner, { size: 50 }), 'hanoi-land-office', active).ok).toBe(true);
-    expect(admit(request('land.parcels-by-owner', owner, { size: 51 }), 'hanoi-land-office', active)).toMatchObject({ ok: false, code: 'SCHEMA_VIOLATION', issues: [{ path: 'page.size' }] });
-    expect(admit(request('land.parcel', { parcelId: '00001-0001-00001' }, { size: 1 }), 'hanoi-land-office', active)).toMatchObject({ ok: false, code: 'SCHEMA_VIOLATION', issues: [{ path: 'page' }] });
+    expect(admit(request('land.parcels-by-owner', owner, { size: 51 }), 'hanoi-land-office', active)).toMatchObject({
+      ok: false,
+      code: 'SCHEMA_VIOLATION',
+      issues: [{ path: 'page.size' }],
+    });
+    expect(admit(request('land.parcel', { parcelId: '00001-0001-00001' }, { size: 1 }), 'hanoi-land-office', active)).toMatchObject({
+      ok: false,
+      code: 'SCHEMA_VIOLATION',
+      issues: [{ path: 'page' }],
+    });
   });
 
   it('refuses pages above the protocol’s bound and tokens of another shape in the envelope', () => {
-    const base = { requestId: '6a249d65-f7b2-4fdf-854a-d6db81023436', contract: 'land.parcels-by-owner', purpose: 'LAND_REGISTRATION', subject: { nationalId: '001203004567' } };
+    const base = {
+      requestId: '6a249d65-f7b2-4fdf-854a-d6db81023436',
+      contract: 'land.parcels-by-owner',
+      purpose: 'LAND_REGISTRATION',
+      subject: { nationalId: '001203004567' },
+    };
     expect(LookupRequest.safeParse({ ...base, page: { size: 101 } }).success).toBe(false);
     expect(LookupRequest.safeParse({ ...base, page: { size: 0 } }).success).toBe(false);
     expect(LookupRequest.safeParse({ ...base, page: { token: 'not-a-token' } }).success).toBe(false);

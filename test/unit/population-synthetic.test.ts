@@ -2,12 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BIRTH_PROVINCES, nationalIdAgreesWith, parseNationalId } from '../../contracts/identifiers.ts';
 import { PopulationRecord } from '../../registries/population/record.ts';
-import {
-  DEFAULT_AS_OF,
-  PROVINCES,
-  demoSubjects,
-  generatePopulation,
-} from '../../synthetic/population.ts';
+import { DEFAULT_AS_OF, PROVINCES, demoSubjects, generatePopulation } from '../../synthetic/population.ts';
 
 const take = (seed: number | string, count: number, asOf?: string) => [...generatePopulation({ seed, count, ...(asOf ? { asOf } : {}) })];
 
@@ -86,8 +81,7 @@ describe('generatePopulation: validity', () => {
       expect(r.permanentResidence.line.length).toBeGreaterThan(2);
       if (r.temporaryResidence) {
         expect(PROVINCES).toContain(r.temporaryResidence.province);
-        const sameCommune =
-          r.temporaryResidence.province === r.permanentResidence.province && r.temporaryResidence.commune === r.permanentResidence.commune;
+        const sameCommune = r.temporaryResidence.province === r.permanentResidence.province && r.temporaryResidence.commune === r.permanentResidence.commune;
         expect(sameCommune).toBe(false);
       }
     }

@@ -12,7 +12,16 @@ const owned = findContract('land.parcels-by-owner')!.versions[0]!;
 const single = findContract('land.parcel')!.versions[0]!;
 const subjectHash = 'c'.repeat(64);
 const item = (n: number) => ({
-  view: { parcelId: `00001-0001-0000${n}`, address: { line: 'Thôn 1', commune: 'Xã A', province: 'Hà Nội' }, area: 100, landUse: 'ONT', share: 100, certificateSerial: 'AB 123456', ownerId: 'x', sk: 'OWNER#x' },
+  view: {
+    parcelId: `00001-0001-0000${n}`,
+    address: { line: 'Thôn 1', commune: 'Xã A', province: 'Hà Nội' },
+    area: 100,
+    landUse: 'ONT',
+    share: 100,
+    certificateSerial: 'AB 123456',
+    ownerId: 'x',
+    sk: 'OWNER#x',
+  },
   updatedAt: `2026-0${n}-01T00:00:00.000Z`,
 });
 
@@ -20,7 +29,13 @@ function lookup(contract: string, subject: Record<string, string>, page?: unknow
   return {
     kind: 'ndx.forwarded-lookup.v1',
     consumer: 'hanoi-land-office',
-    request: LookupRequest.parse({ requestId: '6a249d65-f7b2-4fdf-854a-d6db81023436', contract, purpose: 'LAND_REGISTRATION', subject, ...(page ? { page } : {}) }),
+    request: LookupRequest.parse({
+      requestId: '6a249d65-f7b2-4fdf-854a-d6db81023436',
+      contract,
+      purpose: 'LAND_REGISTRATION',
+      subject,
+      ...(page ? { page } : {}),
+    }),
     version: '1.0.0',
     basis: { kind: 'legal', id: 'x', instrument: 'x', article: 'x' },
     subjectHash,
@@ -52,7 +67,10 @@ describe('readForContract: lists', () => {
     const out = await readForContract(src, lookup('land.parcels-by-owner', owner, { size: 2 }), owned);
     expect(out.code).toBe('OK');
     if (out.code !== 'OK') return;
-    expect((out.data.items as object[]).map((i) => Object.keys(i).sort())).toEqual([Object.keys(owned.list!.item.shape).sort(), Object.keys(owned.list!.item.shape).sort()]);
+    expect((out.data.items as object[]).map((i) => Object.keys(i).sort())).toEqual([
+      Object.keys(owned.list!.item.shape).sort(),
+      Object.keys(owned.list!.item.shape).sort(),
+    ]);
     expect(out.data.nextPageToken).toMatch(/^p1\./);
     expect(out.updatedAt).toBe('2026-02-01T00:00:00.000Z');
     expect(src.calls).toEqual([{ name: 'parcels-by-owner', subject: owner, page: { size: 2 } }]);
@@ -71,14 +89,23 @@ describe('readForContract: lists', () => {
   it('refuses a foreign token or a cursor the source disowns as SCHEMA_VIOLATION', async () => {
     const src = source([new InvalidCursorError('other subject')]);
     const foreign = sealPageToken('c', { contract: 'land.parcels-by-owner', major: 1, subjectHash: 'd'.repeat(64) });
-    expect(await readForContract(src, lookup('land.parcels-by-owner', owner, { token: foreign }), owned)).toMatchObject({ code: 'SCHEMA_VIOLATION', issues: [{ path: 'page.token' }] });
+    expect(await readForContract(src, lookup('land.parcels-by-owner', owner, { token: foreign }), owned)).toMatchObject({
+      code: 'SCHEMA_VIOLATION',
+      issues: [{ path: 'page.token' }],
+    });
     expect(src.calls).toHaveLength(0);
     const mine = sealPageToken('c', { contract: 'land.parcels-by-owner', major: 1, subjectHash });
-    expect(await readForContract(src, lookup('land.parcels-by-owner', owner, { token: mine }), owned)).toMatchObject({ code: 'SCHEMA_VIOLATION', issues: [{ path: 'page.token' }] });
+    expect(await readForContract(src, lookup('land.parcels-by-owner', owner, { token: mine }), owned)).toMatchObject({
+      code: 'SCHEMA_VIOLATION',
+      issues: [{ path: 'page.token' }],
+    });
   });
 
   it('leaves the page rules to one module (router and adapter both check them before a read)', () => {
-    expect(checkPage({ page: { size: owned.list!.maxPageSize + 1 } }, owned)).toEqual({ path: 'page.size', message: `at most ${owned.list!.maxPageSize} for this contract version` });
+    expect(checkPage({ page: { size: owned.list!.maxPageSize + 1 } }, owned)).toEqual({
+      path: 'page.size',
+      message: `at most ${owned.list!.maxPageSize} for this contract version`,
+    });
     expect(checkPage({ page: { size: owned.list!.maxPageSize } }, owned)).toBeUndefined();
     expect(checkPage({ page: { size: 1 } }, single)).toEqual({ path: 'page', message: 'this contract version does not answer with pages' });
     expect(checkPage({}, single)).toBeUndefined();

@@ -28,7 +28,9 @@ describe('redrive', () => {
       taskHandle: 'task-1',
     });
     expect(sent).toEqual([{ SourceArn: started.sourceArn, DestinationArn: started.destinationArn, MaxNumberOfMessagesPerSecond: 50 }]);
-    expect(redriveArns('ndx-agency-hanoi-land-office-out', `${FN}:live`).destinationArn).toBe('arn:aws:sqs:ap-southeast-1:123456789012:ndx-agency-hanoi-land-office-out');
+    expect(redriveArns('ndx-agency-hanoi-land-office-out', `${FN}:live`).destinationArn).toBe(
+      'arn:aws:sqs:ap-southeast-1:123456789012:ndx-agency-hanoi-land-office-out',
+    );
   });
 
   it('accepts only ndx’s main queues: no dead-letter queue as a destination, no other queue, no other field', async () => {

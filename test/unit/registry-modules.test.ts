@@ -38,9 +38,20 @@ describe('registries: configuration and modules agree', () => {
 
   it('the configuration checks that an HTTP source’s attempts fit in one invocation, and refuses duplicate indexes', () => {
     const base = { agencies: config.agencies, environments: { dev: { region: 'ap-southeast-1' } } };
-    const business = (source: unknown, indexes: unknown[] = []) => ({ id: 'business', title: 'B', operator: 'MoF', key: { partition: 'enterpriseCode' }, indexes, source });
-    expect(() => defineConfig({ ...base, registries: [business({ kind: 'http', url: 'https://portal.example.vn/ndx', timeoutMs: 2000, attempts: 3 }) as never] })).not.toThrow();
-    expect(() => defineConfig({ ...base, registries: [business({ kind: 'http', url: 'https://portal.example.vn/ndx', timeoutMs: 4000, attempts: 3 }) as never] })).toThrow(/function timeout/);
+    const business = (source: unknown, indexes: unknown[] = []) => ({
+      id: 'business',
+      title: 'B',
+      operator: 'MoF',
+      key: { partition: 'enterpriseCode' },
+      indexes,
+      source,
+    });
+    expect(() =>
+      defineConfig({ ...base, registries: [business({ kind: 'http', url: 'https://portal.example.vn/ndx', timeoutMs: 2000, attempts: 3 }) as never] }),
+    ).not.toThrow();
+    expect(() =>
+      defineConfig({ ...base, registries: [business({ kind: 'http', url: 'https://portal.example.vn/ndx', timeoutMs: 4000, attempts: 3 }) as never] }),
+    ).toThrow(/function timeout/);
     expect(() => defineConfig({ ...base, registries: [business({ kind: 'http', url: 'ftp://portal.example.vn' }) as never] })).toThrow();
     const index = { name: 'byX', partition: 'x' };
     expect(() => defineConfig({ ...base, registries: [business({ kind: 'dynamodb' }, [index, index]) as never] })).toThrow(/appears twice/);
@@ -95,7 +106,9 @@ describe('dynamoSource: list queries', () => {
   });
 
   it('turns DynamoDB failures into RegistryUnavailableError', async () => {
-    const doc = { send: async () => Promise.reject(Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' })) } as unknown as DynamoDBDocumentClient;
+    const doc = {
+      send: async () => Promise.reject(Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' })),
+    } as unknown as DynamoDBDocumentClient;
     const source = dynamoSource({ doc, table: 't', key: { partition: 'id' }, keyOf: (s) => ({ id: s.id! }), schema: Row });
     await expect(source.get({ id: 'x' })).rejects.toBeInstanceOf(RegistryUnavailableError);
   });

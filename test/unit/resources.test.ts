@@ -12,8 +12,13 @@ const platform: StackTemplate = {
         Properties: {
           TableName: 'ndx-audit',
           KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'subjectHash', AttributeType: 'S' }],
-          GlobalSecondaryIndexes: [{ IndexName: 'bySubject', KeySchema: [{ AttributeName: 'subjectHash', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }],
+          AttributeDefinitions: [
+            { AttributeName: 'pk', AttributeType: 'S' },
+            { AttributeName: 'subjectHash', AttributeType: 'S' },
+          ],
+          GlobalSecondaryIndexes: [
+            { IndexName: 'bySubject', KeySchema: [{ AttributeName: 'subjectHash', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } },
+          ],
           SSESpecification: { SSEEnabled: true },
         },
       },
@@ -58,7 +63,11 @@ describe('localResources', () => {
 
   it('reads tables with keys and indexes', () => {
     expect(r.tables).toEqual([
-      expect.objectContaining({ TableName: 'ndx-audit', BillingMode: 'PAY_PER_REQUEST', GlobalSecondaryIndexes: [expect.objectContaining({ IndexName: 'bySubject' })] }),
+      expect.objectContaining({
+        TableName: 'ndx-audit',
+        BillingMode: 'PAY_PER_REQUEST',
+        GlobalSecondaryIndexes: [expect.objectContaining({ IndexName: 'bySubject' })],
+      }),
     ]);
   });
 
@@ -68,19 +77,34 @@ describe('localResources', () => {
   });
 
   it('reads only ndx handlers, with their entry and environment', () => {
-    expect(r.functions).toEqual([{ id: 'ndx-platform/RouterFn', name: 'RouterFn', entry: 'functions/router/handler.ts', environment: { NDX_AUDIT_TABLE: 'ndx-audit' }, timeoutSeconds: 10 }]);
+    expect(r.functions).toEqual([
+      {
+        id: 'ndx-platform/RouterFn',
+        name: 'RouterFn',
+        entry: 'functions/router/handler.ts',
+        environment: { NDX_AUDIT_TABLE: 'ndx-audit' },
+        timeoutSeconds: 10,
+      },
+    ]);
   });
 
   it('follows a mapping across stacks through the export', () => {
-    expect(r.mappings).toEqual([{ queue: 'ndx-agency-a-out', functionId: 'ndx-platform/RouterFn', batchSize: 10, maximumBatchingWindowSeconds: 0, reportBatchItemFailures: true }]);
+    expect(r.mappings).toEqual([
+      { queue: 'ndx-agency-a-out', functionId: 'ndx-platform/RouterFn', batchSize: 10, maximumBatchingWindowSeconds: 0, reportBatchItemFailures: true },
+    ]);
   });
 
   it('refuses what it cannot run faithfully', () => {
-    const tokenName: StackTemplate = { stackName: 's', template: { Resources: { Q: { Type: 'AWS::SQS::Queue', Properties: { QueueName: { Ref: 'AWS::StackName' } } } } } };
+    const tokenName: StackTemplate = {
+      stackName: 's',
+      template: { Resources: { Q: { Type: 'AWS::SQS::Queue', Properties: { QueueName: { Ref: 'AWS::StackName' } } } } },
+    };
     expect(() => localResources([tokenName])).toThrow(TemplateError);
     const missingExport: StackTemplate = {
       stackName: 's',
-      template: { Resources: { M: { Type: 'AWS::Lambda::EventSourceMapping', Properties: { FunctionName: { 'Fn::ImportValue': 'nope' }, EventSourceArn: 'x' } } } },
+      template: {
+        Resources: { M: { Type: 'AWS::Lambda::EventSourceMapping', Properties: { FunctionName: { 'Fn::ImportValue': 'nope' }, EventSourceArn: 'x' } } },
+      },
     };
     expect(() => localResources([missingExport])).toThrow(/no stack exports/);
   });

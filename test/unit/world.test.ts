@@ -30,7 +30,11 @@ describe('generateWorld: determinism', () => {
   it('a registry seeded alone has the same records as one seeded with the others (each regenerates the population prefix)', () => {
     const land = [...registryItems('land', { seed: 'unit-test', count: N })];
     expect(land).toEqual(of('parcel').flatMap((e) => [e.record, ...e.owners]));
-    expect([...registryItems('population', { seed: 'unit-test', count: 300 })]).toEqual(of('person').slice(0, 300).map((e) => e.record));
+    expect([...registryItems('population', { seed: 'unit-test', count: 300 })]).toEqual(
+      of('person')
+        .slice(0, 300)
+        .map((e) => e.record),
+    );
   });
 
   it('the records of households both runs complete are the same in a longer run', () => {
