@@ -15,6 +15,7 @@ import { type ForwardedLookup, type SecurityReason, signForwarded } from '../../
 import { RegistryUnavailableError, type RegistrySource } from '../../domain/lookup/registry-source.ts';
 import type { StageOutcome } from '../../domain/lookup/resend.ts';
 import { subjectHasher } from '../../domain/subject-hash.ts';
+import { consentRecord } from '../fixtures/consent.ts';
 
 const NOW = new Date('2026-06-01T10:00:00.000Z');
 const hash = subjectHasher('pepper');
@@ -54,22 +55,7 @@ function legalLookup(over: Partial<ForwardedLookup> = {}): ForwardedLookup {
   };
 }
 
-const consent: ConsentRecord = {
-  consentId: 'cns-1',
-  subjectHash: hash(SUBJECT),
-  consumer: 'hcmc-public-services',
-  contract: 'population.residence',
-  major: 1,
-  purposes: ['SOCIAL_ALLOWANCE_APPLICATION'],
-  categories: ['identifier', 'residence'],
-  validFrom: '2026-01-01T00:00:00.000Z',
-  validUntil: '2027-01-01T00:00:00.000Z',
-  notice: { uri: 'u', version: '1', hash: 'h', language: 'vi' },
-  collection: { method: 'portal', evidence: 'case' },
-  status: 'ACTIVE',
-  grantedAt: '2026-01-01T00:00:00.000Z',
-  events: [],
-};
+const consent: ConsentRecord = consentRecord({ subjectHash: hash(SUBJECT) });
 
 function consentLookup(over: Partial<ForwardedLookup> = {}): ForwardedLookup {
   const request = LookupRequest.parse({

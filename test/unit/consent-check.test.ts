@@ -11,23 +11,9 @@ import {
   type ConsentRecord,
   type ConsentQuestion,
 } from '../../domain/consent/consent.ts';
+import { consentRecord } from '../fixtures/consent.ts';
 
-const consent: ConsentRecord = {
-  consentId: 'cns-1',
-  subjectHash: 'h1',
-  consumer: 'hcmc-public-services',
-  contract: 'population.residence',
-  major: 1,
-  purposes: ['SOCIAL_ALLOWANCE_APPLICATION'],
-  categories: ['identifier', 'residence'],
-  validFrom: '2026-01-01T00:00:00.000Z',
-  validUntil: '2027-01-01T00:00:00.000Z',
-  notice: { uri: 'u', version: '1', hash: 'h', language: 'vi' },
-  collection: { method: 'portal', evidence: 'case' },
-  status: 'ACTIVE',
-  grantedAt: '2026-01-01T00:00:00.000Z',
-  events: [],
-};
+const consent: ConsentRecord = consentRecord();
 const q: ConsentQuestion = {
   subjectHash: 'h1',
   consumer: 'hcmc-public-services',

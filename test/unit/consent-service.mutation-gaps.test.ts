@@ -22,6 +22,7 @@ import {
 } from '../../domain/consent/service.ts';
 import { SubjectError } from '../../domain/subject.ts';
 import { subjectHasher } from '../../domain/subject-hash.ts';
+import { consentRecord } from '../fixtures/consent.ts';
 
 const hash = subjectHasher('pepper');
 const NOW = new Date('2026-06-01T00:00:00.000Z');
@@ -200,24 +201,8 @@ describe('termsOf (a grant’s terms)', () => {
   });
 });
 
-function consentRecord(over: Partial<ConsentRecord> = {}): ConsentRecord {
-  return {
-    consentId: 'cns-1',
-    subjectHash: 'h1',
-    consumer: 'hcmc-public-services',
-    contract: 'population.residence',
-    major: 1,
-    purposes: ['SOCIAL_ALLOWANCE_APPLICATION'],
-    categories: ['identifier', 'residence'],
-    validFrom: '2026-01-01T00:00:00.000Z',
-    validUntil: '2027-01-01T00:00:00.000Z',
-    notice: { uri: 'u', version: '1', hash: 'h', language: 'vi' },
-    collection: { method: 'portal', evidence: 'case' },
-    status: 'ACTIVE',
-    grantedAt: '2026-01-01T00:00:00.000Z',
-    events: [{ at: '2026-01-01T00:00:00.000Z', type: 'GRANTED', by: 'portal' }],
-    ...over,
-  };
+function grantedRecord(over: Partial<ConsentRecord> = {}): ConsentRecord {
+  return consentRecord({ events: [{ at: '2026-01-01T00:00:00.000Z', type: 'GRANTED', by: 'portal' }], ...over });
 }
 
 function service(existing: ConsentRecord[] = [], auditedAlready = 0) {
@@ -228,7 +213,7 @@ function service(existing: ConsentRecord[] = [], auditedAlready = 0) {
   const repo: ConsentRepository = {
     get: async (id) => store.get(id),
     grant: async (input: GrantInput) => {
-      const r = consentRecord({ consentId: input.consentId ?? 'cns-new', subjectHash: input.subjectHash, consumer: input.consumer, contract: input.contract });
+      const r = grantedRecord({ consentId: input.consentId ?? 'cns-new', subjectHash: input.subjectHash, consumer: input.consumer, contract: input.contract });
       store.set(r.consentId, r);
       return r;
     },
@@ -301,12 +286,12 @@ describe('ConsentService', () => {
 
   it('counts only the records it appended', async () => {
     const { svc } = service([], 1);
-    const record = consentRecord({ events: [...consentRecord().events, { at: '2026-02-01T00:00:00.000Z', type: 'PAUSED', by: 'citizen', reason: 'travel' }] });
+    const record = grantedRecord({ events: [...grantedRecord().events, { at: '2026-02-01T00:00:00.000Z', type: 'PAUSED', by: 'citizen', reason: 'travel' }] });
     expect(await svc.recordEvents(record)).toBe(1);
   });
 
   it('writes a change’s reason into its audit record, and none when there is none', async () => {
-    const { svc, audited, changes } = service([consentRecord()]);
+    const { svc, audited, changes } = service([grantedRecord()]);
     await svc.pause('cns-1', 'citizen', 'travel');
     await svc.resume('cns-1', 'citizen');
     await svc.revoke('cns-1', 'citizen', 'done');
@@ -324,7 +309,7 @@ describe('ConsentService', () => {
 
   it('revokes the consent it replaces once the new one is in place, saying by which', async () => {
     for (const status of ['ACTIVE', 'PAUSED'] as const) {
-      const { svc, changes } = service([consentRecord({ status })]);
+      const { svc, changes } = service([grantedRecord({ status })]);
       await svc.grant(input({ consentId: 'cns-2', replaces: 'cns-1' }), NOW);
       expect(changes, status).toEqual([['cns-1', 'REVOKED', 'portal', 'replaced by cns-2', NOW]]);
     }
@@ -332,17 +317,17 @@ describe('ConsentService', () => {
 
   it('does not revoke again a replaced consent that is revoked or expired', async () => {
     for (const status of ['REVOKED', 'EXPIRED'] as const) {
-      const { svc, changes } = service([consentRecord({ status })]);
+      const { svc, changes } = service([grantedRecord({ status })]);
       await svc.grant(input({ consentId: 'cns-2', replaces: 'cns-1' }), NOW);
       expect(changes).toEqual([]);
     }
   });
 
   it('refuses to replace a consent that does not exist, or that belongs to another subject, agency or contract', async () => {
-    const { svc } = service([consentRecord()]);
+    const { svc } = service([grantedRecord()]);
     await expect(svc.grant(input({ replaces: 'cns-0' }), NOW)).rejects.toThrow(new ConsentNotFoundError('no consent cns-0 to replace'));
     for (const over of [{ subjectHash: 'h2' }, { consumer: 'danang-tax-office' }, { contract: 'population.identity-verification' }]) {
-      const { svc: s, store } = service([consentRecord()]);
+      const { svc: s, store } = service([grantedRecord()]);
       await expect(s.grant(input({ ...over, replaces: 'cns-1' }), NOW)).rejects.toThrow(
         'cns-1 is a consent of another subject, agency or contract; it cannot be replaced by this one',
       );
@@ -360,7 +345,7 @@ describe('ConsentService', () => {
   });
 
   it('gets a consent or says there is none, and lists a subject’s consents', async () => {
-    const { svc } = service([consentRecord(), consentRecord({ consentId: 'cns-2', subjectHash: 'h2' })]);
+    const { svc } = service([grantedRecord(), grantedRecord({ consentId: 'cns-2', subjectHash: 'h2' })]);
     expect((await svc.get('cns-1')).consentId).toBe('cns-1');
     await expect(svc.get('cns-0')).rejects.toThrow(new ConsentNotFoundError('no consent cns-0'));
     expect((await svc.listBySubject('h2')).map((r) => r.consentId)).toEqual(['cns-2']);

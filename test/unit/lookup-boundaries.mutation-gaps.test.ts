@@ -19,6 +19,7 @@ import {
 import { admit } from '../../domain/lookup/admit.ts';
 import { readEnvelope } from '../../domain/lookup/envelope.ts';
 import { checkPage } from '../../domain/lookup/page-rules.ts';
+import { consentRecord } from '../fixtures/consent.ts';
 
 const REQUEST_ID = '3f1c8f0e-8d6b-4e0c-9d7e-2b1f5a6c7d8e';
 const valid = { requestId: REQUEST_ID, contract: 'population.identity-verification', purpose: 'LAND_REGISTRATION', subject: { nationalId: '001203004567' } };
@@ -154,22 +155,7 @@ describe('admission', () => {
   });
 });
 
-const consent: ConsentRecord = {
-  consentId: 'cns-1',
-  subjectHash: 'h1',
-  consumer: 'hcmc-public-services',
-  contract: 'population.residence',
-  major: 1,
-  purposes: ['SOCIAL_ALLOWANCE_APPLICATION'],
-  categories: ['identifier', 'residence'],
-  validFrom: '2026-01-01T00:00:00.000Z',
-  validUntil: '2027-01-01T00:00:00.000Z',
-  notice: { uri: 'u', version: '1', hash: 'h', language: 'vi' },
-  collection: { method: 'portal', evidence: 'case' },
-  status: 'ACTIVE',
-  grantedAt: '2026-01-01T00:00:00.000Z',
-  events: [],
-};
+const consent: ConsentRecord = consentRecord();
 const q = (now: string, over: Partial<ConsentQuestion> = {}): ConsentQuestion => ({
   subjectHash: 'h1',
   consumer: 'hcmc-public-services',

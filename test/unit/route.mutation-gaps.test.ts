@@ -13,6 +13,7 @@ import type { ForwardedLookup } from '../../domain/lookup/forwarded.ts';
 import type { StageOutcome } from '../../domain/lookup/resend.ts';
 import { lookupRouter, type RouteInput, type RouterPorts } from '../../domain/lookup/route.ts';
 import { subjectHasher } from '../../domain/subject-hash.ts';
+import { consentRecord } from '../fixtures/consent.ts';
 
 const NOW = new Date('2026-06-01T10:00:00.000Z');
 const hash = subjectHasher('pepper');
@@ -38,22 +39,7 @@ const consentBody = {
   consentId: 'cns-1',
 };
 
-const consent: ConsentRecord = {
-  consentId: 'cns-1',
-  subjectHash: hash({ nationalId: '001203004567' }),
-  consumer: 'hcmc-public-services',
-  contract: 'population.residence',
-  major: 1,
-  purposes: ['SOCIAL_ALLOWANCE_APPLICATION'],
-  categories: ['identifier', 'residence'],
-  validFrom: '2026-01-01T00:00:00.000Z',
-  validUntil: '2027-01-01T00:00:00.000Z',
-  notice: { uri: 'u', version: '1', hash: 'h', language: 'vi' },
-  collection: { method: 'portal', evidence: 'case' },
-  status: 'ACTIVE',
-  grantedAt: '2026-01-01T00:00:00.000Z',
-  events: [],
-};
+const consent: ConsentRecord = consentRecord({ subjectHash: hash({ nationalId: '001203004567' }) });
 
 function input(body: unknown, over: Partial<RouteInput> = {}): RouteInput {
   return {
