@@ -110,15 +110,19 @@ export function lookupAnswerer(ports: AnswererPorts): LookupAnswerer {
       ports.responder,
       entry,
       (id) => {
-        const r = reply(code, {
-          requestId: request.requestId,
-          contract: request.contract,
-          version: lookup.version,
-          purpose: request.purpose,
-          basis: lookup.basis,
-          ...(lookup.notice ? { notice: lookup.notice } : {}),
-          ...extra,
-        });
+        const r = reply(
+          code,
+          {
+            requestId: request.requestId,
+            contract: request.contract,
+            version: lookup.version,
+            purpose: request.purpose,
+            basis: lookup.basis,
+            ...(lookup.notice ? { notice: lookup.notice } : {}),
+            ...extra,
+          },
+          now(),
+        );
         return extra.provenance ? { ...r, provenance: { ...extra.provenance, auditId: id } } : r;
       },
       ahead?.reserved,

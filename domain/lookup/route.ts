@@ -91,14 +91,18 @@ export function lookupRouter(ports: RouterPorts): LookupRouter {
         code,
       },
       () =>
-        reply(code, {
-          requestId,
-          ...(requestId ? {} : { receivedMessageId: input.messageId }),
-          ...(entry.contract ? { contract: entry.contract } : {}),
-          ...(entry.version ? { version: entry.version } : {}),
-          ...(entry.purpose ? { purpose: entry.purpose } : {}),
-          ...extra,
-        }),
+        reply(
+          code,
+          {
+            requestId,
+            ...(requestId ? {} : { receivedMessageId: input.messageId }),
+            ...(entry.contract ? { contract: entry.contract } : {}),
+            ...(entry.version ? { version: entry.version } : {}),
+            ...(entry.purpose ? { purpose: entry.purpose } : {}),
+            ...extra,
+          },
+          now(),
+        ),
       undefined,
       input.replyTo,
     );

@@ -234,6 +234,8 @@ describe('answer: a lookup answered', () => {
     expect(audit).not.toHaveProperty('onBehalfOf');
     expect(rec.appendedWith[0]).toBeInstanceOf(Promise);
     const reply = only(rec.sent);
+    // Made at the service's clock, as its audit record is.
+    expect(reply.repliedAt).toBe(NOW.toISOString());
     expect(reply).toMatchObject({
       code: 'OK',
       requestId: R1,

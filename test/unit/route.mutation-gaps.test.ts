@@ -148,6 +148,8 @@ describe('route: requests refused before the contract is read', () => {
     expect(body).toMatchObject({ requestId: null, receivedMessageId: 'msg-1', code: 'MALFORMED_MESSAGE', status: 'INVALID' });
     expect(body.issues).toBeDefined();
     expect(body).not.toHaveProperty('contract');
+    // The reply is made at the service's clock, as its audit record is.
+    expect(body.repliedAt).toBe(NOW.toISOString());
     expect(out).toMatchObject({
       outcome: 'answered',
       messageId: 'msg-1',
