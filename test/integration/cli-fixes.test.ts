@@ -19,34 +19,22 @@ import { EXIT } from '../../cli/exit-codes.ts';
 import type { DeadLetter } from '../../cli/ops-core.ts';
 import { names } from '../../config/names.ts';
 import { PROJECT_ROOT } from '../../local/engine.ts';
-import { startHarness, type Harness } from './support.ts';
+import { startHarness, type Harness, runNdx, type CliRun } from './support.ts';
 
 const exec = promisify(execFile);
 let h: Harness;
 let port: string;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** The command with only the environment given (no AWS_ENDPOINT_URL, NDX_PORT or NDX_OPERATOR unless set here). */
-async function cli(env: Record<string, string>, ...args: string[]): Promise<Run> {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(AWS_|NDX_)/.test(k))) as Record<string, string>;
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [join(PROJECT_ROOT, 'bin/ndx.mjs'), ...args], { env: { ...base, ...env }, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as Run;
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+function cli(env: Record<string, string>, ...args: string[]): Promise<CliRun> {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(AWS_|NDX_)/.test(k)));
+  return runNdx({ ...base, ...env }, args);
 }
 
 /** Against the harness engine by NDX_PORT, as an operator who said who they are. */
 const ndx = (...args: string[]) => cli({ NDX_PORT: port, NDX_OPERATOR: 'operator@ndx.gov.vn' }, ...args);
 
-const noStack = (r: Run) => expect(`${r.stdout}${r.stderr}`).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+const noStack = (r: CliRun) => expect(`${r.stdout}${r.stderr}`).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
 
 const identity = (nationalId: string) => [
   'lookup',
@@ -190,7 +178,7 @@ describe('no stack trace for an expected failure', () => {
         timeout: 60_000,
       }).then(
         (x) => ({ code: 0, ...x }),
-        (e: Run) => e,
+        (e: CliRun) => e,
       );
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(`another ndx is using ${dir}; stop it or pick another NDX_DATA_DIR`);

@@ -1,28 +1,12 @@
 /** The ndx command as people run it: a child process, against the running local engine. */
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTRACTS } from '../../contracts/catalog.ts';
 import { LookupReply } from '../../contracts/protocol.ts';
-import { PROJECT_ROOT } from '../../local/engine.ts';
-import { startHarness, type Harness } from './support.ts';
+import { startHarness, type Harness, runNdx } from './support.ts';
 
-const run = promisify(execFile);
 let h: Harness;
 
-async function ndx(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [join(PROJECT_ROOT, 'bin/ndx.mjs'), ...args], {
-      env: { ...process.env, AWS_ENDPOINT_URL: h.engine.endpoint.url, NDX_OPERATOR: 'operator@ndx.gov.vn' },
-      timeout: 30_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const ndx = (...args: string[]) => runNdx({ ...process.env, AWS_ENDPOINT_URL: h.engine.endpoint.url, NDX_OPERATOR: 'operator@ndx.gov.vn' }, args, 30_000);
 
 const identity = (nationalId: string) => [
   'lookup',

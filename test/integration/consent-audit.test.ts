@@ -3,12 +3,10 @@
  * local engine: the router and adapter handlers, the consent store, the audit chain in dynalite,
  * and the `ndx consent` / `ndx audit` commands as people run them.
  */
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,8 +25,7 @@ import { generatePopulation } from '../../synthetic/population.ts';
 import type { PopulationRecord } from '../../registries/population/record.ts';
 import { LOCAL_PEPPER } from '../../config/local.ts';
 import { DEMO_SEED } from '../../synthetic/demo.ts';
-import { PROJECT_ROOT } from '../../local/engine.ts';
-import { startHarness, type Harness } from './support.ts';
+import { startHarness, type Harness, runNdx } from './support.ts';
 
 const POPULATION = 300;
 let h: Harness;
@@ -73,19 +70,7 @@ function identity(p: PopulationRecord, purpose = 'LAND_REGISTRATION', onBehalfOf
   return { requestId: randomUUID(), contract: 'population.identity-verification', purpose, subject: { nationalId: p.nationalId }, onBehalfOf };
 }
 
-const run = promisify(execFile);
-async function ndx(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [join(PROJECT_ROOT, 'bin/ndx.mjs'), ...args], {
-      env: { ...process.env, AWS_ENDPOINT_URL: h.engine.endpoint.url, NDX_OPERATOR: 'test-operator' },
-      timeout: 30_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const ndx = (...args: string[]) => runNdx({ ...process.env, AWS_ENDPOINT_URL: h.engine.endpoint.url, NDX_OPERATOR: 'test-operator' }, args, 30_000);
 
 async function waitForDepth(queue: string, depth: number): Promise<void> {
   // Polls for the condition with a bound generous enough for a loaded machine (30 s).

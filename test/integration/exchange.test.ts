@@ -24,35 +24,13 @@ import { subjectHasher } from '../../domain/subject-hash.ts';
 import { generatePopulation } from '../../synthetic/population.ts';
 import { LOCAL_FORWARDING_KEY, LOCAL_PEPPER } from '../../config/local.ts';
 import { DEMO_SEED } from '../../synthetic/demo.ts';
-import { genuineForward, plainSqs, startHarness, type Harness } from './support.ts';
+import { genuineForward, type Harness, identityRequest, plainSqs, residenceRequest, startHarness } from './support.ts';
 
 let h: Harness;
 const land = () => new AgencyClient(sqsClient(), 'hanoi-land-office');
 const hcmc = () => new AgencyClient(sqsClient(), 'hcmc-public-services');
 const hash = subjectHasher(LOCAL_PEPPER);
 const audit = () => new AuditLog(documentClient(), names.auditTable);
-
-function identityRequest(nationalId: string, over: Partial<LookupRequestInput> = {}): LookupRequestInput {
-  return {
-    requestId: randomUUID(),
-    contract: 'population.identity-verification',
-    version: '1',
-    purpose: 'LAND_REGISTRATION',
-    subject: { nationalId },
-    onBehalfOf: 'officer-0042',
-    ...over,
-  };
-}
-
-function residenceRequest(nationalId: string, consentId?: string): LookupRequestInput {
-  return {
-    requestId: randomUUID(),
-    contract: 'population.residence',
-    purpose: 'SOCIAL_ALLOWANCE_APPLICATION',
-    subject: { nationalId },
-    ...(consentId ? { consentId } : {}),
-  };
-}
 
 async function auditCount(consumer: string, requestId: string): Promise<number> {
   const out = await documentClient().send(

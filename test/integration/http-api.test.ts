@@ -20,7 +20,7 @@ import { LookupReply, type LookupRequestInput } from '../../contracts/protocol.t
 import { LOCAL_API_ISSUER, TOKEN_PATH } from '../../local/issuer.ts';
 import { generatePopulation } from '../../synthetic/population.ts';
 import { DEMO_SEED } from '../../synthetic/demo.ts';
-import { startHarness, type Harness } from './support.ts';
+import { type Harness, identityRequest, residenceRequest, startHarness } from './support.ts';
 
 let h: Harness;
 const tokens = new Map<string, string>();
@@ -65,28 +65,6 @@ async function post(agency: string, request: unknown, headers: Record<string, st
     body: typeof request === 'string' ? request : JSON.stringify(request),
     headers: { prefer: 'wait=20', ...headers },
   });
-}
-
-function identityRequest(nationalId: string, over: Partial<LookupRequestInput> = {}): LookupRequestInput {
-  return {
-    requestId: randomUUID(),
-    contract: 'population.identity-verification',
-    version: '1',
-    purpose: 'LAND_REGISTRATION',
-    subject: { nationalId },
-    onBehalfOf: 'officer-0042',
-    ...over,
-  };
-}
-
-function residenceRequest(nationalId: string, consentId?: string): LookupRequestInput {
-  return {
-    requestId: randomUUID(),
-    contract: 'population.residence',
-    purpose: 'SOCIAL_ALLOWANCE_APPLICATION',
-    subject: { nationalId },
-    ...(consentId ? { consentId } : {}),
-  };
 }
 
 function consentOf(state: 'ACTIVE' | 'REVOKED' | 'EXPIRED') {

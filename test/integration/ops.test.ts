@@ -3,10 +3,7 @@
  * dead-letter queue: status turns unhealthy, the listing says why without personal data, and a
  * redrive moves them back, where idempotent processing answers the lookup that had failed.
  */
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgencyClient } from '../../cli/agency-client.ts';
@@ -14,25 +11,12 @@ import { EXIT } from '../../cli/exit-codes.ts';
 import type { DeadLetter, PlatformStatus, RedriveResult } from '../../cli/ops-core.ts';
 import { sqsClient } from '../../aws/clients.ts';
 import { names } from '../../config/names.ts';
-import { PROJECT_ROOT } from '../../local/engine.ts';
-import { genuineForward, startHarness, type Harness } from './support.ts';
+import { genuineForward, startHarness, type Harness, runNdx } from './support.ts';
 
-const run = promisify(execFile);
 let h: Harness;
 const REGISTRY_QUEUE = names.registryInQueue('population');
 
-async function ndx(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [join(PROJECT_ROOT, 'bin/ndx.mjs'), ...args], {
-      env: { ...process.env, AWS_ENDPOINT_URL: h.engine.endpoint.url },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const ndx = (...args: string[]) => runNdx({ ...process.env, AWS_ENDPOINT_URL: h.engine.endpoint.url }, args);
 
 async function dlqDepth(queue: string): Promise<number> {
   const a = await sqsClient().send(

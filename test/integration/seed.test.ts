@@ -1,30 +1,15 @@
 /** `ndx seed` as people run it: a child process loading synthetic registries into a running local endpoint. */
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentClient } from '../../aws/clients.ts';
 import { names } from '../../config/names.ts';
 import { itemCount } from '../../synthetic/seed.ts';
-import { PROJECT_ROOT, startEngine, type Engine } from '../../local/engine.ts';
-import { fastConfig } from './support.ts';
+import { startEngine, type Engine } from '../../local/engine.ts';
+import { fastConfig, runNdx } from './support.ts';
 
-const run = promisify(execFile);
 let engine: Engine;
 
-async function ndx(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [join(PROJECT_ROOT, 'bin/ndx.mjs'), ...args], {
-      env: { ...process.env, AWS_ENDPOINT_URL: engine.endpoint.url },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const ndx = (...args: string[]) => runNdx({ ...process.env, AWS_ENDPOINT_URL: engine.endpoint.url }, args);
 
 async function tableCount(table: string): Promise<number> {
   let n = 0;

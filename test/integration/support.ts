@@ -4,13 +4,16 @@ import baseConfig from '../../ndx.config.ts';
 import { defineConfig, type NdxConfig } from '../../config/schema.ts';
 import { documentClient } from '../../aws/clients.ts';
 import type { HandlerDeps } from '../../config/env.ts';
-import { startEngine, type Engine } from '../../local/engine.ts';
+import { PROJECT_ROOT, startEngine, type Engine } from '../../local/engine.ts';
 import { seedDemo, type DemoData } from '../../synthetic/demo.ts';
 import { LOCAL_FORWARDING_KEY, LOCAL_PEPPER } from '../../config/local.ts';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { findContract } from '../../contracts/catalog.ts';
 import { legalBasisFor } from '../../contracts/model.ts';
-import { LookupRequest } from '../../contracts/protocol.ts';
+import { LookupRequest, type LookupRequestInput } from '../../contracts/protocol.ts';
 import { signForwarded, type ForwardedLookup, type ForwardingKey, type SignedForwardedLookup } from '../../domain/lookup/forwarded.ts';
 import { requestDigest } from '../../domain/lookup/resend.ts';
 import { subjectHasher } from '../../domain/subject-hash.ts';
@@ -99,4 +102,46 @@ export function genuineForward(
     },
     options.key ?? { version: 'local', secret: LOCAL_FORWARDING_KEY },
   );
+}
+
+/** The demo land office's identity check of a citizen, as the tests send it. */
+export function identityRequest(nationalId: string, over: Partial<LookupRequestInput> = {}): LookupRequestInput {
+  return {
+    requestId: randomUUID(),
+    contract: 'population.identity-verification',
+    version: '1',
+    purpose: 'LAND_REGISTRATION',
+    subject: { nationalId },
+    onBehalfOf: 'officer-0042',
+    ...over,
+  };
+}
+
+/** A residence lookup under the citizen's consent. */
+export function residenceRequest(nationalId: string, consentId?: string): LookupRequestInput {
+  return {
+    requestId: randomUUID(),
+    contract: 'population.residence',
+    purpose: 'SOCIAL_ALLOWANCE_APPLICATION',
+    subject: { nationalId },
+    ...(consentId ? { consentId } : {}),
+  };
+}
+
+/** What a run of the ndx command printed, and its exit code. */
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the ndx command as people run it, a child process, with exactly the environment given. */
+export async function runNdx(env: NodeJS.ProcessEnv, args: readonly string[], timeoutMs = 60_000): Promise<CliRun> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(PROJECT_ROOT, 'bin/ndx.mjs'), ...args], { env, timeout: timeoutMs });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as CliRun;
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
 }
