@@ -19,7 +19,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { queryAll } from './query-all.ts';
+import { queryAll, querySubject } from './query-all.ts';
 import {
   ChainVerifier,
   chainPk,
@@ -231,14 +231,7 @@ export class AuditLog {
   /** Every record naming a subject (lookups, consent changes, hides), newest first. */
   async subjectRecords(subjectHash: string): Promise<AuditRecord[]> {
     const items: AuditRecord[] = [];
-    const query = {
-      TableName: this.table,
-      IndexName: 'bySubject',
-      KeyConditionExpression: 'subjectHash = :s',
-      ExpressionAttributeValues: { ':s': subjectHash },
-      ScanIndexForward: false,
-    };
-    for await (const i of queryAll(this.doc, query)) {
+    for await (const i of querySubject(this.doc, this.table, subjectHash)) {
       const parsed = AuditRecord.safeParse(i);
       // Records of the first, unchained format (a kept NDX_DATA_DIR) are left out.
       if (parsed.success) items.push(parsed.data);

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { itemReader } from './batch-get.ts';
-import { queryAll } from './query-all.ts';
+import { querySubject } from './query-all.ts';
 import { ConsentRecord, ConsentTerms, periodKeyOf, signConsent, type ConsentEvent } from '../domain/consent/consent.ts';
 import {
   ConsentNotFoundError,
@@ -169,14 +169,7 @@ export class ConsentStore implements ConsentRepository {
 
   async listBySubject(subjectHash: string): Promise<ConsentRecord[]> {
     const records: ConsentRecord[] = [];
-    const query = {
-      TableName: this.table,
-      IndexName: 'bySubject',
-      KeyConditionExpression: 'subjectHash = :s',
-      ExpressionAttributeValues: { ':s': subjectHash },
-      ScanIndexForward: false,
-    };
-    for await (const i of queryAll(this.doc, query)) {
+    for await (const i of querySubject(this.doc, this.table, subjectHash)) {
       const parsed = ConsentRecord.safeParse(i);
       if (parsed.success) records.push(parsed.data);
     }

@@ -9,3 +9,14 @@ export async function* queryAll(doc: DynamoDBDocumentClient, input: Omit<QueryCo
     start = out.LastEvaluatedKey;
   } while (start);
 }
+
+/** Every item of a table's `bySubject` index (keyed by `subjectHash`) for one subject, newest first. */
+export function querySubject(doc: DynamoDBDocumentClient, table: string, subjectHash: string): AsyncGenerator<Record<string, unknown>> {
+  return queryAll(doc, {
+    TableName: table,
+    IndexName: 'bySubject',
+    KeyConditionExpression: 'subjectHash = :s',
+    ExpressionAttributeValues: { ':s': subjectHash },
+    ScanIndexForward: false,
+  });
+}
