@@ -256,6 +256,8 @@ interface TypedBranch {
   own: boolean;
   /** String patterns that apply (pattern plus those in allOf). */
   patterns: string[];
+  /** The schema the branch's `$ref`s resolve against (to check literal objects and arrays). */
+  root: JSONSchema;
 }
 
 /** An array with at least one element. */
@@ -369,7 +371,7 @@ function decompose(input: Obj, root: JSONSchema, own: boolean, depth = 0): Shape
     if (isValidationFree(node) || !Object.keys(node).some((k) => MODELLED.has(k) && k !== 'allOf')) shape.any = true;
     return shape;
   }
-  for (const type of types) shape.typed.push({ type, node, own, patterns: type === 'string' ? folded.patterns : [] });
+  for (const type of types) shape.typed.push({ type, node, own, patterns: type === 'string' ? folded.patterns : [], root });
   return shape;
 }
 
@@ -377,7 +379,7 @@ function decompose(input: Obj, root: JSONSchema, own: boolean, depth = 0): Shape
 function normaliseNull(shape: Shape): void {
   if (shape.values?.some((v) => v === null)) {
     shape.values = shape.values.filter((v) => v !== null);
-    if (!shape.typed.some((b) => b.type === 'null')) shape.typed.push({ type: 'null', node: { type: 'null' }, own: false, patterns: [] });
+    if (!shape.typed.some((b) => b.type === 'null')) shape.typed.push({ type: 'null', node: { type: 'null' }, own: false, patterns: [], root: true });
     if (shape.values.length === 0) shape.values = undefined;
   }
 }
@@ -414,8 +416,39 @@ function branchAccepts(branch: TypedBranch, value: unknown): boolean {
     if (typeof n.multipleOf === 'number' && !isMultiple(value, n.multipleOf)) return false;
     return true;
   }
-  // Literal objects and arrays are accepted only by an equal literal (conservative).
+  if (Array.isArray(value)) return arrayAccepts(n, branch.root, value);
+  if (isObj(value)) return objectAccepts(n, branch.root, value);
   return typeof value === 'boolean' || value === null;
+}
+
+function valueAccepts(schema: unknown, root: JSONSchema, value: unknown): boolean {
+  const node = resolve(isObj(schema) || typeof schema === 'boolean' ? schema : undefined, root).node;
+  return shapeAccepts(decompose(node, root, false), value);
+}
+
+/** Keywords that constrain a literal object or array in ways the checks below do not model: such a branch accepts none (conservative). */
+function unmodelledFor(n: Obj): boolean {
+  return 'allOf' in n || Object.keys(n).some((k) => UNMODELLED.has(k));
+}
+
+function objectAccepts(n: Obj, root: JSONSchema, value: Obj): boolean {
+  if (unmodelledFor(n)) return false;
+  const keys = Object.keys(value);
+  if (typeof n.minProperties === 'number' && keys.length < n.minProperties) return false;
+  if (typeof n.maxProperties === 'number' && keys.length > n.maxProperties) return false;
+  if (Array.isArray(n.required) && !n.required.every((k) => typeof k === 'string' && Object.hasOwn(value, k))) return false;
+  const properties = isObj(n.properties) ? n.properties : EMPTY;
+  if (n.propertyNames !== undefined && !keys.every((k) => valueAccepts(n.propertyNames, root, k))) return false;
+  return keys.every((k) => valueAccepts(Object.hasOwn(properties, k) ? properties[k] : n.additionalProperties, root, value[k]));
+}
+
+function arrayAccepts(n: Obj, root: JSONSchema, value: readonly unknown[]): boolean {
+  if (unmodelledFor(n) || Array.isArray(n.items)) return false;
+  if (typeof n.minItems === 'number' && value.length < n.minItems) return false;
+  if (typeof n.maxItems === 'number' && value.length > n.maxItems) return false;
+  if (n.uniqueItems === true && value.some((v, i) => value.findIndex((x) => jsonEqual(x, v)) !== i)) return false;
+  const prefix = Array.isArray(n.prefixItems) ? n.prefixItems : [];
+  return value.every((v, i) => valueAccepts(i < prefix.length ? prefix[i] : n.items, root, v));
 }
 
 function isMultiple(value: number, of: number): boolean {

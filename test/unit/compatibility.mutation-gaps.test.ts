@@ -343,8 +343,8 @@ const rows: Row[] = [
     ],
   },
   { name: 'null literal read as null', writer: { enum: [null] }, reader: { type: ['string', 'null'] }, expect: [['$', 'union-branch-removed', false]] },
-  { name: 'object literal', writer: { const: { a: 1 } }, reader: { type: 'object' }, expect: [['$', 'enum-value-added', true]] },
-  { name: 'array literal', writer: { const: [1] }, reader: { type: 'array' }, expect: [['$', 'enum-value-added', true]] },
+  { name: 'object literal', writer: { const: { a: 1 } }, reader: { type: 'object' }, expect: [['$', 'type-narrowed', false]] },
+  { name: 'array literal', writer: { const: [1] }, reader: { type: 'array' }, expect: [['$', 'type-narrowed', false]] },
   { name: 'a long literal', writer: { const: 'x'.repeat(80) }, reader: { const: 'y' }, expect: [['$', 'const-changed', true]] },
   { name: 'enum filtered by its type', writer: { type: 'string', enum: ['a', 1] }, reader: { type: 'string', enum: ['a'] }, expect: [] },
   // types inferred from keywords
@@ -482,5 +482,90 @@ describe('jsonEqual', () => {
     expect(jsonEqual(1, '1')).toBe(false);
     expect(jsonEqual(null, {})).toBe(false);
     expect(jsonEqual([1, 2], [1])).toBe(false);
+  });
+});
+
+describe('literal objects and arrays a writer sends, against the reader’s object and array schemas', () => {
+  // A literal object or array is checked against the reader's object or array branch as a validator
+  // would check it (it used to be accepted only by an equal literal, so any const object against
+  // {type: object} was a breaking enum-value-added).
+  const narrowed: Array<[string, Change['kind'], boolean]> = [['$', 'type-narrowed', false]];
+  const refused: Array<[string, Change['kind'], boolean]> = [['$', 'enum-value-added', true]];
+  const cases: Array<[string, JSONSchema, JSONSchema, Array<[string, Change['kind'], boolean]>]> = [
+    ['object literal, any object', { const: { a: 1 } }, { type: 'object' }, narrowed],
+    ['array literal, any array', { enum: [[1, 2]] }, { type: 'array' }, narrowed],
+    [
+      'property of the declared type, through $ref',
+      { const: { a: 1 } },
+      { $defs: { A: { type: 'integer' } }, type: 'object', properties: { a: { $ref: '#/$defs/A' } } },
+      narrowed,
+    ],
+    ['property of another type', { const: { a: 'x' } }, obj({ a: { type: 'integer' } }), refused],
+    ['required property present', { const: { a: 1 } }, { type: 'object', required: ['a'] }, narrowed],
+    ['required property missing', { const: { a: 1 } }, { type: 'object', required: ['a', 'b'] }, refused],
+    ['closed object, every key declared', { const: { a: 1 } }, obj({ a: { type: 'integer' } }, { additionalProperties: false }), narrowed],
+    ['closed object, an undeclared key', { const: { a: 1, b: 2 } }, obj({ a: { type: 'integer' } }, { additionalProperties: false }), refused],
+    ['extra keys of the additionalProperties schema', { const: { b: 'x' } }, obj({}, { additionalProperties: { type: 'string' } }), narrowed],
+    ['extra keys not of the additionalProperties schema', { const: { b: 2 } }, obj({}, { additionalProperties: { type: 'string' } }), refused],
+    ['minProperties at the exact limit', { const: { a: 1, b: 2 } }, { type: 'object', minProperties: 2 }, narrowed],
+    ['minProperties one short', { const: { a: 1 } }, { type: 'object', minProperties: 2 }, refused],
+    ['maxProperties at the exact limit', { const: { a: 1 } }, { type: 'object', maxProperties: 1 }, narrowed],
+    ['maxProperties one over', { const: { a: 1, b: 2 } }, { type: 'object', maxProperties: 1 }, refused],
+    ['propertyNames matched', { const: { ab: 1 } }, { type: 'object', propertyNames: { pattern: '^a' } }, narrowed],
+    ['propertyNames not matched', { const: { ab: 1, b: 1 } }, { type: 'object', propertyNames: { pattern: '^a' } }, refused],
+    ['minItems at the exact limit', { const: [1, 2] }, { type: 'array', minItems: 2 }, narrowed],
+    ['minItems one short', { const: [1] }, { type: 'array', minItems: 2 }, refused],
+    ['maxItems at the exact limit', { const: [1, 2] }, { type: 'array', maxItems: 2 }, narrowed],
+    ['maxItems one over', { const: [1, 2, 3] }, { type: 'array', maxItems: 2 }, refused],
+    ['uniqueItems, all distinct', { const: [{ a: 1 }, { a: 2 }] }, { type: 'array', uniqueItems: true }, narrowed],
+    ['uniqueItems, a repeated item', { const: [{ a: 1 }, { a: 1 }] }, { type: 'array', uniqueItems: true }, refused],
+    ['repeated items, uniqueItems false', { const: [1, 1] }, { type: 'array', uniqueItems: false }, narrowed],
+    ['items of the declared type', { const: [1, 2] }, { type: 'array', items: { type: 'integer' } }, narrowed],
+    ['an item of another type', { const: [1, 'x'] }, { type: 'array', items: { type: 'integer' } }, refused],
+    ['prefixItems then items', { const: [1, 'a', 'b'] }, { type: 'array', prefixItems: [{ type: 'integer' }], items: { type: 'string' } }, narrowed],
+    [
+      'an item past the prefix of the prefix’s type',
+      { const: [1, 2] },
+      { type: 'array', prefixItems: [{ type: 'integer' }], items: { type: 'string' } },
+      refused,
+    ],
+    ['a prefix item of another type', { const: ['a'] }, { type: 'array', prefixItems: [{ type: 'integer' }] }, refused],
+    ['no items past the prefix, exactly as many as the prefix', { const: [1] }, { type: 'array', prefixItems: [{ type: 'integer' }], items: false }, narrowed],
+    ['no items past the prefix, one more', { const: [1, 2] }, { type: 'array', prefixItems: [{ type: 'integer' }], items: false }, refused],
+    ['nested: an array of objects', { const: [{ a: [1] }] }, { type: 'array', items: obj({ a: { type: 'array', items: { type: 'integer' } } }) }, narrowed],
+    [
+      'nested: a wrong leaf deep inside',
+      { const: [{ a: ['x'] }] },
+      { type: 'array', items: obj({ a: { type: 'array', items: { type: 'integer' } } }) },
+      refused,
+    ],
+    [
+      'an object literal against an array',
+      { const: { a: 1 } },
+      { type: 'array' },
+      [
+        ['$', 'type-changed', true],
+        ['$', 'union-branch-removed', false],
+      ],
+    ],
+  ];
+  it.each(cases)('%s', (_name, writer, reader, expected) => {
+    expect(diffSchemas(writer, reader).map((c) => [c.path, c.kind, c.breaking])).toEqual(expected);
+  });
+
+  it('refuses, to be safe, what it does not model: draft-07 tuples, allOf, keywords such as contains or patternProperties', () => {
+    for (const reader of [
+      { type: 'array', items: [{ type: 'integer' }] },
+      { type: 'array', contains: { type: 'integer' } },
+      { type: 'array', allOf: [{ minItems: 1 }] },
+      { type: 'object', patternProperties: { '^a': { type: 'integer' } } },
+      { type: 'object', allOf: [{ required: ['a'] }] },
+    ] as JSONSchema[]) {
+      const literal = reader !== true && reader !== false && reader.type === 'array' ? [1] : { a: 1 };
+      expect(
+        diffSchemas({ const: literal }, reader).some((c) => c.breaking),
+        JSON.stringify(reader),
+      ).toBe(true);
+    }
   });
 });
