@@ -33,6 +33,28 @@ export default defineConfig({
   ],
   environments: {
     dev: { region: 'ap-southeast-1' },
-    prod: { region: 'ap-southeast-1', production: true, logRetentionDays: 365, alarms: { email: ['ndx-oncall@ndx.gov.vn'] } },
+    prod: {
+      region: 'ap-southeast-1',
+      production: true,
+      logRetentionDays: 365,
+      alarms: { email: ['ndx-oncall@ndx.gov.vn'] },
+      // What prod must carry (README: Capacity; `npx ndx capacity --env prod`): 20 million lookups a day on
+      // average, and a peak the contracts' rate limits allow (they sum to 760/s over these agencies; a
+      // national peak of 2,300/s needs them raised). Shares follow each agency's and registry's limits.
+      capacity: {
+        lookupsPerSecond: { sustained: 231, peak: 700 },
+        accountConcurrency: 1000,
+        shares: {
+          agencies: {
+            'hanoi-land-office': 250,
+            'hcmc-public-services': 130,
+            'danang-tax-office': 230,
+            'hanoi-social-insurance': 50,
+            'demo-commercial-bank': 100,
+          },
+          registries: { population: 320, land: 160, 'social-insurance': 60, business: 220 },
+        },
+      },
+    },
   },
 });

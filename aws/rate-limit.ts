@@ -7,10 +7,16 @@
  * Takes made together for the same window (the records of one batch, see coalesce.ts) are counted
  * with one update of `n`, allowed when all `n` fit; when they do not, each is taken on its own, so
  * exactly as many as fit are allowed.
+ *
+ * A pair whose limit is more than one item can take (config/limits.ts `rateLimitShards`: above 500
+ * writes/s, i.e. 30,000 a minute) is counted in several items, each allowing its share of the limit
+ * (the shares sum to the limit). A take tries the shards in turn from a rotating start and is refused
+ * only when every shard is full, so exactly as many as the limit allows are allowed, never more.
  */
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Coalescer, CoalescerMap } from './coalesce.ts';
 import { isConditionalFailure } from './dynamo-errors.ts';
+import { rateLimitShareOf, rateLimitShards } from '../config/limits.ts';
 
 export const WINDOW_MS = 60_000;
 
@@ -20,24 +26,41 @@ interface Window {
   expiresAt: number;
 }
 
+export interface RateLimiterOptions {
+  /** Items a window of `perMinute` is counted in. @default rateLimitShards (config/limits.ts) */
+  shardsFor?: (perMinute: number) => number;
+}
+
 export class RateLimiter {
   private readonly doc: DynamoDBDocumentClient;
   private readonly table: string;
   private readonly takes: CoalescerMap<Window, boolean>;
+  private readonly shardsFor: (perMinute: number) => number;
+  /** Where the next sharded take starts, so that takes spread over the shards. */
+  private turn = 0;
 
-  constructor(doc: DynamoDBDocumentClient, table: string) {
+  constructor(doc: DynamoDBDocumentClient, table: string, options: RateLimiterOptions = {}) {
     this.doc = doc;
     this.table = table;
+    this.shardsFor = options.shardsFor ?? ((perMinute) => rateLimitShards(perMinute));
     // One update carries at most 100 takes (a batch of 10 records, ten times over).
     this.takes = new CoalescerMap(() => new Coalescer((windows) => this.takeAll(windows), 100));
   }
 
   /** Takes one lookup from the agency's allowance for the contract; false when the window is full. */
-  take(agency: string, contract: string, perMinute: number, now: Date = new Date()): Promise<boolean> {
+  async take(agency: string, contract: string, perMinute: number, now: Date = new Date()): Promise<boolean> {
     const window = Math.floor(now.getTime() / WINDOW_MS);
     const pk = `${agency}#${contract}#${window}`;
     const expiresAt = Math.ceil(((window + 2) * WINDOW_MS) / 1000);
-    return this.takes.submit(`${pk}|${perMinute}`, { pk, perMinute, expiresAt });
+    const shards = this.shardsFor(perMinute);
+    if (shards <= 1) return this.takes.submit(`${pk}|${perMinute}`, { pk, perMinute, expiresAt });
+    const first = this.turn++ % shards;
+    for (let i = 0; i < shards; i++) {
+      const shard = (first + i) % shards;
+      const share = rateLimitShareOf(perMinute, shard, shards);
+      if (share > 0 && (await this.takes.submit(`${pk}#${shard}|${share}`, { pk: `${pk}#${shard}`, perMinute: share, expiresAt }))) return true;
+    }
+    return false;
   }
 
   private async takeAll(windows: readonly Window[]): Promise<Array<boolean | Error>> {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EXIT } from './exit-codes.ts';
 import { registerAudit } from './audit.ts';
+import { registerCapacity } from './capacity.ts';
 import { registerConsent } from './consent.ts';
 import { registerContract } from './contract.ts';
 import { registerLookup } from './lookup.ts';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerConsent(program);
   registerAudit(program);
   registerOps(program);
+  registerCapacity(program);
   return program;
 }
 

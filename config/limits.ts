@@ -5,3 +5,25 @@
 
 /** Largest pause between two attempts of an HTTP registry source, in ms (the configuration checks attempts fit in an invocation). */
 export const HTTP_MAX_BACKOFF_MS = 200;
+
+/**
+ * Writes per second one rate-limit item is planned to take: half of what a DynamoDB partition serves
+ * (1,000 write units/s), leaving room for refused takes, which write too.
+ */
+export const RATE_LIMIT_ITEM_WRITES_PER_SECOND = 500;
+
+/**
+ * Items one agency-contract window is counted in: a pair whose limit is more than one item can take
+ * (`perMinute / 60 > itemWritesPerSecond`) is spread over several, each allowing its share of the limit
+ * (shares sum to the limit, so the limit is never exceeded). Derived from the limit alone: a pair can
+ * never go faster than its limit.
+ */
+export function rateLimitShards(perMinute: number, itemWritesPerSecond: number = RATE_LIMIT_ITEM_WRITES_PER_SECOND): number {
+  if (!(perMinute > 0) || !(itemWritesPerSecond > 0)) return 1;
+  return Math.max(1, Math.ceil(perMinute / 60 / itemWritesPerSecond));
+}
+
+/** The share of a window's limit shard `shard` of `shards` allows: the limit split as evenly as whole numbers allow. */
+export function rateLimitShareOf(perMinute: number, shard: number, shards: number): number {
+  return Math.floor(perMinute / shards) + (shard < perMinute % shards ? 1 : 0);
+}

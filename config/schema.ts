@@ -112,6 +112,44 @@ export const AnchorsConfig = z.strictObject({
   retentionDays: z.number().int().min(1).max(36_500).optional(),
 });
 
+/**
+ * What an environment must carry, from which the stacks derive their concurrency, audit shards and
+ * table warm throughput (config/capacity.ts; README: Capacity). Synthesis fails when the configured
+ * limits cannot carry it; `ndx capacity` prints the model.
+ */
+export const CapacityConfig = z
+  .strictObject({
+    /** Lookups per second across the platform: the sustained rate (a day's average) and the peak (the busiest hour). */
+    lookupsPerSecond: z.strictObject({ sustained: z.number().positive().max(1_000_000), peak: z.number().positive().max(1_000_000) }),
+    /**
+     * The account's Lambda concurrency quota in the region, as Service Quotas states it (L-B99A9384; a new
+     * account may have 10). When given, reserved concurrency is derived and checked against it.
+     */
+    accountConcurrency: z.number().int().min(1).max(1_000_000).optional(),
+    /** Utilisation every stage is sized for at the peak (headroom for bursts and retries). @default 0.7 */
+    targetUtilisation: z.number().gt(0).max(1).default(0.7),
+    /**
+     * How the peak splits over agencies and over registries, as relative weights (ids of ndx.config.ts).
+     * @default an even split
+     */
+    shares: z
+      .strictObject({ agencies: z.record(z.string(), z.number().positive()).optional(), registries: z.record(z.string(), z.number().positive()).optional() })
+      .default({}),
+    /**
+     * Milliseconds of one function execution per lookup, batches shared (the benchmark's figures by default),
+     * from which the concurrency a rate needs follows (Little's law).
+     */
+    serviceTimes: z
+      .strictObject({ routerMs: z.number().positive().max(60_000).default(25), adapterMs: z.number().positive().max(60_000).default(45) })
+      .default({ routerMs: 25, adapterMs: 45 }),
+    /** Audit chain shards per registry and day. @default derived from the peak (at least 16) */
+    auditShards: z.number().int().min(1).max(1024).optional(),
+  })
+  .refine((c) => c.lookupsPerSecond.peak >= c.lookupsPerSecond.sustained, {
+    path: ['lookupsPerSecond', 'peak'],
+    message: 'the peak must be at least the sustained rate',
+  });
+
 export const EnvironmentConfig = z
   .strictObject({
     account: z
@@ -139,6 +177,8 @@ export const EnvironmentConfig = z
      * mappings are always capped by `functions.maxConcurrency`.
      */
     reservedConcurrency: z.strictObject({ router: z.number().int().min(1).optional(), adapter: z.number().int().min(1).optional() }).optional(),
+    /** What the environment must carry (README: Capacity); without it, `functions.maxConcurrency` and 16 audit shards. */
+    capacity: CapacityConfig.optional(),
   })
   .superRefine((e, ctx) => {
     if (e.production && e.alarms.email.length === 0 && !e.alarms.topicArn) {
@@ -208,6 +248,21 @@ export const NdxConfig = z
         path: ['agencies'],
         message: `OAuth client "${shared}" is given to more than one agency (a client acts as exactly one agency)`,
       });
+    for (const [env, e] of Object.entries(c.environments)) {
+      for (const [kind, known] of [
+        ['agencies', c.agencies],
+        ['registries', c.registries],
+      ] as const) {
+        for (const id of Object.keys(e.capacity?.shares[kind] ?? {})) {
+          if (!known.some((x) => x.id === id))
+            ctx.addIssue({
+              code: 'custom',
+              path: ['environments', env, 'capacity', 'shares', kind, id],
+              message: `no ${kind === 'agencies' ? 'agency' : 'registry'} "${id}" is configured`,
+            });
+        }
+      }
+    }
     for (const [i, r] of c.registries.entries()) {
       const names = r.indexes.map((x) => x.name);
       const dupIndex = names.find((n, j) => names.indexOf(n) !== j);

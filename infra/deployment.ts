@@ -4,7 +4,9 @@
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { capacityPlan, type CapacityPlan } from '../config/capacity.ts';
 import type { NdxConfig } from '../config/schema.ts';
+import { CONTRACTS } from '../contracts/catalog.ts';
 
 export type EnvironmentSettings = NdxConfig['environments'][string];
 
@@ -14,6 +16,13 @@ export interface Deployment {
   /** Name of the environment (a key of `config.environments`), e.g. `dev` or `prod`. */
   readonly environment: string;
   readonly settings: EnvironmentSettings;
+  /** What the stacks derive from the environment's capacity (config/capacity.ts). */
+  readonly capacity: CapacityPlan;
+}
+
+/** The configuration cannot carry the capacity its environment states (synthesis stops with it). */
+export class CapacityError extends Error {
+  override readonly name = 'CapacityError';
 }
 
 /** Resolves an environment name against the configuration; throws if it is not configured. */
@@ -23,7 +32,14 @@ export function resolveDeployment(config: NdxConfig, environment: string): Deplo
     const known = Object.keys(config.environments).join(', ') || '(none)';
     throw new Error(`ndx: environment "${environment}" is not in ndx.config.ts (configured: ${known})`);
   }
-  return { config, environment, settings };
+  const capacity = capacityPlan(config, environment, CONTRACTS);
+  if (capacity.problems.length) {
+    throw new CapacityError(
+      `ndx: environment "${environment}" cannot carry its capacity (${capacity.peak} lookups/s at the peak); see \`ndx capacity --env ${environment}\`:\n` +
+        capacity.problems.map((p) => `  ✖ ${p}`).join('\n'),
+    );
+  }
+  return { config, environment, settings, capacity };
 }
 
 /**

@@ -90,7 +90,7 @@ export class AgencyApi extends Construct {
       functionName: functionNames.api,
       entry: handlerEntries.api,
       description: 'ndx agency HTTP API: lookups through the router pipeline, the directory, OpenAPI',
-      environment: apiEnvironment(d.config, props.api),
+      environment: apiEnvironment(d.config, props.api, d.capacity.auditShards),
       timeout: API_FUNCTION_TIMEOUT,
       memorySize: d.config.functions.memoryMb,
       logRetention: logRetention(d.settings.logRetentionDays),

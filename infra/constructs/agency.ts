@@ -130,7 +130,8 @@ export class AgencyConstruct extends Construct {
       eventSourceArn: this.outbound.queueArn,
       batchSize: d.config.queues.batchSize,
       reportBatchItemFailures: true,
-      maxConcurrency: d.config.functions.maxConcurrency,
+      // Sized from the agency's share of the environment's peak (config/capacity.ts), never below functions.maxConcurrency.
+      maxConcurrency: d.capacity.routerMappings[agency.id] ?? d.config.functions.maxConcurrency,
     });
     acknowledge(this.eventSourceMapping, 'Serverless-LambdaEventSourceMappingDestination');
   }

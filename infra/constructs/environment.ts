@@ -5,6 +5,7 @@
  */
 import { ENV, FORWARDING_KEY_SECRET_NAME, names, PEPPER_SECRET_NAME } from '../../config/names.ts';
 import type { NdxConfig } from '../../config/schema.ts';
+import { CAPACITY_FACTS } from '../../config/capacity.ts';
 
 /** Physical names of ndx's functions. */
 export const functionNames = {
@@ -39,9 +40,13 @@ export function idempotencyKeyPattern(functionName: string): string {
 /** CloudWatch namespace of ndx's own (EMF) metrics. */
 export const METRICS_NAMESPACE = 'ndx';
 
-/** Variables every ndx function gets. */
-export function commonEnvironment(config: NdxConfig, serviceName: string): Record<string, string> {
+/** Audit chain shards when the environment states no capacity (config/capacity.ts). */
+const DEFAULT_SHARDS = CAPACITY_FACTS.defaultAuditShards;
+
+/** Variables every ndx function gets; `auditShards` from the environment's capacity plan (config/capacity.ts). */
+export function commonEnvironment(config: NdxConfig, serviceName: string, auditShards: number = DEFAULT_SHARDS): Record<string, string> {
   return {
+    [ENV.auditShards]: String(auditShards),
     [ENV.auditTable]: names.auditTable,
     [ENV.consentTable]: names.consentTable,
     [ENV.idempotencyTable]: names.idempotencyTable,
@@ -54,19 +59,27 @@ export function commonEnvironment(config: NdxConfig, serviceName: string): Recor
   };
 }
 
-export function routerEnvironment(config: NdxConfig): Record<string, string> {
-  return { ...commonEnvironment(config, functionNames.router), [ENV.rateLimitTable]: names.rateLimitTable, [ENV.contractTable]: names.contractTable };
+export function routerEnvironment(config: NdxConfig, auditShards: number = DEFAULT_SHARDS): Record<string, string> {
+  return {
+    ...commonEnvironment(config, functionNames.router, auditShards),
+    [ENV.rateLimitTable]: names.rateLimitTable,
+    [ENV.contractTable]: names.contractTable,
+  };
 }
 
 /**
  * The HTTP API function: the router's variables (it runs the router's pipeline), the reply mailbox,
  * and who issues agencies' access tokens, with the clients of each agency (ndx.config.ts).
  */
-export function apiEnvironment(config: NdxConfig, api: NonNullable<NdxConfig['environments'][string]['api']>): Record<string, string> {
+export function apiEnvironment(
+  config: NdxConfig,
+  api: NonNullable<NdxConfig['environments'][string]['api']>,
+  auditShards: number = DEFAULT_SHARDS,
+): Record<string, string> {
   const clients: Record<string, string> = {};
   for (const agency of config.agencies) for (const id of agency.api?.clientIds ?? []) clients[id] = agency.id;
   return {
-    ...routerEnvironment(config),
+    ...routerEnvironment(config, auditShards),
     POWERTOOLS_SERVICE_NAME: functionNames.api,
     [ENV.replyMailboxTable]: names.replyMailboxTable,
     [ENV.apiIssuer]: api.issuer,
@@ -85,9 +98,9 @@ export function webhookEnvironment(config: NdxConfig): Record<string, string> {
   return { ...commonEnvironment(config, functionNames.webhook), [ENV.webhooks]: JSON.stringify(webhookUrls(config)) };
 }
 
-export function adapterEnvironment(config: NdxConfig, registryId: string, withMailbox = false): Record<string, string> {
+export function adapterEnvironment(config: NdxConfig, registryId: string, withMailbox = false, auditShards: number = DEFAULT_SHARDS): Record<string, string> {
   return {
-    ...commonEnvironment(config, functionNames.adapter(registryId)),
+    ...commonEnvironment(config, functionNames.adapter(registryId), auditShards),
     ...(withMailbox ? { [ENV.replyMailboxTable]: names.replyMailboxTable } : {}),
     [ENV.registryId]: registryId,
     [ENV.registryTable]: names.registryTable(registryId),

@@ -86,20 +86,21 @@ export class RegistryConstruct extends Construct {
       })),
       encryptionKey: this.key,
       production: d.settings.production,
+      warmThroughput: d.capacity.warmThroughput[names.registryTable(registry.id)],
     });
 
     this.adapter = new NdxFunction(this, 'Adapter', {
       functionName: functionNames.adapter(registry.id),
       entry: handlerEntries.adapter,
       description: asciiDescription(`ndx adapter for ${registry.title} (${registry.operator})`),
-      environment: adapterEnvironment(d.config, registry.id, Boolean(platform.api)),
+      environment: adapterEnvironment(d.config, registry.id, Boolean(platform.api), d.capacity.auditShards),
       timeout: functionTimeout(d),
       memorySize: d.config.functions.memoryMb,
       logRetention: logRetention(d.settings.logRetentionDays),
       logRemovalPolicy: removalPolicy,
       logEncryptionKey: this.key,
       alarmTarget: platform.alarmTarget,
-      reservedConcurrency: d.settings.reservedConcurrency?.adapter,
+      reservedConcurrency: d.capacity.reserved.adapters[registry.id],
     });
 
     this.inbound = new SecureQueue(this, 'Inbound', {
@@ -164,7 +165,7 @@ export class RegistryConstruct extends Construct {
       eventSourceArn: this.inbound.queueArn,
       batchSize: d.config.queues.batchSize,
       reportBatchItemFailures: true,
-      maxConcurrency: d.config.functions.maxConcurrency,
+      maxConcurrency: d.capacity.adapterMappings[registry.id] ?? d.config.functions.maxConcurrency,
     });
     acknowledge(this.eventSourceMapping, 'Serverless-LambdaEventSourceMappingDestination');
     // The mapping is validated on creation: the role must already allow consuming the queue.

@@ -82,6 +82,7 @@ export class PlatformStack extends Stack {
       globalSecondaryIndexes: [{ indexName: 'bySubject', partitionKey: { name: 'subjectHash', type: S }, sortKey: { name: 'at', type: S } }],
       encryptionKey: this.key,
       production,
+      warmThroughput: d.capacity.warmThroughput[names.auditTable],
     });
     this.consentTable = new SecureTable(this, 'Consents', {
       tableName: names.consentTable,
@@ -97,6 +98,7 @@ export class PlatformStack extends Stack {
       timeToLiveAttribute: 'expiration',
       encryptionKey: this.key,
       production,
+      warmThroughput: d.capacity.warmThroughput[names.idempotencyTable],
     });
 
     // Fixed one-minute windows per agency and contract; counters expire by themselves.
@@ -106,6 +108,7 @@ export class PlatformStack extends Stack {
       timeToLiveAttribute: 'expiresAt',
       encryptionKey: this.key,
       production,
+      warmThroughput: d.capacity.warmThroughput[names.rateLimitTable],
     });
 
     // The contract registry: lifecycle state of every contract version (content is code, by digest).
@@ -171,14 +174,14 @@ export class PlatformStack extends Stack {
       functionName: functionNames.router,
       entry: handlerEntries.router,
       description: 'ndx router: checks each lookup (envelope, contract, purpose, consent, limits) and forwards or answers it',
-      environment: routerEnvironment(d.config),
+      environment: routerEnvironment(d.config, d.capacity.auditShards),
       timeout: functionTimeout(d),
       memorySize: d.config.functions.memoryMb,
       logRetention: logRetention(d.settings.logRetentionDays),
       logRemovalPolicy: removalPolicy,
       logEncryptionKey: this.key,
       alarmTarget: this.operations,
-      reservedConcurrency: d.settings.reservedConcurrency?.router,
+      reservedConcurrency: d.capacity.reserved.router,
     });
     const router = this.router;
     router.addToRolePolicy(

@@ -23,6 +23,8 @@ const common = {
   [ENV.maxReceiveCount]: String(testConfig.queues.maxReceiveCount),
   [ENV.pepperSecretId]: 'ndx/subject-pepper',
   [ENV.forwardingKeySecretId]: 'ndx/forwarding-key',
+  // The environment's audit shards (config/capacity.ts: 16 without a capacity).
+  [ENV.auditShards]: '16',
   POWERTOOLS_LOG_LEVEL: 'INFO',
 };
 

@@ -287,6 +287,26 @@ describe('limits', () => {
     expect((await together(8, 'b2')).filter(Boolean)).toHaveLength(5);
   });
 
+  it('spreads a hot pair over shards that together allow exactly the limit, one by one and together', async () => {
+    // 3 shards for a limit of 10 (shares 4, 3, 3): what a pair above 30,000 a minute gets (config/limits.ts).
+    const limiter = new RateLimiter(documentClient(), names.rateLimitTable, { shardsFor: (perMinute) => (perMinute === 10 ? 3 : 1) });
+    const at = new Date('2026-11-23T12:00:30Z');
+    const one: boolean[] = [];
+    for (let i = 0; i < 12; i++) one.push(await limiter.take('s1', 'c1', 10, at));
+    expect(one).toEqual([...Array(10).fill(true), false, false]);
+    const together = await Promise.all(Array.from({ length: 25 }, () => limiter.take('s2', 'c1', 10, at)));
+    expect(together.filter(Boolean)).toHaveLength(10);
+    // Each shard's item holds its share, nothing more.
+    const counts = await Promise.all(
+      [0, 1, 2].map(
+        async (s) =>
+          (await documentClient().send(new GetCommand({ TableName: names.rateLimitTable, Key: { pk: `s2#c1#${Math.floor(at.getTime() / WINDOW_MS)}#${s}` } })))
+            .Item?.count,
+      ),
+    );
+    expect(counts).toEqual([4, 3, 3]);
+  });
+
   it('answers DENIED/RATE_LIMITED when the agency has used the contract’s allowance', async () => {
     const limit = identityVerification.versions[0]!.rateLimit.perAgencyPerMinute;
     const window = Math.floor(Date.now() / WINDOW_MS);
