@@ -15,6 +15,8 @@ export const names = {
   contractTable: 'ndx-contracts',
   /** Sealed replies waiting for callers of the HTTP API (aws/reply-mailbox.ts). */
   replyMailboxTable: 'ndx-reply-mailbox',
+  /** Console sessions and sign-ins in progress (hashed tokens only; TTL). */
+  consoleSessionsTable: 'ndx-console-sessions',
 } as const;
 
 /** The agency whose out-queue an SQS event source ARN or queue name designates, if any. */
@@ -73,6 +75,14 @@ export const ENV = {
   apiClients: 'NDX_API_CLIENTS',
   /** JSON object: agency id → webhook URL, for agencies whose replies are pushed. */
   webhooks: 'NDX_WEBHOOKS',
+  /** The console's sessions table. */
+  consoleSessionsTable: 'NDX_CONSOLE_SESSIONS_TABLE',
+  /** JSON: the console's OpenID Connect settings (console/oidc.ts OidcSettings plus jwksUrl and claim names). */
+  consoleOidc: 'NDX_CONSOLE_OIDC',
+  /** `true` on the local engine: the console shows that it is a local test platform. */
+  consoleLocal: 'NDX_CONSOLE_LOCAL',
+  /** JSON object: agency id → its name (ndx.config.ts), for pages people read. */
+  agencyNames: 'NDX_AGENCY_NAMES',
 } as const;
 
 /** Fixed name of the Secrets Manager secret holding the key for hashing subject identifiers. */
@@ -89,3 +99,6 @@ export const METRIC = { lookups: 'Lookups', latency: 'LookupLatency', recordFail
 
 /** Where audit anchors are kept, in the anchor bucket or the local data folder. */
 export const ANCHOR_PREFIX = 'anchors/';
+
+/** The console's staff roles: Cognito groups of these names (domain/console/principal.ts reads them from the ID token). */
+export const STAFF_GROUPS = ['steward', 'dpo', 'operator'] as const;

@@ -80,6 +80,55 @@ export const ApiConfig = z.strictObject({
   corsOrigins: z.array(z.url({ protocol: /^https$/ })).default([]),
 });
 
+/** Citizens' identity provider (OpenID Connect), federated into the console's Cognito user pool: the national identity app (VNeID) in production. */
+export const CitizenProviderConfig = z.strictObject({
+  /** The provider's name in the user pool (shown nowhere to citizens). */
+  name: z
+    .string()
+    .regex(/^[\w.-]{1,32}$/)
+    .default('VNeID'),
+  /** The provider's issuer; its discovery document is read from `<issuer>/.well-known/openid-configuration`. */
+  issuer: z.url({ protocol: /^https$/ }),
+  /** The client id ndx is registered with at the provider. */
+  clientId: z.string().min(1),
+  /** Secrets Manager secret (name) holding that client's secret, created by hand: it never enters the configuration. */
+  clientSecretName: z.string().regex(/^[\w/+=.@-]{1,512}$/),
+  /** The provider's claim carrying the personal identification number (12 digits). */
+  nationalIdClaim: z.string().min(1).default('sub'),
+});
+
+/** How people sign in to the console. */
+export const ConsoleIdentityConfig = z.discriminatedUnion('kind', [
+  /**
+   * A Cognito user pool made by ndx: staff are its users, in the groups steward, dpo and operator (MFA
+   * required); citizens come through `citizens`, their national ID kept in the `custom:national_id` attribute.
+   */
+  z.strictObject({
+    kind: z.literal('cognito'),
+    /** The hosted sign-in domain prefix: https://<prefix>.auth.<region>.amazoncognito.com. */
+    domainPrefix: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'lower-case letters, digits and dashes'),
+    citizens: CitizenProviderConfig.optional(),
+  }),
+  /** Any OpenID Connect provider that issues ID tokens with the groups and national ID claims (the local engine's demo issuer is one). */
+  z.strictObject({
+    kind: z.literal('oidc'),
+    issuer: z.string().min(1),
+    authorizeUrl: z.url(),
+    tokenUrl: z.url(),
+    jwksUrl: z.url(),
+    clientId: z.string().min(1),
+    groupsClaim: z.string().default('cognito:groups'),
+    nationalIdClaim: z.string().default('custom:national_id'),
+  }),
+]);
+
+/** The web console (README: The console): for citizens, data stewards and operators, on the HTTP API's endpoint. */
+export const ConsoleConfig = z.strictObject({
+  identity: ConsoleIdentityConfig,
+  /** The console's public origin, e.g. https://ndx.gov.vn (a custom domain of the HTTP API). @default the HTTP API's own URL */
+  url: z.url({ protocol: /^https?$/ }).optional(),
+});
+
 const RoleArn = z
   .string()
   .regex(
@@ -170,6 +219,8 @@ export const EnvironmentConfig = z
     anchors: AnchorsConfig.default({ everyMinutes: 60 }),
     /** The agency HTTP API; without it the environment has none (agencies use their queues). */
     api: ApiConfig.optional(),
+    /** The web console, served on the HTTP API's endpoint (so it needs `api`). */
+    console: ConsoleConfig.optional(),
     /** Days between automatic rotations of the forwarding key (`ndx/forwarding-key`). */
     forwardingKeyRotationDays: z.number().int().min(1).max(365).default(30),
     /**
@@ -187,6 +238,9 @@ export const EnvironmentConfig = z
         path: ['alarms'],
         message: 'a production environment needs an alarm target: alarms.email (a list of addresses) or alarms.topicArn (an existing SNS topic)',
       });
+    }
+    if (e.console && !e.api) {
+      ctx.addIssue({ code: 'custom', path: ['console'], message: 'the console is served on the HTTP API: configure `api` too' });
     }
     if (e.account && e.alarms.topicArn && e.alarms.topicArn.split(':')[4] !== e.account) {
       ctx.addIssue({ code: 'custom', path: ['alarms', 'topicArn'], message: `the topic must be in the environment's account ${e.account}` });

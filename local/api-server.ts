@@ -8,6 +8,7 @@ import type http from 'node:http';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { MAX_HTTP_BODY_BYTES } from '../contracts/http-api.ts';
 import type { ApiHandler } from '../functions/api/handler.ts';
+import type { ConsoleHandler } from '../functions/console/handler.ts';
 
 function context(functionName: string, timeoutSeconds: number, requestId: string): Context {
   const deadline = Date.now() + timeoutSeconds * 1000;
@@ -28,7 +29,7 @@ function context(functionName: string, timeoutSeconds: number, requestId: string
 }
 
 /** A request listener for /v1/* that runs the API handler as API Gateway would. */
-export function apiListener(handler: ApiHandler, fn: { name: string; timeoutSeconds: number }): http.RequestListener {
+export function apiListener(handler: ApiHandler | ConsoleHandler, fn: { name: string; timeoutSeconds: number }): http.RequestListener {
   return (req, res) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -41,6 +42,9 @@ export function apiListener(handler: ApiHandler, fn: { name: string; timeoutSeco
       const url = new URL(req.url ?? '/', 'http://localhost');
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
+      // As API Gateway's payload 2.0: the Cookie header arrives as `cookies`.
+      const cookies = headers.cookie ? headers.cookie.split(';').map((c) => c.trim()) : undefined;
+      delete headers.cookie;
       const requestId = randomUUID();
       const body = Buffer.concat(chunks).toString('utf8');
       const query = Object.fromEntries(url.searchParams);
@@ -51,6 +55,7 @@ export function apiListener(handler: ApiHandler, fn: { name: string; timeoutSeco
         rawPath: url.pathname,
         rawQueryString: url.search.slice(1),
         headers,
+        ...(cookies ? { cookies } : {}),
         ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
         requestContext: {
           accountId: '000000000000',
@@ -69,7 +74,10 @@ export function apiListener(handler: ApiHandler, fn: { name: string; timeoutSeco
       };
       handler(event, context(fn.name, fn.timeoutSeconds, requestId)).then(
         (out) => {
-          res.writeHead(out.statusCode ?? 200, (out.headers ?? {}) as http.OutgoingHttpHeaders);
+          res.writeHead(out.statusCode ?? 200, {
+            ...((out.headers ?? {}) as http.OutgoingHttpHeaders),
+            ...(out.cookies?.length ? { 'set-cookie': out.cookies } : {}),
+          });
           res.end(out.body ?? '');
         },
         () => {

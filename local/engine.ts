@@ -21,7 +21,10 @@ import { handlerEntries } from '../infra/constructs/environment.ts';
 import type { ApiHandler } from '../functions/api/handler.ts';
 import { apiListener } from './api-server.ts';
 import { startEndpoint, type Endpoint } from './endpoint.ts';
-import { JWKS_PATH, LOCAL_API_ISSUER, localClientId, startLocalIssuer, type LocalIssuer } from './issuer.ts';
+import { JWKS_PATH, LOCAL_API_ISSUER, localClientId, startLocalIssuer, TOKEN_PATH, type LocalIssuer } from './issuer.ts';
+import { AUTHORIZE_PATH, LOCAL_CONSOLE_CLIENT_ID } from './console-sign-in.ts';
+import { DEFAULT_CLAIMS } from '../domain/console/principal.ts';
+import type { ConsoleHandler, ConsoleOidcEnv } from '../functions/console/handler.ts';
 import { startMapping, type RunningMapping, type SqsHandler } from './event-source.ts';
 import { localResources, type LocalResources, type StackTemplate } from './resources.ts';
 
@@ -52,6 +55,8 @@ export interface Engine {
   endpoint: Endpoint;
   /** The agency HTTP API on the endpoint (/v1/...) and the local OAuth 2.0 issuer of its credentials. */
   api: { url: string; issuer: LocalIssuer };
+  /** The web console on the endpoint; its demo sign-in offers DEMO_STAFF and the citizens given to `issuer.console.setPeople`. */
+  console: { url: string };
   region: string;
   resources: LocalResources;
   queueUrl(name: string): string;
@@ -110,7 +115,24 @@ export function withLocalApi(config: NdxConfig): NdxConfig {
     agencies: config.agencies.map((a) => ({ ...a, api: { ...a.api, clientIds: [...(a.api?.clientIds ?? []), localClientId(a.id)] } })),
     environments: {
       ...config.environments,
-      [environment]: { ...settings, api: { issuer: LOCAL_API_ISSUER, throttle: { ratePerSecond: 50, burst: 100 }, corsOrigins: [] } },
+      [environment]: {
+        ...settings,
+        api: { issuer: LOCAL_API_ISSUER, throttle: { ratePerSecond: 50, burst: 100 }, corsOrigins: [] },
+        // The console signs people in at the local issuer's demo sign-in (the engine points these at its endpoint).
+        console: {
+          identity: {
+            kind: 'oidc',
+            issuer: LOCAL_API_ISSUER,
+            authorizeUrl: `http://localhost:${DEFAULT_PORT}${AUTHORIZE_PATH}`,
+            tokenUrl: `http://localhost:${DEFAULT_PORT}${TOKEN_PATH}`,
+            jwksUrl: `http://localhost:${DEFAULT_PORT}${JWKS_PATH}`,
+            clientId: LOCAL_CONSOLE_CLIENT_ID,
+            groupsClaim: DEFAULT_CLAIMS.groups,
+            nationalIdClaim: DEFAULT_CLAIMS.nationalId,
+          },
+          url: `http://localhost:${DEFAULT_PORT}`,
+        },
+      },
     },
   };
 }
@@ -159,7 +181,19 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const queueUrl = (name: string) => `${endpoint.url}/${LOCAL_ACCOUNT_ID}/${name}`;
   const queueArn = (name: string) => `arn:aws:sqs:${region}:${LOCAL_ACCOUNT_ID}:${name}`;
 
-  const issuer = await startLocalIssuer(options.config.agencies.map((a) => a.id));
+  const consoleCallback = `${endpoint.url}/console/callback`;
+  const issuer = await startLocalIssuer(
+    options.config.agencies.map((a) => a.id),
+    { allowedRedirect: (uri) => uri === consoleCallback },
+  );
+  const consoleOidc: ConsoleOidcEnv = {
+    issuer: LOCAL_API_ISSUER,
+    authorizeUrl: `${endpoint.url}${AUTHORIZE_PATH}`,
+    tokenUrl: `${endpoint.url}${TOKEN_PATH}`,
+    jwksUrl: `${endpoint.url}${JWKS_PATH}`,
+    clientId: LOCAL_CONSOLE_CLIENT_ID,
+    redirectUri: consoleCallback,
+  };
   endpoint.mount(['/_ndx/oauth2/'], (req, res) => {
     if (issuer.handle(req, res)) return;
     res.writeHead(404, { 'content-type': 'application/json' });
@@ -184,10 +218,13 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         ...options.functionEnvironment,
         // The API verifies tokens against the local issuer's key set, fetched over HTTP as on AWS.
         [ENV.apiJwksUrl]: `${endpoint.url}${JWKS_PATH}`,
+        ...(fn.entry === handlerEntries.console ? { [ENV.consoleOidc]: JSON.stringify(consoleOidc), [ENV.consoleLocal]: 'true' } : {}),
       };
       const created = module.createHandler(environment, options.deps);
       // The HTTP API's handler serves /v1/ on the endpoint; every other function is driven by its queue mappings.
       if (fn.entry === handlerEntries.api) endpoint.mount(['/v1/'], apiListener(created as ApiHandler, { name: fn.name, timeoutSeconds: fn.timeoutSeconds }));
+      else if (fn.entry === handlerEntries.console)
+        endpoint.mount(['/console'], apiListener(created as ConsoleHandler, { name: fn.name, timeoutSeconds: fn.timeoutSeconds }));
       else handlers.set(fn.id, created as SqsHandler);
     }
     for (const m of resources.mappings) {
@@ -257,6 +294,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   return {
     endpoint,
     api: { url: `${endpoint.url}/v1`, issuer },
+    console: { url: `${endpoint.url}/console` },
     region,
     resources,
     queueUrl,

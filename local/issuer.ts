@@ -7,6 +7,7 @@
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type http from 'node:http';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { type LocalConsoleSignIn, localConsoleSignIn } from './console-sign-in.ts';
 
 /** The `iss` of local tokens. */
 export const LOCAL_API_ISSUER = 'urn:ndx:local-issuer';
@@ -28,7 +29,9 @@ export interface LocalIssuer {
   jwks: { keys: JWK[] };
   /** A token for a client; `ttlSeconds` may be negative (an expired token, for tests). */
   issue(clientId: string, options?: { ttlSeconds?: number }): Promise<string>;
-  /** Serves the token and key set endpoints; false for any other path. */
+  /** The console's demo sign-in (authorization endpoint and code grant). */
+  console: LocalConsoleSignIn;
+  /** Serves the token, authorization and key set endpoints; false for any other path. */
   handle(req: http.IncomingMessage, res: http.ServerResponse): boolean;
 }
 
@@ -38,7 +41,11 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export async function startLocalIssuer(agencies: readonly string[]): Promise<LocalIssuer> {
+export async function startLocalIssuer(
+  agencies: readonly string[],
+  options: { allowedRedirect: (uri: string) => boolean } = { allowedRedirect: () => false },
+): Promise<LocalIssuer> {
+  const signIn = localConsoleSignIn(options);
   const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
   const kid = randomUUID();
   const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' }] };
@@ -69,6 +76,21 @@ export async function startLocalIssuer(agencies: readonly string[]): Promise<Loc
     let secret = form.get('client_secret') ?? '';
     const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (basic) [id = '', secret = ''] = Buffer.from(basic, 'base64').toString('utf8').split(':');
+    if (form.get('grant_type') === 'authorization_code') {
+      // The console (a public client with PKCE): an ID token for the person picked on the demo sign-in page.
+      const redeemed = signIn.redeem(form);
+      if ('error' in redeemed) return reply(res, 400, { error: redeemed.error });
+      const now = Math.floor(Date.now() / 1000);
+      const idToken = await new SignJWT(redeemed.claims)
+        .setProtectedHeader({ alg: 'RS256', kid })
+        .setIssuer(LOCAL_API_ISSUER)
+        .setAudience(redeemed.clientId)
+        .setSubject(randomUUID())
+        .setIssuedAt(now)
+        .setExpirationTime(now + LOCAL_TOKEN_SECONDS)
+        .sign(privateKey);
+      return reply(res, 200, { id_token: idToken, token_type: 'Bearer', expires_in: LOCAL_TOKEN_SECONDS });
+    }
     if (form.get('grant_type') !== 'client_credentials') return reply(res, 400, { error: 'unsupported_grant_type' });
     const client = clients.find((c) => c.clientId === id);
     if (!client || !same(client.clientSecret, secret)) return reply(res, 401, { error: 'invalid_client' });
@@ -79,7 +101,9 @@ export async function startLocalIssuer(agencies: readonly string[]): Promise<Loc
     clients,
     jwks,
     issue,
+    console: signIn,
     handle(req, res) {
+      if (signIn.handle(req, res)) return true;
       const path = (req.url ?? '').split('?')[0];
       if (path === JWKS_PATH && req.method === 'GET') {
         reply(res, 200, jwks);

@@ -15,6 +15,7 @@ import { DEMO_POPULATION, DEMO_SEED, seedDemo } from '../synthetic/demo.ts';
 import { businessOverHttp } from './agency-system.ts';
 import { stopOnSignals } from './signals.ts';
 import { TOKEN_PATH } from './issuer.ts';
+import { demoCitizens } from './console-sign-in.ts';
 
 /** An expected failure: a sentence saying what to do, exit 2, no stack trace. */
 function fail(message: string): never {
@@ -58,6 +59,7 @@ const demo = await seedDemo(documentClient(), {
   },
 });
 if (process.stdout.isTTY) process.stdout.write('\r\x1b[K');
+engine.api.issuer.console.setPeople(demoCitizens(demo));
 
 const b = (s: string) => styleText('bold', s);
 // The CLI finds this engine by the same rule: NDX_PORT, when it is not the default.
@@ -111,7 +113,9 @@ ${b('the other registries')} (\`ndx seed\` loads more; every owner, representati
   npx ndx lookup${endpointFlag} --as ${demo.bankConsent.consumer} --contract social-insurance.participation \\
     --purpose ${demo.bankConsent.purpose} --subject nationalId=${demo.bankConsent.nationalId} --consent ${demo.bankConsent.consentId}
 
-${b('stewards, citizens, operators')}:
+${b('the console')} (citizens, stewards, operators; a demo sign-in, no password): ${engine.console.url}
+
+${b('stewards, citizens, operators')} on the command line:
   npx ndx${endpointFlag} contract list                    # contracts and their lifecycle (see README: the steward's walkthrough)
   npx ndx${endpointFlag} audit trail --subject nationalId=${demo.living.nationalId}   # who looked at this citizen's data
   npx ndx${endpointFlag} audit verify                     # the audit chain is whole

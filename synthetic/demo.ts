@@ -87,6 +87,8 @@ export interface DemoData {
   world: DemoWorld;
   /** The bank's consent to read a loan applicant's social insurance participation. */
   bankConsent: { consentId: string; nationalId: string; consumer: string; purpose: string };
+  /** The first living citizens (the demo's consents belong to them): names for the local console's demo sign-in. */
+  citizens: Array<{ nationalId: string; fullName: string }>;
 }
 
 const CONSENT_CONSUMER = 'hcmc-public-services';
@@ -157,5 +159,6 @@ export async function seedDemo(
     demo.push({ consentId, nationalId: person.nationalId, consumer: CONSENT_CONSUMER, purpose: CONSENT_PURPOSE, state });
   }
   const bankConsent = await grantBankConsent(consents, hash, world.examples.employee.nationalId, now);
-  return { population: count, living: firstLiving, deceased, consents: demo, world, bankConsent };
+  const citizens = living.map((p) => ({ nationalId: p.nationalId, fullName: p.fullName }));
+  return { population: count, living: firstLiving, deceased, consents: demo, world, bankConsent, citizens };
 }

@@ -21,6 +21,8 @@ export interface HttpResponse {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /** Set-Cookie values (the console's session), one header each. */
+  cookies?: string[];
 }
 
 /** Headers on every response: nothing cached, nothing sniffed or framed, HTTPS only. */

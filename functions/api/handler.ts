@@ -22,27 +22,15 @@ import { CONTRACTS, findContract as shippedContracts } from '../../contracts/cat
 import { apiOpenApi } from '../../contracts/http-openapi.ts';
 import { httpApi } from '../../domain/api/app.ts';
 import { apiDirectory } from '../../domain/api/directory.ts';
-import { type HttpRequest, json } from '../../domain/api/http.ts';
+import { json } from '../../domain/api/http.ts';
+import { requestOf } from '../shared/http-event.ts';
 import type { KeyedRouteInput } from '../../domain/lookup/intake.ts';
 import { lookupRouter } from '../../domain/lookup/route.ts';
 import { webhookSecret } from '../../domain/lookup/webhook.ts';
 
-export type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+export { requestOf };
 
-/** The HttpRequest of an API Gateway event (header names in lower case, the body decoded). */
-export function requestOf(event: APIGatewayProxyEventV2): HttpRequest {
-  const headers: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(event.headers ?? {})) headers[k.toLowerCase()] = v;
-  const body = event.body === undefined ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  return {
-    method: event.requestContext.http.method,
-    path: event.rawPath,
-    query: event.queryStringParameters ?? {},
-    headers,
-    body,
-    requestId: event.requestContext.requestId,
-  };
-}
+export type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
 export function createHandler(env: Env = process.env, deps: HandlerDeps = {}): ApiHandler {
   const vars = requireEnv(env, [

@@ -15,6 +15,7 @@ export const functionNames = {
   rotation: 'ndx-forwarding-key-rotation',
   api: 'ndx-api',
   webhook: 'ndx-webhook',
+  console: 'ndx-console',
 } as const;
 
 /** Handler entries, relative to the repository root (also the `ndx:handler` metadata). */
@@ -26,6 +27,7 @@ export const handlerEntries = {
   redrive: 'functions/redrive/handler.ts',
   api: 'functions/api/handler.ts',
   webhook: 'functions/webhook/handler.ts',
+  console: 'functions/console/handler.ts',
 } as const;
 
 /**

@@ -12,6 +12,7 @@ import type { Construct } from 'constructs';
 import { ENV, names } from '../../config/names.ts';
 import { functionTimeout, logRetention, statefulRemovalPolicy, type Deployment } from '../deployment.ts';
 import { AgencyApi } from '../constructs/agency-api.ts';
+import { Console } from '../constructs/console.ts';
 import { AuditAnchors } from '../constructs/audit-anchors.ts';
 import { FORWARDING_KEY_SECRET_NAME, PEPPER_SECRET_NAME } from '../../config/names.ts';
 import {
@@ -56,6 +57,8 @@ export class PlatformStack extends Stack {
   readonly operations: OperationsConstruct;
   /** The agency HTTP API, when the environment configures one. */
   readonly api?: AgencyApi;
+  /** The web console, when the environment configures `console`. */
+  readonly console?: Console;
   /** Pushes replies to agencies with a webhook (functions/webhook/handler.ts), when any has one. */
   readonly webhook?: NdxFunction;
 
@@ -220,6 +223,17 @@ export class PlatformStack extends Stack {
         },
         secretStatements: () => this.secretStatements(),
       });
+      if (d.settings.console) {
+        this.console = new Console(this, 'Console', {
+          deployment: d,
+          console: d.settings.console,
+          api: this.api,
+          key: this.key,
+          alarmTarget: this.operations,
+          tables: { audit: this.auditTable, consents: this.consentTable, contracts: this.contractTable },
+          secretStatements: () => this.secretStatements(),
+        });
+      }
     }
 
     if (Object.keys(webhookUrls(d.config)).length > 0) {

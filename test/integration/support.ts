@@ -17,6 +17,7 @@ import { LookupRequest, type LookupRequestInput } from '../../contracts/protocol
 import { signForwarded, type ForwardedLookup, type ForwardingKey, type SignedForwardedLookup } from '../../domain/lookup/forwarded.ts';
 import { requestDigest } from '../../domain/lookup/resend.ts';
 import { subjectHasher } from '../../domain/subject-hash.ts';
+import { demoCitizens } from '../../local/console-sign-in.ts';
 
 /** The shipped configuration with short timeouts, so redrive to a DLQ takes seconds, not minutes. */
 export function fastConfig(): NdxConfig {
@@ -54,6 +55,7 @@ export async function startHarness(
     ...(options.deps ? { deps: options.deps } : {}),
   });
   const demo = await seedDemo(documentClient(), { pepper: LOCAL_PEPPER, count: options.count ?? 1000 });
+  engine.api.issuer.console.setPeople(demoCitizens(demo));
   return {
     engine,
     demo,

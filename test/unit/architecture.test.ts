@@ -15,7 +15,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   domain: ['contracts', 'config'],
   aws: ['contracts', 'config', 'domain'],
   registries: ['contracts', 'config', 'domain', 'aws'],
-  functions: ['contracts', 'config', 'domain', 'aws', 'registries'],
+  // The console's pages and routes: a front door over the domain, no AWS SDK (functions/console wires it).
+  console: ['contracts', 'config', 'domain'],
+  functions: ['contracts', 'config', 'domain', 'aws', 'registries', 'console'],
   synthetic: ['contracts', 'config', 'domain', 'aws', 'registries'],
   infra: ['contracts', 'config', 'ndx.config.ts'],
   local: ['contracts', 'config', 'domain', 'aws', 'registries', 'functions', 'synthetic', 'infra', 'ndx.config.ts'],

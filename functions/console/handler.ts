@@ -1,0 +1,92 @@
+/**
+ * The console Lambda (API Gateway HTTP API, payload 2.0, routes /console and /console/{proxy+}):
+ * wires console/app.ts to DynamoDB (sessions, audit, consents, contracts), the pepper and the
+ * identity provider's keys. Thin: sign-in, sessions, areas and pages are console/ and domain/console/.
+ */
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { createRemoteJWKSet } from 'jose';
+import * as z from 'zod';
+import { AuditLog, auditShards } from '../../aws/audit-log.ts';
+import { documentClient } from '../../aws/clients.ts';
+import { ConsentStore } from '../../aws/consent-store.ts';
+import { ConsoleSessionTable } from '../../aws/console-sessions.ts';
+import { createLogger } from '../../aws/logger.ts';
+import { loadPepper } from '../../aws/pepper.ts';
+import { type Env, type HandlerDeps, requireEnv } from '../../config/env.ts';
+import { ENV } from '../../config/names.ts';
+import { findContract as shippedContracts } from '../../contracts/catalog.ts';
+import { consoleApp } from '../../console/app.ts';
+import { citizenRoutes } from '../../console/routes/citizen.ts';
+import { CitizenDesk } from '../../domain/console/citizen.ts';
+import { DEFAULT_CLAIMS } from '../../domain/console/principal.ts';
+import { Sessions } from '../../domain/console/session.ts';
+import { ConsentService } from '../../domain/consent/service.ts';
+import { subjectHasher } from '../../domain/subject-hash.ts';
+import { requestOf } from '../shared/http-event.ts';
+
+export type ConsoleHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** NDX_CONSOLE_OIDC: where people sign in (infra/constructs/console.ts writes it; the local engine points it at its demo issuer). */
+export const ConsoleOidcEnv = z.strictObject({
+  issuer: z.string().min(1),
+  authorizeUrl: z.url(),
+  tokenUrl: z.url(),
+  jwksUrl: z.url(),
+  clientId: z.string().min(1),
+  redirectUri: z.url(),
+  providers: z.strictObject({ citizen: z.string().optional(), staff: z.string().optional() }).optional(),
+  groupsClaim: z.string().default(DEFAULT_CLAIMS.groups),
+  nationalIdClaim: z.string().default(DEFAULT_CLAIMS.nationalId),
+});
+export type ConsoleOidcEnv = z.input<typeof ConsoleOidcEnv>;
+
+export function createHandler(env: Env = process.env, deps: HandlerDeps = {}): ConsoleHandler {
+  const vars = requireEnv(env, [ENV.auditTable, ENV.consentTable, ENV.contractTable, ENV.consoleSessionsTable, ENV.consoleOidc]);
+  const logger = createLogger(env.POWERTOOLS_SERVICE_NAME ?? 'ndx-console', env);
+  const oidc = ConsoleOidcEnv.parse(JSON.parse(vars[ENV.consoleOidc]));
+  const doc = documentClient();
+  const findContract = deps.findContract ?? shippedContracts;
+  const agencyNames = JSON.parse(env[ENV.agencyNames] ?? '{}') as Record<string, string>;
+  const audit = new AuditLog(doc, vars[ENV.auditTable], { shards: auditShards(env) });
+  const consents = new ConsentService({ store: new ConsentStore(doc, vars[ENV.consentTable]), audit });
+  const citizen = new CitizenDesk({
+    trail: (subjectHash, now) => audit.trail(subjectHash, now),
+    consents: consents.store,
+    change: (id, change, by, reason) => consents.change(id, change, by, reason),
+    findContract,
+    agencyName: (id) => (Object.hasOwn(agencyNames, id) ? agencyNames[id] : undefined),
+  });
+  const app = consoleApp({
+    sessions: new Sessions({ store: new ConsoleSessionTable(doc, vars[ENV.consoleSessionsTable]) }),
+    oidc: {
+      settings: {
+        issuer: oidc.issuer,
+        authorizeUrl: oidc.authorizeUrl,
+        tokenUrl: oidc.tokenUrl,
+        clientId: oidc.clientId,
+        redirectUri: oidc.redirectUri,
+        ...(oidc.providers ? { providers: oidc.providers } : {}),
+      },
+      keys: createRemoteJWKSet(new URL(oidc.jwksUrl)),
+    },
+    hashSubject: async () => subjectHasher(await loadPepper(env)),
+    claims: { groups: oidc.groupsClaim, nationalId: oidc.nationalIdClaim },
+    routes: [...citizenRoutes(citizen)],
+    local: env[ENV.consoleLocal] === 'true',
+    secureCookies: !oidc.redirectUri.startsWith('http://'),
+    failed: (error) => logger.error('console request failed', { error: (error as Error).name, message: (error as Error).message }),
+  });
+
+  return async (event) => {
+    const res = await app(requestOf(event));
+    logger.info('console request', { method: event.requestContext.http.method, status: res.status });
+    return { statusCode: res.status, headers: res.headers, body: res.body, ...(res.cookies ? { cookies: res.cookies } : {}) };
+  };
+}
+
+let instance: ConsoleHandler | undefined;
+/** The Lambda entry point; built on first use from the function's environment. */
+export const handler: ConsoleHandler = (event, context) => {
+  instance ??= createHandler();
+  return instance(event, context);
+};
