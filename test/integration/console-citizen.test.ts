@@ -13,15 +13,14 @@ import { type Harness, identityRequest, residenceRequest, startHarness } from '.
 
 let h: Harness;
 let origin: string;
-/** The demo's citizen-1 (living[0], holder of cns-demo-active) and citizen-2 (holder of cns-demo-revoked). */
+/** The demo's citizen-1 (living[0], holder of cns-demo-active); citizen-2 holds cns-demo-revoked. */
 let first: { nationalId: string };
-let second: { nationalId: string };
 let auditId: string;
 
 beforeAll(async () => {
   h = await startHarness({ count: 400 });
   origin = h.engine.endpoint.url;
-  [first, second] = h.demo.citizens as [{ nationalId: string }, { nationalId: string }];
+  [first] = h.demo.citizens as [{ nationalId: string }];
   const looked = await httpLookup(h.engine, 'hanoi-land-office', identityRequest(first.nationalId));
   expect(looked.reply.status).toBe('OK');
   auditId = looked.reply.provenance?.auditId ?? '';
