@@ -53,16 +53,24 @@ import {
   KINDS,
 } from '../domain/audit/records.ts';
 import { isConditionalFailure, sleep } from './dynamo-errors.ts';
+import { BATCH_GET_KEYS, itemReader } from './batch-get.ts';
+import { AUDIT_SUBJECT_INDEX } from '../config/names.ts';
 
+/** DynamoDB's answer to a query of an index the table does not have. */
+function isMissingIndex(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ValidationException' && /specified index/i.test(error.message);
+}
+
+/**
+ * An audit id's marker: its key names the kind and the audit id (markerKey), so it holds only where the
+ * record goes. Kept small (about 120 bytes): one is stored per record, for good.
+ */
 interface Marker {
   pk: string;
   sk: string;
-  auditId: string;
-  kind: AuditEvent['kind'];
   partition: string;
   /** The partition's head seq before this audit id's record was linked: the record is after it. */
   after: number;
-  markedAt: string;
 }
 
 export class AuditLog {
@@ -122,7 +130,7 @@ export class AuditLog {
   async reserve(kind: AuditEvent['kind'], auditId: string, scope: string, at: string): Promise<Reservation> {
     let partition = partitionOf(scope, at, auditId, this.shards);
     let head: Head | undefined = this.heads.get(partition) ?? (await this.head(partition));
-    const marker: Marker = { ...markerKey(kind, auditId), auditId, kind, partition, after: head?.seq ?? 0, markedAt: this.now().toISOString() };
+    const marker: Marker = { ...markerKey(kind, auditId), partition, after: head?.seq ?? 0 };
     try {
       await this.doc.send(new PutCommand({ TableName: this.table, Item: marker, ConditionExpression: 'attribute_not_exists(pk)' }));
     } catch (error) {
@@ -228,16 +236,36 @@ export class AuditLog {
     return (await this.subjectRecords(subjectHash)).filter((r): r is LookupAuditRecord => r.kind === 'lookup');
   }
 
-  /** Every record naming a subject (lookups, consent changes, hides), newest first. */
+  /**
+   * Every record naming a subject (lookups, consent changes, hides), newest first: the keys from the
+   * subject index, then each record by key (strongly consistent, batched). A table made before the index
+   * kept keys only (a kept NDX_DATA_DIR) still has the first index, with whole records.
+   */
   async subjectRecords(subjectHash: string): Promise<AuditRecord[]> {
     const items: AuditRecord[] = [];
-    for await (const i of querySubject(this.doc, this.table, subjectHash)) {
+    for await (const i of this.subjectItems(subjectHash)) {
       const parsed = AuditRecord.safeParse(i);
       // Records of the first, unchained format (a kept NDX_DATA_DIR) are left out.
       if (parsed.success) items.push(parsed.data);
       else if (typeof i.pk === 'string' && i.pk.startsWith('chain#')) items.push(i as AuditRecord);
     }
     return items;
+  }
+
+  private async *subjectItems(subjectHash: string): AsyncGenerator<Record<string, unknown>> {
+    const keys: Array<{ pk: string; sk: string }> = [];
+    try {
+      for await (const k of querySubject(this.doc, this.table, subjectHash, AUDIT_SUBJECT_INDEX)) keys.push({ pk: String(k.pk), sk: String(k.sk) });
+    } catch (error) {
+      if (!isMissingIndex(error)) throw error;
+      yield* querySubject(this.doc, this.table, subjectHash);
+      return;
+    }
+    const read = itemReader(this.doc, this.table, { consistentRead: true });
+    for (let i = 0; i < keys.length; i += BATCH_GET_KEYS) {
+      const page = await Promise.all(keys.slice(i, i + BATCH_GET_KEYS).map((k) => read(k)));
+      for (const item of page) if (item) yield item;
+    }
   }
 
   /** The citizen's view: every lookup of the subject, newest first, hidden ones withheld and counted. */

@@ -10,11 +10,16 @@ export async function* queryAll(doc: DynamoDBDocumentClient, input: Omit<QueryCo
   } while (start);
 }
 
-/** Every item of a table's `bySubject` index (keyed by `subjectHash`) for one subject, newest first. */
-export function querySubject(doc: DynamoDBDocumentClient, table: string, subjectHash: string): AsyncGenerator<Record<string, unknown>> {
+/** Every item of a table's subject index (keyed by `subjectHash`; `bySubject` unless named) for one subject, newest first. */
+export function querySubject(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  subjectHash: string,
+  indexName = 'bySubject',
+): AsyncGenerator<Record<string, unknown>> {
   return queryAll(doc, {
     TableName: table,
-    IndexName: 'bySubject',
+    IndexName: indexName,
     KeyConditionExpression: 'subjectHash = :s',
     ExpressionAttributeValues: { ':s': subjectHash },
     ScanIndexForward: false,

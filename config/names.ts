@@ -94,6 +94,13 @@ export const PEPPER_SECRET_NAME = 'ndx/subject-pepper';
  */
 export const FORWARDING_KEY_SECRET_NAME = 'ndx/forwarding-key';
 
+/**
+ * The audit table's index of records by subject (keys only: the citizen's view reads the records
+ * themselves by key). Named apart from the first one (every attribute projected), which CloudFormation
+ * could not change in place.
+ */
+export const AUDIT_SUBJECT_INDEX = 'bySubjectKeys';
+
 /** Metric names, shared with the dashboard. */
 export const METRIC = { lookups: 'Lookups', latency: 'LookupLatency', recordFailures: 'RecordFailures', securityEvents: 'SecurityEvents' } as const;
 

@@ -14,6 +14,12 @@ export interface SecureTableIndex {
   readonly indexName: string;
   readonly partitionKey: dynamodb.Attribute;
   readonly sortKey?: dynamodb.Attribute;
+  /**
+   * What the index copies of each item: every attribute, or only the keys (readers then fetch the
+   * items by key; each entry costs a fraction of the storage and a write unit whatever the item's size).
+   * @default dynamodb.ProjectionType.ALL
+   */
+  readonly projectionType?: dynamodb.ProjectionType.ALL | dynamodb.ProjectionType.KEYS_ONLY;
 }
 
 export interface SecureTableProps {
@@ -90,7 +96,7 @@ export class SecureTable extends Construct {
         indexName: gsi.indexName,
         partitionKey: gsi.partitionKey,
         sortKey: gsi.sortKey,
-        projectionType: dynamodb.ProjectionType.ALL,
+        projectionType: gsi.projectionType ?? dynamodb.ProjectionType.ALL,
         ...(props.warmThroughput ? { warmThroughput: props.warmThroughput } : {}),
       });
       this.indexNames.push(gsi.indexName);

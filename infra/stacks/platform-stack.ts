@@ -9,7 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { ENV, names } from '../../config/names.ts';
+import { AUDIT_SUBJECT_INDEX, ENV, names } from '../../config/names.ts';
 import { functionTimeout, logRetention, statefulRemovalPolicy, type Deployment } from '../deployment.ts';
 import { AgencyApi } from '../constructs/agency-api.ts';
 import { Console } from '../constructs/console.ts';
@@ -76,13 +76,21 @@ export class PlatformStack extends Stack {
 
     // The audit trail, hash-chained in partitions `<registry|platform>#<day>#<shard>` (aws/audit-log.ts):
     // pk `chain#<partition>` / sk zero-padded seq for records, `<kind>#<auditId>` / `record` for the idempotency
-    // markers, `partitions` / `<day>#<partition>` for the directory that `ndx audit verify` walks. bySubject
-    // serves the citizen's view. Functions may only insert (conditional puts) and read.
+    // markers, `partitions` / `<day>#<partition>` for the directory that `ndx audit verify` walks. The subject
+    // index serves the citizen's view with keys only (the view reads each record by key: a keys-only entry is
+    // about 250 bytes instead of a second copy of the record). Functions may only insert (conditional puts) and read.
     this.auditTable = new SecureTable(this, 'Audit', {
       tableName: names.auditTable,
       partitionKey: { name: 'pk', type: S },
       sortKey: { name: 'sk', type: S },
-      globalSecondaryIndexes: [{ indexName: 'bySubject', partitionKey: { name: 'subjectHash', type: S }, sortKey: { name: 'at', type: S } }],
+      globalSecondaryIndexes: [
+        {
+          indexName: AUDIT_SUBJECT_INDEX,
+          partitionKey: { name: 'subjectHash', type: S },
+          sortKey: { name: 'at', type: S },
+          projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+        },
+      ],
       encryptionKey: this.key,
       production,
       warmThroughput: d.capacity.warmThroughput[names.auditTable],

@@ -67,11 +67,13 @@ describe('tables', () => {
       ],
       GlobalSecondaryIndexes: [
         Match.objectLike({
-          IndexName: 'bySubject',
+          IndexName: 'bySubjectKeys',
           KeySchema: [
             { AttributeName: 'subjectHash', KeyType: 'HASH' },
             { AttributeName: 'at', KeyType: 'RANGE' },
           ],
+          // Keys only: the citizen's view reads the records by key (a second full copy per lookup is not kept).
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         }),
       ],
     });

@@ -16,17 +16,23 @@
  * the registry reads and the rate-limit updates of one batch are coalesced (aws/
  * coalesce.ts) into SendMessageBatch, BatchGetItem and one counted UpdateItem, so under load the
  * figures per lookup are lower (`npm run bench` reports them at 64 in flight).
+ *
+ * And what they weigh: DynamoDB write units by table (and index), and the bytes the audit keeps of a
+ * lookup for good (record, marker, keys-only index entry; local/metering.ts applies DynamoDB's sizing).
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LookupRequestInput } from '../../contracts/protocol.ts';
 import { AgencyClient } from '../../cli/agency-client.ts';
 import { dynamoClient, sqsClient } from '../../aws/clients.ts';
-import { meter, type OperationCounts } from '../../local/metering.ts';
+import { meter, meterWriteUnits, tableStorage, type OperationCounts } from '../../local/metering.ts';
+import { CAPACITY_FACTS } from '../../config/capacity.ts';
+import { names } from '../../config/names.ts';
 import { startHarness, type Harness } from './support.ts';
 
 let h: Harness;
 const counts: OperationCounts = new Map();
+const units: OperationCounts = new Map();
 const N = 12;
 
 beforeAll(async () => {
@@ -35,17 +41,49 @@ beforeAll(async () => {
   h = await startHarness({ count: 200, contractCacheSeconds: 3600 });
   meter(dynamoClient(), counts);
   meter(sqsClient(), counts);
+  meterWriteUnits(dynamoClient(), units);
 });
 afterAll(async () => {
   await h?.stop();
 });
+
+/** Write units per lookup of the last `perLookup` run, by `<stage> <table>[/<index>]`. */
+let lastWriteUnits: Record<string, number> = {};
+/** Audit bytes stored per lookup of the last run (records, markers, index entries, 100 bytes' overhead each; not the partition directory). */
+let lastStorage = 0;
+
+async function auditStorage(): Promise<number> {
+  const s = await tableStorage(dynamoClient(), names.auditTable, (item) => item.pk?.S !== 'partitions');
+  return s.tableBytes + Object.values(s.indexBytes).reduce((a, b) => a + b, 0);
+}
+
+/**
+ * Write units by table: exactly as listed, except the audit table's, which the first record of a
+ * partition raises by one (its directory entry). The model's figures (config/capacity.ts) are these.
+ */
+function checkUnits(exact: Record<string, number>, stage: string, auditUnits: number): void {
+  const key = `${stage} ${names.auditTable}`;
+  const { [key]: audit = 0, ...rest } = lastWriteUnits;
+  expect(rest).toEqual(exact);
+  expect(audit).toBeGreaterThanOrEqual(auditUnits);
+  expect(audit).toBeLessThanOrEqual(auditUnits + 1);
+}
 
 /** Operations per lookup by `<stage> <Service>.<Operation>`, for the handlers' stages only. */
 async function perLookup(agency: string, request: () => LookupRequestInput, status: string): Promise<Record<string, number>> {
   const client = new AgencyClient(sqsClient(), agency);
   expect((await client.lookup(request())).status).toBe(status); // warm: caches, connections
   const before = new Map(counts);
+  const unitsBefore = new Map(units);
+  const storageBefore = await auditStorage();
   for (let i = 0; i < N; i++) expect((await client.lookup(request())).status).toBe(status);
+  const storageAfter = await auditStorage();
+  lastWriteUnits = {};
+  for (const [k, v] of units) {
+    const d = v - (unitsBefore.get(k) ?? 0);
+    if (d > 0) lastWriteUnits[k] = d / N;
+  }
+  lastStorage = (storageAfter - storageBefore) / N;
   const out: Record<string, number> = {};
   for (const [k, v] of counts) {
     const d = v - (before.get(k) ?? 0);
@@ -90,6 +128,24 @@ describe('operations per lookup (budgets)', () => {
       'ndx-adapter-population',
       3,
     );
+    // Write units: idempotency 2 + 2, rate limit 1; audit marker 1, record 1 (under 1 KB), keys-only index entry 1.
+    checkUnits(
+      {
+        'ndx-router ndx-idempotency': 2,
+        'ndx-router ndx-rate-limits': 1,
+        'ndx-adapter-population ndx-idempotency': 2,
+        'ndx-adapter-population ndx-audit/bySubjectKeys': 1,
+      },
+      'ndx-adapter-population',
+      2,
+    );
+    const { audit, idempotency, rateLimits } = CAPACITY_FACTS.writeUnitsPerLookup;
+    expect(audit).toBe(3);
+    expect(idempotency).toBe(4);
+    expect(rateLimits).toBe(1);
+    // What the audit keeps of a lookup, for good: its record, its marker and its index entry.
+    expect(lastStorage).toBeLessThanOrEqual(1536);
+    expect(lastStorage).toBeGreaterThan(1024);
   });
 
   it('consent lookup answered by the registry', async () => {
