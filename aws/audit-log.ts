@@ -53,8 +53,10 @@ import {
   KINDS,
 } from '../domain/audit/records.ts';
 import { isConditionalFailure, sleep } from './dynamo-errors.ts';
-import { BATCH_GET_KEYS, itemReader } from './batch-get.ts';
 import { AUDIT_SUBJECT_INDEX } from '../config/names.ts';
+
+/** Records of a subject read by key at once (the citizen's view). */
+const SUBJECT_READS_AT_ONCE = 16;
 
 /** DynamoDB's answer to a query of an index the table does not have. */
 function isMissingIndex(error: unknown): boolean {
@@ -238,7 +240,7 @@ export class AuditLog {
 
   /**
    * Every record naming a subject (lookups, consent changes, hides), newest first: the keys from the
-   * subject index, then each record by key (strongly consistent, batched). A table made before the index
+   * subject index, then each record by key (GetItem, strongly consistent, 16 at a time). A table made before the index
    * kept keys only (a kept NDX_DATA_DIR) still has the first index, with whole records.
    */
   async subjectRecords(subjectHash: string): Promise<AuditRecord[]> {
@@ -261,9 +263,13 @@ export class AuditLog {
       yield* querySubject(this.doc, this.table, subjectHash);
       return;
     }
-    const read = itemReader(this.doc, this.table, { consistentRead: true });
-    for (let i = 0; i < keys.length; i += BATCH_GET_KEYS) {
-      const page = await Promise.all(keys.slice(i, i + BATCH_GET_KEYS).map((k) => read(k)));
+    // GetItem, a few at a time: the readers of the trail (the CLI, the console) may read items by key, not in batches.
+    for (let i = 0; i < keys.length; i += SUBJECT_READS_AT_ONCE) {
+      const page = await Promise.all(
+        keys
+          .slice(i, i + SUBJECT_READS_AT_ONCE)
+          .map(async (k) => (await this.doc.send(new GetCommand({ TableName: this.table, Key: k, ConsistentRead: true }))).Item),
+      );
       for (const item of page) if (item) yield item;
     }
   }
