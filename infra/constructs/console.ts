@@ -120,7 +120,7 @@ export class Console extends Construct {
           issuerUrl: c.issuer,
           scopes: ['openid'],
           attributeRequestMethod: cognito.OidcAttributeRequestMethod.GET,
-          attributeMapping: { custom: { national_id: cognito.ProviderAttribute.other(c.nationalIdClaim) } },
+          attributeMapping: { custom: { 'custom:national_id': cognito.ProviderAttribute.other(c.nationalIdClaim) } },
         });
         providers.push(cognito.UserPoolClientIdentityProvider.custom(c.name));
       }

@@ -24,7 +24,7 @@ let citizen: { nationalId: string };
 beforeAll(async () => {
   [h, browser] = await Promise.all([startHarness({ count: 400 }), launchBrowser()]);
   consoleUrl = h.engine.console.url;
-  [citizen] = h.demo.citizens as [{ nationalId: string }];
+  citizen = h.demo.citizens[0]!;
   context = await browser.newContext();
   page = await context.newPage();
 });

@@ -20,7 +20,7 @@ let auditId: string;
 beforeAll(async () => {
   h = await startHarness({ count: 400 });
   origin = h.engine.endpoint.url;
-  [first] = h.demo.citizens as [{ nationalId: string }];
+  first = h.demo.citizens[0]!;
   const looked = await httpLookup(h.engine, 'hanoi-land-office', identityRequest(first.nationalId));
   expect(looked.reply.status).toBe('OK');
   auditId = looked.reply.provenance?.auditId ?? '';
