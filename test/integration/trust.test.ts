@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ReceiveMessageCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { consoleSignIn } from './console-support.ts';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LookupReply, LookupRequestInput } from '../../contracts/protocol.ts';
@@ -356,9 +357,14 @@ describe('no personal data at rest outside the registries', () => {
     expect(leaky).toMatchObject({ status: 'INVALID', code: 'SCHEMA_VIOLATION', issues: [{ path: 'onBehalfOf' }] });
     expect(JSON.stringify(leaky)).not.toContain(h.demo.living.nationalId);
 
+    // The citizen signs in to the console (an ID token with their national ID and name passes through) and reads their trail.
+    const citizen = await consoleSignIn(h.engine.endpoint.url, 'citizen-1');
+    expect((await citizen.get('/console/me')).status).toBe(200);
+    collect({ fullName: h.demo.citizens[0]!.fullName });
+
     expect(personal.size).toBeGreaterThan(30);
     const found: string[] = [];
-    for (const table of [names.auditTable, names.consentTable, names.idempotencyTable, names.rateLimitTable, names.contractTable]) {
+    for (const table of [names.auditTable, names.consentTable, names.idempotencyTable, names.rateLimitTable, names.contractTable, names.consoleSessionsTable]) {
       let start: Record<string, unknown> | undefined;
       let items = 0;
       do {
