@@ -76,7 +76,7 @@ const vi = {
     withheld: (n: number) =>
       `Còn ${n} lần tra cứu tạm thời chưa hiển thị vì đang phục vụ điều tra theo quy định của pháp luật. Các lần này sẽ hiện ra khi hết thời hạn.`,
     altered: 'Bản ghi này đã bị thay đổi sau khi ghi: đã báo cho cán bộ vận hành.',
-    registry: 'Cơ sở dữ liệu',
+    registry: 'Thỏa thuận chia sẻ dữ liệu',
   },
   outcome: {
     OK: 'Đã cung cấp dữ liệu',
@@ -224,7 +224,7 @@ const en: Messages = {
     withheld: (n) =>
       `${n} more lookup${n === 1 ? ' is' : 's are'} hidden for now because of an investigation allowed by law. They will appear when that period ends.`,
     altered: 'This record was changed after it was written: the operators have been alerted.',
-    registry: 'Database',
+    registry: 'Data-sharing contract',
   },
   outcome: {
     OK: 'Data given',
