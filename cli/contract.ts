@@ -11,8 +11,8 @@ import {
   type ExportLifecycle,
   type ExportTransport,
 } from '../contracts/export.ts';
-import { checkCompatibility, formatChanges, MODES, type Mode } from '../contracts/compatibility.ts';
-import { bumpOf, changeReasons, requiredBump } from '../contracts/governance.ts';
+import { formatChanges, MODES, type Mode } from '../contracts/compatibility.ts';
+import { versionDiff } from '../contracts/governance.ts';
 import { BeforeSunsetError, ContractLifecycle } from '../domain/contracts/lifecycle-service.ts';
 import { basisOf, gate, newestVersion } from '../domain/contracts/gate.ts';
 import { APPROVER_ROLES } from '../contracts/lifecycle.ts';
@@ -261,27 +261,15 @@ export function registerContract(program: Command): void {
       const json = Boolean(command.optsWithGlobals<{ json?: boolean }>().json);
       const a = parseVersionRef(`${id}@${from}`).version;
       const b = parseVersionRef(`${id}@${to}`).version;
-      const reasons = changeReasons(a, b);
-      const response = checkCompatibility(b.response, [a.response], 'FULL', { role: 'response' });
-      const subject = checkCompatibility(b.subject, [a.subject], 'FULL', { role: 'request' });
-      const value = {
-        contract: id,
-        from,
-        to,
-        bump: bumpOf(from, to),
-        requiredBump: requiredBump(a, b),
-        reasons,
-        response: response.results,
-        subject: subject.results,
-      };
+      const value = { contract: id, ...versionDiff(a, b) };
       if (json) return console.log(JSON.stringify(value, null, 2));
       console.log(`${id} ${from} → ${to}: a ${value.bump} bump; the change needs ${value.requiredBump}`);
-      for (const r of reasons) console.log(`  [${r.bump}] ${r.message}`);
-      for (const [what, result] of [
-        ['response', response],
-        ['subject', subject],
+      for (const r of value.reasons) console.log(`  [${r.bump}] ${r.message}`);
+      for (const [what, results] of [
+        ['response', value.response],
+        ['subject', value.subject],
       ] as const) {
-        for (const r of result.results) {
+        for (const r of results) {
           if (r.changes.length)
             console.log(
               `\n${what}, ${r.direction === 'backward' ? 'old consumers reading the new version' : 'new consumers reading the old version'}:\n${formatChanges(r.changes)}`,

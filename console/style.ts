@@ -53,6 +53,11 @@ code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font
 figure{margin:1rem 0}figcaption{color:var(--muted)}
 svg text{font-family:inherit;font-size:12px;fill:var(--ink)}
 footer{max-width:72rem;margin:2rem auto;padding:1rem;color:var(--muted);border-top:1px solid var(--line)}
+nav.crumbs ol{list-style:none;display:flex;flex-wrap:wrap;gap:.25rem .5rem;padding:0;margin:0 0 .5rem;color:var(--muted)}
+nav.crumbs li+li::before{content:"›";margin-right:.5rem}
+form.inline-form{display:flex;flex-wrap:wrap;gap:0 1rem;align-items:flex-end}
+select,input[type=date],textarea{font:inherit;padding:.3rem;border:1px solid var(--muted);border-radius:4px}
+.hint{color:var(--muted);font-size:.9rem}
 @media (max-width:40rem){dl.terms{grid-template-columns:1fr}}
 `;
 

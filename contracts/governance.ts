@@ -5,7 +5,7 @@
  * then needs fresh consent — even when the schema change alone would be compatible.
  */
 import * as z from 'zod';
-import { checkCompatibility, type Change, type Mode } from './compatibility.ts';
+import { checkCompatibility, type Change, type CompatibilityResult, type Mode } from './compatibility.ts';
 import { compareSemver, majorOf, parseSemver, releasedCategories, type ContractDefinition, type VersionDefinition } from './model.ts';
 
 export const BUMPS = ['NONE', 'PATCH', 'MINOR', 'MAJOR'] as const;
@@ -48,6 +48,11 @@ function withoutDescriptions(schema: unknown): unknown {
 
 const schemaOf = (s: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(s, { io });
 
+/** The least bump one schema change needs when existing consumers meet it (BACKWARD): MAJOR when it breaks them, PATCH when it only describes, else MINOR. */
+export function changeBump(c: Change): Bump {
+  return c.breaking ? 'MAJOR' : DESCRIPTIVE.has(c.kind) ? 'PATCH' : 'MINOR';
+}
+
 /** Every reason the step from `prev` to `next` needs a bump, each with the least bump it needs. */
 export function changeReasons(prev: VersionDefinition, next: VersionDefinition): Reason[] {
   const reasons: Reason[] = [];
@@ -71,8 +76,7 @@ export function changeReasons(prev: VersionDefinition, next: VersionDefinition):
     ['subject', request],
   ] as const) {
     for (const c of result.results.flatMap((r) => r.changes)) {
-      const bump: Bump = c.breaking ? 'MAJOR' : DESCRIPTIVE.has(c.kind) ? 'PATCH' : 'MINOR';
-      reasons.push({ bump, message: `${what} ${c.path}: ${c.reason}`, path: c.path });
+      reasons.push({ bump: changeBump(c), message: `${what} ${c.path}: ${c.reason}`, path: c.path });
     }
   }
   if (prev.rateLimit.perAgencyPerMinute !== next.rateLimit.perAgencyPerMinute) {
@@ -94,6 +98,45 @@ export function changeReasons(prev: VersionDefinition, next: VersionDefinition):
 /** The least bump the step needs. */
 export function requiredBump(prev: VersionDefinition, next: VersionDefinition): Bump {
   return changeReasons(prev, next).reduce<Bump>((b, r) => (rank(r.bump) > rank(b) ? r.bump : b), 'NONE');
+}
+
+/**
+ * Every change between two versions, as `ndx contract diff` prints it and the console shows it: the
+ * bump the numbers make and the bump the change needs, each reason with its bump, and the schema
+ * changes in both directions (FULL) with their verdict and reason. In the backward direction
+ * (consumers built for `from` meeting `to`) each change carries the bump it needs, as governance
+ * counts it; the forward direction only informs.
+ */
+export interface VersionDiff {
+  from: string;
+  to: string;
+  bump: Bump;
+  requiredBump: Bump;
+  reasons: Reason[];
+  response: DiffResult[];
+  subject: DiffResult[];
+}
+
+/** One direction's schema changes; in the backward direction each with the bump it needs. */
+export interface DiffResult {
+  against: number;
+  direction: 'backward' | 'forward';
+  changes: Array<Change & { bump?: Bump }>;
+}
+
+export function versionDiff(from: VersionDefinition, to: VersionDefinition): VersionDiff {
+  const reasons = changeReasons(from, to);
+  const withBumps = (results: CompatibilityResult['results']): DiffResult[] =>
+    results.map((r) => ({ ...r, changes: r.changes.map((c) => (r.direction === 'backward' ? { ...c, bump: changeBump(c) } : c)) }));
+  return {
+    from: from.version,
+    to: to.version,
+    bump: bumpOf(from.version, to.version),
+    requiredBump: reasons.reduce<Bump>((b, r) => (rank(r.bump) > rank(b) ? r.bump : b), 'NONE'),
+    reasons,
+    response: withBumps(checkCompatibility(to.response, [from.response], 'FULL', { role: 'response' }).results),
+    subject: withBumps(checkCompatibility(to.subject, [from.subject], 'FULL', { role: 'request' }).results),
+  };
 }
 
 export interface Problem {

@@ -10,15 +10,20 @@ import { AuditLog, auditShards } from '../../aws/audit-log.ts';
 import { documentClient } from '../../aws/clients.ts';
 import { ConsentStore } from '../../aws/consent-store.ts';
 import { ConsoleSessionTable } from '../../aws/console-sessions.ts';
+import { ContractRegistry } from '../../aws/contract-registry.ts';
+import { contractUsage } from '../../aws/contract-usage.ts';
 import { createLogger } from '../../aws/logger.ts';
 import { loadPepper } from '../../aws/pepper.ts';
 import { type Env, type HandlerDeps, requireEnv } from '../../config/env.ts';
 import { ENV } from '../../config/names.ts';
-import { findContract as shippedContracts } from '../../contracts/catalog.ts';
+import { CONTRACTS, findContract as shippedContracts } from '../../contracts/catalog.ts';
 import { consoleApp } from '../../console/app.ts';
 import { citizenRoutes } from '../../console/routes/citizen.ts';
+import { stewardRoutes } from '../../console/routes/steward.ts';
 import { CitizenDesk } from '../../domain/console/citizen.ts';
 import { DEFAULT_CLAIMS } from '../../domain/console/principal.ts';
+import { StewardDesk } from '../../domain/console/steward.ts';
+import { ContractLifecycle } from '../../domain/contracts/lifecycle-service.ts';
 import { Sessions } from '../../domain/console/session.ts';
 import { ConsentService } from '../../domain/consent/service.ts';
 import { subjectHasher } from '../../domain/subject-hash.ts';
@@ -56,6 +61,14 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}): C
     findContract,
     agencyName: (id) => (Object.hasOwn(agencyNames, id) ? agencyNames[id] : undefined),
   });
+  const agencyName = (id: string) => (Object.hasOwn(agencyNames, id) ? agencyNames[id] : undefined);
+  const steward = new StewardDesk({
+    contracts: () => CONTRACTS,
+    findContract,
+    lifecycle: new ContractLifecycle({ registry: new ContractRegistry(doc, vars[ENV.contractTable]) }),
+    usage: (id, range) => contractUsage(audit, id, range),
+    agencyName,
+  });
   const app = consoleApp({
     sessions: new Sessions({ store: new ConsoleSessionTable(doc, vars[ENV.consoleSessionsTable]) }),
     oidc: {
@@ -71,7 +84,7 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}): C
     },
     hashSubject: async () => subjectHasher(await loadPepper(env)),
     claims: { groups: oidc.groupsClaim, nationalId: oidc.nationalIdClaim },
-    routes: [...citizenRoutes(citizen)],
+    routes: [...citizenRoutes(citizen), ...stewardRoutes(steward)],
     local: env[ENV.consoleLocal] === 'true',
     secureCookies: !oidc.redirectUri.startsWith('http://'),
     failed: (error) => logger.error('console request failed', { error: (error as Error).name, message: (error as Error).message }),

@@ -188,7 +188,8 @@ export class Console extends Construct {
       ...t.audit.statements(AUDIT_WRITER_ACTIONS, true),
       // A citizen's consents (by-subject index), and their pause, resume and revoke.
       ...t.consents.statements([...ITEM_READ_ACTIONS, 'dynamodb:Query', 'dynamodb:UpdateItem'], true),
-      ...t.contracts.statements(['dynamodb:Query'], false),
+      // The stewards' catalogue reads lifecycle records; their actions propose (PutItem) and move a version on (UpdateItem), as aws/contract-registry.ts does.
+      ...t.contracts.statements(['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], true, { indexes: false }),
       ...props.secretStatements(),
     );
     acknowledgeXRay(this.function);
