@@ -36,7 +36,9 @@ import { DEMO_PUBLISHED, publishCatalog } from '../synthetic/demo.ts';
 import { CONTRACTS } from '../contracts/catalog.ts';
 import type { ContractDefinition } from '../contracts/model.ts';
 import { PROJECT_ROOT, startEngine } from '../local/engine.ts';
-import { meter, type OperationCounts } from '../local/metering.ts';
+import { meter, meterWriteUnits, tableStorage, type OperationCounts } from '../local/metering.ts';
+import { costPerMillion, gbSeconds, sqsRequestsOf, storagePerMillionPerMonth, type Work } from './cost.ts';
+import { PRICES } from './prices.ts';
 import { bundleSizes, coldImports } from './lambda-cost.ts';
 import { latencyChart, summarize, type Summary } from './stats.ts';
 
@@ -97,10 +99,23 @@ async function main(): Promise<void> {
     versions: c.versions.map((v) => ({ ...v, rateLimit: { perAgencyPerMinute: 1_000_000 } })),
   }));
   const findContract = (id: string) => unlimited.find((c) => c.id === id);
-  const engine = await startEngine({ config, port: 0, logLevel: 'ERROR', deps: { findContract } });
+  // Lambda time, by function: invocations and milliseconds of handler wall time (what Lambda bills).
+  const lambda: OperationCounts = new Map();
+  const onInvoke = (i: { functionName: string; durationMs: number }) => {
+    lambda.set(`${i.functionName} invocations`, (lambda.get(`${i.functionName} invocations`) ?? 0) + 1);
+    lambda.set(`${i.functionName} ms`, (lambda.get(`${i.functionName} ms`) ?? 0) + i.durationMs);
+  };
+  const engine = await startEngine({ config, port: 0, logLevel: 'ERROR', deps: { findContract }, onInvoke });
   const counts: OperationCounts = new Map();
   meter(dynamoClient(), counts);
   meter(sqsClient(), counts);
+  // DynamoDB write and read units, by stage and table (the engine's consumed capacity; index entries sized as DynamoDB does).
+  const writeUnits: OperationCounts = new Map();
+  const readUnits: OperationCounts = new Map();
+  meterWriteUnits(dynamoClient(), writeUnits, readUnits);
+  const meters = { ops: counts, wu: writeUnits, ru: readUnits, lambda } as const;
+  type Snapshot = Record<keyof typeof meters, OperationCounts>;
+  const snapshot = (): Snapshot => ({ ops: new Map(counts), wu: new Map(writeUnits), ru: new Map(readUnits), lambda: new Map(lambda) });
   const sqs = sqsClient();
   const doc = documentClient();
   try {
@@ -241,10 +256,12 @@ async function main(): Promise<void> {
     // machine that gets busier or quieter during the level moves all three alike.
     const runs: Run[] = [];
     const work: Record<string, Record<string, number>> = {};
+    /** Per run name and concurrency: billed units per lookup (for pricing). */
+    const billed: Record<string, { ops: Record<string, number>; wu: Record<string, number>; ru: Record<string, number>; lambda: Record<string, number> }> = {};
     for (const c of CONCURRENCY) {
       const n = LOOKUPS[c];
       // Per name: its rounds, and the operations of those rounds only (other names' rounds run in between).
-      const byName = new Map<string, { parts: Run[]; spent: OperationCounts }>();
+      const byName = new Map<string, { parts: Run[]; spent: Snapshot }>();
       for (let round = 0; round < ROUNDS; round++) {
         for (const [name, fn] of [
           ['floor', floorOne],
@@ -253,11 +270,16 @@ async function main(): Promise<void> {
           ['ndx HTTP legal basis', httpOne],
         ] as const) {
           const share = Math.floor(n / ROUNDS) + (round < n % ROUNDS ? 1 : 0);
-          const before = new Map(counts);
+          const before = snapshot();
           const part = await drive(`${name} ${round + 1}/${ROUNDS}`, c, share, fn);
-          const entry = byName.get(name) ?? { parts: [], spent: new Map<string, number>() };
+          const entry: { parts: Run[]; spent: Snapshot } = byName.get(name) ?? {
+            parts: [],
+            spent: { ops: new Map(), wu: new Map(), ru: new Map(), lambda: new Map() },
+          };
           entry.parts.push({ ...part, name });
-          for (const [k, v] of counts) entry.spent.set(k, (entry.spent.get(k) ?? 0) + v - (before.get(k) ?? 0));
+          for (const m of Object.keys(meters) as Array<keyof typeof meters>) {
+            for (const [k, v] of meters[m]) entry.spent[m].set(k, (entry.spent[m].get(k) ?? 0) + v - (before[m].get(k) ?? 0));
+          }
           byName.set(name, entry);
         }
       }
@@ -266,7 +288,13 @@ async function main(): Promise<void> {
         const seconds = list.reduce((t, r) => t + r.seconds, 0);
         runs.push({ name, concurrency: c, lookups: samples.length, seconds, throughput: samples.length / seconds, latency: summarize(samples), samples });
         // At 8 in flight batches are small; at 64 the records of a batch share their batch calls.
-        if (c === 8 || c === 64) work[`${name} ×${c}`] = countsDelta(new Map(), spent, samples.length);
+        if (c === 8 || c === 64) work[`${name} ×${c}`] = countsDelta(new Map(), spent.ops, samples.length);
+        billed[`${name} ×${c}`] = {
+          ops: perLookup(spent.ops, samples.length),
+          wu: perLookup(spent.wu, samples.length),
+          ru: perLookup(spent.ru, samples.length),
+          lambda: perLookup(spent.lambda, samples.length),
+        };
       }
     }
 
@@ -296,6 +324,13 @@ async function main(): Promise<void> {
     const bulk = { lookups: BULK, seconds: bulkSeconds, lookupsPerSecond: BULK / bulkSeconds };
     await landInbox.stop();
     await hcmcInbox.stop();
+
+    // What the audit keeps of a lookup, for good: bytes (with DynamoDB's overhead) over the lookups recorded.
+    const audit = await tableStorage(dynamoClient(), names.auditTable, (i) => i.pk?.S !== 'partitions');
+    const auditLookups = (await tableStorage(dynamoClient(), names.auditTable, (i) => i.kind?.S === 'lookup')).items;
+    const auditBytesPerLookup = (audit.tableBytes + Object.values(audit.indexBytes).reduce((a, b) => a + b, 0)) / Math.max(1, auditLookups);
+    const idem = await tableStorage(dynamoClient(), names.idempotencyTable);
+    const cost = pricing(billed, config.functions.memoryMb, auditBytesPerLookup, idem.tableBytes / Math.max(1, auditLookups));
 
     log('measuring bundles and cold imports...');
     const bundles = await bundleSizes(PROJECT_ROOT);
@@ -330,6 +365,7 @@ async function main(): Promise<void> {
       bulk: { ...bulk, lookupsPerSecond: round(bulk.lookupsPerSecond) },
       bundles,
       coldImports: cold,
+      cost,
       failures: failures.length,
     };
     const dir = join(PROJECT_ROOT, 'bench', 'results');
@@ -349,6 +385,99 @@ function round(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
+function perLookup(spent: OperationCounts, lookups: number): Record<string, number> {
+  return Object.fromEntries([...spent].filter(([, v]) => v > 0).map(([k, v]) => [k, v / lookups]));
+}
+
+const sum = (o: Readonly<Record<string, number>>, pick: (k: string) => boolean = () => true) =>
+  Object.entries(o).reduce((n, [k, v]) => n + (pick(k) ? v : 0), 0);
+
+/**
+ * Prices each run at list prices (bench/prices.ts): SQS requests, DynamoDB units and the Lambda time the
+ * functions took (the floor has no function of its own: it is given the adapter's Lambda time and
+ * invocations of the same level, a consumer that reads and replies), and the ratio to the floor; plus
+ * what the audit keeps of a lookup a month.
+ */
+function pricing(
+  billed: Record<string, { ops: Record<string, number>; wu: Record<string, number>; ru: Record<string, number>; lambda: Record<string, number> }>,
+  memoryMb: number,
+  auditBytesPerLookup: number,
+  idempotencyBytesPerLookup: number,
+) {
+  const lambdaOf = (l: Record<string, number>, fn: (name: string) => boolean) => ({
+    invocations: sum(l, (k) => k.endsWith(' invocations') && fn(k)),
+    gbSeconds: gbSeconds(
+      sum(l, (k) => k.endsWith(' ms') && fn(k)),
+      memoryMb,
+    ),
+  });
+  const runs: Record<string, { work: Work; perMillion: ReturnType<typeof costPerMillion>; ratioToFloor?: number }> = {};
+  for (const c of CONCURRENCY) {
+    const floor = billed[`floor ×${c}`];
+    const legal = billed[`ndx legal basis ×${c}`];
+    if (!floor || !legal) continue;
+    const adapter = lambdaOf(legal.lambda, (k) => k.startsWith('ndx-adapter-'));
+    const floorWork: Work = {
+      sqsRequests: sqsRequestsOf(floor.ops),
+      writeUnits: sum(floor.wu),
+      readUnits: sum(floor.ru),
+      lambdaInvocations: adapter.invocations,
+      lambdaGbSeconds: adapter.gbSeconds,
+    };
+    const floorCost = costPerMillion(floorWork);
+    runs[`floor ×${c}`] = { work: floorWork, perMillion: floorCost };
+    for (const name of ['ndx legal basis', 'ndx consent', 'ndx HTTP legal basis']) {
+      const b = billed[`${name} ×${c}`];
+      if (!b) continue;
+      const l = lambdaOf(b.lambda, () => true);
+      const work: Work = {
+        sqsRequests: sqsRequestsOf(b.ops),
+        writeUnits: sum(b.wu),
+        readUnits: sum(b.ru),
+        lambdaInvocations: l.invocations,
+        lambdaGbSeconds: l.gbSeconds,
+      };
+      const perMillion = costPerMillion(work);
+      runs[`${name} ×${c}`] = { work, perMillion, ratioToFloor: perMillion.total / floorCost.total };
+    }
+  }
+  return {
+    prices: { region: PRICES.region, asOf: PRICES.asOf, currency: PRICES.currency },
+    runs,
+    storage: {
+      auditBytesPerLookup,
+      auditPerMillionLookupsPerMonth: storagePerMillionPerMonth(auditBytesPerLookup),
+      idempotencyBytesPerLookup,
+      idempotencyPerMillionLookupsPerMonth: storagePerMillionPerMonth(idempotencyBytesPerLookup) * (15 / 30),
+    },
+  };
+}
+
+function renderCost(cost: ReturnType<typeof pricing>): string[] {
+  const usd = (x: number) => `$${x.toFixed(2)}`;
+  const lines = [
+    '',
+    `## Cost per million lookups (${cost.prices.region} list prices of ${cost.prices.asOf}, bench/prices.ts)`,
+    '',
+    '| run | SQS requests | write units | read units | Lambda GB-s | SQS | DynamoDB writes | DynamoDB reads | Lambda | total | × floor |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const [name, r] of Object.entries(cost.runs)) {
+    const w = r.work;
+    const p = r.perMillion;
+    lines.push(
+      `| ${name} | ${round(w.sqsRequests)} | ${round(w.writeUnits)} | ${round(w.readUnits)} | ${w.lambdaGbSeconds.toFixed(4)} | ${usd(p.sqs)} | ${usd(p.dynamodbWrites)} | ${usd(p.dynamodbReads)} | ${usd(p.lambda)} | ${usd(p.total)} | ${r.ratioToFloor === undefined ? '1' : round(r.ratioToFloor)} |`,
+    );
+  }
+  const s = cost.storage;
+  lines.push(
+    '',
+    `Storage: the audit keeps ${Math.round(s.auditBytesPerLookup)} bytes per lookup for good (${usd(s.auditPerMillionLookupsPerMonth)} a month per million lookups, growing with every month kept); ` +
+      `idempotency records ${Math.round(s.idempotencyBytesPerLookup)} bytes for 15 days (${usd(s.idempotencyPerMillionLookupsPerMonth)} a month per million lookups a month).`,
+  );
+  return lines;
+}
+
 function renderReport(results: Record<string, unknown> & { ratios: Array<Record<string, unknown>> }, runs: Run[]): string {
   const lines: string[] = ['# ndx benchmark', '', `${results.at as string} — ${JSON.stringify(results.machine)}`, '', '## Lookups: ndx against the floor', ''];
   lines.push('| run | in flight | lookups | lookups/s | p50 ms | p95 ms | p99 ms |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
@@ -362,6 +491,7 @@ function renderReport(results: Record<string, unknown> & { ratios: Array<Record<
   for (const r of results.ratios) lines.push(`| ${Object.values(r).join(' | ')} |`);
   lines.push('', '## Work per lookup (at 8 and 64 in flight; operations by stage)', '', '```', JSON.stringify(results.workPerLookup, null, 2), '```');
   lines.push('', '## Lambda cost', '', '```', JSON.stringify({ bundles: results.bundles, coldImports: results.coldImports }, null, 2), '```');
+  lines.push(...renderCost(results.cost as ReturnType<typeof pricing>));
   lines.push('', '## Bulk paths', '', '```', JSON.stringify({ seeding: results.seeding, bulk: results.bulk }, null, 2), '```', '');
   return lines.join('\n');
 }

@@ -24,8 +24,8 @@ export interface MappingOptions {
   /** Parallel pollers, like the concurrent batches Lambda runs for one SQS mapping (default 1). */
   pollers?: number;
   handler: SqsHandler;
-  /** Told about every invocation, for logs and tests. */
-  onInvoke?: (info: { functionName: string; records: number; failed: number; error?: Error }) => void;
+  /** Told about every invocation, for logs, tests and the benchmark (`durationMs`: the handler's wall time, as Lambda bills it). */
+  onInvoke?: (info: { functionName: string; records: number; failed: number; durationMs: number; error?: Error }) => void;
 }
 
 export interface RunningMapping {
@@ -124,6 +124,7 @@ export function startMapping(o: MappingOptions): RunningMapping {
     const records = messages.map((m) => toRecord(m, o));
     let failedIds = new Set<string>();
     let error: Error | undefined;
+    const started = performance.now();
     try {
       const requestId = `local-${o.functionName}-${++invocationCount}`;
       const response = await invocation.run({ functionName: o.functionName }, () => o.handler({ Records: records }, context(o, requestId)));
@@ -134,7 +135,8 @@ export function startMapping(o: MappingOptions): RunningMapping {
       error = e as Error;
       failedIds = new Set(records.map((r) => r.messageId));
     }
-    o.onInvoke?.({ functionName: o.functionName, records: records.length, failed: failedIds.size, ...(error ? { error } : {}) });
+    const durationMs = performance.now() - started;
+    o.onInvoke?.({ functionName: o.functionName, records: records.length, failed: failedIds.size, durationMs, ...(error ? { error } : {}) });
     const done = records.filter((r) => !failedIds.has(r.messageId));
     if (done.length) {
       await invocation

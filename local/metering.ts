@@ -124,6 +124,7 @@ function describer(client: { send: (command: never) => Promise<unknown> }): Desc
 }
 
 const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
+const READS = new Set(['GetItem', 'BatchGetItem', 'Query']);
 
 /**
  * Counts the write units every write through `client` consumes, into `units` keyed `<stage> <table>`
@@ -133,7 +134,12 @@ const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
  * table's units when the index projects every attribute (an update of keys-only indexes' non-key
  * attributes writes nothing there). Failed conditional writes cost a unit each and are counted too.
  */
-export function meterWriteUnits(client: { middlewareStack: object; send: (command: never) => Promise<unknown> }, units: OperationCounts): void {
+export function meterWriteUnits(
+  client: { middlewareStack: object; send: (command: never) => Promise<unknown> },
+  units: OperationCounts,
+  /** Read units (from the engine's consumed capacity), keyed `<stage> <table>`, when given. */
+  readUnits?: OperationCounts,
+): void {
   const describe = describer(client);
   const add = (key: string, n: number) => units.set(key, (units.get(key) ?? 0) + n);
   const stack = client.middlewareStack as {
@@ -149,8 +155,21 @@ export function meterWriteUnits(client: { middlewareStack: object; send: (comman
   stack.add(
     (next, context) => async (args) => {
       const command = (context.commandName ?? '').replace(/Command$/, '');
-      if (WRITES.has(command) && args.input.ReturnConsumedCapacity === undefined) args.input.ReturnConsumedCapacity = 'TOTAL';
-      return next(args);
+      if ((WRITES.has(command) || (readUnits && READS.has(command))) && args.input.ReturnConsumedCapacity === undefined)
+        args.input.ReturnConsumedCapacity = 'TOTAL';
+      const result = await next(args);
+      if (readUnits && READS.has(command)) {
+        const stage = invocation.getStore()?.functionName ?? 'client';
+        const consumed = result.output.ConsumedCapacity as
+          | { TableName?: string; CapacityUnits?: number }
+          | Array<{ TableName?: string; CapacityUnits?: number }>
+          | undefined;
+        for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
+          const key = `${stage} ${c.TableName ?? String(args.input.TableName)}`;
+          readUnits.set(key, (readUnits.get(key) ?? 0) + (c.CapacityUnits ?? 0));
+        }
+      }
+      return result;
     },
     { step: 'initialize', name: 'ndxWriteUnitsAsk', override: true },
   );
