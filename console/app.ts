@@ -11,7 +11,7 @@ import { SESSION_SECONDS, SIGN_IN_SECONDS, type SessionRecord, type Sessions, sa
 import type { SubjectHasher } from '../domain/subject-hash.ts';
 import { htmlResponse, messagePage, type PageContext, pageHeaders, redirect } from './html.ts';
 import { isLang, type Lang, MESSAGES } from './i18n.ts';
-import { authorizeUrl, OidcError, type OidcSettings, pkcePair, redeem } from './oidc.ts';
+import { authorizeUrl, OidcError, type OidcSettings, pkcePair, redeem, signOutUrl } from './oidc.ts';
 import { homePage } from './pages/home.ts';
 import { CSS, CSS_PATH } from './style.ts';
 
@@ -153,7 +153,8 @@ export function consoleApp(ports: ConsolePorts): (req: HttpRequest) => Promise<H
       if (session && !sameText(form.get('csrf') ?? '', session.csrf))
         return messagePage(context(req, session), 403, MESSAGES[langOf(req)].errors.forbiddenTitle, MESSAGES[langOf(req)].errors.csrf);
       await ports.sessions.close(token);
-      return redirect('/console', [cookie(SESSION_COOKIE, '', { path: '/console', maxAge: 0, secure })]);
+      const back = new URL('/console', ports.oidc.settings.redirectUri).toString();
+      return redirect(signOutUrl(ports.oidc.settings, back), [cookie(SESSION_COOKIE, '', { path: '/console', maxAge: 0, secure })]);
     }
     if ((req.path === '/console' || req.path === '/console/') && req.method === 'GET') {
       return session ? redirect(home(session.principal)) : htmlResponse(200, homePage(context(req)));

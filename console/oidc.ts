@@ -17,6 +17,8 @@ export interface OidcSettings {
   clientId: string;
   /** Where the provider sends the browser back (must be registered with the provider). */
   redirectUri: string;
+  /** The provider's sign-out endpoint (Cognito's /logout), so that signing out of the console also ends the sign-in there (a shared computer). */
+  logoutUrl?: string;
   /** For each way in (`citizen`, `staff`), the identity provider to go to directly (Cognito's `identity_provider`). */
   providers?: Partial<Record<'citizen' | 'staff', string>>;
 }
@@ -84,4 +86,12 @@ export async function redeem(
   if (claims.nonce !== input.nonce) throw new OidcError('the ID token was not issued for this sign-in');
   if (claims.token_use !== undefined && claims.token_use !== 'id') throw new OidcError('an ID token is required');
   return claims;
+}
+
+/** Where to send the browser after the console's session ended: the provider's sign-out (Cognito's form), which returns to `back`; or `back` itself. */
+export function signOutUrl(s: OidcSettings, back: string): string {
+  if (!s.logoutUrl) return back;
+  const url = new URL(s.logoutUrl);
+  url.search = new URLSearchParams({ client_id: s.clientId, logout_uri: back }).toString();
+  return url.toString();
 }

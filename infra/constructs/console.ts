@@ -147,6 +147,7 @@ export class Console extends Construct {
         issuer,
         authorizeUrl: `${domain.baseUrl()}/oauth2/authorize`,
         tokenUrl: `${domain.baseUrl()}/oauth2/token`,
+        logoutUrl: `${domain.baseUrl()}/logout`,
         jwksUrl: `${issuer}/.well-known/jwks.json`,
         clientId: client.userPoolClientId,
         redirectUri: this.redirectUri,

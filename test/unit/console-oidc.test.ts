@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { authorizeUrl, OidcError, type OidcSettings, pkcePair, redeem } from '../../console/oidc.ts';
+import { authorizeUrl, OidcError, type OidcSettings, pkcePair, redeem, signOutUrl } from '../../console/oidc.ts';
 
 const settings: OidcSettings = {
   issuer: 'https://cognito-idp.ap-southeast-1.amazonaws.com/pool',
@@ -94,5 +94,14 @@ describe('redeem', () => {
     for (const id_token of cases) await expect(redeem(settings, keys, input, endpoint({ id_token }).fetchImpl)).rejects.toThrow(OidcError);
     await expect(redeem(settings, keys, input, endpoint({}).fetchImpl)).rejects.toThrow(/no ID token/);
     await expect(redeem(settings, keys, input, endpoint({ error: 'invalid_grant' }, 400).fetchImpl)).rejects.toThrow(/HTTP 400/);
+  });
+});
+
+describe('signOutUrl', () => {
+  it('ends the sign-in at the provider too when it has a sign-out endpoint, coming back to the console', () => {
+    const url = new URL(signOutUrl({ ...settings, logoutUrl: 'https://ndx.auth.ap-southeast-1.amazoncognito.com/logout' }, 'https://ndx.gov.vn/console'));
+    expect(url.pathname).toBe('/logout');
+    expect(Object.fromEntries(url.searchParams)).toEqual({ client_id: 'console-client', logout_uri: 'https://ndx.gov.vn/console' });
+    expect(signOutUrl(settings, 'https://ndx.gov.vn/console')).toBe('https://ndx.gov.vn/console');
   });
 });
