@@ -3,7 +3,7 @@
  * again): purge a dead-letter queue, or delete one message by its id. Only ndx's dead-letter queues.
  */
 import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, DeleteMessageCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
-import { requireQueueUrl, type Clients, type NdxQueue } from './ops-core.ts';
+import { requireQueueUrl, type Clients, type NdxQueue } from '../aws/operations.ts';
 
 /**
  * Empties the queue's dead-letter queue by receiving and deleting every message (the operator role

@@ -20,7 +20,7 @@ import {
   redriveThroughFunction,
   type NdxQueue,
   type PlatformStatus,
-} from './ops-core.ts';
+} from '../aws/operations.ts';
 import { NotFoundError, UsageError } from './errors.ts';
 import type { Target } from './aws.ts';
 import { confirm } from './confirm.ts';

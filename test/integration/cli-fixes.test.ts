@@ -16,7 +16,7 @@ import { ClassicLevel } from 'classic-level';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqsClient } from '../../aws/clients.ts';
 import { EXIT } from '../../cli/exit-codes.ts';
-import type { DeadLetter } from '../../cli/ops-core.ts';
+import type { DeadLetter } from '../../aws/operations.ts';
 import { names } from '../../config/names.ts';
 import { PROJECT_ROOT } from '../../local/engine.ts';
 import { startHarness, type Harness, runNdx, type CliRun } from './support.ts';

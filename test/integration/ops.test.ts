@@ -8,7 +8,7 @@ import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgencyClient } from '../../cli/agency-client.ts';
 import { EXIT } from '../../cli/exit-codes.ts';
-import type { DeadLetter, PlatformStatus, RedriveResult } from '../../cli/ops-core.ts';
+import type { DeadLetter, PlatformStatus, RedriveResult } from '../../aws/operations.ts';
 import { sqsClient } from '../../aws/clients.ts';
 import { names } from '../../config/names.ts';
 import { genuineForward, startHarness, type Harness, runNdx } from './support.ts';

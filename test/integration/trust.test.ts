@@ -12,7 +12,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LookupReply, LookupRequestInput } from '../../contracts/protocol.ts';
 import { AgencyClient } from '../../cli/agency-client.ts';
-import { listDeadLetters, ndxQueues, redrive } from '../../cli/ops-core.ts';
+import { listDeadLetters, ndxQueues, redrive } from '../../aws/operations.ts';
 import { AuditLog, auditIdOf, type AuditRecord } from '../../aws/audit-log.ts';
 import { digestOf } from '../../contracts/canonical.ts';
 import { dynamoClient, documentClient, sqsClient } from '../../aws/clients.ts';

@@ -4,7 +4,7 @@
  */
 import { GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ndxQueues, platformStatus, redrive, resolveQueue, type Clients } from '../../cli/ops-core.ts';
+import { ndxQueues, platformStatus, redrive, resolveQueue, type Clients } from '../../aws/operations.ts';
 import { dynamoClient, sqsClient } from '../../aws/clients.ts';
 import { names } from '../../config/names.ts';
 import config from '../../ndx.config.ts';

@@ -10,7 +10,7 @@ import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
 import { anchorStore, chosenAnchor } from '../../cli/audit.ts';
-import { redriveThroughFunction } from '../../cli/ops-core.ts';
+import { redriveThroughFunction } from '../../aws/operations.ts';
 import { FileAnchorStore, S3AnchorStore } from '../../aws/anchor-store.ts';
 import type { AuditAnchor } from '../../domain/audit/anchor.ts';
 

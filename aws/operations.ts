@@ -1,15 +1,11 @@
 /**
- * What `ndx ops` does, without the command line: the platform's queues (from ndx.config.ts, by
- * naming convention), their health, what waits in their dead-letter queues, and moving it back.
- * Works against any SQS/DynamoDB endpoint (the local engine, LocalStack, AWS); the queues' age comes
- * from CloudWatch where there is one.
- *
- * Privacy: a dead-lettered message is described by SQS metadata and, when it is an ndx message, by
- * identifiers of the exchange only (request id, contract, version, purpose, agency, reply status and
- * code), each checked against the shape it must have. Subjects, consent ids, officers, record values
- * and anything else a message carries are never read out.
+ * What `ndx ops` and the console's operator desk do, against any SQS/DynamoDB endpoint (the local
+ * engine, LocalStack, AWS): the health of the platform's queues and registries, what waits in their
+ * dead-letter queues, moving it back, the ndx alarms (CloudWatch DescribeAlarms) and the lookup
+ * latency (CloudWatch GetMetricData). The queues, the figures' types and the dead-letter description
+ * are the domain's (domain/ops/queues.ts); the queues' ages come from CloudWatch where there is one.
  */
-import { type CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { type CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -27,46 +23,23 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { NdxConfig } from '../config/schema.ts';
 import { names } from '../config/names.ts';
+import type { ActivityWindow, LatencyRow } from '../domain/ops/activity.ts';
+import { onIntervals } from '../domain/ops/activity.ts';
+import {
+  type AlarmState,
+  type DeadLetter,
+  type Depth,
+  describeDeadLetter,
+  type NdxQueue,
+  ndxQueues,
+  type PlatformStatus,
+  type QueueStatus,
+  type RedriveOptions,
+  type RedriveResult,
+  type RegistryStatus,
+} from '../domain/ops/queues.ts';
 
-export type QueueKind = 'agency-out' | 'agency-in' | 'registry-in';
-
-/** One of the platform's main queues, with its dead-letter queue. */
-export interface NdxQueue {
-  name: string;
-  deadLetterQueue: string;
-  kind: QueueKind;
-  /** The agency or registry the queue belongs to. */
-  owner: string;
-  /** Who reads it: the router, an adapter, or the agency itself. */
-  consumer: string;
-  /** The oldest message may be this old (seconds) before the queue counts as unhealthy. */
-  maxAgeSeconds: number;
-}
-
-/** Every main queue of the platform, in a stable order: agencies' out- and in-queues, then registries'. */
-export function ndxQueues(config: NdxConfig): NdxQueue[] {
-  const { oldestMessageAgeSeconds, unreadReplyAgeSeconds } = config.monitoring;
-  const q = (name: string, kind: QueueKind, owner: string, consumer: string, maxAgeSeconds: number): NdxQueue => ({
-    name,
-    deadLetterQueue: names.deadLetterQueue(name),
-    kind,
-    owner,
-    consumer,
-    maxAgeSeconds,
-  });
-  return [
-    ...config.agencies.flatMap((a) => [
-      q(names.agencyOutQueue(a.id), 'agency-out', a.id, 'router', oldestMessageAgeSeconds),
-      q(names.agencyInQueue(a.id), 'agency-in', a.id, a.id, unreadReplyAgeSeconds),
-    ]),
-    ...config.registries.map((r) => q(names.registryInQueue(r.id), 'registry-in', r.id, `adapter ${r.id}`, oldestMessageAgeSeconds)),
-  ];
-}
-
-/** The queue a name designates: a main queue or its dead-letter queue. */
-export function resolveQueue(config: NdxConfig, name: string): NdxQueue | undefined {
-  return ndxQueues(config).find((q) => q.name === name || q.deadLetterQueue === name);
-}
+export * from '../domain/ops/queues.ts';
 
 export interface Clients {
   sqs: SQSClient;
@@ -97,38 +70,6 @@ export function redriveThroughFunction(lambda: LambdaClient, functionName = REDR
     }
     return (JSON.parse(text) as { taskHandle?: string }).taskHandle;
   };
-}
-
-export interface Depth {
-  visible: number;
-  inFlight: number;
-  /** Seconds, or null when it is not known. */
-  oldestAgeSeconds: number | null;
-}
-
-export interface QueueStatus extends NdxQueue {
-  exists: boolean;
-  queue: Depth;
-  dlq: Depth;
-  /** Where the ages come from: CloudWatch's ApproximateAgeOfOldestMessage, a sample of the DLQ, or nothing. */
-  ageSource: 'cloudwatch' | 'sample' | 'n/a';
-  problems: string[];
-}
-
-export interface RegistryStatus {
-  registry: string;
-  table: string | null;
-  tableStatus: string;
-  /** The table is ACTIVE (or the source is not a table) and the registry's queue is not stalled. */
-  answers: boolean;
-  problems: string[];
-}
-
-export interface PlatformStatus {
-  healthy: boolean;
-  queues: QueueStatus[];
-  registries: RegistryStatus[];
-  problems: string[];
 }
 
 async function queueUrl(sqs: SQSClient, name: string): Promise<string | undefined> {
@@ -286,125 +227,6 @@ export async function platformStatus(config: NdxConfig, clients: Clients, now = 
   return { healthy: problems.length === 0, queues: statuses, registries, problems };
 }
 
-/** What `dlq list` shows of one message: SQS metadata and, for ndx messages, identifiers of the exchange. */
-export interface DeadLetter {
-  messageId: string;
-  /**
-   * How many times the message had been received before this listing (SQS has no peek: listing
-   * receives each message once more, so its own receive is taken off; earlier listings count).
-   */
-  receiveCount: number;
-  sizeBytes: number;
-  sentAt: string | null;
-  firstReceivedAt: string | null;
-  /** What the message is: a lookup request, a forwarded lookup, a reply, or not an ndx message. */
-  type: 'lookup-request' | 'forwarded-lookup' | 'lookup-reply' | 'unreadable' | 'unknown';
-  requestId?: string;
-  contract?: string;
-  version?: string;
-  purpose?: string;
-  agency?: string;
-  status?: string;
-  code?: string;
-  /** Why it is most likely there, and whether a redrive can help. */
-  reason: string;
-}
-
-const SAFE = {
-  requestId: /^[0-9a-fA-F-]{8,64}$/,
-  contract: /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)*$/,
-  version: /^\d+(\.\d+){0,2}$/,
-  purpose: /^[A-Z][A-Z0-9_]{1,63}$/,
-  agency: /^[a-z][a-z0-9-]{1,30}[a-z0-9]$/,
-  status: /^(OK|NOT_FOUND|DENIED|INVALID|ERROR)$/,
-  code: /^[A-Z][A-Z_]{1,63}$/,
-} as const;
-
-/** Keeps a value only if it is a string of the shape its field must have. */
-function safe(field: keyof typeof SAFE, value: unknown): Record<string, string> {
-  return typeof value === 'string' && value.length <= 128 && SAFE[field].test(value) ? { [field]: value } : {};
-}
-
-/** Describes a dead-lettered message of queue `q` without personal data. */
-export function describeDeadLetter(q: NdxQueue, m: Message): DeadLetter {
-  const a = m.Attributes ?? {};
-  const body = m.Body ?? '';
-  const time = (v: string | undefined) => (v && Number.isFinite(Number(v)) ? new Date(Number(v)).toISOString() : null);
-  // This listing's own receive is not one of the message's deliveries.
-  const receives = Math.max(Number(a.ApproximateReceiveCount ?? 0) - 1, 0);
-  const base = {
-    messageId: m.MessageId ?? '',
-    receiveCount: receives,
-    sizeBytes: Buffer.byteLength(body, 'utf8'),
-    sentAt: time(a.SentTimestamp),
-    firstReceivedAt: time(a.ApproximateFirstReceiveTimestamp),
-  };
-  let json: Record<string, unknown> | undefined;
-  try {
-    const parsed: unknown = JSON.parse(body);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) json = parsed as Record<string, unknown>;
-  } catch {
-    json = undefined;
-  }
-  const redriveHelps =
-    'the consumer failed on every delivery (e.g. a timeout, a throttle or an outage); processing is idempotent, so `ndx ops redrive` is safe';
-  if (q.kind === 'registry-in') {
-    if (json?.kind === 'ndx.forwarded-lookup.v1' && json.request && typeof json.request === 'object') {
-      const r = json.request as Record<string, unknown>;
-      return {
-        ...base,
-        type: 'forwarded-lookup',
-        ...safe('requestId', r.requestId),
-        ...safe('contract', r.contract),
-        ...safe('version', json.version),
-        ...safe('purpose', r.purpose),
-        ...safe('agency', json.consumer),
-        reason: `adapter ${q.owner}: ${redriveHelps}`,
-      };
-    }
-    return {
-      ...base,
-      type: json ? 'unknown' : 'unreadable',
-      reason: 'poison: not a forwarded lookup, and only the router writes to this queue; a redrive will dead-letter it again (delete it once understood)',
-    };
-  }
-  if (q.kind === 'agency-out') {
-    if (!json)
-      return {
-        ...base,
-        type: 'unreadable',
-        agency: q.owner,
-        reason: `not JSON, and the router answers those (INVALID/MALFORMED_MESSAGE): router: ${redriveHelps}`,
-      };
-    return {
-      ...base,
-      type: 'lookup-request',
-      ...safe('requestId', json.requestId),
-      ...safe('contract', json.contract),
-      ...safe('version', json.version),
-      ...safe('purpose', json.purpose),
-      agency: q.owner,
-      reason: `router: ${redriveHelps}`,
-    };
-  }
-  return {
-    ...base,
-    type: json ? 'lookup-reply' : 'unreadable',
-    ...(json
-      ? {
-          ...safe('requestId', json.requestId),
-          ...safe('contract', json.contract),
-          ...safe('version', json.version),
-          ...safe('purpose', json.purpose),
-          ...safe('status', json.status),
-          ...safe('code', json.code),
-        }
-      : {}),
-    agency: q.owner,
-    reason: `a reply agency ${q.owner} received ${receives > 0 ? receives : 'several'} time(s) without deleting it (its client failed on it); a redrive hands it to the agency again`,
-  };
-}
-
 /**
  * Lists up to `max` messages of a queue's dead-letter queue. Each is received (hidden for a minute
  * while the listing runs, so none is seen twice) and released again at once: nothing is deleted.
@@ -441,27 +263,6 @@ export async function listDeadLetters(clients: Clients, q: NdxQueue, max = 100):
   }
   const messages = held.map((m) => describeDeadLetter(q, m)).sort((a, b) => String(a.sentAt).localeCompare(String(b.sentAt)));
   return { messages, depth: Math.max(total, messages.length) };
-}
-
-export interface RedriveResult {
-  queue: string;
-  deadLetterQueue: string;
-  /** `move-task`: SQS's own StartMessageMoveTask; `receive-send-delete`: by hand, where the endpoint has no move tasks. */
-  method: 'move-task' | 'receive-send-delete';
-  moved: number;
-  /** Messages that could not be moved (left in the dead-letter queue). */
-  failed: number;
-  status: string;
-}
-
-export interface RedriveOptions {
-  /** Force the receive/send/delete path. */
-  byHand?: boolean;
-  /** Messages per second for a move task (SQS's MaxNumberOfMessagesPerSecond). */
-  rate?: number;
-  onProgress?: (moved: number, total: number) => void;
-  /** Polling interval of a move task, ms. */
-  pollMs?: number;
 }
 
 function unsupported(error: unknown): boolean {
@@ -510,6 +311,7 @@ async function startMoveTask(sqs: SQSClient, sourceArn: string, destinationArn: 
 
 async function moveTask(sqs: SQSClient, start: () => Promise<string | undefined>, sourceArn: string, total: number, o: RedriveOptions) {
   const handle = await start();
+  const until = o.followMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + o.followMs;
   for (;;) {
     const tasks = (await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: sourceArn, MaxResults: 10 }))).Results ?? [];
     const task = (handle ? tasks.find((t) => t.TaskHandle === handle) : undefined) ?? tasks.find((t) => t.Status === 'RUNNING') ?? tasks[0];
@@ -521,6 +323,7 @@ async function moveTask(sqs: SQSClient, start: () => Promise<string | undefined>
       if (task.Status === 'FAILED') throw new Error(`the move task failed after ${moved} message(s): ${task.FailureReason ?? 'no reason given'}`);
       return { method: 'move-task' as const, moved, failed: Math.max(0, toMove - moved), status: task.Status ?? 'UNKNOWN' };
     }
+    if (Date.now() >= until) return { method: 'move-task' as const, moved, failed: 0, status: 'RUNNING' };
     await new Promise((r) => setTimeout(r, o.pollMs ?? 500));
   }
 }
@@ -572,4 +375,67 @@ async function byHand(sqs: SQSClient, dlqUrl: string, url: string, total: number
     if (failed > 0 && done.length === 0) break; // the queue refuses everything: stop rather than spin
   }
   return { method: 'receive-send-delete' as const, moved, failed, status: failed ? 'PARTIAL' : 'COMPLETED' };
+}
+
+/** The prefix of every alarm ndx deploys (infra/constructs/monitoring.ts: `ndx-<resource>-<what>`). */
+export const ALARM_PREFIX = 'ndx-';
+
+/** Every ndx alarm's state from CloudWatch (DescribeAlarms by name prefix), with what it watches when it is a queue alarm. */
+export async function ndxAlarms(cw: CloudWatchClient, config: NdxConfig): Promise<AlarmState[]> {
+  const queues = ndxQueues(config);
+  const out: AlarmState[] = [];
+  let token: string | undefined;
+  do {
+    const page = await cw.send(new DescribeAlarmsCommand({ AlarmNamePrefix: ALARM_PREFIX, AlarmTypes: ['MetricAlarm'], NextToken: token, MaxRecords: 100 }));
+    for (const a of page.MetricAlarms ?? []) {
+      const name = a.AlarmName ?? '';
+      const dlq = queues.find((q) => name === `${q.deadLetterQueue}-depth`);
+      const aged = queues.find((q) => name === `${q.name}-oldest-message-age`);
+      const state = a.StateValue === 'ALARM' || a.StateValue === 'OK' || a.StateValue === 'INSUFFICIENT_DATA' ? a.StateValue : 'UNKNOWN';
+      out.push({
+        name,
+        state,
+        watches: dlq ? 'dlq-depth' : aged ? 'oldest-age' : 'other',
+        threshold: a.Threshold ?? 0,
+        ...((dlq ?? aged) ? { queue: (dlq ?? aged)?.name } : {}),
+        ...(a.StateReason ? { reason: a.StateReason } : {}),
+        ...(a.StateUpdatedTimestamp ? { since: a.StateUpdatedTimestamp.toISOString() } : {}),
+      });
+    }
+    token = page.NextToken;
+  } while (token);
+  return out;
+}
+
+/**
+ * LookupLatency (aws/metrics.ts: ms from the agency's send to the reply, one value per lookup) over a
+ * window: the average and the maximum per interval across every function that answers, each one
+ * Metrics Insights query (one query per GetMetricData), so every lookup counts once.
+ */
+export async function lookupLatency(cw: CloudWatchClient, w: ActivityWindow, namespace = 'ndx'): Promise<LatencyRow[]> {
+  const period = Math.max(60, Math.round(w.stepMs / 1000));
+  const series = async (fn: 'AVG' | 'MAX') => {
+    const points = new Map<number, number>();
+    let token: string | undefined;
+    do {
+      const out = await cw.send(
+        new GetMetricDataCommand({
+          StartTime: w.from,
+          EndTime: w.to,
+          NextToken: token,
+          MetricDataQueries: [{ Id: 'latency', Expression: `SELECT ${fn}(LookupLatency) FROM SCHEMA("${namespace}", service, stage)`, Period: period }],
+        }),
+      );
+      for (const r of out.MetricDataResults ?? []) {
+        (r.Timestamps ?? []).forEach((t, i) => {
+          const v = r.Values?.[i];
+          if (v !== undefined) points.set(t.getTime(), v);
+        });
+      }
+      token = out.NextToken;
+    } while (token);
+    return points;
+  };
+  const [average, maximum] = await Promise.all([series('AVG'), series('MAX')]);
+  return onIntervals(w, { average, maximum });
 }
