@@ -21,7 +21,6 @@ import {
   type ReceiveMessageCommandInput,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { NdxConfig } from '../config/schema.ts';
 import { names } from '../config/names.ts';
 import type { ActivityWindow, LatencyRow } from '../domain/ops/activity.ts';
 import { onIntervals } from '../domain/ops/activity.ts';
@@ -32,6 +31,7 @@ import {
   describeDeadLetter,
   type NdxQueue,
   ndxQueues,
+  type OpsTopology,
   type PlatformStatus,
   type QueueStatus,
   type RedriveOptions,
@@ -152,7 +152,7 @@ async function cloudwatchAges(cw: CloudWatchClient, queues: readonly string[], n
 }
 
 /** Depth, in-flight, DLQ depth and ages of every queue, and whether each registry answers. */
-export async function platformStatus(config: NdxConfig, clients: Clients, now = Date.now()): Promise<PlatformStatus> {
+export async function platformStatus(config: OpsTopology, clients: Clients, now = Date.now()): Promise<PlatformStatus> {
   const queues = ndxQueues(config);
   const ages = clients.cloudwatch
     ? await cloudwatchAges(
@@ -203,7 +203,7 @@ export async function platformStatus(config: NdxConfig, clients: Clients, now = 
   for (const r of config.registries) {
     const problems: string[] = [];
     // A registry read over HTTP has no table; only its queue tells whether it answers.
-    const source = (r as { source?: { kind?: string } }).source;
+    const source = r.source;
     const table = source?.kind && source.kind !== 'dynamodb' ? null : names.registryTable(r.id);
     let tableStatus = 'n/a';
     if (table) {
@@ -381,7 +381,7 @@ async function byHand(sqs: SQSClient, dlqUrl: string, url: string, total: number
 export const ALARM_PREFIX = 'ndx-';
 
 /** Every ndx alarm's state from CloudWatch (DescribeAlarms by name prefix), with what it watches when it is a queue alarm. */
-export async function ndxAlarms(cw: CloudWatchClient, config: NdxConfig): Promise<AlarmState[]> {
+export async function ndxAlarms(cw: CloudWatchClient, config: OpsTopology): Promise<AlarmState[]> {
   const queues = ndxQueues(config);
   const out: AlarmState[] = [];
   let token: string | undefined;

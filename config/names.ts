@@ -65,6 +65,8 @@ export const ENV = {
   auditShards: 'NDX_AUDIT_SHARDS',
   /** S3 bucket (Object Lock) holding the scheduled audit anchors; see aws/anchor-store.ts. */
   anchorBucket: 'NDX_ANCHOR_BUCKET',
+  /** JSON: the agencies, registries and age thresholds the console's operator desk watches (domain/ops/queues.ts OpsTopology). */
+  opsTopology: 'NDX_OPS_TOPOLOGY',
   /** The reply mailbox table (HTTP API callers' sealed replies). */
   replyMailboxTable: 'NDX_REPLY_MAILBOX_TABLE',
   /** The OAuth 2.0 issuer of agencies' access tokens. */

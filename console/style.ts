@@ -52,6 +52,16 @@ ul.fields{margin:0;padding-left:1.2rem}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9em;overflow-wrap:anywhere}
 figure{margin:1rem 0}figcaption{color:var(--muted)}
 svg text{font-family:inherit;font-size:12px;fill:var(--ink)}
+nav.subnav ul{list-style:none;display:flex;flex-wrap:wrap;gap:1rem;margin:0 0 1rem;padding:0 0 .5rem;border-bottom:1px solid var(--line)}
+nav.subnav a[aria-current=page]{font-weight:700;text-decoration-thickness:3px}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.scroll{overflow-x:auto}
+caption{text-align:left;font-weight:600;padding:.25rem 0}
+p.small{font-size:.9rem;color:var(--muted)}
+ul.legend{list-style:none;display:flex;flex-wrap:wrap;gap:.25rem 1rem;padding:0;margin:.25rem 0}
+.swatch{display:inline-block;width:.9rem;height:.9rem;margin-right:.3rem;vertical-align:middle;border-radius:2px}
+.o-OK{background:#116329}.o-NOT_FOUND{background:#0b4f9c}.o-DENIED{background:#a3151c}.o-INVALID{background:#8a4b00}.o-ERROR{background:#5b2a86}.o-DUPLICATE{background:#4a4a4a}
+.l-avg{background:#0b4f9c}.l-max{background:repeating-linear-gradient(90deg,#a3151c 0 6px,#fff 6px 9px)}
 footer{max-width:72rem;margin:2rem auto;padding:1rem;color:var(--muted);border-top:1px solid var(--line)}
 nav.crumbs ol{list-style:none;display:flex;flex-wrap:wrap;gap:.25rem .5rem;padding:0;margin:0 0 .5rem;color:var(--muted)}
 nav.crumbs li+li::before{content:"›";margin-right:.5rem}

@@ -218,7 +218,14 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         ...options.functionEnvironment,
         // The API verifies tokens against the local issuer's key set, fetched over HTTP as on AWS.
         [ENV.apiJwksUrl]: `${endpoint.url}${JWKS_PATH}`,
-        ...(fn.entry === handlerEntries.console ? { [ENV.consoleOidc]: JSON.stringify(consoleOidc), [ENV.consoleLocal]: 'true' } : {}),
+        ...(fn.entry === handlerEntries.console
+          ? {
+              [ENV.consoleOidc]: JSON.stringify(consoleOidc),
+              [ENV.consoleLocal]: 'true',
+              // The operators' desk finds the local anchors where the engine takes them.
+              ...(options.dataDir ? { NDX_DATA_DIR: options.dataDir } : {}),
+            }
+          : {}),
       };
       const created = module.createHandler(environment, options.deps);
       // The HTTP API's handler serves /v1/ on the endpoint; every other function is driven by its queue mappings.

@@ -9,8 +9,11 @@
  * code), each checked against the shape it must have. Subjects, consent ids, officers, record values
  * and anything else a message carries are never read out.
  */
-import type { NdxConfig } from '../../config/schema.ts';
 import { names } from '../../config/names.ts';
+import type { OpsTopology } from '../../config/ops-topology.ts';
+
+export type { OpsTopology } from '../../config/ops-topology.ts';
+export { opsTopology } from '../../config/ops-topology.ts';
 
 export type QueueKind = 'agency-out' | 'agency-in' | 'registry-in';
 
@@ -28,7 +31,7 @@ export interface NdxQueue {
 }
 
 /** Every main queue of the platform, in a stable order: agencies' out- and in-queues, then registries'. */
-export function ndxQueues(config: NdxConfig): NdxQueue[] {
+export function ndxQueues(config: OpsTopology): NdxQueue[] {
   const { oldestMessageAgeSeconds, unreadReplyAgeSeconds } = config.monitoring;
   const q = (name: string, kind: QueueKind, owner: string, consumer: string, maxAgeSeconds: number): NdxQueue => ({
     name,
@@ -48,7 +51,7 @@ export function ndxQueues(config: NdxConfig): NdxQueue[] {
 }
 
 /** The queue a name designates: a main queue or its dead-letter queue. */
-export function resolveQueue(config: NdxConfig, name: string): NdxQueue | undefined {
+export function resolveQueue(config: OpsTopology, name: string): NdxQueue | undefined {
   return ndxQueues(config).find((q) => q.name === name || q.deadLetterQueue === name);
 }
 

@@ -6,8 +6,23 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createRemoteJWKSet } from 'jose';
 import * as z from 'zod';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
+import { type AnchorStore, FileAnchorStore, S3AnchorStore } from '../../aws/anchor-store.ts';
 import { AuditLog, auditShards } from '../../aws/audit-log.ts';
-import { documentClient } from '../../aws/clients.ts';
+import { documentClient, dynamoClient, sqsClient } from '../../aws/clients.ts';
+import {
+  type Clients,
+  listDeadLetters,
+  lookupLatency,
+  ndxAlarms,
+  ndxQueues,
+  type OpsTopology,
+  platformStatus,
+  redrive,
+  redriveThroughFunction,
+} from '../../aws/operations.ts';
 import { ConsentStore } from '../../aws/consent-store.ts';
 import { ConsoleSessionTable } from '../../aws/console-sessions.ts';
 import { ContractRegistry } from '../../aws/contract-registry.ts';
@@ -20,7 +35,9 @@ import { CONTRACTS, findContract as shippedContracts } from '../../contracts/cat
 import { consoleApp } from '../../console/app.ts';
 import { citizenRoutes } from '../../console/routes/citizen.ts';
 import { stewardRoutes } from '../../console/routes/steward.ts';
+import { operatorRoutes } from '../../console/routes/operator.ts';
 import { CitizenDesk } from '../../domain/console/citizen.ts';
+import { OperatorDesk } from '../../domain/console/operator.ts';
 import { DEFAULT_CLAIMS } from '../../domain/console/principal.ts';
 import { StewardDesk } from '../../domain/console/steward.ts';
 import { ContractLifecycle } from '../../domain/contracts/lifecycle-service.ts';
@@ -70,6 +87,7 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}): C
     usage: (id, range) => contractUsage(audit, id, range),
     agencyName,
   });
+  const operator = operatorDesk(env, audit);
   const app = consoleApp({
     sessions: new Sessions({ store: new ConsoleSessionTable(doc, vars[ENV.consoleSessionsTable]) }),
     oidc: {
@@ -86,7 +104,7 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}): C
     },
     hashSubject: async () => subjectHasher(await loadPepper(env)),
     claims: { groups: oidc.groupsClaim, nationalId: oidc.nationalIdClaim },
-    routes: [...citizenRoutes(citizen), ...stewardRoutes(steward)],
+    routes: [...citizenRoutes(citizen), ...stewardRoutes(steward), ...(operator ? operatorRoutes(operator) : [])],
     local: env[ENV.consoleLocal] === 'true',
     secureCookies: !oidc.redirectUri.startsWith('http://'),
     failed: (error) => logger.error('console request failed', { error: (error as Error).name, message: (error as Error).message }),
@@ -97,6 +115,44 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}): C
     logger.info('console request', { method: event.requestContext.http.method, status: res.status });
     return { statusCode: res.status, headers: res.headers, body: res.body, ...(res.cookies ? { cookies: res.cookies } : {}) };
   };
+}
+
+/**
+ * The operators' desk, wired to what `ndx ops` and `ndx audit verify` use: SQS and DynamoDB for the
+ * queues and registries; on AWS (not the local engine) CloudWatch for ages, alarms and latency, and
+ * the ndx-redrive function for redrives; the anchors in NDX_ANCHOR_BUCKET, or locally under
+ * NDX_DATA_DIR. Without NDX_OPS_TOPOLOGY there is no desk (its pages are "not found").
+ */
+function operatorDesk(env: Env, audit: AuditLog): OperatorDesk | undefined {
+  const raw = env[ENV.opsTopology];
+  if (!raw) return undefined;
+  const topology = JSON.parse(raw) as OpsTopology;
+  const onAws = env[ENV.consoleLocal] !== 'true';
+  const cloudwatch = onAws ? new CloudWatchClient({}) : undefined;
+  const clients: Clients = {
+    sqs: sqsClient(),
+    dynamo: dynamoClient(),
+    ...(cloudwatch ? { cloudwatch, startMoveTask: redriveThroughFunction(new LambdaClient({})) } : {}),
+  };
+  const bucket = env[ENV.anchorBucket];
+  const dataDir = env.NDX_DATA_DIR;
+  const anchors: AnchorStore | undefined = bucket ? new S3AnchorStore(new S3Client({}), bucket) : dataDir ? new FileAnchorStore(dataDir) : undefined;
+  return new OperatorDesk({
+    queues: ndxQueues(topology),
+    status: () => platformStatus(topology, clients),
+    deadLetters: (q, max) => listDeadLetters(clients, q, max),
+    // API Gateway answers within 29 s: follow the move task for 20 s at most, then report it running.
+    redrive: (q) => redrive(clients, q, { followMs: 20_000 }),
+    lookups: (days) => audit.lookups(days),
+    verify: (range, anchor) => audit.verify(range, undefined, anchor),
+    ...(anchors ? { latestAnchor: () => anchors.latest() } : {}),
+    ...(cloudwatch
+      ? {
+          alarms: () => ndxAlarms(cloudwatch, topology),
+          latency: (w) => lookupLatency(cloudwatch, w, env.POWERTOOLS_METRICS_NAMESPACE ?? 'ndx'),
+        }
+      : {}),
+  });
 }
 
 let instance: ConsoleHandler | undefined;

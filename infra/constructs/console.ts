@@ -18,6 +18,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { ENV, names, STAFF_GROUPS } from '../../config/names.ts';
+import { opsTopology } from '../../config/ops-topology.ts';
 import type { NdxConfig } from '../../config/schema.ts';
 import { logRetention, statefulRemovalPolicy, type Deployment } from '../deployment.ts';
 import type { AgencyApi } from './agency-api.ts';
@@ -39,6 +40,8 @@ export function consoleEnvironment(config: NdxConfig): Record<string, string> {
     [ENV.contractTable]: names.contractTable,
     [ENV.consoleSessionsTable]: names.consoleSessionsTable,
     [ENV.agencyNames]: JSON.stringify(Object.fromEntries(config.agencies.map((a) => [a.id, a.name]))),
+    // The operators' desk: the queues and registries it watches, and their age thresholds.
+    [ENV.opsTopology]: JSON.stringify(opsTopology(config)),
   };
 }
 
