@@ -411,7 +411,10 @@ function pricing(
       memoryMb,
     ),
   });
-  const runs: Record<string, { work: Work; perMillion: ReturnType<typeof costPerMillion>; ratioToFloor?: number }> = {};
+  const runs: Record<
+    string,
+    { work: Work; perMillion: ReturnType<typeof costPerMillion>; ratioToFloor?: number; msPerLookup?: { router: number; adapter: number } }
+  > = {};
   for (const c of CONCURRENCY) {
     const floor = billed[`floor ×${c}`];
     const legal = billed[`ndx legal basis ×${c}`];
@@ -438,7 +441,12 @@ function pricing(
         lambdaGbSeconds: l.gbSeconds,
       };
       const perMillion = costPerMillion(work);
-      runs[`${name} ×${c}`] = { work, perMillion, ratioToFloor: perMillion.total / floorCost.total };
+      // Function time per lookup, by stage: the service times of the national-day model (bench/national-day.ts).
+      const msPerLookup = {
+        router: sum(b.lambda, (k) => k.startsWith('ndx-router ') && k.endsWith(' ms')),
+        adapter: sum(b.lambda, (k) => k.startsWith('ndx-adapter-') && k.endsWith(' ms')),
+      };
+      runs[`${name} ×${c}`] = { work, perMillion, ratioToFloor: perMillion.total / floorCost.total, msPerLookup };
     }
   }
   return {
