@@ -68,6 +68,7 @@ nav.crumbs li+li::before{content:"›";margin-right:.5rem}
 form.inline-form{display:flex;flex-wrap:wrap;gap:0 1rem;align-items:flex-end}
 select,input[type=date],textarea{font:inherit;padding:.3rem;border:1px solid var(--muted);border-radius:4px}
 .hint{color:var(--muted);font-size:.9rem}
+td .badge{white-space:nowrap}
 @media (max-width:40rem){dl.terms{grid-template-columns:1fr}}
 `;
 

@@ -408,7 +408,8 @@ function UsageTable(props: { m: Messages; view: UsageView; only?: string }): VNo
   const { m, view } = props;
   const s = m.steward;
   const rows = props.only ? view.rows.filter((r) => r.version === props.only) : view.rows;
-  if (rows.length === 0) return html`<p data-testid="usage-none">${s.noUsage(view.from, view.to)}</p>`;
+  if (rows.length === 0)
+    return html`<p data-testid="usage-none">${s.noUsage(when(m, `${view.from}T00:00:00Z`, false), when(m, `${view.to}T00:00:00Z`, false))}</p>`;
   return html`<table data-testid="usage">
     <thead>
       <tr>
@@ -480,7 +481,7 @@ export function confirmActionPage(c: PageContext, v: VersionView, action: Stewar
     ${
       extra.usage
         ? html`<section aria-labelledby="affected">
-            <h2 id="affected">${s.affected(extra.usage.from, extra.usage.to)}</h2>
+            <h2 id="affected">${s.affected(when(m, `${extra.usage.from}T00:00:00Z`, false), when(m, `${extra.usage.to}T00:00:00Z`, false))}</h2>
             <${UsageTable} m=${m} view=${extra.usage} only=${d.version} />
             <p><a href="${catalogPath(k.id)}/consumers">${s.usageLink}</a></p>
           </section>`
