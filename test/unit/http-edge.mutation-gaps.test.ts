@@ -163,7 +163,7 @@ describe('webhooks, byte for byte', () => {
     expect(webhookId('a', { ...reply, original: pointer, receivedMessageId: 'm' })).toBe(expected('a', reply.requestId ?? '', 'OK', 'first/1'));
     expect(webhookId('a', { ...reply, receivedMessageId: 'm' })).toBe(expected('a', reply.requestId ?? '', 'OK', 'm'));
     expect(webhookId('a', reply)).toBe(expected('a', reply.requestId ?? '', 'OK', ''));
-    expect(webhookId('a', { ...reply, requestId: null, code: 'MALFORMED_MESSAGE', status: 'REJECTED' })).toBe(expected('a', '', 'MALFORMED_MESSAGE', ''));
+    expect(webhookId('a', { ...reply, requestId: null, code: 'MALFORMED_MESSAGE', status: 'INVALID' })).toBe(expected('a', '', 'MALFORMED_MESSAGE', ''));
     expect(webhookId('a', reply)).toMatch(/^msg_[A-Za-z0-9_-]{32}$/);
   });
 
