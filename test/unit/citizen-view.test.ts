@@ -93,3 +93,84 @@ describe('citizenTrail', () => {
     expect(view).toMatchObject({ withheld: 0, entries: [{ auditId: 'a/1' }] });
   });
 });
+
+describe('citizenTrail at its edges', () => {
+  it('takes a hide only from an intact audit-hide record with a string target and until', () => {
+    const l = lookup('e/1', '2026-11-20T08:00:00.000Z');
+    const until = '2026-12-01T00:00:00.000Z';
+    const bad = [
+      stored({ kind: 'security', auditId: 'x/1', at: '2026-11-21T00:00:00.000Z', target: 'e/1', hiddenUntil: until }),
+      stored({ kind: 'audit-hide', auditId: 'x/2', at: '2026-11-21T00:00:00.000Z', target: 7, hiddenUntil: until }),
+      stored({ kind: 'audit-hide', auditId: 'x/3', at: '2026-11-21T00:00:00.000Z', target: 'e/1', hiddenUntil: 20261201 }),
+      { ...hide('e/1', '2026-11-21T00:00:00.000Z', until), reason: 'edited' },
+    ];
+    for (const r of bad) expect(citizenTrail([l, r], now), JSON.stringify(r).slice(0, 60)).toMatchObject({ withheld: 0, entries: [{ auditId: 'e/1' }] });
+    expect(citizenTrail([l, hide('e/1', '2026-11-21T00:00:00.000Z', until)], now)).toMatchObject({ withheld: 1, entries: [] });
+  });
+
+  it('lets the later of two hides win whichever order they come in, and the one read last win at the same instant', () => {
+    const l = lookup('e/2', '2026-11-20T08:00:00.000Z');
+    const longer = hide('e/2', '2026-11-21T00:00:00.000Z', '2026-12-01T00:00:00.000Z');
+    const lifted = hide('e/2', '2026-11-22T00:00:00.000Z', '2026-11-22T00:00:00.000Z');
+    expect(citizenTrail([l, longer, lifted], now).withheld).toBe(0);
+    expect(citizenTrail([l, lifted, longer], now).withheld).toBe(0);
+    const sameInstantLift = stored({
+      kind: 'audit-hide',
+      auditId: 'hide/same',
+      at: '2026-11-21T00:00:00.000Z',
+      target: 'e/2',
+      hiddenUntil: '2026-11-21T00:00:00.000Z',
+      reason: 'lifted',
+      by: 'inspector',
+      subjectHash: 's1',
+    });
+    expect(citizenTrail([l, longer, sameInstantLift], now).withheld).toBe(0);
+    expect(citizenTrail([l, sameInstantLift, longer], now).withheld).toBe(1);
+  });
+
+  it('withholds until the exact instant a hide ends, and shows the lookup from then on', () => {
+    const l = lookup('e/3', '2026-11-20T08:00:00.000Z');
+    const h = hide('e/3', '2026-11-21T00:00:00.000Z', now.toISOString());
+    expect(citizenTrail([l, h], new Date(now.getTime() - 1)).withheld).toBe(1);
+    expect(citizenTrail([l, h], now).withheld).toBe(0);
+  });
+
+  it('shows each lookup once, leaves out what a record does not carry, and keeps entries at the same instant in the order read', () => {
+    const at = '2026-11-20T08:00:00.000Z';
+    const bare = stored({
+      kind: 'lookup',
+      auditId: 'e/4',
+      at,
+      consumer: 'c',
+      onBehalfOf: 5,
+      contract: 5,
+      version: 5,
+      purpose: 5,
+      basis: 'legal',
+      registry: 5,
+      fields: 'x',
+      status: 'INVALID',
+      code: 'SCHEMA_VIOLATION',
+    });
+    const other = lookup('e/5', at);
+    const view = citizenTrail([bare, bare, other, stored({ kind: 'lookup', auditId: 9, at })], now);
+    expect(view.entries.map((e) => e.auditId)).toEqual(['e/4', 'e/5']);
+    expect(view.entries[0]).toEqual({ auditId: 'e/4', at, consumer: 'c', fields: [], status: 'INVALID', code: 'SCHEMA_VIOLATION', intact: true });
+    expect(citizenTrail([other, bare], now).entries.map((e) => e.auditId)).toEqual(['e/5', 'e/4']);
+    const nullBasis = stored({ kind: 'lookup', auditId: 'e/6', at, consumer: 'c', basis: null, fields: [1], status: 'OK', code: 'OK' });
+    expect(citizenTrail([nullBasis], now).entries[0]).toEqual({ auditId: 'e/6', at, consumer: 'c', fields: ['1'], status: 'OK', code: 'OK', intact: true });
+  });
+
+  it('orders newest first whatever order the records come in', () => {
+    const a = lookup('o/1', '2026-11-20T08:00:00.000Z');
+    const b = lookup('o/2', '2026-11-21T08:00:00.000Z');
+    const c = lookup('o/3', '2026-11-19T08:00:00.000Z');
+    for (const order of [
+      [a, b, c],
+      [c, b, a],
+      [b, c, a],
+    ]) {
+      expect(citizenTrail(order, now).entries.map((e) => e.auditId)).toEqual(['o/2', 'o/1', 'o/3']);
+    }
+  });
+});
