@@ -1,0 +1,198 @@
+/**
+ * The compatibility checker's keyword lists (contracts/compatibility.ts), keyword by keyword:
+ * annotations never validate (an allOf entry that only adds a pattern and an annotation still folds),
+ * every keyword the checker does not model counts as breaking when it differs, every modelled keyword
+ * is compared as a rule and never reported as an annotation, and a schema without `type` takes the
+ * type its keywords imply. Then literal values against the reader's bounds, at the exact bound.
+ */
+import { describe, expect, it } from 'vitest';
+import { diffSchemas, type JSONSchema } from '../../contracts/compatibility.ts';
+
+const kinds = (w: JSONSchema, r: JSONSchema) => diffSchemas(w, r).map((c) => [c.path, c.kind, c.breaking]);
+const ANNOTATION_KINDS = new Set(['annotation-changed', 'description-changed', 'title-changed', 'default-changed']);
+
+const ANNOTATIONS = [
+  'description',
+  'title',
+  'default',
+  'examples',
+  '$comment',
+  'deprecated',
+  'readOnly',
+  'writeOnly',
+  '$schema',
+  '$id',
+  'id',
+  '$anchor',
+  'contentEncoding',
+  'contentMediaType',
+];
+const UNMODELLED = [
+  'if',
+  'then',
+  'else',
+  'contains',
+  'minContains',
+  'maxContains',
+  'patternProperties',
+  'dependentRequired',
+  'dependentSchemas',
+  'dependencies',
+  'unevaluatedProperties',
+  'unevaluatedItems',
+  'additionalItems',
+  'contentSchema',
+  '$dynamicRef',
+  '$recursiveRef',
+];
+/** A keyword the checker models, with a writer and a reader that differ in it. */
+const MODELLED: Array<[string, JSONSchema, JSONSchema]> = [
+  ['type', { type: 'string' }, { type: 'number' }],
+  ['enum', { enum: ['a', 'b'] }, { enum: ['a'] }],
+  ['const', { const: 'a' }, { const: 'b' }],
+  ['anyOf', { anyOf: [{ type: 'string' }, { type: 'number' }] }, { anyOf: [{ type: 'string' }] }],
+  ['oneOf', { oneOf: [{ type: 'string' }, { type: 'number' }] }, { oneOf: [{ type: 'string' }] }],
+  ['allOf', { type: 'string', allOf: [{ minLength: 1 }] }, { type: 'string', allOf: [{ minLength: 2 }] }],
+  [
+    '$ref',
+    { $ref: '#/$defs/a', $defs: { a: { type: 'string' }, b: { type: 'number' } } },
+    { $ref: '#/$defs/b', $defs: { a: { type: 'string' }, b: { type: 'number' } } },
+  ],
+  ['nullable', { type: 'string', nullable: true }, { type: 'string' }],
+  ['minLength', { type: 'string', minLength: 1 }, { type: 'string', minLength: 2 }],
+  ['maxLength', { type: 'string', maxLength: 2 }, { type: 'string', maxLength: 1 }],
+  ['pattern', { type: 'string' }, { type: 'string', pattern: '^a' }],
+  ['format', { type: 'string' }, { type: 'string', format: 'email' }],
+  ['minimum', { type: 'number', minimum: 1 }, { type: 'number', minimum: 2 }],
+  ['maximum', { type: 'number', maximum: 2 }, { type: 'number', maximum: 1 }],
+  ['exclusiveMinimum', { type: 'number', exclusiveMinimum: 1 }, { type: 'number', exclusiveMinimum: 2 }],
+  ['exclusiveMaximum', { type: 'number', exclusiveMaximum: 2 }, { type: 'number', exclusiveMaximum: 1 }],
+  ['multipleOf', { type: 'number', multipleOf: 2 }, { type: 'number', multipleOf: 3 }],
+  ['properties', { type: 'object', properties: { a: { type: 'string' } } }, { type: 'object', properties: { a: { type: 'number' } } }],
+  ['required', { type: 'object', properties: { a: { type: 'string' } } }, { type: 'object', properties: { a: { type: 'string' } }, required: ['a'] }],
+  ['additionalProperties', { type: 'object' }, { type: 'object', additionalProperties: false }],
+  ['propertyNames', { type: 'object' }, { type: 'object', propertyNames: { pattern: '^a' } }],
+  ['minProperties', { type: 'object', minProperties: 1 }, { type: 'object', minProperties: 2 }],
+  ['maxProperties', { type: 'object', maxProperties: 2 }, { type: 'object', maxProperties: 1 }],
+  ['items', { type: 'array', items: { type: 'string' } }, { type: 'array', items: { type: 'number' } }],
+  ['prefixItems', { type: 'array', prefixItems: [{ type: 'string' }] }, { type: 'array', prefixItems: [{ type: 'number' }] }],
+  ['minItems', { type: 'array', minItems: 1 }, { type: 'array', minItems: 2 }],
+  ['maxItems', { type: 'array', maxItems: 2 }, { type: 'array', maxItems: 1 }],
+  ['uniqueItems', { type: 'array' }, { type: 'array', uniqueItems: true }],
+];
+/** Keywords that imply a type when `type` is absent. */
+const IMPLIED: Array<[string, unknown, string]> = [
+  ['minLength', 1, 'string'],
+  ['maxLength', 1, 'string'],
+  ['pattern', '^a', 'string'],
+  ['format', 'email', 'string'],
+  ['minimum', 1, 'number'],
+  ['maximum', 1, 'number'],
+  ['exclusiveMinimum', 1, 'number'],
+  ['exclusiveMaximum', 1, 'number'],
+  ['multipleOf', 2, 'number'],
+  ['properties', { a: {} }, 'object'],
+  ['required', ['a'], 'object'],
+  ['additionalProperties', false, 'object'],
+  ['propertyNames', { pattern: '^a' }, 'object'],
+  ['minProperties', 1, 'object'],
+  ['maxProperties', 1, 'object'],
+  ['items', { type: 'string' }, 'array'],
+  ['prefixItems', [{}], 'array'],
+  ['minItems', 1, 'array'],
+  ['maxItems', 1, 'array'],
+  ['uniqueItems', true, 'array'],
+];
+
+describe('the keyword lists', () => {
+  it.each(ANNOTATIONS)('%s is an annotation: an allOf entry with it still folds, and a union’s copy of it is not a difference', (a) => {
+    expect(kinds({ type: 'string', allOf: [{ pattern: '^a', [a]: 'x' }] }, { type: 'string', pattern: '^a' })).toEqual([]);
+    expect(kinds({ anyOf: [{ type: 'string' }, { type: 'number' }], [a]: 'x' }, { anyOf: [{ type: 'string' }, { type: 'number' }], [a]: 'x' })).toEqual([]);
+    expect(
+      kinds({ anyOf: [{ type: 'string', minLength: 1 }, { type: 'number' }], [a]: 'x' }, { anyOf: [{ type: 'string', minLength: 1 }, { type: 'number' }] }),
+    ).toEqual(
+      a === '$schema'
+        ? [['$', 'annotation-changed', false]]
+        : [
+            [
+              '$',
+              a === 'description' ? 'description-changed' : a === 'title' ? 'title-changed' : a === 'default' ? 'default-changed' : 'annotation-changed',
+              false,
+            ],
+          ],
+    );
+  });
+
+  it.each(UNMODELLED)('%s is not modelled: any difference in it is breaking', (k) => {
+    const changes = diffSchemas({ type: 'object' }, { type: 'object', [k]: { type: 'string' } });
+    expect(changes.map((c) => [c.kind, c.breaking])).toContainEqual(['unsupported-keyword-changed', true]);
+    expect(changes.find((c) => c.kind === 'unsupported-keyword-changed')?.reason).toContain(`\`${k}\``);
+    expect(changes.some((c) => ANNOTATION_KINDS.has(c.kind))).toBe(false);
+  });
+
+  it('takes `not` as the never-schema when it is empty, and as an unmodelled keyword otherwise', () => {
+    expect(kinds({ type: 'string' }, { not: {} })).toEqual([['$', 'type-widened', true]]);
+    expect(kinds({ type: 'string', not: { const: 'a' } }, { type: 'string' })).toEqual([['$', 'unsupported-keyword-changed', true]]);
+  });
+
+  it.each(MODELLED)('%s is a rule, compared as such and never reported as an annotation', (k, w, r) => {
+    const changes = diffSchemas(w, r);
+    expect(changes.length, k).toBeGreaterThan(0);
+    expect(changes.filter((c) => ANNOTATION_KINDS.has(c.kind) || c.reason.includes(`\`${k}\``))).toEqual([]);
+  });
+
+  it('ignores unused $defs and definitions', () => {
+    expect(kinds({ type: 'string', $defs: { a: { type: 'number' } } }, { type: 'string', $defs: { b: {} } })).toEqual([]);
+    expect(kinds({ type: 'string', definitions: { a: { type: 'number' } } }, { type: 'string', definitions: { b: {} } })).toEqual([]);
+    expect(kinds({ $defs: { a: {} } }, { type: 'string' })).toEqual([['$', 'type-widened', true]]);
+  });
+
+  it.each(IMPLIED)('%s implies the type %s when there is none', (k, v, type) => {
+    expect(diffSchemas({ [k]: v }, { type, [k]: v }).filter((c) => c.breaking)).toEqual([]);
+    expect(kinds({ type: 'boolean' }, { [k]: v })).toEqual([['$', 'type-changed', true]]);
+    expect(kinds({ type: 'boolean' }, { [k]: v, description: 'd' })).toContainEqual(['$', 'type-changed', true]);
+  });
+});
+
+describe('literal values against the reader’s bounds, at the exact bound', () => {
+  const accepted: Array<[string, unknown, JSONSchema]> = [
+    ['minLength', 'ab', { type: 'string', minLength: 2 }],
+    ['maxLength', 'ab', { type: 'string', maxLength: 2 }],
+    ['maxLength counts code points', '😀😀', { type: 'string', maxLength: 2 }],
+    ['pattern', 'ab', { type: 'string', pattern: '^a' }],
+    ['minimum', 2, { type: 'number', minimum: 2 }],
+    ['maximum', 2, { type: 'number', maximum: 2 }],
+    ['exclusiveMinimum', 2.5, { type: 'number', exclusiveMinimum: 2 }],
+    ['exclusiveMaximum', 1.5, { type: 'number', exclusiveMaximum: 2 }],
+    ['multipleOf', 0.3, { type: 'number', multipleOf: 0.1 }],
+    ['integer as number', 2, { type: 'number' }],
+    ['boolean', true, { type: 'boolean' }],
+  ];
+  const refused: Array<[string, unknown, JSONSchema]> = [
+    ['minLength', 'a', { type: 'string', minLength: 2 }],
+    ['maxLength', 'abc', { type: 'string', maxLength: 2 }],
+    ['pattern', 'ba', { type: 'string', pattern: '^a' }],
+    ['a pattern that is no regular expression', 'a', { type: 'string', pattern: '(' }],
+    ['minimum', 1, { type: 'number', minimum: 2 }],
+    ['maximum', 3, { type: 'number', maximum: 2 }],
+    ['exclusiveMinimum', 2, { type: 'number', exclusiveMinimum: 2 }],
+    ['exclusiveMaximum', 2, { type: 'number', exclusiveMaximum: 2 }],
+    ['multipleOf', 0.35, { type: 'number', multipleOf: 0.1 }],
+    ['fraction as integer', 2.5, { type: 'integer' }],
+  ];
+  it.each(accepted)('%s: accepted', (_name, value, reader) => {
+    expect(diffSchemas({ const: value }, reader).filter((c) => c.breaking)).toEqual([]);
+  });
+  it.each(refused)('%s: refused', (_name, value, reader) => {
+    expect(diffSchemas({ const: value }, reader).filter((c) => c.breaking)).toHaveLength(1);
+  });
+  it('accepts a literal only where its type is: null by a null branch, nothing by a never-schema', () => {
+    expect(kinds({ const: null }, { type: ['string', 'null'] })).toEqual([['$', 'union-branch-removed', false]]);
+    expect(diffSchemas({ const: null }, { type: 'string' }).some((c) => c.breaking)).toBe(true);
+    expect(diffSchemas({ const: 'a' }, { type: 'number' }).some((c) => c.breaking)).toBe(true);
+    expect(diffSchemas({ const: 1 }, { type: 'string' }).some((c) => c.breaking)).toBe(true);
+    expect(diffSchemas({ const: true }, { type: 'string' }).some((c) => c.breaking)).toBe(true);
+    expect(diffSchemas({ const: 'a' }, {}).filter((c) => c.breaking)).toEqual([]);
+    expect(diffSchemas({ const: 'a' }, false).some((c) => c.breaking)).toBe(true);
+  });
+});
