@@ -196,3 +196,67 @@ describe('literal values against the reader’s bounds, at the exact bound', () 
     expect(diffSchemas({ const: 'a' }, false).some((c) => c.breaking)).toBe(true);
   });
 });
+
+describe('paths, texts and references', () => {
+  const reasons = (w: JSONSchema, r: JSONSchema) => diffSchemas(w, r).map((c) => [c.path, c.reason]);
+  const required = (properties: Record<string, JSONSchema>): JSONSchema => ({ type: 'object', properties, required: Object.keys(properties) });
+
+  it('writes identifier keys as .key and any other key as ["key"]', () => {
+    const keys = ['a-b', '_ok$1', '1a', 'a-', 'Z9'];
+    const paths = diffSchemas(
+      required(Object.fromEntries(keys.map((k) => [k, { type: 'string' }]))),
+      required(Object.fromEntries(keys.map((k) => [k, { type: 'number' }]))),
+    ).map((c) => c.path);
+    expect(paths).toEqual(['$["a-b"]', '$._ok$1', '$["1a"]', '$["a-"]', '$.Z9']);
+  });
+
+  it('shows values up to 60 characters whole, and longer ones cut to 57 and an ellipsis', () => {
+    const at60 = `"${'x'.repeat(58)}"`;
+    expect(reasons({ const: 'x'.repeat(58) }, { const: 'y' })).toEqual([['$', `The writer always sends ${at60} here, and the reader accepts only "y".`]]);
+    expect(reasons({ const: 'x'.repeat(59) }, { const: 'y' })).toEqual([
+      ['$', `The writer always sends "${'x'.repeat(56)}... here, and the reader accepts only "y".`],
+    ]);
+  });
+
+  it('names types with their article', () => {
+    expect(reasons({ type: 'integer' }, { type: 'string' })).toEqual([['$', 'The writer sends an integer here, and the reader expects a string.']]);
+    expect(reasons({ type: 'object' }, { type: 'array' })).toEqual([['$', 'The writer sends an object here, and the reader expects an array.']]);
+    expect(reasons({ type: 'boolean' }, { type: 'number' })).toEqual([['$', 'The writer sends a boolean here, and the reader expects a number.']]);
+  });
+
+  it('follows JSON pointers with ~1, ~0, %-escapes and array indexes; the whole document by #', () => {
+    const defs = { 'a/b': { type: 'string' }, 'a~b': { type: 'number' }, 'a b': { type: 'boolean' }, list: [{ type: 'string' }] };
+    const writer: JSONSchema = {
+      $defs: defs,
+      type: 'object',
+      properties: { x: { $ref: '#/$defs/a~1b' }, y: { $ref: '#/$defs/a~0b' }, z: { $ref: '#/$defs/a%20b' }, i: { $ref: '#/$defs/list/0' } },
+    };
+    const reader: JSONSchema = { type: 'object', properties: { x: { type: 'number' }, y: { type: 'string' }, z: { type: 'string' }, i: { type: 'number' } } };
+    expect(diffSchemas(writer, reader).map((c) => [c.path, c.kind])).toEqual([
+      ['$.x', 'type-changed'],
+      ['$.y', 'type-changed'],
+      ['$.z', 'type-changed'],
+      ['$.i', 'type-changed'],
+    ]);
+    const tree: JSONSchema = { type: 'object', properties: { n: { $ref: '#' }, v: { type: 'string' } } };
+    expect(diffSchemas(tree, tree)).toEqual([]);
+    expect(diffSchemas({ $defs: { t: true }, $ref: '#/$defs/t' }, { type: 'number' }).map((c) => c.kind)).toEqual(['type-widened']);
+  });
+
+  it('compares an unresolvable or external reference as an unmodelled keyword', () => {
+    for (const ref of ['other.json#/a', '#anchor', '#/nothing/here', '#/$defs/s', '#/$defs/s/x']) {
+      const changes = diffSchemas({ $defs: { s: 'str' }, $ref: ref }, { type: 'number' });
+      expect(changes[0], ref).toMatchObject({ kind: 'unsupported-keyword-changed', breaking: true, reason: expect.stringContaining(JSON.stringify(ref)) });
+    }
+    expect(diffSchemas({ $ref: 'x.json' }, { $ref: 'x.json' })).toEqual([]);
+  });
+
+  it('keeps null as a branch of its own, whether it came as a type, nullable or a literal', () => {
+    expect(kinds({ enum: ['a', null] }, { enum: ['a'] })).toEqual([['$', 'nullable-added', true]]);
+    expect(kinds({ enum: [null] }, { type: 'null' })).toEqual([]);
+    expect(kinds({ type: 'string', nullable: true }, { type: ['string', 'null'] })).toEqual([]);
+    expect(kinds({ type: ['string', 'null'] }, { type: 'string', nullable: true })).toEqual([]);
+    expect(kinds({ anyOf: [{ enum: ['a', null] }, { type: 'null' }] }, { enum: ['a', null] })).toEqual([]);
+    expect(kinds({ enum: ['a'] }, { enum: ['a', null] })).toEqual([['$', 'nullable-removed', false]]);
+  });
+});
