@@ -162,3 +162,50 @@ describe('the gate of a change (domain/contracts/gate.ts)', () => {
     expect(basisOf({ ...v100, purposes: [...v100.purposes, { code: 'OTHER', description: 'x' }] })).toBe('legal+consent');
   });
 });
+
+describe('governance at the edges of what only describes', () => {
+  const fullName = (s: z.ZodString) => z.strictObject({ nationalId: NationalId, fullName: s });
+
+  it('counts a changed title or other annotation in the response as a PATCH, like a description', () => {
+    const titled = next({ response: fullName(z.string().meta({ title: 'Full name' })) });
+    expect(changeReasons(v100, titled).map((r) => r.bump)).toEqual(['PATCH']);
+    expect(requiredBump(v100, titled)).toBe('PATCH');
+    const example = next({ response: fullName(z.string().meta({ examples: ['Nguyễn Văn A'] })) });
+    expect(changeReasons(v100, example).map((r) => r.bump)).toEqual(['PATCH']);
+    expect(changeReasons(v100, next({ response: fullName(z.string().describe('Full name as registered.')) })).map((r) => r.bump)).toEqual(['PATCH']);
+  });
+
+  it('asks PATCH when only a field’s or a purpose’s description changes, and nothing when a field’s sensitivity does', () => {
+    const described = next({
+      fields: {
+        ...v100.fields,
+        fullName: { ...(v100.fields.fullName as NonNullable<(typeof v100.fields)['fullName']>), description: 'Full name as registered.' },
+      },
+    });
+    expect(changeReasons(v100, described)).toEqual([{ bump: 'PATCH', message: 'descriptions change' }]);
+    const purposes = next({ purposes: v100.purposes.map((p) => ({ ...p, description: `${p.description} Reworded.` })) });
+    expect(changeReasons(v100, purposes)).toEqual([{ bump: 'PATCH', message: 'descriptions change' }]);
+    const sensitivity = next({
+      fields: { ...v100.fields, fullName: { ...(v100.fields.fullName as NonNullable<(typeof v100.fields)['fullName']>), sensitivity: 'sensitive' } },
+    });
+    expect(changeReasons(v100, sensitivity)).toEqual([]);
+  });
+
+  it('checks the bump against the newest version below even when the same version is already published', () => {
+    const messages = governanceProblems(c, v(c, '1.2.0'), ['1.0.0', '1.2.0', '1.1.0']).map((p) => p.message);
+    expect(messages[0]).toBe('a version at or above 1.2.0 is already published in major 1: versions only move forward');
+    expect(messages[1]).toBe('1.1.0 → 1.2.0 is a MINOR bump but the change needs MAJOR:');
+  });
+
+  it('gives each listed reason its path when it has one', () => {
+    const problems = governanceProblems(c, v(c, '1.2.0'), ['1.1.0']);
+    const listed = problems.filter((p) => p.message.startsWith('  ['));
+    expect(listed.some((p) => p.path === '$.fullName')).toBe(true);
+    expect(problems[0]).not.toHaveProperty('path');
+  });
+
+  it('checks compatibility only against versions of its own major that it knows', () => {
+    expect(governanceProblems(c, v(c, '2.0.0'), ['1.0.0', '1.1.0'])).toEqual([]);
+    expect(governanceProblems(c, v(c, '1.1.0'), ['1.0.0', '1.0.5'])).toEqual([]);
+  });
+});
