@@ -260,3 +260,180 @@ describe('paths, texts and references', () => {
     expect(kinds({ enum: ['a'] }, { enum: ['a', null] })).toEqual([['$', 'nullable-removed', false]]);
   });
 });
+
+describe('limits, bounds, tuples and undeclared properties, with the reasons users read', () => {
+  const rows: Array<[string, JSONSchema, JSONSchema, Array<[string, string, boolean, string]>]> = [
+    [
+      'minLength 0 vs none',
+      { type: 'string', minLength: 0 },
+      { type: 'string' },
+      [['$', 'constraint-tightened', false, 'minLength: 0 for the writer and "none" for the reader accept the same messages.']],
+    ],
+    [
+      'minLength none vs 1',
+      { type: 'string' },
+      { type: 'string', minLength: 1 },
+      [['$', 'constraint-loosened', true, 'minLength: the reader requires at least 1 character, and the writer may send as few as 0.']],
+    ],
+    [
+      'minLength 2 vs 1',
+      { type: 'string', minLength: 2 },
+      { type: 'string', minLength: 1 },
+      [['$', 'constraint-tightened', false, 'minLength: the writer always sends at least 2 characters, more than the 1 the reader requires.']],
+    ],
+    [
+      'maxItems none vs 1',
+      { type: 'array' },
+      { type: 'array', maxItems: 1 },
+      [['$', 'constraint-loosened', true, 'maxItems: the reader accepts at most 1 item, and the writer may send more.']],
+    ],
+    [
+      'maxItems 1 vs none',
+      { type: 'array', maxItems: 1 },
+      { type: 'array' },
+      [['$', 'constraint-tightened', false, 'maxItems: the writer sends at most 1 item, and the reader accepts any number.']],
+    ],
+    [
+      'maxProperties 2 vs 3',
+      { type: 'object', maxProperties: 2 },
+      { type: 'object', maxProperties: 3 },
+      [['$', 'constraint-tightened', false, 'maxProperties: the writer sends at most 2 properties, and the reader accepts up to 3.']],
+    ],
+    ['minProperties 1 vs 1.0', { type: 'object', minProperties: 1 }, { type: 'object', minProperties: 1 }, []],
+    [
+      'exclusive vs inclusive same min',
+      { type: 'number', minimum: 1, exclusiveMinimum: 1 },
+      { type: 'number', minimum: 1 },
+      [['$', 'constraint-tightened', false, 'minimum: the writer sends only numbers > 1, and the reader accepts numbers ≥ 1.']],
+    ],
+    [
+      'exclusive vs inclusive same max',
+      { type: 'number', maximum: 1 },
+      { type: 'number', maximum: 1, exclusiveMaximum: 1 },
+      [['$', 'constraint-loosened', true, 'maximum: the reader accepts only numbers < 1, and the writer may send numbers ≤ 1.']],
+    ],
+    ['min and ex min', { type: 'number', minimum: 2, exclusiveMinimum: 1 }, { type: 'number', minimum: 2 }, []],
+    ['max and ex max', { type: 'number', maximum: 1, exclusiveMaximum: 2 }, { type: 'number', maximum: 1 }, []],
+    [
+      'multipleOf none vs 2',
+      { type: 'number' },
+      { type: 'number', multipleOf: 2 },
+      [['$', 'constraint-loosened', true, 'The reader accepts only multiples of 2, and the writer may send any number.']],
+    ],
+    [
+      'multipleOf 4 vs 2',
+      { type: 'number', multipleOf: 4 },
+      { type: 'number', multipleOf: 2 },
+      [['$', 'constraint-tightened', false, 'The writer sends multiples of 4, all accepted by the reader.']],
+    ],
+    [
+      'multipleOf 2 vs 4',
+      { type: 'number', multipleOf: 2 },
+      { type: 'number', multipleOf: 4 },
+      [['$', 'constraint-loosened', true, 'The reader accepts only multiples of 4, and the writer may send multiples of 2.']],
+    ],
+    [
+      'multipleOf 2 vs none',
+      { type: 'number', multipleOf: 2 },
+      { type: 'number' },
+      [['$', 'constraint-tightened', false, 'The writer sends multiples of 2, all accepted by the reader.']],
+    ],
+    [
+      'long pattern',
+      { type: 'string' },
+      { type: 'string', pattern: `^${'a'.repeat(45)}$` },
+      [
+        [
+          '$',
+          'constraint-loosened',
+          true,
+          'The reader requires the pattern /^aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.../, which the writer does not guarantee (regular expressions cannot be compared for inclusion).',
+        ],
+      ],
+    ],
+    [
+      'pattern 40',
+      { type: 'string' },
+      { type: 'string', pattern: 'a'.repeat(40) },
+      [
+        [
+          '$',
+          'constraint-loosened',
+          true,
+          'The reader requires the pattern /aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/, which the writer does not guarantee (regular expressions cannot be compared for inclusion).',
+        ],
+      ],
+    ],
+    [
+      'describe any of',
+      { type: ['string', 'integer'] },
+      { enum: ['a', 'b'] },
+      [
+        ['$', 'type-widened', true, 'The writer may send any string here, and the reader accepts only "a", "b".'],
+        ['$', 'union-branch-added', true, 'The writer may send an integer here, and the reader accepts only one of "a", "b".'],
+      ],
+    ],
+    [
+      'tuple maxItems',
+      { type: 'array', prefixItems: [{ type: 'string' }, { type: 'number' }], maxItems: 1 },
+      { type: 'array', prefixItems: [{ type: 'string' }, { type: 'string' }] },
+      [['$', 'constraint-tightened', false, 'maxItems: the writer sends at most 1 item, and the reader accepts any number.']],
+    ],
+    [
+      'tuple items false',
+      { type: 'array', prefixItems: [{ type: 'string' }], items: false },
+      { type: 'array', prefixItems: [{ type: 'string' }, { type: 'number' }], items: { type: 'boolean' } },
+      [],
+    ],
+    [
+      'tuple rest',
+      { type: 'array', prefixItems: [{ type: 'string' }], items: { type: 'number' } },
+      { type: 'array', prefixItems: [{ type: 'string' }, { type: 'string' }] },
+      [
+        ['$[1]', 'type-changed', true, 'The writer sends a number here, and the reader expects a string.'],
+        ['$[*]', 'type-narrowed', false, 'The reader accepts any JSON value here, so a number from the writer is read.'],
+      ],
+    ],
+    [
+      'extras {}',
+      { type: 'object', additionalProperties: {} },
+      { type: 'object', additionalProperties: false },
+      [
+        [
+          '$.*',
+          'additional-properties-opened',
+          true,
+          'The writer may send properties it does not declare, and the reader rejects them (additionalProperties: false).',
+        ],
+      ],
+    ],
+    [
+      'extras true',
+      { type: 'object', additionalProperties: true },
+      { type: 'object', additionalProperties: { type: 'string' } },
+      [['$.*', 'type-widened', true, 'The writer may put any JSON value here, and the reader accepts only a string.']],
+    ],
+    [
+      'extras schema vs open',
+      { type: 'object', additionalProperties: { type: 'string' } },
+      { type: 'object' },
+      [
+        [
+          '$.*',
+          'additional-properties-opened',
+          false,
+          'The reader accepts any further property, so whatever the writer sends under additionalProperties is read.',
+        ],
+      ],
+    ],
+    [
+      'unique',
+      { type: 'array', uniqueItems: true },
+      { type: 'array' },
+      [['$', 'constraint-tightened', false, 'The writer never sends duplicate items; the reader does not mind either way.']],
+    ],
+  ];
+  it.each(rows)('%s', (_name, writer, reader, expected) => {
+    expect(diffSchemas(writer, reader).map((c) => [c.path, c.kind, c.breaking, c.reason])).toEqual(expected);
+  });
+});
