@@ -18,6 +18,8 @@ export default defineConfig({
       'test/unit/compatibility.table.test.ts',
       'test/unit/consent-check.test.ts',
       'test/unit/consent-grant.test.ts',
+      'test/unit/console-domain.test.ts',
+      'test/unit/console-steward.test.ts',
       'test/unit/decide.test.ts',
       'test/unit/envelope.test.ts',
       'test/unit/export-roundtrip.test.ts',
