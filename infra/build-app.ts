@@ -110,6 +110,7 @@ export function buildApp(config: NdxConfig, options: BuildAppOptions = {}): App 
         adapterRoles,
         operatorRole: platform.operatorRole,
         redriveRole: platform.redriveRole,
+        consoleRole: platform.console?.function.role,
         alarmTarget: platform.alarmTarget,
         webhook: platform.webhook ? { function: platform.webhook.function, role: platform.webhook.role } : undefined,
         apiRole: platform.api?.role,

@@ -34,6 +34,11 @@ export interface AgencyConstructProps {
   readonly operatorRole: iam.IRole;
   /** The `ndx-redrive` function's role, which moves dead-lettered messages back (`ndx ops redrive`). */
   readonly redriveRole: iam.IRole;
+  /**
+   * The console function's role: its operators' desk lists dead letters as `ndx-operator` does.
+   * @default - no console
+   */
+  readonly consoleRole?: iam.IRole | undefined;
   /** The environment's alarm target. */
   readonly alarmTarget: AlarmTarget;
   /** The webhook function, when the agency has a webhook: it, not the agency, consumes the in-queue. */
@@ -123,7 +128,12 @@ export class AgencyConstruct extends Construct {
     allowQueueKeyUse(this.key, 'RouterUsesAgencyQueues', [routerRoleArn], KMS_SEND_ACTIONS);
     allowQueueKeyUse(this.key, 'AdaptersReplyToAgency', adapterRoleArns, KMS_SEND_ACTIONS);
     allowQueueKeyUse(this.key, 'RedriveMovesDeadLetters', redrivers, [...new Set([...KMS_SEND_ACTIONS, ...KMS_CONSUME_ACTIONS])]);
-    allowQueueKeyUse(this.key, 'OperatorReadsDeadLetters', [props.operatorRole.roleArn], KMS_CONSUME_ACTIONS);
+    allowQueueKeyUse(
+      this.key,
+      'OperatorReadsDeadLetters',
+      [props.operatorRole, ...(props.consoleRole ? [props.consoleRole] : [])].map((r) => r.roleArn),
+      KMS_CONSUME_ACTIONS,
+    );
 
     this.eventSourceMapping = new lambda.EventSourceMapping(this, 'RouterMapping', {
       target: props.router,

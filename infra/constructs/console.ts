@@ -9,24 +9,39 @@
  * domain on the server anyway; there is no JavaScript to ship; one endpoint, one TLS certificate,
  * one access log and one WAF scope; and `npm start` serves the same handler on the same path.
  */
-import { CfnOutput, Duration, SecretValue, Stack, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, SecretValue, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { ENV, names, STAFF_GROUPS } from '../../config/names.ts';
+import { ANCHOR_PREFIX, ENV, names, STAFF_GROUPS } from '../../config/names.ts';
 import { opsTopology } from '../../config/ops-topology.ts';
 import type { NdxConfig } from '../../config/schema.ts';
 import { logRetention, statefulRemovalPolicy, type Deployment } from '../deployment.ts';
 import type { AgencyApi } from './agency-api.ts';
 import { commonEnvironment, functionNames, handlerEntries } from './environment.ts';
 import type { AlarmTarget } from './monitoring.ts';
-import { acknowledgeXRay } from './nag.ts';
+import { queueArnPattern, queuePatternFinding } from './fan-out.ts';
+import { acknowledge, acknowledgeXRay } from './nag.ts';
 import { NdxFunction } from './ndx-function.ts';
 import { AUDIT_WRITER_ACTIONS, ITEM_READ_ACTIONS, SecureTable } from './secure-table.ts';
+
+/**
+ * SQS actions of the operators' desk on dead-letter queues: list (receive, then release) and follow the
+ * move task ndx-redrive started. Unlike `ndx ops` (DLQ_OPERATOR_ACTIONS), no delete and no cancel.
+ */
+export const CONSOLE_DLQ_ACTIONS = [
+  'sqs:ReceiveMessage',
+  'sqs:ChangeMessageVisibility',
+  'sqs:GetQueueAttributes',
+  'sqs:GetQueueUrl',
+  'sqs:ListMessageMoveTasks',
+] as const;
 
 export type ConsoleSettings = NonNullable<NdxConfig['environments'][string]['console']>;
 
@@ -54,6 +69,14 @@ export interface ConsoleProps {
   readonly alarmTarget: AlarmTarget;
   readonly tables: { audit: SecureTable; consents: SecureTable; contracts: SecureTable };
   readonly secretStatements: () => iam.PolicyStatement[];
+  /**
+   * The operators' desk: the ndx-redrive function it invokes to move dead letters back (the console,
+   * like the `ndx-operator` role, never sends to a queue itself) and the anchor bucket whose latest
+   * anchor it verifies against. Its queue and metric permissions mirror `ndx-operator`'s, minus
+   * deleting dead letters and cancelling moves.
+   * @default - no operators' desk permissions (its pages fail on AWS)
+   */
+  readonly operations?: { readonly redrive: lambda.IFunction; readonly anchors: s3.IBucket };
 }
 
 export class Console extends Construct {
@@ -197,6 +220,7 @@ export class Console extends Construct {
       ...props.secretStatements(),
     );
     acknowledgeXRay(this.function);
+    if (props.operations) this.grantOperatorDesk(props.operations, props.key);
 
     const integration = new HttpLambdaIntegration('Integration', this.function.function, { payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0 });
     for (const path of CONSOLE_ROUTES) {
@@ -208,5 +232,75 @@ export class Console extends Construct {
         });
     }
     new CfnOutput(this, 'Url', { value: `${origin}/console`, description: 'The ndx console' });
+  }
+
+  /**
+   * The operators' desk (console/routes/operator.ts), as `ndx-operator` can (infra/constructs/
+   * operations.ts), by ndx's naming convention so the policy keeps a constant size: queue attributes of
+   * every ndx queue; receive and release dead letters to list them (never delete, never from a main
+   * queue); follow a redrive's move task; start one only through ndx-redrive; registry tables' status;
+   * CloudWatch metrics and the ndx metric alarms; the latest audit anchor. The queue keys let this role
+   * decrypt dead letters in their key policies (infra/constructs/agency.ts, registry.ts).
+   */
+  private grantOperatorDesk(o: NonNullable<ConsoleProps['operations']>, key: kms.Key): void {
+    const stack = Stack.of(this);
+    const dlqs = names.deadLetterQueue('ndx-*');
+    const policy = new iam.Policy(this, 'OperatorDesk', { roles: [this.function.role] });
+    acknowledge(policy, 'NIST.800.53.R5-IAMNoInlinePolicy');
+    policy.addStatements(
+      new iam.PolicyStatement({ sid: 'InspectEveryQueue', actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], resources: [queueArnPattern('ndx-*')] }),
+      new iam.PolicyStatement({ sid: 'ListDeadLetters', actions: [...CONSOLE_DLQ_ACTIONS], resources: [queueArnPattern(dlqs)] }),
+      new iam.PolicyStatement({ sid: 'StartRedrive', actions: ['lambda:InvokeFunction'], resources: [o.redrive.functionArn] }),
+      new iam.PolicyStatement({
+        sid: 'DescribeRegistryTables',
+        actions: ['dynamodb:DescribeTable'],
+        resources: [Fn.sub(`arn:\${AWS::Partition}:dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/${names.registryTable('*')}`)],
+      }),
+      // GetMetricData has no resource-level permissions: `*` is the only resource it accepts.
+      new iam.PolicyStatement({ sid: 'ReadMetrics', actions: ['cloudwatch:GetMetricData'], resources: ['*'] }),
+      new iam.PolicyStatement({
+        sid: 'DescribeNdxAlarms',
+        actions: ['cloudwatch:DescribeAlarms'],
+        resources: [Fn.sub(`arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:ndx-*`)],
+      }),
+      new iam.PolicyStatement({
+        sid: 'ListAnchors',
+        actions: ['s3:ListBucket'],
+        resources: [o.anchors.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${ANCHOR_PREFIX}*`] } },
+      }),
+      new iam.PolicyStatement({ sid: 'ReadAnchors', actions: ['s3:GetObject'], resources: [o.anchors.arnForObjects(`${ANCHOR_PREFIX}*`)] }),
+      new iam.PolicyStatement({
+        sid: 'AnchorDecryption',
+        actions: ['kms:Decrypt'],
+        resources: [key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` } },
+      }),
+    );
+    this.function.function.addEnvironment(ENV.anchorBucket, o.anchors.bucketName);
+    for (const pattern of ['ndx-*', dlqs]) {
+      Validations.of(policy).acknowledge({
+        id: queuePatternFinding(pattern),
+        reason:
+          `The operators' desk inspects every ndx queue and lists dead letters, addressed by naming convention (${pattern}) so the policy keeps a constant size; ` +
+          'it reads attributes of main queues, receives only from dead-letter queues (and releases what it received), and sends to none.',
+      });
+    }
+    Validations.of(policy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:dynamodb:<AWS::Region>:<AWS::AccountId>:table/${names.registryTable('*')}]`,
+      reason: 'The desk checks that every registry table is ACTIVE (DescribeTable only: no item is readable), addressed by naming convention.',
+    });
+    Validations.of(policy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:ndx-*]',
+      reason: 'The desk shows the state of every ndx alarm (names `ndx-<resource>-<what>`, infra/constructs/monitoring.ts); DescribeAlarms only.',
+    });
+    Validations.of(policy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'cloudwatch:GetMetricData supports no resource-level permissions; the statement holds that one read-only action.',
+    });
+    Validations.of(policy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(o.anchors.node.defaultChild as s3.CfnBucket)}.Arn>/${ANCHOR_PREFIX}*]`,
+      reason: `The desk reads the latest audit anchor under ${ANCHOR_PREFIX} (GetObject only; Object Lock keeps them).`,
+    });
   }
 }

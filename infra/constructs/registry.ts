@@ -40,6 +40,11 @@ export interface PlatformAccess {
   readonly operatorRole: iam.IRole;
   /** The `ndx-redrive` function's role, which moves dead-lettered messages back (`ndx ops redrive`). */
   readonly redriveRole: iam.IRole;
+  /**
+   * Every role that lists dead letters: `ndx-operator` and the console's operators' desk.
+   * @default [operatorRole]
+   */
+  readonly deadLetterReaders?: readonly iam.IRole[];
   /** The environment's alarm target. */
   readonly alarmTarget: AlarmTarget;
   /** The agency HTTP API, if any: its function forwards lookups, its mailbox takes adapters' replies. */
@@ -122,7 +127,12 @@ export class RegistryConstruct extends Construct {
     this.inbound.restrict({ senders: forwarders, consumers: [adapterRoleArn], redrivers: [redriveRoleArn] });
     allowQueueKeyUse(this.key, 'RouterSendsToRegistry', forwarders, KMS_SEND_ACTIONS);
     allowQueueKeyUse(this.key, 'RedriveMovesDeadLetters', [redriveRoleArn], [...new Set([...KMS_SEND_ACTIONS, ...KMS_CONSUME_ACTIONS])]);
-    allowQueueKeyUse(this.key, 'OperatorReadsDeadLetters', [platform.operatorRole.roleArn], KMS_CONSUME_ACTIONS);
+    allowQueueKeyUse(
+      this.key,
+      'OperatorReadsDeadLetters',
+      (platform.deadLetterReaders ?? [platform.operatorRole]).map((r) => r.roleArn),
+      KMS_CONSUME_ACTIONS,
+    );
 
     // The adapter's EMF metric (aws/metrics.ts): Powertools adds the service dimension.
     this.securityAlarm = ndxAlarm(this, 'SecurityAlarm', platform.alarmTarget, {

@@ -16,6 +16,8 @@ export interface AgencyStackProps extends StackProps {
   readonly adapterRoles: readonly iam.IRole[];
   readonly operatorRole: iam.IRole;
   readonly redriveRole: iam.IRole;
+  /** The console function's role, when there is a console (its operators' desk lists dead letters). */
+  readonly consoleRole?: iam.IRole | undefined;
   readonly alarmTarget: AlarmTarget;
   readonly webhook?: { readonly function: lambda.IFunction; readonly role: iam.IRole } | undefined;
   readonly apiRole?: iam.IRole | undefined;
@@ -34,6 +36,7 @@ export class AgencyStack extends Stack {
       adapterRoles: props.adapterRoles,
       operatorRole: props.operatorRole,
       redriveRole: props.redriveRole,
+      consoleRole: props.consoleRole,
       alarmTarget: props.alarmTarget,
       webhook: props.webhook,
       apiRole: props.apiRole,

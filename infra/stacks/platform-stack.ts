@@ -240,6 +240,7 @@ export class PlatformStack extends Stack {
           alarmTarget: this.operations,
           tables: { audit: this.auditTable, consents: this.consentTable, contracts: this.contractTable },
           secretStatements: () => this.secretStatements(),
+          operations: { redrive: this.operations.redrive.function, anchors: this.anchors.bucket },
         });
       }
     }
@@ -305,6 +306,11 @@ export class PlatformStack extends Stack {
   /** The `ndx-operator` role (registry and agency stack keys let it read their dead letters). */
   get operatorRole(): iam.IRole {
     return this.operations.operatorRole;
+  }
+
+  /** Roles that may decrypt dead letters to list them: `ndx-operator` and, with a console, its function (the operators' desk). */
+  get deadLetterReaders(): iam.IRole[] {
+    return [this.operations.operatorRole, ...(this.console ? [this.console.function.role] : [])];
   }
 
   /** The `ndx-redrive` function's role, the only redriver the queues allow. */
