@@ -9,12 +9,13 @@ import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } 
 import { versionDigest } from '../contracts/digest.ts';
 import { addApproval, assertTransition, LifecycleError, VersionRecord, type Action, type ApproverRole } from '../contracts/lifecycle.ts';
 import { withLifecycle, type Contract, type ContractDefinition, type Lifecycle, type VersionDefinition } from '../contracts/model.ts';
-import type { ContractRegistryPort } from '../domain/contracts/lifecycle-service.ts';
+import { ConcurrentChangeError, type ContractRegistryPort } from '../domain/contracts/lifecycle-service.ts';
 import { isConditionalFailure } from './dynamo-errors.ts';
 
 export { VersionRecord };
 
-export class RegistryConflictError extends Error {
+/** The record changed between its read and its conditional write (someone else acted meanwhile). */
+export class RegistryConflictError extends ConcurrentChangeError {
   override readonly name = 'RegistryConflictError';
 }
 

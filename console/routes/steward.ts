@@ -5,7 +5,7 @@
  * CSRF token; who may act on which contract is the domain's (domain/console/steward.ts).
  */
 import type { HttpResponse } from '../../domain/api/http.ts';
-import { GovernanceError } from '../../domain/contracts/lifecycle-service.ts';
+import { ConcurrentChangeError, GovernanceError } from '../../domain/contracts/lifecycle-service.ts';
 import {
   isStewardAction,
   isStewardRefusal,
@@ -49,7 +49,8 @@ function refused(ctx: RouteContext, error: unknown, back: string): HttpResponse 
       ),
     );
   if (error instanceof StewardInputError) return htmlResponse(400, refusalPage(ctx.c, s.inputTitle, s.inputText, error.message, [], back));
-  if (isStewardRefusal(error)) return htmlResponse(409, refusalPage(ctx.c, s.refusedTitle, s.refusedText, error.message, [], back));
+  if (isStewardRefusal(error) || error instanceof ConcurrentChangeError)
+    return htmlResponse(409, refusalPage(ctx.c, s.refusedTitle, s.refusedText, error.message, [], back));
   throw error;
 }
 

@@ -40,6 +40,11 @@ export class BeforeSunsetError extends LifecycleError {
   }
 }
 
+/** The registry refused a step because the version changed meanwhile (another person acted first): look again, then retry. */
+export class ConcurrentChangeError extends Error {
+  override readonly name: string = 'ConcurrentChangeError';
+}
+
 /** No version to act on: none was named and none is in the status the action needs. */
 export class NoVersionError extends Error {
   override readonly name = 'NoVersionError';

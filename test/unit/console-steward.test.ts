@@ -11,6 +11,9 @@ import { LIFECYCLE, type LifecycleStatus } from '../../contracts/model.ts';
 import type { VersionRecord } from '../../contracts/lifecycle.ts';
 import { MESSAGES } from '../../console/i18n.ts';
 import { confirmActionPage, diffPage, versionPage } from '../../console/pages/steward.ts';
+import { stewardRoutes } from '../../console/routes/steward.ts';
+import type { RouteContext } from '../../console/app.ts';
+import { ConcurrentChangeError } from '../../domain/contracts/lifecycle-service.ts';
 import type { Principal } from '../../domain/console/principal.ts';
 import {
   actionsNow,
@@ -152,10 +155,14 @@ describe('acting on a version', () => {
     await desk.act(stewardAndDpo, contract.id, '1.0.0', 'propose');
     await desk.act(stewardAndDpo, contract.id, '1.0.0', 'approve-steward');
     await desk.act(dpoOnly, contract.id, '1.0.0', 'approve-dpo');
+    await desk.act(otherSteward, contract.id, '1.1.0', 'withdraw');
+    await desk.act(otherSteward, contract.id, '1.1.0', 'publish');
     expect(calls).toEqual([
       { action: 'propose', version: '1.0.0', by: 'steward@population.mps.gov.vn' },
       { action: 'approve', version: '1.0.0', by: 'steward@population.mps.gov.vn', role: 'steward' },
       { action: 'approve', version: '1.0.0', by: 'dpo@ndx.gov.vn', role: 'dpo' },
+      { action: 'withdraw', version: '1.1.0', by: 'second@population.mps.gov.vn' },
+      { action: 'publish', version: '1.1.0', by: 'second@population.mps.gov.vn' },
     ]);
   });
 
@@ -320,5 +327,39 @@ describe('the pages', () => {
     expect(page).toContain(MESSAGES.en.steward.bump.MAJOR);
     const ok = renderToString(diffPage(c('vi'), contract, new StewardDesk(recordingPorts().ports).diff(stewardAndDpo, contract.id, '1.1.0', '2.0.0')));
     expect(ok).toContain(MESSAGES.vi.steward.carries);
+  });
+});
+
+describe('the action route’s answers', () => {
+  const post = async (lifecycle: Partial<StewardPorts['lifecycle']>, action = 'approve-dpo', principal: Principal = stewardAndDpo) => {
+    const { ports } = recordingPorts();
+    const desk = new StewardDesk({ ...ports, lifecycle: { ...ports.lifecycle, ...lifecycle } });
+    const route = stewardRoutes(desk).find((r) => r.method === 'POST')!;
+    const path = `/console/catalog/${contract.id}/1.0.0/${action}`;
+    const ctx = {
+      req: { method: 'POST', path, query: {}, headers: {}, body: '', requestId: 'r' },
+      c: { m: MESSAGES.en, path, local: false, principal, csrf: 'x'.repeat(43) },
+      principal,
+      form: new URLSearchParams(),
+    } as unknown as RouteContext;
+    return route.handle(ctx, route.pattern.exec(path)!);
+  };
+
+  it('redirects to the version after the action (PRG), with what was done', async () => {
+    expect(await post({})).toMatchObject({ status: 303, headers: { location: `/console/catalog/${contract.id}/1.0.0?done=approve-dpo` } });
+  });
+
+  it('answers someone else acting first 409 with the reason, a refused role 403, an unknown action 404', async () => {
+    const conflict = await post({
+      approve: () => Promise.reject(new ConcurrentChangeError('test.lifecycle@1.0.0 changed meanwhile; try again')),
+    });
+    expect(conflict.status).toBe(409);
+    expect(conflict.body).toContain('changed meanwhile; try again');
+    expect((await post({}, 'approve-dpo', otherSteward)).status).toBe(403);
+    expect((await post({}, 'approve-thrice')).status).toBe(404);
+  });
+
+  it('lets an unexpected failure through (app.ts answers it 503 without details)', async () => {
+    await expect(post({ approve: () => Promise.reject(new Error('network down')) })).rejects.toThrow('network down');
   });
 });
