@@ -129,7 +129,10 @@ export function localResources(stacks: readonly StackTemplate[]): LocalResources
         case 'AWS::Lambda::Function': {
           const entry = resource.Metadata?.['ndx:handler'];
           if (typeof entry !== 'string') break; // not one of ndx's handlers (e.g. a CDK custom resource)
-          const variables = ((p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<string, unknown>;
+          const variables = { ...((p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) } as Record<string, unknown>;
+          // Variables only AWS has (infra/constructs/ndx-function.ts AWS_ONLY_ENV_METADATA_KEY) are left out.
+          const awsOnly = resource.Metadata?.['ndx:aws-only-environment'];
+          for (const k of Array.isArray(awsOnly) ? awsOnly : []) delete variables[k];
           out.functions.push({
             id: `${stack.stackName}/${logicalId}`,
             name: typeof p.FunctionName === 'string' ? p.FunctionName : logicalId,

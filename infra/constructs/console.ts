@@ -9,7 +9,7 @@
  * domain on the server anyway; there is no JavaScript to ship; one endpoint, one TLS certificate,
  * one access log and one WAF scope; and `npm start` serves the same handler on the same path.
  */
-import { CfnOutput, Duration, Fn, SecretValue, Stack, Validations } from 'aws-cdk-lib';
+import { CfnOutput, type CfnResource, Duration, Fn, SecretValue, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
@@ -28,7 +28,7 @@ import { commonEnvironment, functionNames, handlerEntries } from './environment.
 import type { AlarmTarget } from './monitoring.ts';
 import { queueArnPattern, queuePatternFinding } from './fan-out.ts';
 import { acknowledge, acknowledgeXRay } from './nag.ts';
-import { NdxFunction } from './ndx-function.ts';
+import { AWS_ONLY_ENV_METADATA_KEY, NdxFunction } from './ndx-function.ts';
 import { AUDIT_WRITER_ACTIONS, ITEM_READ_ACTIONS, SecureTable } from './secure-table.ts';
 
 /**
@@ -278,6 +278,8 @@ export class Console extends Construct {
       }),
     );
     this.function.function.addEnvironment(ENV.anchorBucket, o.anchors.bucketName);
+    // Locally the anchors are under the data folder (NDX_DATA_DIR), which the engine gives the console.
+    (this.function.function.node.defaultChild as CfnResource).addMetadata(AWS_ONLY_ENV_METADATA_KEY, [ENV.anchorBucket]);
     for (const pattern of ['ndx-*', dlqs]) {
       Validations.of(policy).acknowledge({
         id: queuePatternFinding(pattern),

@@ -23,6 +23,12 @@ import { acknowledge } from './nag.ts';
 
 /** Metadata key on each AWS::Lambda::Function: the handler's entry, relative to the repository root. */
 export const HANDLER_METADATA_KEY = 'ndx:handler';
+/**
+ * Metadata naming environment variables that only exist on AWS (e.g. a bucket's generated name): the
+ * local engine leaves them out instead of refusing a value it cannot resolve, and gives the function
+ * its local equivalent itself (local/engine.ts).
+ */
+export const AWS_ONLY_ENV_METADATA_KEY = 'ndx:aws-only-environment';
 
 /** The newest Node.js runtime this aws-cdk-lib knows (cdk-nag AwsSolutions-L1 wants the latest). */
 export const NODE_RUNTIME: lambda.Runtime = lambda.Runtime.NODEJS_24_X;
