@@ -43,6 +43,7 @@ import {
   markerKey,
   AuditRecordNotFoundError,
   AuditContentionError,
+  ArchiveUnavailableError,
   type AuditEntry,
   type AuditLogOptions,
   type Appended,
@@ -53,6 +54,9 @@ import {
   KINDS,
 } from '../domain/audit/records.ts';
 import { isConditionalFailure, sleep } from './dynamo-errors.ts';
+import { archivedPartitions, fromArchive, verifyArchived } from './audit-archive.ts';
+import { isStub } from '../domain/audit/archive.ts';
+import { ENV } from '../config/names.ts';
 import { AUDIT_SUBJECT_INDEX } from '../config/names.ts';
 
 /** Records of a subject read by key at once (the citizen's view). */
@@ -81,6 +85,7 @@ export class AuditLog {
   readonly shards: number;
   private readonly maxAttempts: number;
   private readonly now: () => Date;
+  private readonly archive: AuditLogOptions['archive'];
   /** Counters for operators and tests: appends made, and head conflicts met (each one a retry). */
   readonly stats = { appended: 0, conflicts: 0, duplicates: 0, recovered: 0 };
   /**
@@ -98,6 +103,7 @@ export class AuditLog {
     this.shards = options.shards ?? DEFAULT_AUDIT_SHARDS;
     this.maxAttempts = options.maxAttempts ?? 60;
     this.now = options.now ?? (() => new Date());
+    this.archive = options.archive;
   }
 
   /**
@@ -223,7 +229,8 @@ export class AuditLog {
   async find<K extends AuditRecord['kind'] = 'lookup'>(auditId: string, kind?: K): Promise<Extract<AuditRecord, { kind: K }> | undefined> {
     const m = await this.marker(kind ?? 'lookup', auditId);
     if (!m?.partition) return undefined;
-    const item = await this.findAfter(m.partition, auditId, m.after);
+    const found = await this.findAfter(m.partition, auditId, m.after);
+    const item = found ? await this.whole(found) : undefined;
     return item ? (AuditRecord.parse(item) as Extract<AuditRecord, { kind: K }>) : undefined;
   }
 
@@ -270,8 +277,24 @@ export class AuditLog {
           .slice(i, i + SUBJECT_READS_AT_ONCE)
           .map(async (k) => (await this.doc.send(new GetCommand({ TableName: this.table, Key: k, ConsistentRead: true }))).Item),
       );
-      for (const item of page) if (item) yield item;
+      for (const item of page) if (item) yield await this.whole(item);
     }
+  }
+
+  /** A record as stored, or, for the stub of an archived record, the record read back from the archive. */
+  private async whole(item: Record<string, unknown>): Promise<Record<string, unknown>> {
+    if (!isStub(item)) return item;
+    if (!this.archive) {
+      throw new ArchiveUnavailableError(
+        `record ${String(item.auditId ?? item.sk)} was archived (${item.archived.key}); give the archive: ${ENV.anchorBucket} on AWS, NDX_DATA_DIR locally`,
+      );
+    }
+    const record = await fromArchive(this.archive, item);
+    if (!record)
+      throw new ArchiveUnavailableError(
+        `record ${String(item.auditId ?? item.sk)} is missing from its archive ${item.archived.key} in ${this.archive.description}`,
+      );
+    return record;
   }
 
   /** The citizen's view: every lookup of the subject, newest first, hidden ones withheld and counted. */
@@ -343,9 +366,22 @@ export class AuditLog {
     const reports: PartitionReport[] = [];
     const heads = anchor ? anchoredHeads(anchor, range) : new Map<string, { seq: number; hash: string }>();
     const names = [...new Set([...(await this.partitions(range)), ...heads.keys()])];
+    // Partitions past their retention are walked in the archive (their stubs in DynamoDB hold no chain).
+    const archived = await archivedPartitions(this.doc, this.table, range);
+    const one = (p: string): Promise<PartitionReport> => {
+      const a = archived.get(p);
+      if (!a) return this.verifyPartition(p, heads.get(p));
+      if (!this.archive)
+        return Promise.resolve({
+          partition: p,
+          records: 0,
+          broken: { seq: 1, kind: 'empty', message: `archived to ${a.key}: verifying it needs the archive (${ENV.anchorBucket} on AWS, NDX_DATA_DIR locally)` },
+        });
+      return verifyArchived(this.archive, a, heads.get(p));
+    };
     // A few partitions at a time: each is an independent chain.
     for (let i = 0; i < names.length; i += 8) {
-      const batch = await Promise.all(names.slice(i, i + 8).map((p) => this.verifyPartition(p, heads.get(p))));
+      const batch = await Promise.all(names.slice(i, i + 8).map(one));
       for (const r of batch) onPartition?.(r);
       reports.push(...batch);
     }

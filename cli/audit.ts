@@ -12,6 +12,8 @@ import { AuditAnchor, anchorOf } from '../domain/audit/anchor.ts';
 import { anchorNow } from '../aws/audit-anchoring.ts';
 import type { PartitionReport } from '../domain/audit/chain.ts';
 import { AuditLog, AuditRecordNotFoundError, auditShards } from '../aws/audit-log.ts';
+import { archiveOldPartitions, FileArchiveStore, S3ArchiveStore, type ArchiveStore } from '../aws/audit-archive.ts';
+import config from '../ndx.config.ts';
 import { isIntact } from '../domain/audit/chain.ts';
 import type { CitizenTrail, TrailEntry } from '../domain/audit/citizen-view.ts';
 import { documentClient } from '../aws/clients.ts';
@@ -27,7 +29,19 @@ import { parseDay, parseInstant, shortTime } from './when.ts';
 const repeat = (v: string, prev: string[]) => [...prev, v];
 
 function auditLog(): AuditLog {
-  return new AuditLog(documentClient(), names.auditTable, { shards: auditShards(process.env) });
+  const archive = archiveStore();
+  return new AuditLog(documentClient(), names.auditTable, { shards: auditShards(process.env), ...(archive ? { archive } : {}) });
+}
+
+/**
+ * Where partitions past their retention are archived: the anchor bucket (NDX_ANCHOR_BUCKET) on AWS,
+ * else the data folder of the local engine (NDX_DATA_DIR).
+ */
+export function archiveStore(env: NodeJS.ProcessEnv = process.env): ArchiveStore | undefined {
+  const bucket = env[ENV.anchorBucket];
+  if (bucket) return new S3ArchiveStore(new S3Client({}), bucket);
+  if (env.NDX_DATA_DIR) return new FileArchiveStore(env.NDX_DATA_DIR);
+  return undefined;
 }
 
 /** Reads an anchor file, saying what is wrong with it in terms the operator can act on. */
@@ -229,6 +243,36 @@ export function registerAudit(program: Command): void {
         }
         for (const b of broken) console.error(`ndx: not anchored: ${partitionLine(b)}`);
         if (broken.length) process.exitCode = EXIT.REFUSED;
+      }),
+    );
+
+  audit
+    .command('archive')
+    .description(
+      'move partitions past the environment’s auditRetention.dynamoDbDays to the archive (verified first; stubs stay for the citizen’s view); `verify` and `trail` read both',
+    )
+    .option('--env <name>', 'the environment of ndx.config.ts whose retention applies (default: NDX_ENV, else dev)')
+    .option('--as-of <day>', 'archive as if today were this UTC day (YYYY-MM-DD), e.g. to see what a later run moves')
+    .action(
+      platformAction(async (ctx, options: { env?: string; asOf?: string }) => {
+        const environment = options.env ?? process.env.NDX_ENV ?? 'dev';
+        const settings = config.environments[environment];
+        if (!settings) throw new UsageError(`no environment "${environment}" in ndx.config.ts (configured: ${Object.keys(config.environments).join(', ')})`);
+        const store = archiveStore();
+        if (!store) throw new UsageError(`the archive needs a place: ${ENV.anchorBucket} (the anchor bucket) on AWS, or NDX_DATA_DIR against the local engine`);
+        const now = options.asOf ? new Date(`${parseDay(options.asOf, '--as-of')}T00:00:00Z`) : new Date();
+        const log = auditLog();
+        const run = await archiveOldPartitions(
+          { doc: documentClient(), table: names.auditTable, store, partitions: () => log.partitions() },
+          { now, dynamoDbDays: settings.auditRetention.dynamoDbDays ?? 400, archiveDays: settings.auditRetention.archiveDays ?? 730 },
+        );
+        ctx.print(run, () =>
+          [
+            `archived ${run.archived.length} partition${run.archived.length === 1 ? '' : 's'} started before ${run.before} (${run.archived.reduce((n, a) => n + a.records, 0)} records) to ${store.description}`,
+            ...run.refused.map((r) => `NOT ARCHIVED  ${r.partition}: ${r.reason}`),
+          ].join('\n'),
+        );
+        if (run.refused.length) process.exitCode = EXIT.REFUSED;
       }),
     );
 

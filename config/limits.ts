@@ -27,3 +27,9 @@ export function rateLimitShards(perMinute: number, itemWritesPerSecond: number =
 export function rateLimitShareOf(perMinute: number, shard: number, shards: number): number {
   return Math.floor(perMinute / shards) + (shard < perMinute % shards ? 1 : 0);
 }
+
+/**
+ * The fewest days an audit partition stays in DynamoDB before it may be archived: a redelivered lookup
+ * still finishes its record in the partition its marker names (queues keep messages 4 days, DLQs 14).
+ */
+export const MIN_HOT_DAYS = 30;

@@ -3,7 +3,7 @@
  * The CDK app and the local engine are both built from it.
  */
 import { z } from 'zod';
-import { HTTP_MAX_BACKOFF_MS } from './limits.ts';
+import { HTTP_MAX_BACKOFF_MS, MIN_HOT_DAYS } from './limits.ts';
 
 const Id = z.string().regex(/^[a-z][a-z0-9-]{1,30}[a-z0-9]$/, 'lower-case letters, digits and dashes, 3-32 characters');
 
@@ -199,6 +199,23 @@ export const CapacityConfig = z
     message: 'the peak must be at least the sustained rate',
   });
 
+/** Defaults of `auditRetention` (README: Audit retention): production keeps records a year and more in DynamoDB, then 24 months locked in the archive. */
+export const AUDIT_RETENTION_DAYS = { production: { dynamoDbDays: 400, archiveDays: 730 }, other: { dynamoDbDays: 30, archiveDays: 1 } } as const;
+
+/**
+ * How long audit records stay where. Vietnamese law found for access logs: Decree 53/2022/ND-CP keeps
+ * system logs that serve investigations of cybersecurity violations at least 12 months and localised
+ * data at least 24 months; Decree 13/2023/ND-CP and the Law on Personal Data Protection (91/2025/QH15)
+ * oblige logging of processing but name no period that was found. Hence 400 days in DynamoDB, then 730
+ * (24 months) under Object Lock in the archive, in production.
+ */
+export const AuditRetentionConfig = z.strictObject({
+  /** Days a partition stays in DynamoDB before the archive job moves its records to S3 (stubs stay for the citizen's view). */
+  dynamoDbDays: z.number().int().min(MIN_HOT_DAYS).max(36_500).optional(),
+  /** Days Object Lock (COMPLIANCE) keeps each archived partition: nobody can delete or change it before. */
+  archiveDays: z.number().int().min(1).max(36_500).optional(),
+});
+
 export const EnvironmentConfig = z
   .strictObject({
     account: z
@@ -230,6 +247,8 @@ export const EnvironmentConfig = z
     reservedConcurrency: z.strictObject({ router: z.number().int().min(1).optional(), adapter: z.number().int().min(1).optional() }).optional(),
     /** What the environment must carry (README: Capacity); without it, `functions.maxConcurrency` and 16 audit shards. */
     capacity: CapacityConfig.optional(),
+    /** How long audit records stay in DynamoDB, then in the archive. @default 400 and 730 days in production, 30 and 1 elsewhere */
+    auditRetention: AuditRetentionConfig.default({}),
   })
   .superRefine((e, ctx) => {
     if (e.production && e.alarms.email.length === 0 && !e.alarms.topicArn) {
@@ -249,6 +268,10 @@ export const EnvironmentConfig = z
   .transform((e) => ({
     ...e,
     anchors: { ...e.anchors, retentionDays: e.anchors.retentionDays ?? (e.production ? ANCHOR_RETENTION_DAYS.production : ANCHOR_RETENTION_DAYS.other) },
+    auditRetention: {
+      dynamoDbDays: e.auditRetention.dynamoDbDays ?? (e.production ? AUDIT_RETENTION_DAYS.production : AUDIT_RETENTION_DAYS.other).dynamoDbDays,
+      archiveDays: e.auditRetention.archiveDays ?? (e.production ? AUDIT_RETENTION_DAYS.production : AUDIT_RETENTION_DAYS.other).archiveDays,
+    },
   }));
 
 export const NdxConfig = z

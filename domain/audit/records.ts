@@ -135,6 +135,11 @@ export class AuditRecordNotFoundError extends Error {
   override readonly name = 'AuditRecordNotFoundError';
 }
 
+/** Records that were archived cannot be read: no archive store was given (README: Audit retention). */
+export class ArchiveUnavailableError extends Error {
+  override readonly name = 'ArchiveUnavailableError';
+}
+
 export class AuditContentionError extends Error {
   override readonly name = 'AuditContentionError';
 }
@@ -142,6 +147,11 @@ export class AuditContentionError extends Error {
 export interface AuditLogOptions {
   /** Shards per scope and day (default 16). */
   shards?: number;
+  /**
+   * Where partitions past their retention in DynamoDB are archived (aws/audit-archive.ts): `verify`
+   * walks them there, and the citizen's view and `find` read archived records back from it.
+   */
+  archive?: { get(key: string, range?: { start: number; length: number }): Promise<string | undefined>; readonly description: string };
   /** Attempts at linking a record before giving up (each conflict re-reads the head). */
   maxAttempts?: number;
   now?: () => Date;
