@@ -82,7 +82,7 @@ export class StewardInputError extends Error {
   }
 }
 
-const sameEmail = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+const sameEmail = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /** A steward of the contract: the steward role and the e-mail among the contract's stewards. */
 export function isStewardOf(p: Principal, contract: Pick<ContractDefinition, 'stewards'>): boolean {
@@ -91,7 +91,7 @@ export function isStewardOf(p: Principal, contract: Pick<ContractDefinition, 'st
 
 /** Whether `p` may take `action` on `contract` (whatever the version's status): undefined when allowed, else why not. */
 export function refusalOf(p: Principal, contract: Pick<ContractDefinition, 'stewards'>, action: StewardAction): Refusal | undefined {
-  if (!mayEnter(p, 'steward') || p.kind !== 'staff') return 'area';
+  if (!inCatalogue(p)) return 'area';
   if (action === 'approve-dpo') return p.roles.includes('dpo') ? undefined : 'dpo';
   return isStewardOf(p, contract) ? undefined : 'steward-of';
 }
@@ -126,7 +126,7 @@ export interface ContractView {
   versions: VersionState[];
   /** The signed-in principal is one of its stewards. */
   stewardOf: boolean;
-  /** The name of every agency its versions name (consumers, legal bases), by id. */
+  /** The name of every agency its versions name, by id. */
   agencies: Record<string, string>;
 }
 
@@ -151,8 +151,11 @@ export interface DiffView {
   diff: VersionDiff;
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const isDay = (s: string) => DAY.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+/** A UTC day written YYYY-MM-DD that exists (no 30 February): it reads back the same. */
+function isDay(s: string): boolean {
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
 const dayOf = (d: Date) => d.toISOString().slice(0, 10);
 
 /** How far back the consumers report looks by default, as `ndx contract consumers`. */
@@ -241,7 +244,6 @@ export class StewardDesk {
     if (!definition) throw new StewardNotFoundError(`${id} has no version ${version}`);
     const refusal = refusalOf(p, contract, action);
     if (refusal) throw new NotAllowedError(refusal, refusalMessage(refusal, contract));
-    if (p.kind !== 'staff') throw new NotAllowedError('area', 'staff only');
     const by = actorOf(p.email);
     const lc = this.ports.lifecycle;
     switch (action) {
@@ -284,19 +286,24 @@ export class StewardDesk {
         return { definition, status: record?.status ?? 'draft', ...(record?.sunset ? { sunset: record.sunset } : {}), ...(record ? { record } : {}) };
       });
     const agencies: Record<string, string> = {};
-    for (const v of contract.versions)
-      for (const id of [...v.consumers, ...v.legalBases.flatMap((b) => b.consumers)]) agencies[id] = this.ports.agencyName(id) ?? id;
+    // A legal basis names only consumers of its version (defineContract checks it).
+    for (const v of contract.versions) for (const id of v.consumers) agencies[id] = this.ports.agencyName(id) ?? id;
     return { contract, versions, stewardOf: isStewardOf(p, contract), agencies };
   }
 }
 
-function requireArea(p: Principal): void {
-  if (!mayEnter(p, 'steward')) throw new NotAllowedError('area', 'the catalogue is for data stewards and data-protection officers');
+type Staff = Extract<Principal, { kind: 'staff' }>;
+
+/** Staff with the steward or dpo role (mayEnter lets no citizen into the catalogue). */
+const inCatalogue = (p: Principal): p is Staff => mayEnter(p, 'steward');
+
+function requireArea(p: Principal): asserts p is Staff {
+  if (!inCatalogue(p)) throw new NotAllowedError('area', refusalMessage('area'));
 }
 
-function refusalMessage(r: Refusal, c: ContractDefinition): string {
+function refusalMessage(r: Refusal, c?: ContractDefinition): string {
   if (r === 'dpo') return 'approving as data-protection officer needs the dpo role';
-  if (r === 'steward-of') return `only a steward of ${c.id} may do this (stewards: ${c.stewards.join(', ')})`;
+  if (r === 'steward-of') return `only a steward of ${c?.id} may do this (stewards: ${c?.stewards.join(', ')})`;
   return 'the catalogue is for data stewards and data-protection officers';
 }
 

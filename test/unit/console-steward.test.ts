@@ -15,10 +15,14 @@ import { stewardRoutes } from '../../console/routes/steward.ts';
 import type { RouteContext } from '../../console/app.ts';
 import { ConcurrentChangeError } from '../../domain/contracts/lifecycle-service.ts';
 import type { Principal } from '../../domain/console/principal.ts';
+import { LifecycleError } from '../../contracts/lifecycle.ts';
+import { z } from 'zod';
+import { NationalId } from '../../contracts/identifiers.ts';
 import {
   actionsNow,
   type ContractUsage,
   isStewardOf,
+  isStewardRefusal,
   NotAllowedError,
   refusalOf,
   STEWARD_ACTIONS,
@@ -115,6 +119,8 @@ describe('the actions a version offers', () => {
     ]);
     expect(actionsNow(stewardAndDpo, contract, 'proposed', approvedAsSteward)).toEqual(['withdraw', 'approve-dpo']);
     expect(actionsNow(dpoOnly, contract, 'proposed', approvedAsSteward)).toEqual(['approve-dpo']);
+    const approvedAsDpo = record('proposed', [{ role: 'dpo', by: 'dpo@ndx.gov.vn', at: '2026-11-01T00:00:00.000Z' }]);
+    expect(actionsNow(stewardAndDpo, contract, 'proposed', approvedAsDpo)).toEqual(['withdraw', 'approve-steward']);
     expect(actionsNow(dpoOnly, contract, 'draft')).toEqual([]);
     expect(actionsNow(operator, contract, 'proposed')).toEqual([]);
   });
@@ -181,15 +187,45 @@ describe('acting on a version', () => {
     expect(calls).toEqual([]);
   });
 
+  it('says why in its errors, and checks the area before looking the contract up (no probing of ids)', async () => {
+    const desk = new StewardDesk(recordingPorts().ports);
+    const refused = (p: Principal, action: StewardAction, id = contract.id) => desk.act(p, id, '1.0.0', action).catch((e: unknown) => e as Error);
+    expect(await refused(otherSteward, 'approve-dpo')).toMatchObject({
+      name: 'NotAllowedError',
+      message: 'approving as data-protection officer needs the dpo role',
+    });
+    expect(await refused(dpoOnly, 'publish')).toMatchObject({
+      message: 'only a steward of test.lifecycle may do this (stewards: steward@population.mps.gov.vn, second@population.mps.gov.vn)',
+    });
+    expect(await refused(citizen, 'propose', 'no.such')).toMatchObject({
+      name: 'NotAllowedError',
+      refusal: 'area',
+      message: 'the catalogue is for data stewards and data-protection officers',
+    });
+    expect(await refused(stewardAndDpo, 'propose', 'no.such')).toMatchObject({ name: 'StewardNotFoundError', message: 'no contract no.such' });
+    expect(await desk.act(stewardAndDpo, contract.id, '9.9.9', 'propose').catch((e: unknown) => e)).toMatchObject({
+      message: 'test.lifecycle has no version 9.9.9',
+    });
+    expect(await desk.version(stewardAndDpo, contract.id, '9.9.9').catch((e: unknown) => e)).toMatchObject({ message: 'test.lifecycle has no version 9.9.9' });
+    expect(() => desk.diff(stewardAndDpo, contract.id, '9.9.9', '1.0.0')).toThrow('test.lifecycle has no version 9.9.9');
+  });
+
+  it('tells the console which refusals to show with their reason: the lifecycle’s and the form’s, nothing else', () => {
+    expect(isStewardRefusal(new LifecycleError('x'))).toBe(true);
+    expect(isStewardRefusal(new StewardInputError('sunset', 'x'))).toBe(true);
+    expect(isStewardRefusal(new NotAllowedError('area', 'x'))).toBe(false);
+    expect(isStewardRefusal(new Error('x'))).toBe(false);
+  });
+
   it('passes a sunset that is a real day, and refuses one that is not', async () => {
     const { ports, calls } = recordingPorts();
     const desk = new StewardDesk(ports);
     await desk.act(stewardAndDpo, contract.id, '1.0.0', 'deprecate', { sunset: ' 2027-06-30 ' });
     expect(calls[0]).toMatchObject({ action: 'deprecate', sunset: '2027-06-30' });
-    for (const sunset of ['2027-02-30', '30/06/2027', '', undefined]) {
-      await expect(desk.act(stewardAndDpo, contract.id, '1.0.0', 'deprecate', sunset === undefined ? {} : { sunset })).rejects.toBeInstanceOf(
-        StewardInputError,
-      );
+    for (const sunset of ['2027-02-30', '30/06/2027', '2027-6-30', '12027-06-30', 'x2027-06-30', '', undefined]) {
+      const error = await desk.act(stewardAndDpo, contract.id, '1.0.0', 'deprecate', sunset === undefined ? {} : { sunset }).catch((e: unknown) => e);
+      expect(error, String(sunset)).toBeInstanceOf(StewardInputError);
+      expect(error).toMatchObject({ name: 'StewardInputError', field: 'sunset', message: `the sunset must be a day (YYYY-MM-DD), got "${sunset ?? ''}"` });
     }
     expect(calls).toHaveLength(1);
   });
@@ -200,9 +236,14 @@ describe('acting on a version', () => {
     await desk.act(stewardAndDpo, contract.id, '1.0.0', 'retire', { reason: '  court order 2026-88 ' });
     await desk.act(stewardAndDpo, contract.id, '1.0.0', 'retire', { reason: '   ' });
     expect(calls.map((c) => c.early)).toEqual([{ force: true, reason: 'court order 2026-88' }, undefined]);
-    await expect(desk.act(stewardAndDpo, contract.id, '1.0.0', 'retire', { reason: 'x'.repeat(501) })).rejects.toBeInstanceOf(StewardInputError);
+    await expect(desk.act(stewardAndDpo, contract.id, '1.0.0', 'retire', { reason: 'x'.repeat(501) })).rejects.toMatchObject({
+      field: 'reason',
+      message: 'at most 500 characters',
+    });
+    await desk.act(stewardAndDpo, contract.id, '1.0.0', 'retire', {});
+    expect(calls.at(-1)?.early).toBeUndefined();
     await desk.act(stewardAndDpo, contract.id, '1.0.0', 'retire', { reason: 'x'.repeat(500) });
-    expect(calls).toHaveLength(3);
+    expect(calls).toHaveLength(4);
   });
 
   it('answers an unknown contract, version or a malformed id as not found', async () => {
@@ -210,6 +251,11 @@ describe('acting on a version', () => {
     await expect(desk.act(stewardAndDpo, 'no.such', '1.0.0', 'propose')).rejects.toBeInstanceOf(StewardNotFoundError);
     await expect(desk.act(stewardAndDpo, contract.id, '9.9.9', 'propose')).rejects.toBeInstanceOf(StewardNotFoundError);
     await expect(desk.contract(stewardAndDpo, 'Test.Lifecycle')).rejects.toBeInstanceOf(StewardNotFoundError);
+    // Whatever the port would answer, only a well-formed id reaches it.
+    const lenient = new StewardDesk({ ...recordingPorts().ports, findContract: () => contract });
+    for (const id of ['Test.Lifecycle', '/test.lifecycle', 'test.lifecycle/', '-test', 'a'.repeat(101), 'test lifecycle', ''])
+      await expect(lenient.contract(stewardAndDpo, id), id).rejects.toBeInstanceOf(StewardNotFoundError);
+    await expect(lenient.contract(stewardAndDpo, 'a'.repeat(100))).resolves.toBeDefined();
     await expect(desk.version(stewardAndDpo, contract.id, '1.0.1')).rejects.toBeInstanceOf(StewardNotFoundError);
     expect(() => desk.diff(stewardAndDpo, contract.id, '1.0.0', '7.0.0')).toThrow(StewardNotFoundError);
   });
@@ -236,8 +282,18 @@ describe('reading the catalogue', () => {
       ['1.2.0', 'draft', undefined],
       ['2.0.0', 'draft', undefined],
     ]);
+    expect(view!.versions[0]!.record).toEqual({ ...record('deprecated'), sunset: '2027-06-30' });
+    expect(view!.versions[2]!.record).toBeUndefined();
     expect(view!.stewardOf).toBe(false);
     expect(view!.agencies).toEqual({ 'hanoi-land-office': 'Hà Nội Land Registration Office' });
+  });
+
+  it('lists versions oldest first whatever order the code gives them in, and works without a clock of its own', async () => {
+    const reversed = { ...contract, versions: [...contract.versions].reverse() };
+    const desk = new StewardDesk({ ...recordingPorts().ports, contracts: () => [reversed], findContract: () => reversed, clock: undefined });
+    const [view] = await desk.catalogue(stewardAndDpo);
+    expect(view!.versions.map((v) => v.definition.version)).toEqual(['1.0.0', '1.1.0', '1.2.0', '2.0.0']);
+    expect((await desk.usage(stewardAndDpo, contract.id)).to).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 
   it('gives the same diff as ndx contract diff (contracts/governance.ts versionDiff)', () => {
@@ -249,6 +305,35 @@ describe('reading the catalogue', () => {
     const forward = view.diff.response.find((r) => r.direction === 'forward')!;
     expect(backward.changes.some((c) => c.breaking && c.bump === 'MAJOR' && c.path === '$.fullName')).toBe(true);
     expect(forward.changes.every((c) => c.bump === undefined)).toBe(true);
+    expect(forward.changes.length).toBeGreaterThan(0);
+  });
+
+  it('reads the reply as ndx writing and the request as agencies writing, in both directions', () => {
+    const v1 = contract.versions[0]!;
+    const looser = { ...v1, version: '1.1.0', subject: z.strictObject({ nationalId: z.string() }), rateLimit: { perAgencyPerMinute: 5 } };
+    const d = versionDiff(v1, looser);
+    expect(d.subject.map((r) => r.direction)).toEqual(['backward', 'forward']);
+    expect(d.response.map((r) => r.direction)).toEqual(['backward', 'forward']);
+    // ndx on the new version reads what agencies built for the old one send: accepted; the other way round: not.
+    const [backward, forward] = d.subject;
+    expect(backward!.changes.length).toBeGreaterThan(0);
+    expect(backward!.changes.every((c) => !c.breaking && (c.bump === 'MINOR' || c.bump === 'PATCH'))).toBe(true);
+    expect(backward!.changes.some((c) => c.bump === 'MINOR')).toBe(true);
+    expect(forward!.changes.some((c) => c.breaking && c.bump === undefined)).toBe(true);
+    expect(d.requiredBump).toBe('MINOR');
+    expect(versionDiff(v1, { ...v1, subject: z.strictObject({ nationalId: NationalId }) }).requiredBump).toBe('NONE');
+    // The highest reason decides, whatever comes last: a new recipient (MAJOR) before a rate limit (MINOR).
+    const both = versionDiff(v1, { ...looser, subject: v1.subject, consumers: [...v1.consumers, 'danang-tax-office'] });
+    expect(both.reasons.map((r) => r.bump)).toEqual(['MAJOR', 'MINOR']);
+    expect(both.requiredBump).toBe('MAJOR');
+    // Agencies built for 1.1.0 (an optional date of birth) read what 1.0.0 sends: the reply is read tolerantly.
+    const added = versionDiff(v1, contract.versions[1]!);
+    expect(added.response.find((r) => r.direction === 'forward')!.changes.every((c) => !c.breaking)).toBe(true);
+    expect(added.response.find((r) => r.direction === 'backward')!.changes.map((c) => [c.path, c.breaking, c.bump])).toContainEqual([
+      '$.dateOfBirth',
+      false,
+      'MINOR',
+    ]);
   });
 });
 
@@ -276,11 +361,32 @@ describe('the consumers report', () => {
     ]);
   });
 
+  it('gives each row its version’s status, and orders the versions by semver', async () => {
+    const rows: ContractUsage[] = [
+      { ...usage[2]!, version: '1.10.0' },
+      { ...usage[0]!, version: '1.2.0' },
+      { ...usage[1]!, version: '1.1.0' },
+    ];
+    const { ports, records } = recordingPorts({ usage: () => Promise.resolve(rows) });
+    records.push({ ...record('active'), version: '1.2.0' }, { ...record('deprecated'), version: '1.1.0', sunset: '2027-01-01' });
+    const view = await new StewardDesk(ports).usage(stewardAndDpo, contract.id);
+    expect(view.versions.map((v) => v.version)).toEqual(['1.1.0', '1.2.0', '1.10.0']);
+    expect(view.rows.map((r) => [r.version, r.status])).toEqual([
+      ['1.10.0', undefined],
+      ['1.2.0', 'active'],
+      ['1.1.0', 'deprecated'],
+    ]);
+    expect('status' in view.rows[0]!).toBe(false);
+  });
+
   it('takes a window of real days, the right way round, at most 366 days', async () => {
     const desk = new StewardDesk(recordingPorts().ports);
-    await expect(desk.usage(dpoOnly, contract.id, { from: '2026-11-02', to: '2026-11-01' })).rejects.toBeInstanceOf(StewardInputError);
-    await expect(desk.usage(dpoOnly, contract.id, { from: '2026-02-30', to: '2026-03-01' })).rejects.toBeInstanceOf(StewardInputError);
-    await expect(desk.usage(dpoOnly, contract.id, { from: '2025-01-01', to: '2026-01-03' })).rejects.toBeInstanceOf(StewardInputError);
+    const refused = (range: { from?: string; to?: string }) => desk.usage(dpoOnly, contract.id, range).catch((e: unknown) => e);
+    expect(await refused({ from: '2026-11-02', to: '2026-11-01' })).toMatchObject({ field: 'from', message: '2026-11-02 is after 2026-11-01' });
+    expect(await refused({ from: '2026-02-30', to: '2026-03-01' })).toMatchObject({ field: 'from', message: 'not a day: 2026-02-30' });
+    expect(await refused({ from: '2026-03-01', to: '2026-13-01' })).toMatchObject({ field: 'to', message: 'not a day: 2026-13-01' });
+    expect(await refused({ from: '2025-01-01', to: '2026-01-03' })).toMatchObject({ field: 'from', message: 'at most 366 days at a time' });
+    expect(await desk.usage(dpoOnly, contract.id, { from: ' 2026-11-01 ', to: ' 2026-11-03 ' })).toMatchObject({ from: '2026-11-01', to: '2026-11-03' });
     expect((await desk.usage(dpoOnly, contract.id, { from: '2025-01-01', to: '2026-01-02' })).from).toBe('2025-01-01');
     expect((await desk.usage(dpoOnly, contract.id, { from: '2026-11-01', to: '2026-11-01' })).to).toBe('2026-11-01');
   });
