@@ -30,6 +30,8 @@ export default defineConfig({
     { id: 'danang-tax-office', name: 'Đà Nẵng Tax Department' },
     { id: 'hanoi-social-insurance', name: 'Hà Nội Social Insurance (Vietnam Social Security)' },
     { id: 'demo-commercial-bank', name: 'Demo Joint Stock Commercial Bank (fictional)' },
+    // Requests indicators (counts, never records) for the Government reporting information system.
+    { id: 'government-office', name: 'Văn phòng Chính phủ — Government Office reporting system' },
   ],
   environments: {
     dev: { region: 'ap-southeast-1' },

@@ -13,6 +13,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { LookupReply, type LookupRequestInput } from '../contracts/protocol.ts';
+import { IndicatorReply, type IndicatorRequestInput } from '../contracts/indicators/protocol.ts';
 import { names } from '../config/names.ts';
 
 export class NoReplyError extends Error {
@@ -39,7 +40,7 @@ export class AgencyClient {
   }
 
   /** Sends a request (or any body, for tests of bad input); returns the SQS message id. */
-  async send(request: LookupRequestInput | string): Promise<string> {
+  async send(request: LookupRequestInput | IndicatorRequestInput | string): Promise<string> {
     const body = typeof request === 'string' ? request : JSON.stringify(request);
     const out = await this.sqs.send(new SendMessageCommand({ QueueUrl: await this.url(names.agencyOutQueue(this.agency)), MessageBody: body }));
     return out.MessageId ?? '';
@@ -50,6 +51,32 @@ export class AgencyClient {
    * Replies that belong to someone else are made visible again at once.
    */
   async awaitReply(match: { requestId?: string; messageId?: string }, timeoutMs = 30_000, onTick?: () => void): Promise<LookupReply> {
+    return this.awaitMatching(
+      (json) => {
+        const parsed = LookupReply.safeParse(json);
+        const reply = parsed.success ? parsed.data : undefined;
+        return reply && ((match.requestId && reply.requestId === match.requestId) || (match.messageId && reply.receivedMessageId === match.messageId))
+          ? reply
+          : undefined;
+      },
+      timeoutMs,
+      onTick,
+    );
+  }
+
+  /** Waits for the IndicatorReply to `requestId` (replies to lookups and other requests are left for others). */
+  awaitIndicatorReply(requestId: string, timeoutMs = 30_000, onTick?: () => void): Promise<IndicatorReply> {
+    return this.awaitMatching(
+      (json) => {
+        const parsed = IndicatorReply.safeParse(json);
+        return parsed.success && parsed.data.requestId === requestId ? parsed.data : undefined;
+      },
+      timeoutMs,
+      onTick,
+    );
+  }
+
+  private async awaitMatching<T>(pick: (json: unknown) => T | undefined, timeoutMs: number, onTick?: () => void): Promise<T> {
     const queueUrl = await this.url(names.agencyInQueue(this.agency));
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
@@ -62,21 +89,18 @@ export class AgencyClient {
         }),
       );
       const others: { Id: string; ReceiptHandle: string; VisibilityTimeout: number }[] = [];
-      let found: LookupReply | undefined;
+      let found: T | undefined;
       for (const [i, m] of (out.Messages ?? []).entries()) {
-        const parsed = LookupReply.safeParse(safeJson(m.Body));
-        const reply = parsed.success ? parsed.data : undefined;
-        const mine =
-          reply && !found && ((match.requestId && reply.requestId === match.requestId) || (match.messageId && reply.receivedMessageId === match.messageId));
-        if (mine) {
-          found = reply;
+        const mine = found === undefined ? pick(safeJson(m.Body)) : undefined;
+        if (mine !== undefined) {
+          found = mine;
           await this.sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle ?? '' }));
         } else {
           others.push({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '', VisibilityTimeout: 0 });
         }
       }
       if (others.length) await this.sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: others }));
-      if (found) return found;
+      if (found !== undefined) return found;
     }
     throw new NoReplyError(`no reply within ${Math.round(timeoutMs / 1000)} s`);
   }

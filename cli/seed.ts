@@ -11,6 +11,9 @@ import { seedRegistry, type SeedResult } from '../synthetic/seed.ts';
 import type { SyntheticRegistry } from '../synthetic/world.ts';
 import { REGISTRY_IDS as SYNTHETIC_REGISTRIES } from '../config/registry-tables.ts';
 import { DEMO_SEED } from '../synthetic/demo.ts';
+import { DEFAULT_AS_OF } from '../synthetic/population.ts';
+import { computeIndicators, INDICATOR_REGISTRIES } from '../aws/indicator-job.ts';
+import type { ComputeReport } from '../domain/indicators/compute.ts';
 import { platformAction } from './context.ts';
 import { RefusedError } from './errors.ts';
 import { UsageError } from './errors.ts';
@@ -101,12 +104,22 @@ export function registerSeed(program: Command): void {
             bar.stop();
           }
         }
+        // The indicators job, as in AWS on its schedule: the seeded registries' aggregates, as of the data's moment.
+        const indicators: ComputeReport[] = [];
+        for (const registry of registries.filter((r) => INDICATOR_REGISTRIES.includes(r)))
+          indicators.push(await computeIndicators(documentClient(), registry, { asOf: new Date(options.asOf ?? DEFAULT_AS_OF) }));
         const rows = results.map((r) => ({ ...r, ms: Math.round(r.ms), perSecond: Math.round(r.written / Math.max(r.ms / 1000, 0.001)) }));
-        ctx.print({ seed: options.seed, count, results: rows }, () =>
+        ctx.print({ seed: options.seed, count, results: rows, indicators }, () =>
           rows
             .map(
               (r) =>
                 `${r.registry.padEnd(16)} ${fmt(r.written).padStart(11)} items  ${(r.ms / 1000).toFixed(1).padStart(7)} s  ${fmt(r.perSecond).padStart(8)} items/s  → ${r.table}`,
+            )
+            .concat(
+              indicators.map(
+                (r) =>
+                  `indicators of ${r.registry}: ${fmt(r.records)} records read in ${r.segments} segments → ${r.aggregates.length} aggregate(s)${r.unclassified ? `, ${fmt(r.unclassified)} not placed` : ''}`,
+              ),
             )
             .concat(`seed "${options.seed}", ${fmt(count)} citizens`)
             .join('\n'),

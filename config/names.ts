@@ -17,6 +17,8 @@ export const names = {
   replyMailboxTable: 'ndx-reply-mailbox',
   /** Console sessions and sign-ins in progress (hashed tokens only; TTL). */
   consoleSessionsTable: 'ndx-console-sessions',
+  /** Indicator aggregates: counts by indicator, period and cell (aws/indicator-store.ts). */
+  indicatorTable: 'ndx-indicators',
 } as const;
 
 /** The agency whose out-queue an SQS event source ARN or queue name designates, if any. */
@@ -69,6 +71,8 @@ export const ENV = {
   opsTopology: 'NDX_OPS_TOPOLOGY',
   /** The reply mailbox table (HTTP API callers' sealed replies). */
   replyMailboxTable: 'NDX_REPLY_MAILBOX_TABLE',
+  /** The indicator aggregates table (router, HTTP API, indicators job). */
+  indicatorTable: 'NDX_INDICATOR_TABLE',
   /** The OAuth 2.0 issuer of agencies' access tokens. */
   apiIssuer: 'NDX_API_ISSUER',
   /** Its JSON Web Key Set URL. */

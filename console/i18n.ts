@@ -337,6 +337,7 @@ const vi = {
     'health-insurance': 'Bảo hiểm y tế',
     financial: 'Tài chính',
     business: 'Doanh nghiệp',
+    statistics: 'Số liệu thống kê tổng hợp',
   } satisfies Record<DataCategory, string>,
   ops: {
     pages: 'Các trang vận hành',
@@ -765,6 +766,7 @@ const en: Messages = {
     'health-insurance': 'Health insurance',
     financial: 'Financial',
     business: 'Business',
+    statistics: 'Aggregate statistics',
   },
   ops: {
     pages: 'Operator pages',

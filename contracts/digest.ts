@@ -19,6 +19,8 @@ export function publishedContent(v: VersionDefinition): unknown {
     retentionDays: v.retentionDays,
     rateLimit: v.rateLimit,
     // List versions: their query and page sizes are terms too (absent for single-record versions, so their digests are unchanged).
+    // Indicator versions: the structure (code lists) and disclosure control are frozen too.
+    ...(v.indicator ? { indicator: v.indicator } : {}),
     ...(v.list ? { list: { query: v.list.query, defaultPageSize: v.list.defaultPageSize, maxPageSize: v.list.maxPageSize } } : {}),
   };
 }

@@ -6,6 +6,7 @@
  */
 import * as z from 'zod';
 import { checkCompatibility, type Change, type CompatibilityResult, type Mode } from './compatibility.ts';
+import { indicatorReasons } from './indicators/define.ts';
 import { compareSemver, majorOf, parseSemver, releasedCategories, type ContractDefinition, type VersionDefinition } from './model.ts';
 
 export const BUMPS = ['NONE', 'PATCH', 'MINOR', 'MAJOR'] as const;
@@ -79,6 +80,8 @@ export function changeReasons(prev: VersionDefinition, next: VersionDefinition):
       reasons.push({ bump: changeBump(c), message: `${what} ${c.path}: ${c.reason}`, path: c.path });
     }
   }
+  // Indicator versions: code lists, dimensions, period, measure and disclosure control (contracts/indicators/define.ts).
+  reasons.push(...indicatorReasons(prev.indicator, next.indicator));
   if (prev.rateLimit.perAgencyPerMinute !== next.rateLimit.perAgencyPerMinute) {
     reasons.push({ bump: 'MINOR', message: `rate limit changes: ${prev.rateLimit.perAgencyPerMinute} → ${next.rateLimit.perAgencyPerMinute}/min` });
   }

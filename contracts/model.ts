@@ -4,6 +4,7 @@
  * (consumers, purposes, legal bases, retention), because changing any of them is a MAJOR change.
  */
 import type * as z from 'zod';
+import type { IndicatorSpec } from './indicators/model.ts';
 import { MAX_PAGE_SIZE, type Code } from './protocol.ts';
 
 export const LIFECYCLE = ['draft', 'proposed', 'approved', 'active', 'deprecated', 'retired'] as const;
@@ -22,6 +23,8 @@ export const DATA_CATEGORIES = [
   'health-insurance',
   'financial',
   'business',
+  /** Counts over many units (indicator contracts, contracts/indicators/): about no one. */
+  'statistics',
 ] as const;
 export type DataCategory = (typeof DATA_CATEGORIES)[number];
 
@@ -67,6 +70,8 @@ export interface VersionDefinition {
   fields: Readonly<Record<string, FieldSpec>>;
   /** Present when the version answers with a paginated list of items instead of one record. */
   list?: ListSpec;
+  /** Present on an indicator version (contracts/indicators/): its SDMX structure and disclosure control. */
+  indicator?: IndicatorSpec;
   changelog: string;
 }
 

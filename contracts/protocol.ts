@@ -17,7 +17,8 @@ export type Status = (typeof STATUSES)[number];
  */
 export const CODES = {
   OK: ['OK'],
-  NOT_FOUND: ['SUBJECT_NOT_FOUND'],
+  /** PERIOD_NOT_AVAILABLE: an indicator (contracts/indicators/) has no aggregate for the period asked. */
+  NOT_FOUND: ['SUBJECT_NOT_FOUND', 'PERIOD_NOT_AVAILABLE'],
   INVALID: ['MALFORMED_MESSAGE', 'SCHEMA_VIOLATION', 'PAYLOAD_TOO_LARGE', 'UNKNOWN_CONTRACT', 'UNKNOWN_VERSION', 'REQUEST_ID_REUSED'],
   DENIED: [
     'NOT_A_CONSUMER',

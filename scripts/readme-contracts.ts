@@ -9,6 +9,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { NdxConfig } from '../config/schema.ts';
 import { CONTRACTS } from '../contracts/catalog.ts';
+import { INDICATORS } from '../contracts/indicators/catalog.ts';
+import type { IndicatorDefinition } from '../contracts/indicators/define.ts';
 import { legalBasisFor, releasedCategories, type ContractDefinition } from '../contracts/model.ts';
 
 export const START = '<!-- contracts:start -->';
@@ -19,7 +21,11 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const code = (s: string) => `\`${s}\``;
 
 /** The generated Markdown, without the markers. */
-export function contractsSection(config: NdxConfig, contracts: readonly ContractDefinition[] = CONTRACTS): string {
+export function contractsSection(
+  config: NdxConfig,
+  contracts: readonly ContractDefinition[] = CONTRACTS,
+  indicators: readonly IndicatorDefinition[] = INDICATORS,
+): string {
   const lines: string[] = [];
   lines.push('_Generated from ndx.config.ts and contracts/ by `npm run docs`; do not edit by hand._', '');
 
@@ -31,7 +37,7 @@ export function contractsSection(config: NdxConfig, contracts: readonly Contract
     const indexes = r.indexes.map((i) => `${code(i.name)}: ${keyList(i.partition, i.sort)}`).join('<br>') || '—';
     const source = r.source.kind === 'http' ? `HTTP: ${r.source.url}` : 'DynamoDB';
     const provided =
-      contracts
+      [...contracts, ...indicators]
         .filter((c) => c.provider === r.id)
         .map((c) => code(c.id))
         .join('<br>') || '—';
@@ -71,6 +77,21 @@ export function contractsSection(config: NdxConfig, contracts: readonly Contract
         const consentText = consent.length ? `${consent.join(', ')}${categories.length ? ` (categories: ${categories.join(', ')})` : ''}` : '—';
         lines.push(`| ${code(`${c.id}@${v.version}`)} | ${code(p.code)}: ${cell(p.description)} | ${cell(legal.join('<br>')) || '—'} | ${cell(consentText)} |`);
       }
+    }
+  }
+  lines.push('', '**Indicators** (counts over a whole registry, released with disclosure control; README: Indicators)', '');
+  lines.push(
+    '| indicator | version | registry | dimensions (code list: codes) | period | measure | withheld below | consumers (legal basis) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  );
+  for (const c of indicators) {
+    for (const v of c.versions) {
+      const spec = v.indicator;
+      const dims = spec.dimensions.map((d) => `${code(d.id)} (${code(d.codeList.id)}: ${d.codeList.codes.length})`).join(' × ');
+      const consumers = v.consumers.map((consumer) => `${code(consumer)} (${v.legalBases.find((b) => b.consumers.includes(consumer))?.id ?? '—'})`).join(', ');
+      lines.push(
+        `| ${code(c.id)}: ${cell(c.title)} | ${v.version} | ${code(c.provider)} | ${dims} | ${spec.period.frequency === 'M' ? 'month' : 'year'} | ${cell(spec.measure.name.en)} (${spec.measure.unit}) | ${spec.disclosure.threshold} | ${consumers} |`,
+      );
     }
   }
   lines.push('', `**Consumers**: ${config.agencies.map((a) => `${code(a.id)} ${cell(a.name)}`).join('; ')}.`);

@@ -5,6 +5,8 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CONTRACTS } from '../contracts/catalog.ts';
+import { INDICATORS } from '../contracts/indicators/catalog.ts';
+import { computeIndicators, INDICATOR_REGISTRIES } from '../aws/indicator-job.ts';
 import type { ContractDefinition } from '../contracts/model.ts';
 import { residence } from '../contracts/population/residence.ts';
 import { ContractRegistry } from '../aws/contract-registry.ts';
@@ -16,7 +18,7 @@ import { ConsentService } from '../domain/consent/service.ts';
 import { ConsentStore } from '../aws/consent-store.ts';
 import { names } from '../config/names.ts';
 import { subjectHasher } from '../domain/subject-hash.ts';
-import { generatePopulation } from './population.ts';
+import { DEFAULT_AS_OF, generatePopulation } from './population.ts';
 import type { PopulationRecord } from '../registries/population/record.ts';
 import { grantBankConsent, seedDerivedRegistries, type DemoWorld } from './demo-registries.ts';
 
@@ -38,6 +40,10 @@ export const DEMO_PUBLISHED: readonly string[] = [
   'social-insurance.benefits@1.0.0',
   'business.enterprise-profile@1.0.0',
   'business.enterprises-by-representative@1.0.0',
+  'population.living-population@1.0.0',
+  'business.enterprises-registered@1.0.0',
+  'social-insurance.participants@1.0.0',
+  'land.parcels-by-land-use@1.0.0',
 ];
 
 /**
@@ -49,7 +55,7 @@ export async function publishCatalog(
   doc: DynamoDBDocumentClient,
   now = new Date(),
   versions: readonly string[] = DEMO_PUBLISHED,
-  contracts: readonly ContractDefinition[] = CONTRACTS,
+  contracts: readonly ContractDefinition[] = [...CONTRACTS, ...INDICATORS],
 ): Promise<string[]> {
   const registry = new ContractRegistry(doc, names.contractTable);
   const published: string[] = [];
@@ -159,6 +165,8 @@ export async function seedDemo(
     demo.push({ consentId, nationalId: person.nationalId, consumer: CONSENT_CONSUMER, purpose: CONSENT_PURPOSE, state });
   }
   const bankConsent = await grantBankConsent(consents, hash, world.examples.employee.nationalId, now);
+  // The indicators job, as it runs on its schedule in AWS: every registry's aggregates, as of the data's moment.
+  for (const registry of INDICATOR_REGISTRIES) await computeIndicators(doc, registry, { asOf: new Date(DEFAULT_AS_OF) });
   const citizens = living.map((p) => ({ nationalId: p.nationalId, fullName: p.fullName }));
   return { population: count, living: firstLiving, deceased, consents: demo, world, bankConsent, citizens };
 }

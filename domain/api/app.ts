@@ -6,12 +6,15 @@
 import type { JWTVerifyGetKey } from 'jose';
 import { type HttpRequest, type HttpResponse, problem } from './http.ts';
 import { type IdentityConfig, identify } from './identity.ts';
+import { type HttpIndicatorPorts, httpIndicators } from './indicators.ts';
 import { type HttpLookupPorts, httpLookups } from './lookups.ts';
 
 export interface ApiPorts {
   identity: IdentityConfig;
   keys: JWTVerifyGetKey;
   lookups: HttpLookupPorts;
+  /** POST /v1/indicators (domain/indicators/); without it the route is 404. */
+  indicators?: HttpIndicatorPorts;
   /** The directory: GET routes that only read (contracts, me, the OpenAPI document). */
   directory?: {
     /** Served without authentication (the OpenAPI document). */
@@ -27,6 +30,7 @@ const LOOKUP = /^\/v1\/lookups\/([0-9a-fA-F-]{36})$/;
 
 export function httpApi(ports: ApiPorts): (req: HttpRequest) => Promise<HttpResponse> {
   const lookups = httpLookups(ports.lookups);
+  const indicators = ports.indicators ? httpIndicators(ports.indicators) : undefined;
 
   async function route(req: HttpRequest): Promise<HttpResponse> {
     const pub = ports.directory?.public[req.path];
@@ -48,6 +52,12 @@ export function httpApi(ports: ApiPorts): (req: HttpRequest) => Promise<HttpResp
       if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? ''))
         return problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the batch as application/json');
       return lookups.batch(caller.agency, req);
+    }
+    if (req.path === '/v1/indicators' && indicators) {
+      if (req.method !== 'POST') return problem(405, 'METHOD_NOT_ALLOWED', undefined, { allow: 'POST' });
+      if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? ''))
+        return problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the IndicatorRequest as application/json');
+      return indicators.submit(caller.agency, req);
     }
     const polled = LOOKUP.exec(req.path)?.[1];
     if (polled) return req.method === 'GET' ? lookups.poll(caller.agency, polled, req) : problem(405, 'METHOD_NOT_ALLOWED', undefined, { allow: 'GET' });

@@ -23,6 +23,10 @@ const lookupShape = {
   registry: z.string().optional(),
   subjectHash: z.string().optional(),
   fields: z.array(z.string()),
+  /** The release of an indicator (no subject): its period, what was published and withheld, and the digest of what was sent. */
+  release: z
+    .strictObject({ period: z.string(), cells: z.number().int(), published: z.number().int(), withheld: z.number().int(), digest: z.string() })
+    .optional(),
   status: z.enum(STATUSES),
   code: z.enum(ALL_CODES as [Code, ...Code[]]),
   recordedBy: z.enum(['router', 'adapter']),

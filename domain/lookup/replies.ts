@@ -4,6 +4,7 @@ import { statusOf, type Code, type LookupReply } from '../../contracts/protocol.
 const MESSAGES: Record<Code, string> = {
   OK: 'The record was found; data carries the fields of the contract version.',
   SUBJECT_NOT_FOUND: 'No record matches the subject in this registry.',
+  PERIOD_NOT_AVAILABLE: 'The indicator has not been computed for this period; ask for a period it has (ndx indicator show).',
   MALFORMED_MESSAGE: 'The message body is not valid JSON. Send a LookupRequest as a JSON object.',
   SCHEMA_VIOLATION: 'The request does not match the LookupRequest schema or the contract’s subject schema; see issues.',
   PAYLOAD_TOO_LARGE: 'The request is larger than ndx accepts; a LookupRequest fits in 16 KiB.',

@@ -27,6 +27,9 @@ import { requestOf } from '../shared/http-event.ts';
 import type { KeyedRouteInput } from '../../domain/lookup/intake.ts';
 import { lookupRouter } from '../../domain/lookup/route.ts';
 import { webhookSecret } from '../../domain/lookup/webhook.ts';
+import { indicatorPorts } from '../../aws/indicator-ports.ts';
+import { indicatorIntake, indicatorService, type IndicatorInput } from '../../domain/indicators/service.ts';
+import { names } from '../../config/names.ts';
 
 export { requestOf };
 
@@ -53,6 +56,14 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}): A
   const router = lookupRouter(ports);
   // The router's own step and records (prefix ndx-router): one requestId space per agency, whichever door it came in by.
   const once = idempotent<KeyedRouteInput>(vars[ENV.idempotencyTable], 'ndx-router', (input) => router.route(input));
+  // Indicator requests: answered in this function (no registry is asked), with the router's idempotency records.
+  const indicatorIntakeStep = indicatorIntake(
+    indicatorService(
+      indicatorPorts(env, { audit: tables.audit, contracts: tables.contracts, indicators: env[ENV.indicatorTable] ?? names.indicatorTable }, ports),
+    ),
+    async () => undefined,
+  );
+  const indicatorOnce = idempotent<IndicatorInput>(vars[ENV.idempotencyTable], 'ndx-router', (input) => indicatorIntakeStep.step(input));
   const clients = JSON.parse(vars[ENV.apiClients]) as Record<string, string>;
   const issuer = vars[ENV.apiIssuer];
   const webhooks = JSON.parse(env[ENV.webhooks] ?? '{}') as Record<string, string>;
@@ -71,6 +82,17 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}): A
       rateLimitRetryAfter: () => Math.ceil((WINDOW_MS - (Date.now() % WINDOW_MS)) / 1000),
       now: () => new Date(),
     },
+    indicators: {
+      intake: indicatorIntakeStep,
+      once: {
+        run: indicatorOnce.run,
+        isReused: (e) => e instanceof IdempotencyValidationError,
+        isInProgress: (e) => e instanceof IdempotencyAlreadyInProgressError,
+      },
+      pepper: () => loadPepper(env),
+      rateLimitRetryAfter: () => Math.ceil((WINDOW_MS - (Date.now() % WINDOW_MS)) / 1000),
+      now: () => new Date(),
+    },
     directory: apiDirectory({
       contractIds: CONTRACTS.map((c) => c.id),
       load: (id) => ports.contracts.load(id),
@@ -86,6 +108,7 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}): A
 
   return async (event, context) => {
     once.registerContext(context);
+    indicatorOnce.registerContext(context);
     try {
       const res = await app(requestOf(event));
       logger.info('HTTP API call', { method: event.requestContext.http.method, route: event.routeKey, status: res.status });

@@ -19,6 +19,10 @@ import { routeKey, takeIn } from '../../domain/lookup/intake.ts';
 import { requestDigest } from '../../domain/lookup/resend.ts';
 import { lookupRouter, type RouteInput } from '../../domain/lookup/route.ts';
 import { lazyHandler, receiveCount, sqsBatchHandler } from '../shared/sqs-batch-handler.ts';
+import { indicatorPorts } from '../../aws/indicator-ports.ts';
+import { isIndicatorMessage } from '../../contracts/indicators/protocol.ts';
+import { indicatorInput, indicatorIntake, indicatorService, type IndicatorInput } from '../../domain/indicators/service.ts';
+import { names } from '../../config/names.ts';
 
 export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
   const vars = requireEnv(env, [ENV.auditTable, ENV.consentTable, ENV.idempotencyTable, ENV.rateLimitTable, ENV.contractTable, ENV.maxReceiveCount]);
@@ -34,13 +38,34 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
   const queues = new Queues(sqsClient());
   const pepper = () => loadPepper(env);
   const tables = { audit: vars[ENV.auditTable], consents: vars[ENV.consentTable], rateLimits: vars[ENV.rateLimitTable], contracts: vars[ENV.contractTable] };
-  const router = lookupRouter(routerPorts({ env, tables, deps, logger, metrics, queues }));
+  const ports = routerPorts({ env, tables, deps, logger, metrics, queues });
+  const router = lookupRouter(ports);
 
   const once = idempotent<RouteInput & { key: string }>(vars[ENV.idempotencyTable], 'ndx-router', (input) => router.route(input));
+
+  // Indicator requests on the same queues (`kind: "indicator"`): answered here, in the router's requestId space.
+  const indicators = indicatorIntake(
+    indicatorService(indicatorPorts(env, { ...tables, indicators: env[ENV.indicatorTable] ?? names.indicatorTable }, ports)),
+    (consumer, reply) => queues.sendJson(names.agencyInQueue(consumer), reply).then(() => undefined),
+  );
+  const indicatorOnce = idempotent<IndicatorInput>(vars[ENV.idempotencyTable], 'ndx-router', (input) => indicators.step(input));
 
   async function recordHandler(record: SQSRecord): Promise<Ran | undefined> {
     const consumer = agencyOfOutQueue(record.eventSourceARN);
     if (!consumer) throw new Error(`router is mapped to a queue that is not an agency out-queue: ${record.eventSourceARN}`);
+    if (isIndicatorMessage(record.body)) {
+      const reply = await indicators.take(
+        { run: indicatorOnce.run, isReused: (error) => error instanceof IdempotencyValidationError },
+        indicatorInput(await pepper(), {
+          consumer,
+          body: record.body,
+          messageId: record.messageId,
+          receivedAt: new Date(Number(record.attributes.SentTimestamp) || Date.now()).toISOString(),
+        }),
+      );
+      if (reply) logger.info('indicator request answered', { requestId: reply.requestId, consumer, indicator: reply.indicator, code: reply.code });
+      return undefined;
+    }
     const envelope = readEnvelope(record.body);
     const requestId = envelope.ok ? envelope.request.requestId : envelope.requestId;
     const input = {
@@ -55,7 +80,11 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
     return takeIn(router, { run: once.run, isReused: (error) => error instanceof IdempotencyValidationError }, input);
   }
 
-  return sqsBatchHandler({ logger, metrics, registerContext: once.registerContext, recordHandler });
+  const registerContext = (context: Parameters<typeof once.registerContext>[0]) => {
+    once.registerContext(context);
+    indicatorOnce.registerContext(context);
+  };
+  return sqsBatchHandler({ logger, metrics, registerContext, recordHandler });
 }
 
 /** The Lambda entry point; built on first use from the function's environment. */

@@ -53,6 +53,7 @@ export const API_ROUTES: readonly { path: string; method: apigw.HttpMethod; auth
   { path: '/v1/lookups', method: apigw.HttpMethod.POST, authorized: true },
   { path: '/v1/lookups/{requestId}', method: apigw.HttpMethod.GET, authorized: true },
   { path: '/v1/lookups/batch', method: apigw.HttpMethod.POST, authorized: true },
+  { path: '/v1/indicators', method: apigw.HttpMethod.POST, authorized: true },
   { path: '/v1/contracts', method: apigw.HttpMethod.GET, authorized: true },
   { path: '/v1/contracts/{id}/versions/{version}', method: apigw.HttpMethod.GET, authorized: true },
   { path: '/v1/me', method: apigw.HttpMethod.GET, authorized: true },
@@ -64,7 +65,14 @@ export interface AgencyApiProps {
   readonly api: ApiSettings;
   readonly key: kms.Key;
   readonly alarmTarget: AlarmTarget;
-  readonly tables: { audit: SecureTable; consents: SecureTable; idempotency: SecureTable; rateLimits: SecureTable; contracts: SecureTable };
+  readonly tables: {
+    audit: SecureTable;
+    consents: SecureTable;
+    idempotency: SecureTable;
+    rateLimits: SecureTable;
+    contracts: SecureTable;
+    indicators: SecureTable;
+  };
   readonly secretStatements: () => iam.PolicyStatement[];
 }
 
@@ -105,6 +113,8 @@ export class AgencyApi extends Construct {
       ...t.consents.statements([...ITEM_READ_ACTIONS, 'dynamodb:UpdateItem'], true, { indexes: false }),
       ...t.rateLimits.statements(['dynamodb:UpdateItem'], true),
       ...t.contracts.statements(['dynamodb:Query'], false),
+      // Indicator requests (POST /v1/indicators): one aggregate by indicator and period.
+      ...t.indicators.statements(['dynamodb:GetItem'], false),
       ...t.idempotency.statements(IDEMPOTENCY_ACTIONS, true, { leadingKeys: [idempotencyKeyPattern(functionNames.router)] }),
       // Opens slots, reads them, seals router answers into them.
       ...this.mailbox.statements(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem'], true),

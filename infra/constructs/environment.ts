@@ -66,6 +66,7 @@ export function routerEnvironment(config: NdxConfig, auditShards: number = DEFAU
     ...commonEnvironment(config, functionNames.router, auditShards),
     [ENV.rateLimitTable]: names.rateLimitTable,
     [ENV.contractTable]: names.contractTable,
+    [ENV.indicatorTable]: names.indicatorTable,
   };
 }
 

@@ -45,6 +45,8 @@ export class PlatformStack extends Stack {
   readonly idempotencyTable: SecureTable;
   readonly rateLimitTable: SecureTable;
   readonly contractTable: SecureTable;
+  /** Indicator aggregates: counts by indicator, period and cell (aws/indicator-store.ts); no personal data. */
+  readonly indicatorTable: SecureTable;
   readonly pepperSecret: secretsmanager.Secret;
   /** The key the router signs forwarded lookups with and the adapters verify (rotated automatically). */
   readonly forwardingKeySecret: secretsmanager.Secret;
@@ -131,6 +133,15 @@ export class PlatformStack extends Stack {
       production,
     });
 
+    // Indicator aggregates, written by the indicators job (functions/indicators) and read by the router and the API.
+    this.indicatorTable = new SecureTable(this, 'Indicators', {
+      tableName: names.indicatorTable,
+      partitionKey: { name: 'indicator', type: S },
+      sortKey: { name: 'period', type: S },
+      encryptionKey: this.key,
+      production,
+    });
+
     this.pepperSecret = new secretsmanager.Secret(this, 'SubjectPepper', {
       secretName: PEPPER_SECRET_NAME,
       description: 'Key for hashing subject identifiers (HMAC pepper) in audit and consent records',
@@ -203,6 +214,8 @@ export class PlatformStack extends Stack {
       ...this.rateLimitTable.statements(['dynamodb:UpdateItem'], true),
       // The lifecycle state of a contract's versions: one Query by contract id.
       ...this.contractTable.statements(['dynamodb:Query'], false),
+      // Indicator requests: one aggregate by indicator and period.
+      ...this.indicatorTable.statements(['dynamodb:GetItem'], false),
       // Its own idempotency records only: Powertools keys them `<keyPrefix>#<hash>`, the router's prefix is its name.
       ...this.idempotencyTable.statements(IDEMPOTENCY_ACTIONS, true, { leadingKeys: [idempotencyKeyPattern(functionNames.router)] }),
       ...this.secretStatements(),
@@ -228,6 +241,7 @@ export class PlatformStack extends Stack {
           idempotency: this.idempotencyTable,
           rateLimits: this.rateLimitTable,
           contracts: this.contractTable,
+          indicators: this.indicatorTable,
         },
         secretStatements: () => this.secretStatements(),
       });

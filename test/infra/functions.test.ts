@@ -74,6 +74,7 @@ describe('functions', () => {
       ...common,
       [ENV.rateLimitTable]: 'ndx-rate-limits',
       [ENV.contractTable]: 'ndx-contracts',
+      [ENV.indicatorTable]: 'ndx-indicators',
       POWERTOOLS_SERVICE_NAME: 'ndx-router',
       POWERTOOLS_METRICS_NAMESPACE: 'ndx',
       NODE_OPTIONS: '--enable-source-maps',

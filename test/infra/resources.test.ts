@@ -43,6 +43,7 @@ describe('tables', () => {
         names.idempotencyTable,
         names.rateLimitTable,
         names.contractTable,
+        names.indicatorTable,
         ...testConfig.registries.map((r) => names.registryTable(r.id)),
       ].sort(),
     );

@@ -29,7 +29,7 @@ function dynamoGrants(statements: any[]): Map<string, { actions: string[]; resou
     const actions = asArray(st.Action as string | string[]).filter((a) => a.startsWith('dynamodb:'));
     if (!actions.length) continue;
     const resources = asArray(st.Resource).map((r) => JSON.stringify(r));
-    const table = /"(?:Fn::ImportValue)?[^"]*?(Audit|Consents|Idempotency|RateLimits|Contracts|Records)Table/.exec(resources[0]!)?.[1] ?? resources[0]!;
+    const table = /"(?:Fn::ImportValue)?[^"]*?(Audit|Consents|Idempotency|RateLimits|Contracts|Indicators|Records)Table/.exec(resources[0]!)?.[1] ?? resources[0]!;
     out.set(table, { actions: [...actions].sort(), resources, ...(st.Condition ? { condition: st.Condition } : {}) });
   }
   return out;
@@ -142,18 +142,19 @@ describe('forwarding key', () => {
 });
 
 describe('DynamoDB permissions: only the actions each function sends', () => {
-  it('the router: audit insert-only, consents read and count, rate limits update, contracts query, its own idempotency records', () => {
+  it('the router: audit insert-only, consents read and count, rate limits update, contracts query, indicator aggregates read, its own idempotency records', () => {
     const grants = dynamoGrants(functionStatements(platform, 'ndx-router'));
     expect(grants.get('Audit')!.actions).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
     expect(grants.get('Audit')!.resources).toHaveLength(1); // the table, not its citizen-view index
     expect(grants.get('Consents')!.actions).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem']);
     expect(grants.get('RateLimits')!.actions).toEqual(['dynamodb:UpdateItem']);
     expect(grants.get('Contracts')!.actions).toEqual(['dynamodb:Query']);
+    expect(grants.get('Indicators')!.actions).toEqual(['dynamodb:GetItem']);
     expect(grants.get('Idempotency')).toMatchObject({
       actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ndx-router#*'] } },
     });
-    expect([...grants.keys()].sort()).toEqual(['Audit', 'Consents', 'Contracts', 'Idempotency', 'RateLimits']);
+    expect([...grants.keys()].sort()).toEqual(['Audit', 'Consents', 'Contracts', 'Idempotency', 'Indicators', 'RateLimits']);
   });
 
   it.each(testConfig.registries.map((r) => r.id))(

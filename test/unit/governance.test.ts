@@ -81,10 +81,11 @@ describe('the demo deployment', () => {
   it('publishes versions that exist in the catalogue', async () => {
     const { DEMO_PUBLISHED } = await import('../../synthetic/demo.ts');
     const { findContract } = await import('../../contracts/catalog.ts');
+    const { findIndicator } = await import('../../contracts/indicators/catalog.ts');
     for (const ref of DEMO_PUBLISHED) {
       const [id, version] = ref.split('@') as [string, string];
       expect(
-        findContract(id)?.versions.some((x) => x.version === version),
+        (findContract(id) ?? findIndicator(id))?.versions.some((x) => x.version === version),
         ref,
       ).toBe(true);
     }

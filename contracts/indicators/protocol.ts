@@ -1,0 +1,108 @@
+/**
+ * The wire protocol of indicator requests: an agency asks for an indicator for one period, on its
+ * out-queue (beside its lookups; `kind: "indicator"` tells them apart) or over HTTP
+ * (`POST /v1/indicators`), and gets one IndicatorReply. No subject: nothing about a person is asked or
+ * answered; the reply carries counts only, withheld cells without a number.
+ */
+import * as z from 'zod';
+import { Basis, carriesPersonalIdentifier, ContractId, Issue, Notice, PurposeCode, ReplyPointer, STATUSES, VersionPin, type Code } from '../protocol.ts';
+import { OFFICIAL_STATISTICS } from './model.ts';
+
+export const INDICATOR_FORMATS = ['sdmx-json', 'csv'] as const;
+
+/** The codes an indicator reply may carry: those of lookups that apply, and PERIOD_NOT_AVAILABLE (NOT_FOUND: no aggregate for the period). */
+export const INDICATOR_CODES = [
+  'OK',
+  'PERIOD_NOT_AVAILABLE',
+  'MALFORMED_MESSAGE',
+  'SCHEMA_VIOLATION',
+  'PAYLOAD_TOO_LARGE',
+  'UNKNOWN_CONTRACT',
+  'UNKNOWN_VERSION',
+  'REQUEST_ID_REUSED',
+  'NOT_A_CONSUMER',
+  'CONTRACT_NOT_ACTIVE',
+  'VERSION_RETIRED',
+  'PURPOSE_NOT_ALLOWED',
+  'RATE_LIMITED',
+  'INTERNAL',
+  'ALREADY_ANSWERED',
+] as const satisfies readonly Code[];
+export type IndicatorCode = (typeof INDICATOR_CODES)[number];
+
+export const IndicatorRequest = z
+  .strictObject({
+    kind: z.literal('indicator').describe('Tells an indicator request from a LookupRequest on the same queue.'),
+    requestId: z.uuid().describe('Chosen by the caller, new for every request; resends follow the resend protocol of lookups.'),
+    indicator: ContractId.describe('The indicator contract, e.g. population.living-population.'),
+    version: VersionPin.default('1').describe('The major the caller is pinned to, or an exact version.'),
+    purpose: PurposeCode.default(OFFICIAL_STATISTICS.code),
+    period: z
+      .string()
+      .regex(/^\d{4}(-(0[1-9]|1[0-2]))?$/, 'a period: YYYY-MM (monthly) or YYYY (annual)')
+      .describe('The period, in the frequency of the indicator: YYYY-MM or YYYY.'),
+    format: z
+      .enum(INDICATOR_FORMATS)
+      .default('sdmx-json')
+      .describe('sdmx-json: data carries an SDMX-JSON 2.1 data message; csv: csv carries the observations.'),
+    onBehalfOf: z
+      .string()
+      .min(1)
+      .max(128)
+      .refine((s) => !carriesPersonalIdentifier(s), 'an officer or case reference, not a personal identifier')
+      .optional()
+      .describe('The officer or report the request is made for; kept in the audit trail.'),
+  })
+  .describe('IndicatorRequest: an indicator for one period, sent on ndx-agency-<agencyId>-out or POST /v1/indicators.');
+export type IndicatorRequest = z.infer<typeof IndicatorRequest>;
+export type IndicatorRequestInput = z.input<typeof IndicatorRequest>;
+
+export const ReleaseSummary = z.strictObject({
+  cells: z.number().int().describe('Observations in the release, margins included.'),
+  published: z.number().int(),
+  primary: z.number().int().describe('Withheld by the primary rules (small counts, dominance).'),
+  secondary: z.number().int().describe('Withheld so that no primary cell can be recomputed from what is published.'),
+});
+
+export const IndicatorReply = z
+  .strictObject({
+    kind: z.literal('indicator'),
+    requestId: z.uuid().nullable(),
+    status: z.enum(STATUSES),
+    code: z.enum(INDICATOR_CODES),
+    message: z.string(),
+    indicator: z.string().optional(),
+    version: z.string().optional().describe('The exact version that answered.'),
+    purpose: z.string().optional(),
+    period: z.string().optional(),
+    basis: Basis.optional(),
+    format: z.enum(INDICATOR_FORMATS).optional(),
+    data: z.record(z.string(), z.unknown()).optional().describe('sdmx-json: an SDMX-JSON 2.1 data message.'),
+    csv: z.string().optional().describe('csv: the observations, one per line (RFC 4180).'),
+    summary: ReleaseSummary.optional(),
+    provenance: z
+      .strictObject({
+        registry: z.string(),
+        computedAt: z.iso.datetime().describe('When the aggregate was computed from the registry.'),
+        auditId: z.string(),
+        digest: z.string().describe('sha256 of the canonical JSON of data (or of csv).'),
+      })
+      .optional(),
+    notice: Notice.optional(),
+    original: ReplyPointer.optional(),
+    issues: z.array(Issue).optional(),
+    repliedAt: z.iso.datetime(),
+  })
+  .describe('IndicatorReply: delivered on ndx-agency-<agencyId>-in, or as the body of POST /v1/indicators.');
+export type IndicatorReply = z.infer<typeof IndicatorReply>;
+
+/** Whether a message on an out-queue is an indicator request (a JSON object with `kind: "indicator"`), without reading it further. */
+export function isIndicatorMessage(body: string): boolean {
+  if (!body.includes('"indicator"')) return false;
+  try {
+    const json = JSON.parse(body) as unknown;
+    return typeof json === 'object' && json !== null && !Array.isArray(json) && (json as { kind?: unknown }).kind === 'indicator';
+  } catch {
+    return false;
+  }
+}

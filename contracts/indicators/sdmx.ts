@@ -1,0 +1,175 @@
+/**
+ * SDMX-JSON 2.1 documents of indicator contracts: the structure message (data structure definition,
+ * code lists, concepts) of a version, exported with the contract's other documents, and the shared
+ * parts of the data messages releases are written in (domain/indicators/sdmx-data.ts). Generated
+ * from the contract, never written by hand; tests validate both against the official schemas
+ * (sdmx-twg/sdmx-json, vendored in test/schemas/).
+ */
+import type { ContractDefinition, VersionDefinition } from '../model.ts';
+import { CONF_STATUS, CONF_STATUS_LABELS, type IndicatorSpec, type Label, OBS_STATUS, OBS_STATUS_LABELS, TOTAL, TOTAL_LABEL } from './model.ts';
+
+export const SDMX_DATA_SCHEMA = 'https://json.sdmx.org/2.1/sdmx-json-data-schema.json';
+export const SDMX_STRUCTURE_SCHEMA = 'https://json.sdmx.org/2.1/sdmx-json-structure-schema.json';
+/** The maintenance agency of ndx's SDMX artefacts. */
+export const SDMX_AGENCY = 'VN_NDX';
+export const SENDER = {
+  id: SDMX_AGENCY,
+  name: 'ndx — the national data exchange',
+  names: { en: 'ndx — the national data exchange', vi: 'ndx — nền tảng trao đổi dữ liệu quốc gia' },
+};
+
+const names = (l: Label) => ({ name: l.en, names: { en: l.en, vi: l.vi } });
+
+/** `population.living-population` → `POPULATION_LIVING_POPULATION`. */
+export const sdmxId = (contractId: string) => contractId.toUpperCase().replace(/[.-]/g, '_');
+
+export function dsdUrn(contractId: string, version: string): string {
+  return `urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure=${SDMX_AGENCY}:DSD_${sdmxId(contractId)}(${version})`;
+}
+
+/** The structure of a data message: dimensions with their codes (the total last), the measure, the two attributes. */
+export function dataStructure(contract: ContractDefinition, version: VersionDefinition & { indicator: IndicatorSpec }, period: string) {
+  const spec = version.indicator;
+  const dims = spec.dimensions.map((d, k) => ({
+    id: d.id,
+    ...names(d.name),
+    keyPosition: k,
+    values: [...d.codeList.codes, { id: TOTAL, name: TOTAL_LABEL }].map((c) => ({ id: c.id, ...names(c.name) })),
+  }));
+  return {
+    links: [{ urn: dsdUrn(contract.id, version.version), rel: 'DataStructure' }],
+    name: contract.title,
+    dimensions: {
+      observation: [
+        ...dims,
+        {
+          id: 'TIME_PERIOD',
+          name: 'Time period',
+          names: { en: 'Time period', vi: 'Kỳ' },
+          keyPosition: dims.length,
+          roles: ['TIME_PERIOD'],
+          values: [{ value: period }],
+        },
+      ],
+    },
+    measures: { observation: [{ id: 'OBS_VALUE', ...names(spec.measure.name) }] },
+    attributes: {
+      observation: [
+        {
+          id: 'OBS_STATUS',
+          name: 'Observation status',
+          names: { en: 'Observation status', vi: 'Trạng thái quan sát' },
+          relationship: { observation: {} },
+          values: OBS_STATUS.map((s) => ({ id: s, ...names(OBS_STATUS_LABELS[s]) })),
+        },
+        {
+          id: 'CONF_STATUS',
+          name: 'Confidentiality status',
+          names: { en: 'Confidentiality status', vi: 'Trạng thái bảo mật' },
+          relationship: { observation: {} },
+          values: CONF_STATUS.map((s) => ({ id: s, ...names(CONF_STATUS_LABELS[s]) })),
+        },
+      ],
+    },
+    dataSets: [0],
+  };
+}
+
+const ref = (kind: string, id: string, version: string) => `urn:sdmx:org.sdmx.infomodel.${kind}=${SDMX_AGENCY}:${id}(${version})`;
+
+/** The SDMX-JSON structure message of an indicator version: its data structure definition, code lists and concepts. */
+export function structureMessage(contract: ContractDefinition, version: VersionDefinition & { indicator: IndicatorSpec }, prepared: Date) {
+  const spec = version.indicator;
+  const v = version.version;
+  const conceptScheme = `CS_${sdmxId(contract.id)}`;
+  const concept = (id: string) => `urn:sdmx:org.sdmx.infomodel.conceptscheme.Concept=${SDMX_AGENCY}:${conceptScheme}(${v}).${id}`;
+  const codelistUrn = (id: string) => ref('codelist.Codelist', id, v);
+  const statusLists = [
+    {
+      id: 'CL_OBS_STATUS',
+      name: { en: 'Observation status', vi: 'Trạng thái quan sát' },
+      codes: OBS_STATUS.map((s) => ({ id: s, name: OBS_STATUS_LABELS[s] })),
+    },
+    {
+      id: 'CL_CONF_STATUS',
+      name: { en: 'Confidentiality status', vi: 'Trạng thái bảo mật' },
+      codes: CONF_STATUS.map((s) => ({ id: s, name: CONF_STATUS_LABELS[s] })),
+    },
+  ];
+  const codelists = [...spec.dimensions.map((d) => ({ ...d.codeList, codes: [...d.codeList.codes, { id: TOTAL, name: TOTAL_LABEL }] })), ...statusLists];
+  const concepts = [
+    ...spec.dimensions.map((d) => ({ id: d.id, name: d.name })),
+    { id: 'TIME_PERIOD', name: { en: 'Time period', vi: 'Kỳ' } },
+    { id: 'OBS_VALUE', name: spec.measure.name },
+    { id: 'OBS_STATUS', name: { en: 'Observation status', vi: 'Trạng thái quan sát' } },
+    { id: 'CONF_STATUS', name: { en: 'Confidentiality status', vi: 'Trạng thái bảo mật' } },
+  ];
+  return {
+    $schema: SDMX_STRUCTURE_SCHEMA,
+    meta: {
+      id: `NDX_STRUCTURE_${sdmxId(contract.id)}_${v.replace(/\./g, '_')}`,
+      prepared: prepared.toISOString(),
+      contentLanguages: ['en', 'vi'],
+      sender: SENDER,
+    },
+    data: {
+      dataStructures: [
+        {
+          id: `DSD_${sdmxId(contract.id)}`,
+          agencyID: SDMX_AGENCY,
+          version: v,
+          ...names({ en: contract.title, vi: contract.title }),
+          description: contract.description,
+          dataStructureComponents: {
+            dimensionList: {
+              id: 'DimensionDescriptor',
+              dimensions: spec.dimensions.map((d, k) => ({
+                id: d.id,
+                position: k,
+                conceptIdentity: concept(d.id),
+                localRepresentation: { enumeration: codelistUrn(d.codeList.id) },
+              })),
+              timeDimension: {
+                id: 'TIME_PERIOD',
+                conceptIdentity: concept('TIME_PERIOD'),
+                localRepresentation: { format: { dataType: spec.period.frequency === 'M' ? 'GregorianYearMonth' : 'GregorianYear' } },
+              },
+            },
+            attributeList: {
+              id: 'AttributeDescriptor',
+              attributes: statusLists.map((l) => ({
+                id: l.id.replace('CL_', ''),
+                usage: 'mandatory',
+                attributeRelationship: { observation: {} },
+                conceptIdentity: concept(l.id.replace('CL_', '')),
+                localRepresentation: { enumeration: codelistUrn(l.id) },
+              })),
+            },
+            measureList: {
+              id: 'MeasureDescriptor',
+              measures: [
+                { id: 'OBS_VALUE', usage: 'optional', conceptIdentity: concept('OBS_VALUE'), localRepresentation: { format: { dataType: 'Integer' } } },
+              ],
+            },
+          },
+        },
+      ],
+      codelists: codelists.map((l) => ({
+        id: l.id,
+        agencyID: SDMX_AGENCY,
+        version: v,
+        ...names(l.name),
+        codes: l.codes.map((c) => ({ id: c.id, ...names(c.name) })),
+      })),
+      conceptSchemes: [
+        {
+          id: conceptScheme,
+          agencyID: SDMX_AGENCY,
+          version: v,
+          ...names({ en: `Concepts of ${contract.title}`, vi: `Khái niệm: ${contract.title}` }),
+          concepts: concepts.map((c) => ({ id: c.id, ...names(c.name) })),
+        },
+      ],
+    },
+  };
+}

@@ -1,0 +1,30 @@
+/** A release as an SDMX-JSON 2.1 data message (one data set, observations keyed by code positions). Pure. */
+import type { IndicatorSpec } from '../../contracts/indicators/model.ts';
+import { CONF_STATUS, OBS_STATUS, TOTAL } from '../../contracts/indicators/model.ts';
+import { dataStructure, SDMX_DATA_SCHEMA, SENDER } from '../../contracts/indicators/sdmx.ts';
+import type { ContractDefinition, VersionDefinition } from '../../contracts/model.ts';
+import type { Release } from './release.ts';
+
+export function dataMessage(
+  contract: ContractDefinition,
+  version: VersionDefinition & { indicator: IndicatorSpec },
+  r: Release,
+  meta: { id: string; prepared: Date },
+) {
+  const spec = version.indicator;
+  const positions = spec.dimensions.map((d) => new Map([...d.codeList.codes.map((c) => c.id), TOTAL].map((id, k) => [id, k])));
+  const observations: Record<string, [number | null, number, number]> = {};
+  for (const o of r.observations) {
+    const key = [...spec.dimensions.map((d, k) => positions[k]?.get(o.key[d.id] ?? '') ?? -1), 0];
+    if (key.includes(-1)) throw new Error(`observation ${JSON.stringify(o.key)} has a code outside the structure`);
+    observations[key.join(':')] = [o.value, OBS_STATUS.indexOf(o.obsStatus), CONF_STATUS.indexOf(o.confStatus)];
+  }
+  return {
+    $schema: SDMX_DATA_SCHEMA,
+    meta: { id: meta.id.replace(/[^A-Za-z0-9_@$-]/g, '_'), prepared: meta.prepared.toISOString(), contentLanguages: ['en', 'vi'], sender: SENDER },
+    data: {
+      structures: [dataStructure(contract, version, r.period)],
+      dataSets: [{ structure: 0, action: 'Information', observations }],
+    },
+  };
+}
