@@ -26,7 +26,8 @@ export class IndicatorStore {
     const items: Aggregate[] = [];
     for await (const item of queryAll(this.doc, {
       TableName: this.table,
-      KeyConditionExpression: 'indicator = :i',
+      KeyConditionExpression: '#i = :i',
+      ExpressionAttributeNames: { '#i': 'indicator' },
       ExpressionAttributeValues: { ':i': indicator },
     }))
       items.push(Aggregate.parse(item));

@@ -2,6 +2,8 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CONTRACTS, findContract } from '../contracts/catalog.ts';
+import { findIndicator, INDICATORS } from '../contracts/indicators/catalog.ts';
+import { structureMessage } from '../contracts/indicators/sdmx.ts';
 import {
   EXPORT_FORMATS,
   exportAgency,
@@ -41,7 +43,8 @@ export interface ContractRef {
 /** `population.residence` or `population.residence@1.0.0`. */
 export function parseRef(ref: string, requireVersion = false): ContractRef {
   const [id, version] = ref.split('@') as [string, string | undefined];
-  const contract = findContract(id);
+  // Lookup contracts and indicator contracts share the lifecycle, the registry and these commands.
+  const contract = findContract(id) ?? findIndicator(id);
   if (!contract) throw new UsageError(`no contract "${id}"; run \`ndx contract list\` to see the catalogue`);
   if (!version) {
     if (requireVersion) throw new UsageError(`give a version: ${id}@<version> (versions: ${contract.versions.map((v) => v.version).join(', ')})`);
@@ -83,7 +86,7 @@ export function registerContract(program: Command): void {
       platformAction(async (ctx) => {
         const reg = registry();
         const rows: Array<Record<string, unknown>> = [];
-        for (const c of CONTRACTS) {
+        for (const c of [...CONTRACTS, ...INDICATORS]) {
           const records = await reg.records(c.id);
           for (const v of c.versions) {
             const r = records.find((x) => x.version === v.version);
@@ -340,11 +343,30 @@ export function registerContract(program: Command): void {
     .description(
       'the documents agencies code against, generated from the schemas: <id>[@version] (default: the newest), or --agency <id> for one AsyncAPI document of an agency',
     )
-    .option('--format <format>', `one of ${EXPORT_FORMATS.join(', ')}`, 'jsonschema')
+    .option('--format <format>', `one of ${EXPORT_FORMATS.join(', ')}; for an indicator: sdmx (its SDMX-JSON structure message) or odcs`)
     .option('--agency <id>', 'an agency: its out- and in-queue with every contract version it may use (AsyncAPI only)')
     .option('--offline', 'do not read the contract registry: lifecycle as in the catalogue shipped with ndx')
     .option('--out <file>', 'write to a file instead of standard output')
-    .action(async (ref: string | undefined, options: { format: string; agency?: string; offline?: boolean; out?: string }, command: Command) => {
+    .action(async (ref: string | undefined, options: { format?: string; agency?: string; offline?: boolean; out?: string }, command: Command) => {
+      const indicator = ref ? findIndicator(ref.split('@')[0] ?? '') : undefined;
+      if (indicator) {
+        // An indicator: its SDMX-JSON structure message (data structure, code lists, concepts), or ODCS.
+        const format = options.format ?? 'sdmx';
+        if (format !== 'sdmx' && format !== 'odcs')
+          throw new UsageError(`an indicator exports as sdmx (its SDMX-JSON structure message) or odcs, not ${format}`);
+        const v = parseRef(ref ?? '').version ?? newestVersion(indicator);
+        const iv = indicator.versions.find((x) => x.version === v.version);
+        if (!iv) throw new UsageError(`${indicator.id} has no version ${v.version}`);
+        const document =
+          format === 'sdmx'
+            ? structureMessage(indicator, iv, new Date())
+            : exportVersion('odcs', indicator, iv, { lifecycle: shippedLifecycle(indicator).get(iv.version) ?? DRAFT, transport: exportTransport() });
+        const text = `${JSON.stringify(document, null, 2)}\n`;
+        if (options.out) writeFileSync(options.out, text);
+        else process.stdout.write(text);
+        return;
+      }
+      options.format ??= 'jsonschema';
       if (!(EXPORT_FORMATS as readonly string[]).includes(options.format)) throw new UsageError(`--format takes ${EXPORT_FORMATS.join(', ')}`);
       if (options.agency !== undefined) {
         if (ref) throw new UsageError('give either a contract or --agency, not both');

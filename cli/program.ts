@@ -6,6 +6,7 @@ import { registerAudit } from './audit.ts';
 import { registerCapacity } from './capacity.ts';
 import { registerConsent } from './consent.ts';
 import { registerContract } from './contract.ts';
+import { registerIndicator } from './indicator.ts';
 import { registerLookup } from './lookup.ts';
 import { registerSeed } from './seed.ts';
 import { registerOps } from './ops.ts';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerLookup(program);
   registerContract(program);
+  registerIndicator(program);
   registerSeed(program);
   registerConsent(program);
   registerAudit(program);

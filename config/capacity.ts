@@ -146,7 +146,9 @@ const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** di
 const fmt = (x: number) => round(x).toLocaleString('en-US');
 
 function stage(s: Omit<Stage, 'utilisation'>): Stage {
-  return { ...s, utilisation: s.expected === undefined ? undefined : s.limit > 0 ? s.expected / s.limit : Number.POSITIVE_INFINITY };
+  // Nothing expected of a stage without a limit (e.g. an agency that only requests indicators) is carried.
+  const utilisation = s.expected === undefined ? undefined : s.limit > 0 ? s.expected / s.limit : s.expected > 0 ? Number.POSITIVE_INFINITY : 0;
+  return { ...s, utilisation };
 }
 
 /** The capacity plan of one environment. */

@@ -19,6 +19,7 @@ import {
   Problem,
   WebhookAccepted,
 } from './http-api.ts';
+import { IndicatorReply, IndicatorRequest } from './indicators/protocol.ts';
 import { LookupRequest, MAX_REQUEST_BYTES } from './protocol.ts';
 
 type Json = Record<string, unknown>;
@@ -164,6 +165,7 @@ export function apiOpenApi(servers: readonly { url: string; description: string 
     security: [{ agencyToken: [] }],
     tags: [
       { name: 'lookups', description: 'Lookups and their replies.' },
+      { name: 'indicators', description: 'Indicators: counts over a registry, released with disclosure control (no subject).' },
       { name: 'directory', description: 'What the calling agency may use.' },
       { name: 'meta', description: 'This document.' },
     ],
@@ -194,6 +196,38 @@ export function apiOpenApi(servers: readonly { url: string; description: string 
             '413': problem(`Over ${MAX_HTTP_BODY_BYTES} bytes.`),
             '415': problem('The body is not application/json.'),
             '503': problem('The batch was not taken: resend it (same requestIds and bodies).', retryAfter),
+          },
+        },
+      },
+      '/v1/indicators': {
+        post: {
+          operationId: 'requestIndicator',
+          tags: ['indicators'],
+          summary: 'An indicator for one period',
+          description:
+            'The IndicatorRequest is answered at once, with the same checks (contract, version, consumer, purpose, period), rate limit, audit and resend protocol as a lookup; the reply is the IndicatorReply the queue would carry: an SDMX-JSON 2.1 data message in `data`, or CSV in `csv`. Withheld cells carry CONF_STATUS and no number. With `Accept: text/csv` and `format: csv`, an OK reply’s CSV is the body itself.',
+          requestBody: { required: true, content: body('IndicatorRequest') },
+          responses: {
+            '200': {
+              description:
+                'The IndicatorReply, whatever its status (OK, NOT_FOUND, DENIED, INVALID, ERROR, DUPLICATE); or, asked with Accept: text/csv, the CSV.',
+              content: { ...body('IndicatorReply'), 'text/csv': { schema: { type: 'string' } } },
+            },
+            '400': { description: 'An IndicatorReply INVALID: the body is not an IndicatorRequest (see issues).', content: body('IndicatorReply') },
+            '401': problem('No valid access token.'),
+            '403': problem('The token’s client is not an agency of ndx.'),
+            '409': problem('A request with this requestId is being handled: resend it shortly.', retryAfter),
+            '413': {
+              description: `PAYLOAD_TOO_LARGE (over ${MAX_REQUEST_BYTES} bytes), or a Problem over ${MAX_HTTP_BODY_BYTES} bytes.`,
+              content: { ...body('IndicatorReply'), ...body('Problem', 'application/problem+json') },
+            },
+            '415': problem('The body is not application/json.'),
+            '429': {
+              description: 'RATE_LIMITED: the indicator’s rate limit for this agency is reached.',
+              headers: retryAfter,
+              content: body('IndicatorReply'),
+            },
+            '503': problem('The request was not answered: resend it (same requestId and body).', retryAfter),
           },
         },
       },
@@ -239,6 +273,8 @@ export function apiOpenApi(servers: readonly { url: string; description: string 
         ContractList: schemaOf(ContractList),
         ContractVersionDetail: schemaOf(ContractVersionDetail),
         Me: schemaOf(Me),
+        IndicatorRequest: schemaOf(IndicatorRequest, 'input'),
+        IndicatorReply: schemaOf(IndicatorReply),
       },
       securitySchemes: { agencyToken: AGENCY_TOKEN_SCHEME },
     },

@@ -28,3 +28,16 @@ export function dataMessage(
     },
   };
 }
+
+/** The observations of a data message of this version (the inverse of dataMessage), for readers of a reply. */
+export function observationsOf(spec: IndicatorSpec, message: unknown): Release['observations'] {
+  const m = message as { data?: { dataSets?: Array<{ observations?: Record<string, [number | null, number, number]> }> } };
+  const codes = spec.dimensions.map((d) => [...d.codeList.codes.map((c) => c.id), TOTAL]);
+  const out: Release['observations'] = [];
+  for (const [position, [value, obs, conf]] of Object.entries(m.data?.dataSets?.[0]?.observations ?? {})) {
+    const at = position.split(':').map(Number);
+    const key = Object.fromEntries(spec.dimensions.map((d, k) => [d.id, codes[k]?.[at[k] ?? -1] ?? '?']));
+    out.push({ key, value, obsStatus: OBS_STATUS[obs] ?? 'M', confStatus: CONF_STATUS[conf] ?? 'D' });
+  }
+  return out;
+}

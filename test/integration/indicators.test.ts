@@ -22,7 +22,7 @@ import { INDICATORS } from '../../contracts/indicators/catalog.ts';
 import { defineIndicator } from '../../contracts/indicators/define.ts';
 import { actorOf } from '../../domain/actor.ts';
 import { ContractLifecycle, GovernanceError } from '../../domain/contracts/lifecycle-service.ts';
-import { type Harness, startHarness } from './support.ts';
+import { type Harness, runNdx, startHarness } from './support.ts';
 
 const COUNT = 3000;
 const GOV = 'government-office';
@@ -302,5 +302,46 @@ describe('indicator contracts through the steward workflow', () => {
       expect((await lifecycle.record(c.id, '1.1.0'))?.status).toBe('approved');
       expect((await through(major)).status).toBe('active');
     }
+  });
+});
+
+describe('ndx indicator', () => {
+  const ndx = (...args: string[]) => runNdx({ ...process.env, AWS_ENDPOINT_URL: h.engine.endpoint.url, NDX_OPERATOR: 'operator@ndx.gov.vn' }, args, 60_000);
+
+  it('request: readable by default (row totals, what was withheld, the audit id), JSON with --json, exit codes by status', async () => {
+    const ok = await ndx('indicator', 'request', '--as', GOV, '--indicator', 'social-insurance.participants', '--period', '2026-10');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^OK {2}social-insurance\.participants@1\.0\.0 for 2026-10/);
+    expect(ok.stdout).toMatch(/01 Hà Nội/);
+    expect(ok.stdout).toMatch(/withheld so that none of those can be recomputed/);
+    expect(ok.stdout).toMatch(/audit government-office\//);
+    const json = await ndx('--json', 'indicator', 'request', '--as', GOV, '--indicator', 'land.parcels-by-land-use', '--period', '2026-10', '--format', 'csv');
+    expect(IndicatorReply.parse(JSON.parse(json.stdout)).csv?.startsWith('PROVINCE,LAND_USE,')).toBe(true);
+    const denied = await ndx('indicator', 'request', '--as', 'hanoi-land-office', '--indicator', 'land.parcels-by-land-use', '--period', '2026-10');
+    expect(denied.code).toBe(4);
+    expect(denied.stdout).toMatch(/DENIED NOT_A_CONSUMER/);
+    const missing = await ndx('indicator', 'request', '--as', GOV, '--indicator', 'land.parcels-by-land-use', '--period', '1990-01');
+    expect(missing.code).toBe(3);
+    const usage = await ndx('indicator', 'request', '--as', GOV, '--indicator', 'land.parcels-by-land-use', '--period', 'last month');
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/period/);
+  });
+
+  it('list and show: the catalogue with its lifecycle, one indicator’s structure and the periods computed', async () => {
+    const list = await ndx('indicator', 'list');
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/population\.living-population\s+1\.0\.0\s+active\s+population\s+PROVINCE × SEX × AGE/);
+    const show = await ndx('--json', 'indicator', 'show', 'land.parcels-by-land-use');
+    const value = JSON.parse(show.stdout) as { status: string; periods: Array<{ period: string }>; disclosure: { threshold: number } };
+    expect(value).toMatchObject({ status: 'active', disclosure: { threshold: 3 } });
+    expect(value.periods.map((p) => p.period)).toEqual(['2026-10']);
+  });
+
+  it('contract export: an indicator’s SDMX-JSON structure message, valid against the official schema', async () => {
+    const out = await ndx('contract', 'export', 'population.living-population', '--format', 'sdmx');
+    expect(out.code).toBe(0);
+    expect(sdmxErrors('structure', JSON.parse(out.stdout))).toEqual([]);
+    const wrong = await ndx('contract', 'export', 'population.living-population', '--format', 'asyncapi');
+    expect(wrong.code).toBe(2);
   });
 });

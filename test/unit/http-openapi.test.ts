@@ -15,6 +15,7 @@ describe('GET /v1/openapi.json', () => {
     expect(Object.keys(paths).sort()).toEqual([
       '/v1/contracts',
       '/v1/contracts/{id}/versions/{version}',
+      '/v1/indicators',
       '/v1/lookups',
       '/v1/lookups/batch',
       '/v1/lookups/{requestId}',
@@ -30,5 +31,7 @@ describe('GET /v1/openapi.json', () => {
       .schemas;
     expect(schemas.LookupRequest?.additionalProperties).toBe(false);
     expect(schemas.Problem?.properties?.code?.enum).toContain('UNAUTHENTICATED');
+    expect(schemas.IndicatorRequest?.additionalProperties).toBe(false);
+    expect(schemas.IndicatorReply?.properties?.code?.enum).toContain('PERIOD_NOT_AVAILABLE');
   });
 });
