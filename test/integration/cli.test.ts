@@ -1,5 +1,6 @@
 /** The ndx command as people run it: a child process, against the running local engine. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INDICATORS } from '../../contracts/indicators/catalog.ts';
 import { CONTRACTS } from '../../contracts/catalog.ts';
 import { LookupReply } from '../../contracts/protocol.ts';
 import { startHarness, type Harness, runNdx } from './support.ts';
@@ -91,7 +92,8 @@ describe('ndx contract', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/population\.identity-verification\s+1\.0\.0\s+active/);
     const json = JSON.parse((await ndx('--json', 'contract', 'list')).stdout) as Array<{ contract: string; status: string }>;
-    expect([...new Set(json.map((x) => x.contract))].sort()).toEqual(CONTRACTS.map((c) => c.id).sort());
+    // Lookup contracts and indicator contracts share the catalogue and its lifecycle.
+    expect([...new Set(json.map((x) => x.contract))].sort()).toEqual([...CONTRACTS, ...INDICATORS].map((c) => c.id).sort());
     expect(json.filter((x) => x.contract.startsWith('population.')).every((x) => x.status === 'active')).toBe(true);
   });
 
