@@ -29,7 +29,8 @@ function dynamoGrants(statements: any[]): Map<string, { actions: string[]; resou
     const actions = asArray(st.Action as string | string[]).filter((a) => a.startsWith('dynamodb:'));
     if (!actions.length) continue;
     const resources = asArray(st.Resource).map((r) => JSON.stringify(r));
-    const table = /"(?:Fn::ImportValue)?[^"]*?(Audit|Consents|Idempotency|RateLimits|Contracts|Indicators|Records)Table/.exec(resources[0]!)?.[1] ?? resources[0]!;
+    const table =
+      /"(?:Fn::ImportValue)?[^"]*?(Audit|Consents|Idempotency|RateLimits|Contracts|Indicators|Records)Table/.exec(resources[0]!)?.[1] ?? resources[0]!;
     out.set(table, { actions: [...actions].sort(), resources, ...(st.Condition ? { condition: st.Condition } : {}) });
   }
   return out;

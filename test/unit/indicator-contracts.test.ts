@@ -113,7 +113,7 @@ describe('governance of code lists', () => {
 });
 
 describe('releases', () => {
-  const spec = (business?.versions[0] as IndicatorDefinition['versions'][number]).indicator;
+  const spec = ((business as IndicatorDefinition).versions[0] as IndicatorDefinition['versions'][number]).indicator;
   const provinces = CL_PROVINCE.codes.map((c) => c.id);
   const sectors = CL_SECTOR.codes.map((c) => c.id);
   const counts = fc.dictionary(
