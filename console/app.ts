@@ -183,9 +183,16 @@ export function consoleApp(ports: ConsolePorts): (req: HttpRequest) => Promise<H
     return r.handle({ req, c: { ...c, principal: session.principal, csrf: session.csrf }, principal: session.principal, session, form }, match);
   }
 
+  /** `?lang=` on any page also sets the language cookie, so the links from that page stay in that language. */
+  function remember(req: HttpRequest, res: HttpResponse): HttpResponse {
+    const lang = req.query.lang;
+    if (!isLang(lang) || req.path === '/console/lang') return res;
+    return { ...res, cookies: [...(res.cookies ?? []), cookie(LANG_COOKIE, lang, { path: '/console', maxAge: 31_536_000, secure, httpOnly: false })] };
+  }
+
   return async (req) => {
     try {
-      return await route(req);
+      return remember(req, await route(req));
     } catch (error) {
       ports.failed?.(error);
       const c = context(req);

@@ -70,6 +70,7 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}): C
   const doc = documentClient();
   const findContract = deps.findContract ?? shippedContracts;
   const agencyNames = JSON.parse(env[ENV.agencyNames] ?? '{}') as Record<string, string>;
+  const agencyName = (id: string) => (Object.hasOwn(agencyNames, id) ? agencyNames[id] : undefined);
   const audit = new AuditLog(doc, vars[ENV.auditTable], { shards: auditShards(env) });
   const consents = new ConsentService({ store: new ConsentStore(doc, vars[ENV.consentTable]), audit });
   const citizen = new CitizenDesk({
@@ -77,9 +78,8 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}): C
     consents: consents.store,
     change: (id, change, by, reason) => consents.change(id, change, by, reason),
     findContract,
-    agencyName: (id) => (Object.hasOwn(agencyNames, id) ? agencyNames[id] : undefined),
+    agencyName,
   });
-  const agencyName = (id: string) => (Object.hasOwn(agencyNames, id) ? agencyNames[id] : undefined);
   const steward = new StewardDesk({
     contracts: () => CONTRACTS,
     findContract,

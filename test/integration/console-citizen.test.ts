@@ -191,3 +191,16 @@ describe('signing out', () => {
     }
   });
 });
+
+describe('language', () => {
+  it('keeps the language asked for with ?lang= on the pages that follow', async () => {
+    const s = await consoleSignIn(origin, 'citizen-2');
+    const english = await s.get('/console/me?lang=en');
+    expect(english.body).toContain('<html lang="en">');
+    const lang = english.setCookies.find((c) => c.startsWith('ndx-lang=en'));
+    expect(lang).toBeDefined();
+    s.cookie = `${s.cookie}; ndx-lang=en`;
+    expect((await s.get('/console/me/consents')).body).toContain('My consents');
+    expect((await s.get('/console/me/consents?lang=vi')).body).toContain('Sự đồng ý của tôi');
+  });
+});
