@@ -67,6 +67,10 @@ export const ENV = {
   auditShards: 'NDX_AUDIT_SHARDS',
   /** S3 bucket (Object Lock) holding the scheduled audit anchors; see aws/anchor-store.ts. */
   anchorBucket: 'NDX_ANCHOR_BUCKET',
+  /** Days audit partitions stay in DynamoDB before the archive job moves them (auditRetention.dynamoDbDays). */
+  auditDynamoDbDays: 'NDX_AUDIT_DYNAMODB_DAYS',
+  /** Days Object Lock keeps each archived partition (auditRetention.archiveDays). */
+  auditArchiveDays: 'NDX_AUDIT_ARCHIVE_DAYS',
   /** JSON: the agencies, registries and age thresholds the console's operator desk watches (domain/ops/queues.ts OpsTopology). */
   opsTopology: 'NDX_OPS_TOPOLOGY',
   /** The reply mailbox table (HTTP API callers' sealed replies). */
@@ -109,6 +113,9 @@ export const AUDIT_SUBJECT_INDEX = 'bySubjectKeys';
 
 /** Metric names, shared with the dashboard. */
 export const METRIC = { lookups: 'Lookups', latency: 'LookupLatency', recordFailures: 'RecordFailures', securityEvents: 'SecurityEvents' } as const;
+
+/** Where archived audit partitions are kept, in the anchor bucket or the local data folder (domain/audit/archive.ts). */
+export const ARCHIVE_PREFIX = 'audit-archive/';
 
 /** Where audit anchors are kept, in the anchor bucket or the local data folder. */
 export const ANCHOR_PREFIX = 'anchors/';

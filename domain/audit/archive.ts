@@ -8,14 +8,15 @@
  */
 import { canonicalJson } from '../../contracts/canonical.ts';
 import { MIN_HOT_DAYS } from '../../config/limits.ts';
+import { ARCHIVE_PREFIX } from '../../config/names.ts';
 import { parsePartition } from './chain.ts';
 
 export { MIN_HOT_DAYS };
 
 /** The item collection of archived partitions: `archived` / `<day>#<partition>`. */
 export const ARCHIVED_PK = 'archived';
-/** Object keys of archived partitions start with this. */
-export const ARCHIVE_PREFIX = 'audit-archive/';
+/** Object keys of archived partitions start with this (config/names.ts). */
+export { ARCHIVE_PREFIX };
 
 /** The object key of a partition's archive: `audit-archive/<day>/<partition>.jsonl` (`#` → `_`). */
 export function archiveKey(partition: string): string {

@@ -17,7 +17,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ANCHOR_PREFIX } from '../../config/names.ts';
+import { ANCHOR_PREFIX, ARCHIVE_PREFIX } from '../../config/names.ts';
 import { ENV, names } from '../../config/names.ts';
 import { logRetention, statefulRemovalPolicy, type Deployment } from '../deployment.ts';
 import { functionNames, handlerEntries, METRICS_NAMESPACE } from './environment.ts';
@@ -45,6 +45,9 @@ export class AuditAnchors extends Construct {
   /** Fires when EventBridge could not invoke the anchor function. */
   readonly failedInvocationAlarm: cloudwatch.Alarm;
   readonly retentionDays: number;
+  /** Moves audit partitions past their retention in DynamoDB to `audit-archive/` in the bucket (functions/archive/handler.ts). */
+  readonly archive: NdxFunction;
+  readonly archiveSchedule: events.Rule;
 
   constructor(scope: Construct, id: string, props: AuditAnchorsProps) {
     super(scope, id);
@@ -141,6 +144,58 @@ export class AuditAnchors extends Construct {
       targets: [new targets.LambdaFunction(this.function.function, { retryAttempts: 2, maxEventAge: Duration.minutes(Math.min(everyMinutes, 60)) })],
     });
     acknowledge(this.schedule.node.defaultChild as events.CfnRule, 'Serverless-EventBusDLQ');
+    // Audit retention: a daily job archives partitions past auditRetention.dynamoDbDays into this bucket.
+    const { dynamoDbDays, archiveDays } = d.settings.auditRetention;
+    this.archive = new NdxFunction(this, 'Archive', {
+      functionName: functionNames.archive,
+      entry: handlerEntries.archive,
+      description: 'ndx audit archive: moves audit partitions past their retention in DynamoDB to the Object Lock bucket, leaving stubs',
+      environment: {
+        [ENV.auditTable]: names.auditTable,
+        [ENV.anchorBucket]: this.bucket.bucketName,
+        [ENV.auditDynamoDbDays]: String(dynamoDbDays),
+        [ENV.auditArchiveDays]: String(archiveDays),
+        POWERTOOLS_SERVICE_NAME: functionNames.archive,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      },
+      timeout: Duration.minutes(15),
+      memorySize: d.config.functions.memoryMb,
+      logRetention: logRetention(d.settings.logRetentionDays),
+      logRemovalPolicy: statefulRemovalPolicy(d),
+      logEncryptionKey: props.key,
+      alarmTarget: props.alarmTarget,
+      reservedConcurrency: 1,
+      runsLocally: false,
+    });
+    this.archive.addToRolePolicy(
+      // Reads chains and the archived list; writes the listing and replaces archived records by stubs
+      // (PutItem, conditional on the record's hash): the one writer of the audit table that is not insert-only.
+      ...props.auditTable.statements(['dynamodb:Query', 'dynamodb:PutItem'], true, { indexes: false }),
+      new iam.PolicyStatement({
+        sid: 'ReadAndWriteArchive',
+        actions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectRetention'],
+        resources: [this.bucket.arnForObjects(`${ARCHIVE_PREFIX}*`)],
+      }),
+      new iam.PolicyStatement({
+        sid: 'ArchiveEncryption',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [props.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` } },
+      }),
+    );
+    acknowledgeXRay(this.archive);
+    Validations.of(defaultPolicyOf(this.archive)).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)}.Arn>/${ARCHIVE_PREFIX}*]`,
+      reason: `The archive function writes one object per archived partition under ${ARCHIVE_PREFIX} (never replacing one) and reads them back; Object Lock forbids deleting them.`,
+    });
+    this.archiveSchedule = new events.Rule(this, 'ArchiveSchedule', {
+      description: `ndx: archive audit partitions older than ${dynamoDbDays} days, daily`,
+      schedule: events.Schedule.rate(Duration.days(1)),
+      targets: [new targets.LambdaFunction(this.archive.function, { retryAttempts: 2, maxEventAge: Duration.hours(6) })],
+    });
+    acknowledge(this.archiveSchedule.node.defaultChild as events.CfnRule, 'Serverless-EventBusDLQ');
+
     this.failedInvocationAlarm = ndxAlarm(this, 'FailedInvocationAlarm', props.alarmTarget, {
       alarmName: `${functionNames.anchor}-failed-invocations`,
       description: `The schedule could not invoke ${functionNames.anchor}: no audit anchor was taken. The next run anchors everything since the latest anchor.`,

@@ -9,7 +9,7 @@ import { fromRoot } from '../../infra/paths.ts';
 import { build } from './helpers.ts';
 
 describe('bundling', () => {
-  it('bundles every function (router, adapter, anchor, rotation, redrive) as minified ESM with a createRequire banner and source maps', () => {
+  it('bundles every function (router, adapter, anchor, archive, rotation, redrive) as minified ESM with a createRequire banner and source maps', () => {
     const config = defineConfig({
       registries: [{ id: 'population', title: 'Population', operator: 'MPS', key: { partition: 'nationalId' } }],
       agencies: [{ id: 'hanoi-land-office', name: 'Hanoi Land Registration Office' }],
@@ -18,7 +18,7 @@ describe('bundling', () => {
     const app = build(config, { bundle: true });
     const assembly = app.synth();
     const assets = readdirSync(assembly.directory).filter((d) => d.startsWith('asset.'));
-    expect(assets).toHaveLength(5);
+    expect(assets).toHaveLength(6);
     for (const dir of assets) {
       const file = path.join(assembly.directory, dir, 'index.mjs');
       expect(existsSync(file), dir).toBe(true);

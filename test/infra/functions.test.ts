@@ -14,7 +14,7 @@ const all = resourcesOfType(s, 'AWS::Lambda::Function');
 /** The functions lookups pass through, which the local engine runs too (they carry `ndx:handler`). */
 const functions = all.filter((f) => f.resource.Metadata?.['ndx:handler'] !== undefined);
 /** Functions that exist only on AWS: the scheduled audit anchor, the forwarding key's rotation, the redrive. */
-const awsOnly = ['ndx-audit-anchor', 'ndx-forwarding-key-rotation', 'ndx-redrive'];
+const awsOnly = ['ndx-audit-anchor', 'ndx-audit-archive', 'ndx-forwarding-key-rotation', 'ndx-redrive'];
 
 const common = {
   [ENV.auditTable]: 'ndx-audit',

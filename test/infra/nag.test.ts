@@ -122,8 +122,8 @@ describe('acknowledgements', () => {
     pattern('ndx-*-dlq'),
     'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:dynamodb:<AWS::Region>:<AWS::AccountId>:table/ndx-registry-*]',
   ];
-  /** The anchor function's objects under `anchors/` (the bucket's logical id is CDK's). */
-  const ANCHOR_OBJECTS = /^AwsSolutions-IAM5\[Resource::<AuditAnchorsBucket[0-9A-F]{8}\.Arn>\/anchors\/\*\]$/;
+  /** The anchor function's objects under `anchors/`, the archive function's under `audit-archive/` (the bucket's logical id is CDK's). */
+  const ANCHOR_OBJECTS = /^AwsSolutions-IAM5\[Resource::<AuditAnchorsBucket[0-9A-F]{8}\.Arn>\/(anchors|audit-archive)\/\*\]$/;
 
   function acknowledged(s: Synthesized) {
     const seen: Array<{ stack: string; type: string; id: string; name?: string }> = [];
@@ -154,12 +154,15 @@ describe('acknowledgements', () => {
       expect(only(seen, id), id).toEqual([{ stack: 'ndx-platform', type: 'AWS::S3::Bucket', id }]);
     }
     expect(only(seen, 'NIST.800.53.R5-S3BucketReplicationEnabled')).toHaveLength(2);
-    expect(only(seen, 'Serverless-EventBusDLQ')).toEqual([{ stack: 'ndx-platform', type: 'AWS::Events::Rule', id: 'Serverless-EventBusDLQ' }]);
-    // X-Ray's `*` once per function role's default policy (router, adapters, anchor, rotation, redrive); the operators' GetMetricData once.
-    expect(only(seen, 'AwsSolutions-IAM5[Resource::*]').map((x) => x.type)).toEqual(Array(1 + testConfig.registries.length + 3 + 1).fill('AWS::IAM::Policy'));
+    // The anchor and archive schedules.
+    expect(only(seen, 'Serverless-EventBusDLQ').map(({ stack, type, id }) => ({ stack, type, id }))).toEqual(
+      Array(2).fill({ stack: 'ndx-platform', type: 'AWS::Events::Rule', id: 'Serverless-EventBusDLQ' }),
+    );
+    // X-Ray's `*` once per function role's default policy (router, adapters, anchor, archive, rotation, redrive); the operators' GetMetricData once.
+    expect(only(seen, 'AwsSolutions-IAM5[Resource::*]').map((x) => x.type)).toEqual(Array(1 + testConfig.registries.length + 4 + 1).fill('AWS::IAM::Policy'));
     // Naming-convention patterns: the router's three, one per adapter, the redrive function's four, the operators' two.
     expect(seen.filter((x) => x.id.includes(':sqs:')).map((x) => `${x.stack} ${x.id}`)).toHaveLength(3 + testConfig.registries.length + 4 + 2);
-    expect(seen.filter((x) => ANCHOR_OBJECTS.test(x.id))).toEqual([expect.objectContaining({ stack: 'ndx-platform', type: 'AWS::IAM::Policy' })]);
+    expect(seen.filter((x) => ANCHOR_OBJECTS.test(x.id))).toEqual(Array(2).fill(expect.objectContaining({ stack: 'ndx-platform', type: 'AWS::IAM::Policy' })));
     // The pepper alone is not rotated automatically; the forwarding key is.
     expect(only(seen, 'AwsSolutions-SMG4')).toHaveLength(1);
     // Dead-letter queues, and only they, have no redrive policy of their own.

@@ -91,8 +91,8 @@ describe('alarms', () => {
   });
 
   it('all of them, and only them, notify the alarm topic when they fire and when they clear', () => {
-    const functionCount = 1 + testConfig.registries.length + 3; // router, adapters, anchor, rotation, redrive
-    // + a security alarm per adapter, + the anchor schedule's failed invocations
+    const functionCount = 1 + testConfig.registries.length + 4; // router, adapters, anchor, archive, rotation, redrive
+    // + a security alarm per adapter, + the anchor schedule's failed invocations (the daily archive alarms on its function's errors)
     expect(alarms).toHaveLength(2 * mainQueues.length + 2 * functionCount + testConfig.registries.length + 1);
     for (const { stack, resource } of alarms) {
       expect(resource.Properties!.ActionsEnabled).toBe(true);

@@ -72,10 +72,11 @@ describe('audit anchors', () => {
 
   it('are written by a function on an EventBridge schedule (anchors.everyMinutes, hourly by default)', () => {
     const rules = resourcesOfType(s, 'AWS::Events::Rule');
-    expect(rules).toHaveLength(1);
+    expect(rules).toHaveLength(2); // the anchors, and the daily archive (below)
     const fnId = logicalId(platform, 'AWS::Lambda::Function', 'FunctionName', 'ndx-audit-anchor');
-    expect(rules[0]!.resource.Properties!.ScheduleExpression).toBe('rate(1 hour)');
-    expect(rules[0]!.resource.Properties!.Targets).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': [fnId, 'Arn'] } })]);
+    const rule = rules.find((r) => JSON.stringify(r.resource.Properties!.Targets).includes(fnId))!;
+    expect(rule.resource.Properties!.ScheduleExpression).toBe('rate(1 hour)');
+    expect(rule.resource.Properties!.Targets).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': [fnId, 'Arn'] } })]);
     const env = platform.Resources[fnId]!.Properties!.Environment.Variables;
     expect(env[ENV.auditTable]).toBe('ndx-audit');
     expect(env[ENV.anchorBucket]).toEqual({ Ref: bucketId });
@@ -91,6 +92,27 @@ describe('audit anchors', () => {
     expect(st.find((x) => x.Sid === 'ListAnchors')).toMatchObject({ Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['anchors/*'] } } });
     const actions = st.flatMap((x) => asArray(x.Action as string | string[]));
     expect(actions.filter((a) => /^s3:(Delete|PutObjectRetention|PutObjectLegalHold|BypassGovernanceRetention|PutBucket)/.test(a))).toEqual([]);
+  });
+
+  it('a daily job archives partitions past their retention in DynamoDB into the bucket, and may delete nothing', () => {
+    const fnId = logicalId(platform, 'AWS::Lambda::Function', 'FunctionName', 'ndx-audit-archive');
+    const rule = resourcesOfType(s, 'AWS::Events::Rule').find((r) => JSON.stringify(r.resource.Properties!.Targets).includes(fnId))!;
+    expect(rule.resource.Properties!.ScheduleExpression).toBe('rate(1 day)');
+    const env = platform.Resources[fnId]!.Properties!.Environment.Variables;
+    // Not a production environment: 30 days in DynamoDB, archives locked 1 day (config/schema.ts AUDIT_RETENTION_DAYS).
+    expect(env).toMatchObject({ [ENV.auditTable]: 'ndx-audit', [ENV.auditDynamoDbDays]: '30', [ENV.auditArchiveDays]: '1' });
+    expect(env[ENV.anchorBucket]).toEqual({ Ref: bucketId });
+    const st = functionStatements(platform, 'ndx-audit-archive');
+    const dynamo = st.filter((x) => asArray(x.Action).some((a: string) => a.startsWith('dynamodb:')));
+    expect(dynamo).toEqual([
+      expect.objectContaining({ Action: ['dynamodb:PutItem', 'dynamodb:Query'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^AuditTable/), 'Arn'] } }),
+    ]);
+    expect(st.find((x) => x.Sid === 'ReadAndWriteArchive')).toMatchObject({ Action: ['s3:GetObject', 's3:PutObject', 's3:PutObjectRetention'] });
+    expect(JSON.stringify(st.find((x) => x.Sid === 'ReadAndWriteArchive').Resource)).toContain('/audit-archive/*');
+    const actions = st.flatMap((x) => asArray(x.Action as string | string[]));
+    expect(
+      actions.filter((a) => /^(s3:(Delete|PutObjectLegalHold|BypassGovernanceRetention|PutBucket)|dynamodb:(DeleteItem|UpdateItem|BatchWriteItem))/.test(a)),
+    ).toEqual([]);
   });
 
   it('a schedule that cannot invoke the function alarms', () => {
