@@ -128,7 +128,6 @@ export function healthPage(c: PageContext, view: HealthView, flash?: string): VN
       }
     </section>
 
-    <${Alarms} c=${c} view=${view} />
 
     <section aria-labelledby="h-queues">
       <h2 id="h-queues">${o.queues.title}</h2>
@@ -179,6 +178,8 @@ export function healthPage(c: PageContext, view: HealthView, flash?: string): VN
         </tbody>
       </table>
     </section>
+
+    <${Alarms} c=${c} view=${view} />
   <//>`;
 }
 
