@@ -121,4 +121,4 @@ export const ARCHIVE_PREFIX = 'audit-archive/';
 export const ANCHOR_PREFIX = 'anchors/';
 
 /** The console's staff roles: Cognito groups of these names (domain/console/principal.ts reads them from the ID token). */
-export const STAFF_GROUPS = ['steward', 'dpo', 'operator'] as const;
+export const STAFF_GROUPS = ['steward', 'dpo', 'operator', 'official'] as const;

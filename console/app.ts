@@ -128,7 +128,7 @@ export function consoleApp(ports: ConsolePorts): (req: HttpRequest) => Promise<H
   }
 
   function home(p: Principal): string {
-    return { citizen: '/console/me', steward: '/console/catalog', operator: '/console/ops' }[homeOf(p)];
+    return { citizen: '/console/me', steward: '/console/catalog', operator: '/console/ops', indicators: '/console/indicators' }[homeOf(p)];
   }
 
   async function route(req: HttpRequest): Promise<HttpResponse> {

@@ -42,6 +42,7 @@ function navItems(c: PageContext): NavItem[] {
     { href: '/console/me/consents', label: c.m.nav.consents, area: 'citizen' },
     { href: '/console/catalog', label: c.m.nav.steward, area: 'steward' },
     { href: '/console/ops', label: c.m.nav.operator, area: 'operator' },
+    { href: '/console/indicators', label: c.m.nav.indicators, area: 'indicators' },
   ];
   return all.filter((i) => mayEnter(p, i.area));
 }

@@ -40,6 +40,14 @@ export const DEMO_STAFF: readonly DemoPerson[] = [
     note: 'data-protection officer / cán bộ bảo vệ dữ liệu cá nhân',
   },
   { kind: 'staff', id: 'operator', name: 'Lê Hoàng Nam', email: 'operator@ndx.gov.vn', groups: ['operator'], note: 'platform operator / cán bộ vận hành' },
+  {
+    kind: 'staff',
+    id: 'official',
+    name: 'Phạm Thu Hà',
+    email: 'official@vpcp.gov.vn',
+    groups: ['official'],
+    note: 'official of the Government Office, reads the indicator dashboard / chuyên viên Văn phòng Chính phủ',
+  },
 ];
 
 /** The citizens the demo sign-in offers: the seeded people who hold the demo's consents, and the bank's loan applicant. */

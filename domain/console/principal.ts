@@ -20,7 +20,7 @@ export const Principal = z.discriminatedUnion('kind', [
 export type Principal = z.infer<typeof Principal>;
 
 /** The console's three areas. */
-export const AREAS = ['citizen', 'steward', 'operator'] as const;
+export const AREAS = ['citizen', 'steward', 'operator', 'indicators'] as const;
 export type Area = (typeof AREAS)[number];
 
 /** Whether a principal may see an area at all: citizens their own page only; stewards and DPOs the catalogue; operators the desk. */
@@ -28,13 +28,16 @@ export function mayEnter(p: Principal, area: Area): boolean {
   if (area === 'citizen') return p.kind === 'citizen';
   if (p.kind !== 'staff') return false;
   if (area === 'steward') return p.roles.includes('steward') || p.roles.includes('dpo');
+  // Officials of the reporting agency read the indicator dashboard (counts, never records).
+  if (area === 'indicators') return p.roles.includes('official');
   return p.roles.includes('operator');
 }
 
 /** The area a principal lands on after signing in. */
 export function homeOf(p: Principal): Area {
   if (p.kind === 'citizen') return 'citizen';
-  return p.roles.includes('steward') || p.roles.includes('dpo') ? 'steward' : 'operator';
+  if (p.roles.includes('steward') || p.roles.includes('dpo')) return 'steward';
+  return p.roles.includes('operator') ? 'operator' : 'indicators';
 }
 
 /** How an identity provider's ID token names the person: where the groups and the citizen's national ID are. */

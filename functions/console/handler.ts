@@ -45,6 +45,15 @@ import { Sessions } from '../../domain/console/session.ts';
 import { ConsentService } from '../../domain/consent/service.ts';
 import { subjectHasher } from '../../domain/subject-hash.ts';
 import { requestOf } from '../shared/http-event.ts';
+import { indicatorPorts } from '../../aws/indicator-ports.ts';
+import { IndicatorStore } from '../../aws/indicator-store.ts';
+import { RateLimiter } from '../../aws/rate-limit.ts';
+import { names } from '../../config/names.ts';
+import { INDICATORS } from '../../contracts/indicators/catalog.ts';
+import { GOVERNMENT_OFFICE } from '../../contracts/indicators/terms.ts';
+import { indicatorRoutes } from '../../console/routes/indicators.ts';
+import { OfficialDesk } from '../../domain/console/indicators.ts';
+import { indicatorService } from '../../domain/indicators/service.ts';
 
 export type ConsoleHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -88,6 +97,21 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}): C
     agencyName,
   });
   const operator = operatorDesk(env, audit);
+  // The officials' dashboard: releases through the indicator service, as the Government Office (audited, rate-limited).
+  const indicatorTable = env[ENV.indicatorTable] ?? names.indicatorTable;
+  const store = new IndicatorStore(doc, indicatorTable);
+  const official = new OfficialDesk({
+    indicators: INDICATORS,
+    service: indicatorService(
+      indicatorPorts(
+        env,
+        { audit: vars[ENV.auditTable], contracts: vars[ENV.contractTable], indicators: indicatorTable },
+        { rateLimit: new RateLimiter(doc, env[ENV.rateLimitTable] ?? names.rateLimitTable) },
+      ),
+    ),
+    periods: async (id) => (await store.periods(id)).map((a) => a.period),
+    agency: GOVERNMENT_OFFICE,
+  });
   const app = consoleApp({
     sessions: new Sessions({ store: new ConsoleSessionTable(doc, vars[ENV.consoleSessionsTable]) }),
     oidc: {
@@ -104,7 +128,7 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}): C
     },
     hashSubject: async () => subjectHasher(await loadPepper(env)),
     claims: { groups: oidc.groupsClaim, nationalId: oidc.nationalIdClaim },
-    routes: [...citizenRoutes(citizen), ...stewardRoutes(steward), ...(operator ? operatorRoutes(operator) : [])],
+    routes: [...citizenRoutes(citizen), ...stewardRoutes(steward), ...(operator ? operatorRoutes(operator) : []), ...indicatorRoutes(official)],
     local: env[ENV.consoleLocal] === 'true',
     secureCookies: !oidc.redirectUri.startsWith('http://'),
     failed: (error) => logger.error('console request failed', { error: (error as Error).name, message: (error as Error).message }),

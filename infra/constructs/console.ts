@@ -57,6 +57,9 @@ export function consoleEnvironment(config: NdxConfig): Record<string, string> {
     [ENV.agencyNames]: JSON.stringify(Object.fromEntries(config.agencies.map((a) => [a.id, a.name]))),
     // The operators' desk: the queues and registries it watches, and their age thresholds.
     [ENV.opsTopology]: JSON.stringify(opsTopology(config)),
+    // The officials' dashboard: indicator releases as the reporting agency (aggregates, rate limits).
+    [ENV.indicatorTable]: names.indicatorTable,
+    [ENV.rateLimitTable]: names.rateLimitTable,
   };
 }
 
@@ -67,7 +70,7 @@ export interface ConsoleProps {
   readonly api: AgencyApi;
   readonly key: kms.Key;
   readonly alarmTarget: AlarmTarget;
-  readonly tables: { audit: SecureTable; consents: SecureTable; contracts: SecureTable };
+  readonly tables: { audit: SecureTable; consents: SecureTable; contracts: SecureTable; indicators?: SecureTable; rateLimits?: SecureTable };
   readonly secretStatements: () => iam.PolicyStatement[];
   /**
    * The operators' desk: the ndx-redrive function it invokes to move dead letters back (the console,
@@ -217,6 +220,9 @@ export class Console extends Construct {
       ...t.consents.statements([...ITEM_READ_ACTIONS, 'dynamodb:Query', 'dynamodb:UpdateItem'], true),
       // The stewards' catalogue reads lifecycle records; their actions propose (PutItem) and move a version on (UpdateItem), as aws/contract-registry.ts does.
       ...t.contracts.statements(['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], true, { indexes: false }),
+      // The officials' dashboard: each figure is an indicator release (an aggregate read, the agency's rate limit taken).
+      ...(t.indicators ? t.indicators.statements(['dynamodb:GetItem', 'dynamodb:Query'], false) : []),
+      ...(t.rateLimits ? t.rateLimits.statements(['dynamodb:UpdateItem'], true) : []),
       ...props.secretStatements(),
     );
     acknowledgeXRay(this.function);

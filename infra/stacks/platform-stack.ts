@@ -252,7 +252,13 @@ export class PlatformStack extends Stack {
           api: this.api,
           key: this.key,
           alarmTarget: this.operations,
-          tables: { audit: this.auditTable, consents: this.consentTable, contracts: this.contractTable },
+          tables: {
+            audit: this.auditTable,
+            consents: this.consentTable,
+            contracts: this.contractTable,
+            indicators: this.indicatorTable,
+            rateLimits: this.rateLimitTable,
+          },
           secretStatements: () => this.secretStatements(),
           operations: { redrive: this.operations.redrive.function, anchors: this.anchors.bucket },
         });
