@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CONTRACTS, findContract } from '../contracts/catalog.ts';
 import { findIndicator, INDICATORS } from '../contracts/indicators/catalog.ts';
-import { structureMessage } from '../contracts/indicators/sdmx.ts';
+import { structureMessage } from '../contracts/indicators/sdmx-structure.ts';
 import {
   EXPORT_FORMATS,
   exportAgency,
@@ -396,7 +396,12 @@ export function registerContract(program: Command): void {
           for (const v of c.versions) versions.push({ contract: c, version: v, lifecycle: states.get(v.version) ?? DRAFT });
         }
         if (!options.agency) throw new UsageError('give a contract, <id>[@version], or --agency <id>');
-        write(exportAgency(options.agency, versions, transport));
+        const indicatorVersions: AgencyVersion[] = [];
+        for (const c of INDICATORS) {
+          const states = await lifecycles(c);
+          for (const v of c.versions) indicatorVersions.push({ contract: c, version: v, lifecycle: states.get(v.version) ?? DRAFT });
+        }
+        write(exportAgency(options.agency, versions, transport, indicatorVersions));
       };
       if (!online) return exportWith(async (c) => shippedLifecycle(c));
       await platformAction<[string | undefined, typeof options, Command]>(async () => {

@@ -10,10 +10,12 @@
  * (with the multi-format `application/schema+json;version=draft-07` wrapper, AsyncAPI's model generator
  * made every field optional). `$id`/`title` name the generated models.
  */
+import * as z from 'zod';
 import { createHash } from 'node:crypto';
 import type { ContractDefinition, VersionDefinition } from './model.ts';
 import { DOCUMENT_LICENSE, lifecycleExtension, lifecycleNote, type AgencyVersion, type ExportOptions, type ExportTransport } from './export-common.ts';
 import { anyReplySchema, replySchema, requestSchema, type JsonSchema } from './export-schemas.ts';
+import { IndicatorReply, IndicatorRequest } from './indicators/protocol.ts';
 
 /** The SQS binding version AsyncAPI 3.0 documents may use. */
 const SQS_BINDING_VERSION = '0.2.0';
@@ -159,7 +161,23 @@ export function versionAsyncApi(contract: ContractDefinition, v: VersionDefiniti
 /** A key for a contract version in component maps (`[A-Za-z0-9._-]+`). */
 const keyOf = (x: AgencyVersion) => `${x.contract.id}.v${x.version.version}`;
 
-export function agencyAsyncApi(agencyId: string, versions: readonly AgencyVersion[], t: ExportTransport): Record<string, unknown> {
+/** An indicator message's payload, in AsyncAPI's default schema format (draft-07). */
+function indicatorSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io, target: 'draft-7' }) as JsonSchema & { $schema?: string };
+  return json;
+}
+
+/**
+ * One AsyncAPI document for a consuming agency: its queues with every lookup contract version it may use,
+ * and, when it consumes indicators (`indicators`), the IndicatorRequest it may send on the same out-queue and
+ * the IndicatorReply it gets on its in-queue.
+ */
+export function agencyAsyncApi(
+  agencyId: string,
+  versions: readonly AgencyVersion[],
+  t: ExportTransport,
+  indicators: readonly AgencyVersion[] = [],
+): Record<string, unknown> {
   const out = t.outQueue(agencyId);
   const inbox = t.inQueue(agencyId);
   const listed = versions.map((x) => `- ${x.contract.id}@${x.version.version}: ${lifecycleNote(x.lifecycle)}`).join('\n');
@@ -193,6 +211,33 @@ export function agencyAsyncApi(agencyId: string, versions: readonly AgencyVersio
       summary: `${x.contract.title}. ${lifecycleNote(x.lifecycle)}`,
       messages: [{ $ref: `#/channels/out/messages/${key}.request` }],
       reply: { channel: { $ref: '#/channels/in' }, messages: [{ $ref: `#/channels/in/messages/${key}.reply` }] },
+    };
+  }
+  if (indicators.length) {
+    const listedIndicators = indicators.map((x) => `${x.contract.id}@${x.version.version}`).join(', ');
+    messages.IndicatorRequest = message(
+      'IndicatorRequest',
+      'IndicatorRequest',
+      `An indicator for one period (kind "indicator"): ${listedIndicators}.`,
+      indicatorSchema(IndicatorRequest, 'input'),
+      'IndicatorRequest',
+    );
+    messages.IndicatorReply = message(
+      'IndicatorReply',
+      'IndicatorReply',
+      'The reply to an indicator request: an SDMX-JSON data message in data, or CSV in csv; withheld cells carry CONF_STATUS and no number.',
+      indicatorSchema(IndicatorReply, 'output'),
+      'IndicatorReply',
+    );
+    outMessages.IndicatorRequest = { $ref: '#/components/messages/IndicatorRequest' };
+    inMessages.IndicatorReply = { $ref: '#/components/messages/IndicatorReply' };
+    operations.requestIndicator = {
+      action: 'send',
+      channel: { $ref: '#/channels/out' },
+      title: 'Request an indicator',
+      summary: `Counts over a registry for one period: ${listedIndicators}.`,
+      messages: [{ $ref: '#/channels/out/messages/IndicatorRequest' }],
+      reply: { channel: { $ref: '#/channels/in' }, messages: [{ $ref: '#/channels/in/messages/IndicatorReply' }] },
     };
   }
   messages.OtherLookupReply = message(

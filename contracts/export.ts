@@ -62,7 +62,12 @@ export function exportVersion(format: ExportFormat, contract: ContractDefinition
  * One AsyncAPI document for a consuming agency: its out-queue with the request of every contract
  * version it is a consumer of that answers (active or deprecated), and its in-queue with their replies.
  */
-export function exportAgency(agencyId: string, versions: readonly AgencyVersion[], transport: ExportTransport): Record<string, unknown> {
-  const usable = versions.filter((x) => x.version.consumers.includes(agencyId) && (x.lifecycle.status === 'active' || x.lifecycle.status === 'deprecated'));
-  return agencyAsyncApi(agencyId, usable, transport);
+export function exportAgency(
+  agencyId: string,
+  versions: readonly AgencyVersion[],
+  transport: ExportTransport,
+  indicators: readonly AgencyVersion[] = [],
+): Record<string, unknown> {
+  const answering = (x: AgencyVersion) => x.version.consumers.includes(agencyId) && (x.lifecycle.status === 'active' || x.lifecycle.status === 'deprecated');
+  return agencyAsyncApi(agencyId, versions.filter(answering), transport, indicators.filter(answering));
 }

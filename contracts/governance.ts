@@ -6,7 +6,7 @@
  */
 import * as z from 'zod';
 import { checkCompatibility, type Change, type CompatibilityResult, type Mode } from './compatibility.ts';
-import { indicatorReasons } from './indicators/define.ts';
+import { indicatorReasons } from './indicators/governance.ts';
 import { compareSemver, majorOf, parseSemver, releasedCategories, type ContractDefinition, type VersionDefinition } from './model.ts';
 
 export const BUMPS = ['NONE', 'PATCH', 'MINOR', 'MAJOR'] as const;

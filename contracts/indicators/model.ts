@@ -83,11 +83,11 @@ export const OBS_STATUS_LABELS: Readonly<Record<(typeof OBS_STATUS)[number], Lab
  */
 export function observationSchema(spec: Pick<IndicatorSpec, 'dimensions'>) {
   const shape: Record<string, z.ZodType> = {};
-  for (const d of spec.dimensions) shape[d.id] = z.string().describe(`A code of ${d.codeList.id} (${d.name.en}), or ${TOTAL} for the total.`);
-  shape.TIME_PERIOD = z.string().describe('The period: YYYY-MM (monthly) or YYYY (annual).');
-  shape.OBS_VALUE = z.number().int().min(0).nullable().describe('The count; null when the cell is withheld (CONF_STATUS other than F).');
-  shape.OBS_STATUS = z.enum(OBS_STATUS).describe('A: normal value; M: withheld.');
-  shape.CONF_STATUS = z.enum(CONF_STATUS).describe('F: free; A: small count; O/T: dominance; D: secondary suppression.');
+  for (const d of spec.dimensions) shape[d.id] = z.string().describe(`${d.codeList.id} or ${TOTAL}`);
+  shape.TIME_PERIOD = z.string().describe('YYYY-MM or YYYY');
+  shape.OBS_VALUE = z.number().int().min(0).nullable().describe('null when withheld');
+  shape.OBS_STATUS = z.enum(OBS_STATUS).describe('A normal, M withheld');
+  shape.CONF_STATUS = z.enum(CONF_STATUS).describe('F free, A small count, O/T dominance, D secondary');
   return z.strictObject(shape);
 }
 

@@ -32,36 +32,36 @@ export type IndicatorCode = (typeof INDICATOR_CODES)[number];
 
 export const IndicatorRequest = z
   .strictObject({
-    kind: z.literal('indicator').describe('Tells an indicator request from a LookupRequest on the same queue.'),
-    requestId: z.uuid().describe('Chosen by the caller, new for every request; resends follow the resend protocol of lookups.'),
-    indicator: ContractId.describe('The indicator contract, e.g. population.living-population.'),
-    version: VersionPin.default('1').describe('The major the caller is pinned to, or an exact version.'),
+    kind: z.literal('indicator').describe('An indicator request, not a lookup.'),
+    requestId: z.uuid().describe('New for every request (resend protocol as lookups).'),
+    indicator: ContractId.describe('e.g. population.living-population'),
+    version: VersionPin.default('1').describe('A major or an exact version.'),
     purpose: PurposeCode.default(OFFICIAL_STATISTICS.code),
     period: z
       .string()
       .regex(/^\d{4}(-(0[1-9]|1[0-2]))?$/, 'a period: YYYY-MM (monthly) or YYYY (annual)')
-      .describe('The period, in the frequency of the indicator: YYYY-MM or YYYY.'),
+      .describe('YYYY-MM or YYYY'),
     format: z
       .enum(INDICATOR_FORMATS)
       .default('sdmx-json')
-      .describe('sdmx-json: data carries an SDMX-JSON 2.1 data message; csv: csv carries the observations.'),
+      .describe('sdmx-json (data) or csv (csv)'),
     onBehalfOf: z
       .string()
       .min(1)
       .max(128)
-      .refine((s) => !carriesPersonalIdentifier(s), 'an officer or case reference, not a personal identifier')
+      .refine((s) => !carriesPersonalIdentifier(s), 'not a personal identifier')
       .optional()
-      .describe('The officer or report the request is made for; kept in the audit trail.'),
+      .describe('Officer or report reference (audited).'),
   })
-  .describe('IndicatorRequest: an indicator for one period, sent on ndx-agency-<agencyId>-out or POST /v1/indicators.');
+  .describe('IndicatorRequest: on ndx-agency-<agencyId>-out or POST /v1/indicators.');
 export type IndicatorRequest = z.infer<typeof IndicatorRequest>;
 export type IndicatorRequestInput = z.input<typeof IndicatorRequest>;
 
 export const ReleaseSummary = z.strictObject({
-  cells: z.number().int().describe('Observations in the release, margins included.'),
+  cells: z.number().int().describe('Observations, totals included.'),
   published: z.number().int(),
-  primary: z.number().int().describe('Withheld by the primary rules (small counts, dominance).'),
-  secondary: z.number().int().describe('Withheld so that no primary cell can be recomputed from what is published.'),
+  primary: z.number().int().describe('Withheld: small counts, dominance.'),
+  secondary: z.number().int().describe('Withheld to protect those.'),
 });
 
 export const IndicatorReply = z
@@ -77,15 +77,15 @@ export const IndicatorReply = z
     period: z.string().optional(),
     basis: Basis.optional(),
     format: z.enum(INDICATOR_FORMATS).optional(),
-    data: z.record(z.string(), z.unknown()).optional().describe('sdmx-json: an SDMX-JSON 2.1 data message.'),
-    csv: z.string().optional().describe('csv: the observations, one per line (RFC 4180).'),
+    data: z.record(z.string(), z.unknown()).optional().describe('An SDMX-JSON 2.1 data message.'),
+    csv: z.string().optional().describe('The observations (RFC 4180).'),
     summary: ReleaseSummary.optional(),
     provenance: z
       .strictObject({
         registry: z.string(),
-        computedAt: z.iso.datetime().describe('When the aggregate was computed from the registry.'),
+        computedAt: z.iso.datetime().describe('When the aggregate was computed.'),
         auditId: z.string(),
-        digest: z.string().describe('sha256 of the canonical JSON of data (or of csv).'),
+        digest: z.string().describe('sha256 of data (canonical JSON) or csv.'),
       })
       .optional(),
     notice: Notice.optional(),
@@ -93,7 +93,7 @@ export const IndicatorReply = z
     issues: z.array(Issue).optional(),
     repliedAt: z.iso.datetime(),
   })
-  .describe('IndicatorReply: delivered on ndx-agency-<agencyId>-in, or as the body of POST /v1/indicators.');
+  .describe('IndicatorReply: on ndx-agency-<agencyId>-in or from POST /v1/indicators.');
 export type IndicatorReply = z.infer<typeof IndicatorReply>;
 
 /** Whether a message on an out-queue is an indicator request (a JSON object with `kind: "indicator"`), without reading it further. */

@@ -43,7 +43,7 @@ describe('the console', () => {
     for (const r of consoleRoutes) expect(r.AuthorizationType ?? 'NONE').toBe('NONE');
   });
 
-  it('signs staff in with a Cognito user pool: no self sign-up, MFA required, strong passwords, threat protection, the three groups', () => {
+  it('signs staff in with a Cognito user pool: no self sign-up, MFA required, strong passwords, threat protection, the four groups', () => {
     platform.hasResourceProperties('AWS::Cognito::UserPool', {
       UserPoolName: 'ndx-console',
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
@@ -54,7 +54,7 @@ describe('the console', () => {
       UserPoolTier: 'PLUS',
     });
     const groups = Object.values(platform.findResources('AWS::Cognito::UserPoolGroup')).map((g) => g.Properties.GroupName);
-    expect(groups.sort()).toEqual(['dpo', 'operator', 'steward']);
+    expect(groups.sort()).toEqual(['dpo', 'official', 'operator', 'steward']);
   });
 
   it('federates citizens from the national identity provider, mapping its national ID claim, with the secret by reference only', () => {

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EXPORT_FORMATS, exportAgency, exportVersion, type ExportLifecycle } from '../../contracts/export.ts';
+import { INDICATORS } from '../../contracts/indicators/catalog.ts';
 import {
   AGENCIES,
   asyncApiProblems,
@@ -60,6 +61,16 @@ describe('exported documents pass the validators consumers run', () => {
       expect(Object.keys((document.components as { messages: Doc }).messages)).toHaveLength(usable.length * 2 + 1);
     });
   }
+
+  it('agency government-office asyncapi: the indicator request and reply on its queues, valid', async () => {
+    const indicators = INDICATORS.flatMap((contract) =>
+      contract.versions.map((version) => ({ contract, version, lifecycle: { status: 'active', source: 'shipped' } as ExportLifecycle })),
+    );
+    const document = exportAgency('government-office', VERSIONS, transport, indicators);
+    expect(await asyncApiProblems(document)).toEqual([]);
+    expect(Object.keys((document.components as { messages: Doc }).messages).sort()).toEqual(['IndicatorReply', 'IndicatorRequest', 'OtherLookupReply']);
+    expect(Object.keys(document.operations as Doc)).toContain('requestIndicator');
+  });
 
   it('a deprecated version: still valid, says so, and gives its sunset', async () => {
     const { contract, version } = VERSIONS[0]!;

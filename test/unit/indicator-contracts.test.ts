@@ -10,7 +10,7 @@ import { INDICATORS } from '../../contracts/indicators/catalog.ts';
 import { CL_PROVINCE, CL_SECTOR, sectionOf } from '../../contracts/indicators/codelists.ts';
 import { defineIndicator, type IndicatorDefinition } from '../../contracts/indicators/define.ts';
 import { TOTAL } from '../../contracts/indicators/model.ts';
-import { structureMessage } from '../../contracts/indicators/sdmx.ts';
+import { structureMessage } from '../../contracts/indicators/sdmx-structure.ts';
 import { gate } from '../../domain/contracts/gate.ts';
 import { ageBand, ageAt, snapshotPeriod } from '../../domain/indicators/classify.ts';
 import { cellKey, release, releaseCsv, UnknownCellError } from '../../domain/indicators/release.ts';
