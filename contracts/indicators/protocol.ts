@@ -41,10 +41,7 @@ export const IndicatorRequest = z
       .string()
       .regex(/^\d{4}(-(0[1-9]|1[0-2]))?$/, 'a period: YYYY-MM (monthly) or YYYY (annual)')
       .describe('YYYY-MM or YYYY'),
-    format: z
-      .enum(INDICATOR_FORMATS)
-      .default('sdmx-json')
-      .describe('sdmx-json (data) or csv (csv)'),
+    format: z.enum(INDICATOR_FORMATS).default('sdmx-json').describe('sdmx-json (data) or csv (csv)'),
     onBehalfOf: z
       .string()
       .min(1)
