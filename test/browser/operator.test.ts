@@ -7,10 +7,15 @@
 import { randomUUID } from 'node:crypto';
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { renderToString } from 'preact-render-to-string';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgencyClient } from '../../cli/agency-client.ts';
 import { sqsClient } from '../../aws/clients.ts';
 import { names } from '../../config/names.ts';
+import { MESSAGES } from '../../console/i18n.ts';
+import { activityPage } from '../../console/pages/operator.ts';
+import { CSS } from '../../console/style.ts';
+import { activityWindow, intervals, onIntervals } from '../../domain/ops/activity.ts';
 import { httpLookup } from '../integration/console-support.ts';
 import { genuineForward, type Harness, identityRequest, startHarness } from '../integration/support.ts';
 import { javascriptGzipBytes, launchBrowser, seriousViolations, signInAs } from './support.ts';
@@ -117,6 +122,29 @@ describe('accessibility and weight of every operator page', () => {
     expect(seen).toContain(`vi /console/ops/dlq/${REGISTRY_QUEUE}/redrive`);
     expect(seen).toContain(`en /console/ops/audit`);
     expect(found).toEqual({});
+  });
+
+  it('axe finds none on the latency chart either (drawn only on AWS: rendered here with figures)', async () => {
+    const w = activityWindow(new Date());
+    const points = (f: number) => new Map(intervals(w).map((t, i) => [t.getTime(), (i % 5) * f + 20] as [number, number]));
+    const latency = onIntervals(w, { average: points(10), maximum: points(90) });
+    const counts = { rows: [], total: 0, read: 0, truncated: false };
+    const p = await context.newPage();
+    for (const lang of ['vi', 'en'] as const) {
+      const c = {
+        m: MESSAGES[lang],
+        path: '/console/ops/activity',
+        local: false,
+        principal: { kind: 'staff' as const, email: 'operator@ndx.gov.vn', roles: ['operator' as const] },
+        csrf: 'x',
+      };
+      await p.setContent(`<!doctype html>${renderToString(activityPage(c, { window: w, counts, latency }))}`);
+      await p.addStyleTag({ content: CSS });
+      await expect(p.getByTestId('chart-latency').getAttribute('role')).resolves.toBe('img');
+      await expect(p.getByTestId('table-latency').locator('tbody tr').count()).resolves.toBe(24);
+      expect(await seriousViolations(p), lang).toEqual([]);
+    }
+    await p.close();
   });
 
   it('ships no JavaScript', async () => {
