@@ -5,10 +5,16 @@
  * lookups counted from the audit trail, and the audit trail's verification.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgencyClient } from '../../cli/agency-client.ts';
-import { sqsClient } from '../../aws/clients.ts';
+import { FileAnchorStore } from '../../aws/anchor-store.ts';
+import { anchorNow } from '../../aws/audit-anchoring.ts';
+import { AuditLog } from '../../aws/audit-log.ts';
+import { documentClient, sqsClient } from '../../aws/clients.ts';
 import { names } from '../../config/names.ts';
 import { consoleSignIn, type ConsoleSession, httpLookup } from './console-support.ts';
 import { genuineForward, type Harness, identityRequest, startHarness } from './support.ts';
@@ -17,6 +23,8 @@ let h: Harness;
 let origin: string;
 let operator: ConsoleSession;
 let nationalId: string;
+/** The engine's data folder: the desk finds the local anchors there. */
+let dataDir: string;
 const REGISTRY_QUEUE = names.registryInQueue('population');
 const DLQ_PATH = `/console/ops/dlq/${REGISTRY_QUEUE}`;
 const REDRIVE_PATH = `${DLQ_PATH}/redrive`;
@@ -38,12 +46,16 @@ const main = (body: string) => /<main[^>]*>([\s\S]*)<\/main>/.exec(body)?.[1] ??
 const text = (body: string) => body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 
 beforeAll(async () => {
-  h = await startHarness({ count: 200 });
+  dataDir = mkdtempSync(join(tmpdir(), 'ndx-console-ops-'));
+  h = await startHarness({ count: 200, dataDir });
   origin = h.engine.endpoint.url;
   nationalId = (h.demo.citizens[0] as { nationalId: string }).nationalId;
   operator = await consoleSignIn(origin, 'operator');
 }, 120_000);
-afterAll(async () => h?.stop());
+afterAll(async () => {
+  await h?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 describe('who enters the desk', () => {
   // A reply no agency client took, dead-lettered: the queue the refused people try to redrive.
@@ -175,10 +187,18 @@ describe('lookups and the audit trail', () => {
     expect(res.body).not.toContain(nationalId);
   });
 
-  it('verifies the recent audit partitions and says where anchors would be', async () => {
+  it('verifies the recent audit partitions against the latest anchor in the data folder', async () => {
+    const before = await operator.get('/console/ops/audit?lang=en');
+    expect(before.status).toBe(200);
+    expect(text(before.body)).toMatch(/Intact: \d+ partitions?, \d+ records, every link verified\./);
+    expect(text(before.body)).toContain('No anchor is stored yet');
+    // An anchor as the engine takes them (every 10 minutes, and on stop), kept where the engine keeps them.
+    const taken = await anchorNow(new AuditLog(documentClient(), names.auditTable), new FileAnchorStore(dataDir));
     const res = await operator.get('/console/ops/audit?lang=en');
-    expect(res.status).toBe(200);
-    expect(text(res.body)).toMatch(/Intact: \d+ partitions?, \d+ records, every link verified\./);
-    expect(text(res.body)).toContain('No place for anchors is configured');
+    const page = text(res.body);
+    expect(res.body).toContain(taken.location);
+    expect(page).toMatch(new RegExp(`Partitions ${taken.anchor.partitions.length} `));
+    expect(page).toMatch(/\d+ partitions? in the range checked against the anchor’s heads\./);
+    expect(page).toMatch(/Intact: \d+ partitions?/);
   });
 });

@@ -33,7 +33,14 @@ export interface Harness {
 }
 
 export async function startHarness(
-  options: { count?: number; deps?: HandlerDeps /** default: fastConfig() */; config?: NdxConfig; contractCacheSeconds?: number } = {},
+  options: {
+    count?: number;
+    deps?: HandlerDeps /** default: fastConfig() */;
+    config?: NdxConfig;
+    contractCacheSeconds?: number;
+    /** The engine's data folder (NDX_DATA_DIR): tables kept on disk, audit anchors taken there. */
+    dataDir?: string;
+  } = {},
 ): Promise<Harness> {
   const chunks: string[] = [];
   const capture = (stream: NodeJS.WriteStream) => {
@@ -53,6 +60,7 @@ export async function startHarness(
     logLevel: 'INFO',
     functionEnvironment: { NDX_CONTRACT_CACHE_SECONDS: String(options.contractCacheSeconds ?? 0) },
     ...(options.deps ? { deps: options.deps } : {}),
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
   });
   const demo = await seedDemo(documentClient(), { pepper: LOCAL_PEPPER, count: options.count ?? 1000 });
   engine.api.issuer.console.setPeople(demoCitizens(demo));
