@@ -10,6 +10,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { type AnchorStore, FileAnchorStore, S3AnchorStore } from '../../aws/anchor-store.ts';
+import { FileArchiveStore, S3ArchiveStore } from '../../aws/archive-store.ts';
 import { AuditLog, auditShards } from '../../aws/audit-log.ts';
 import { documentClient, dynamoClient, sqsClient } from '../../aws/clients.ts';
 import {
@@ -80,7 +81,10 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}): C
   const findContract = deps.findContract ?? shippedContracts;
   const agencyNames = JSON.parse(env[ENV.agencyNames] ?? '{}') as Record<string, string>;
   const agencyName = (id: string) => (Object.hasOwn(agencyNames, id) ? agencyNames[id] : undefined);
-  const audit = new AuditLog(doc, vars[ENV.auditTable], { shards: auditShards(env) });
+  // Records past the audit's DynamoDB retention are in the archive (the anchor bucket on AWS, the data folder locally).
+  const archiveBucket = env[ENV.anchorBucket];
+  const archive = archiveBucket ? new S3ArchiveStore(new S3Client({}), archiveBucket) : env.NDX_DATA_DIR ? new FileArchiveStore(env.NDX_DATA_DIR) : undefined;
+  const audit = new AuditLog(doc, vars[ENV.auditTable], { shards: auditShards(env), ...(archive ? { archive } : {}) });
   const consents = new ConsentService({ store: new ConsentStore(doc, vars[ENV.consentTable]), audit });
   const citizen = new CitizenDesk({
     trail: (subjectHash, now) => audit.trail(subjectHash, now),

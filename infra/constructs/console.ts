@@ -19,7 +19,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { ANCHOR_PREFIX, ENV, names, STAFF_GROUPS } from '../../config/names.ts';
+import { ANCHOR_PREFIX, ARCHIVE_PREFIX, ENV, names, STAFF_GROUPS } from '../../config/names.ts';
 import { opsTopology } from '../../config/ops-topology.ts';
 import type { NdxConfig } from '../../config/schema.ts';
 import { logRetention, statefulRemovalPolicy, type Deployment } from '../deployment.ts';
@@ -276,6 +276,8 @@ export class Console extends Construct {
         conditions: { StringLike: { 's3:prefix': [`${ANCHOR_PREFIX}*`] } },
       }),
       new iam.PolicyStatement({ sid: 'ReadAnchors', actions: ['s3:GetObject'], resources: [o.anchors.arnForObjects(`${ANCHOR_PREFIX}*`)] }),
+      // Records past the audit's DynamoDB retention are read back from the archive (a citizen's trail, verification).
+      new iam.PolicyStatement({ sid: 'ReadAuditArchive', actions: ['s3:GetObject'], resources: [o.anchors.arnForObjects(`${ARCHIVE_PREFIX}*`)] }),
       new iam.PolicyStatement({
         sid: 'AnchorDecryption',
         actions: ['kms:Decrypt'],
@@ -309,6 +311,10 @@ export class Console extends Construct {
     Validations.of(policy).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(o.anchors.node.defaultChild as s3.CfnBucket)}.Arn>/${ANCHOR_PREFIX}*]`,
       reason: `The desk reads the latest audit anchor under ${ANCHOR_PREFIX} (GetObject only; Object Lock keeps them).`,
+    });
+    Validations.of(policy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(o.anchors.node.defaultChild as s3.CfnBucket)}.Arn>/${ARCHIVE_PREFIX}*]`,
+      reason: `A citizen's trail and the desk's verification read audit records past the DynamoDB retention back from ${ARCHIVE_PREFIX} (GetObject only; Object Lock keeps them).`,
     });
   }
 }

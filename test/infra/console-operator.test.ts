@@ -69,6 +69,9 @@ describe('the console function’s access for the operators’ desk', () => {
     expect(JSON.stringify(bySid('DescribeNdxAlarms').Resource)).toContain(':alarm:ndx-*');
     expect(bySid('DescribeRegistryTables').Action).toBe('dynamodb:DescribeTable');
     expect(bySid('ReadAnchors').Action).toBe('s3:GetObject');
+    // The citizen's trail reads records past the DynamoDB retention back from the archive, read-only.
+    expect(bySid('ReadAuditArchive').Action).toBe('s3:GetObject');
+    expect(JSON.stringify(bySid('ReadAuditArchive').Resource)).toContain('/audit-archive/*');
     expect(bySid('ListAnchors').Condition).toEqual({ StringLike: { 's3:prefix': ['anchors/*'] } });
     expect(allActions).not.toContain('s3:PutObject');
     expect(allActions).not.toContain('s3:DeleteObject');
