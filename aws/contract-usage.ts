@@ -2,16 +2,11 @@
  * Who uses a contract: which agencies looked up under which versions in a time window, read from the
  * audit trail, so a steward knows whom a deprecation touches.
  */
+import type { ContractUsage } from '../domain/console/steward.ts';
 import type { AuditLog } from './audit-log.ts';
 
-export interface Usage {
-  consumer: string;
-  version: string;
-  lookups: number;
-  ok: number;
-  first: string;
-  last: string;
-}
+/** Lookups of one agency under one version in a window (the domain's ContractUsage). */
+export type Usage = ContractUsage;
 
 export async function contractUsage(audit: AuditLog, contractId: string, range: { from?: string; to?: string }): Promise<Usage[]> {
   const byKey = new Map<string, Usage>();

@@ -7,30 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { names } from '../../config/names.ts';
-import { defineConfig } from '../../config/schema.ts';
 import { CONSOLE_DLQ_ACTIONS } from '../../infra/constructs/console.ts';
-import { build, type CfnTemplate, logicalId, stackNames, synthesize, testConfig } from './helpers.ts';
-
-const withConsole = defineConfig({
-  ...testConfig,
-  agencies: testConfig.agencies.map((a, i) => ({ ...a, api: { clientIds: [`client-${i}`] } })),
-  environments: {
-    ...testConfig.environments,
-    dev: {
-      region: 'ap-southeast-1',
-      api: { issuer: 'https://cognito-idp.ap-southeast-1.amazonaws.com/ap-southeast-1_ndxTest' },
-      console: { identity: { kind: 'cognito', domainPrefix: 'ndx-test-console' } },
-    },
-  },
-});
-
-const asArray = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
-
-function roleStatements(t: CfnTemplate, roleId: string): any[] {
-  return Object.values(t.Resources)
-    .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties!.Roles) === JSON.stringify([{ Ref: roleId }]))
-    .flatMap((r) => r.Properties!.PolicyDocument.Statement);
-}
+import { asArray, build, consoleTestConfig as withConsole, logicalId, roleStatements, stackNames, synthesize, testConfig } from './helpers.ts';
 
 describe('the console function’s access for the operators’ desk', () => {
   const s = synthesize(build(withConsole));

@@ -6,29 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { names } from '../../config/names.ts';
-import { defineConfig } from '../../config/schema.ts';
-import { build, type CfnTemplate, logicalId, synthesize, testConfig } from './helpers.ts';
-
-const withConsole = defineConfig({
-  ...testConfig,
-  agencies: testConfig.agencies.map((a, i) => ({ ...a, api: { clientIds: [`client-${i}`] } })),
-  environments: {
-    ...testConfig.environments,
-    dev: {
-      region: 'ap-southeast-1',
-      api: { issuer: 'https://cognito-idp.ap-southeast-1.amazonaws.com/ap-southeast-1_ndxTest' },
-      console: { identity: { kind: 'cognito', domainPrefix: 'ndx-test-console' } },
-    },
-  },
-});
-
-const asArray = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
-
-function roleStatements(t: CfnTemplate, roleId: string): any[] {
-  return Object.values(t.Resources)
-    .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties!.Roles) === JSON.stringify([{ Ref: roleId }]))
-    .flatMap((r) => r.Properties!.PolicyDocument.Statement);
-}
+import { asArray, build, consoleTestConfig as withConsole, logicalId, roleStatements, synthesize } from './helpers.ts';
 
 describe('the console function’s access for the stewards’ catalogue', () => {
   const platform = synthesize(build(withConsole)).json.get('ndx-platform')!;

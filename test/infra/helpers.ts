@@ -152,3 +152,26 @@ export function logicalId(t: CfnTemplate, type: string, prop: string, value: unk
 }
 
 export { stackNames };
+
+/** The test configuration with the agency HTTP API and the console (a Cognito user pool) in dev. */
+export const consoleTestConfig: NdxConfig = defineConfig({
+  ...testConfig,
+  agencies: testConfig.agencies.map((a, i) => ({ ...a, api: { clientIds: [`client-${i}`] } })),
+  environments: {
+    ...testConfig.environments,
+    dev: {
+      region: 'ap-southeast-1',
+      api: { issuer: 'https://cognito-idp.ap-southeast-1.amazonaws.com/ap-southeast-1_ndxTest' },
+      console: { identity: { kind: 'cognito', domainPrefix: 'ndx-test-console' } },
+    },
+  },
+});
+
+export const asArray = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
+
+/** The statements of the inline policies attached to a role (by its logical id). */
+export function roleStatements(t: CfnTemplate, roleId: string): any[] {
+  return Object.values(t.Resources)
+    .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties!.Roles) === JSON.stringify([{ Ref: roleId }]))
+    .flatMap((r) => r.Properties!.PolicyDocument.Statement);
+}
