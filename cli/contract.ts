@@ -357,13 +357,20 @@ export function registerContract(program: Command): void {
         const v = parseRef(ref ?? '').version ?? newestVersion(indicator);
         const iv = indicator.versions.find((x) => x.version === v.version);
         if (!iv) throw new UsageError(`${indicator.id} has no version ${v.version}`);
-        const document =
-          format === 'sdmx'
-            ? structureMessage(indicator, iv, new Date())
-            : exportVersion('odcs', indicator, iv, { lifecycle: shippedLifecycle(indicator).get(iv.version) ?? DRAFT, transport: exportTransport() });
-        const text = `${JSON.stringify(document, null, 2)}\n`;
-        if (options.out) writeFileSync(options.out, text);
-        else process.stdout.write(text);
+        const writeIndicator = (lifecycle: ExportLifecycle) => {
+          const document =
+            format === 'sdmx' ? structureMessage(indicator, iv, new Date()) : exportVersion('odcs', indicator, iv, { lifecycle, transport: exportTransport() });
+          const text = `${JSON.stringify(document, null, 2)}\n`;
+          if (options.out) writeFileSync(options.out, text);
+          else process.stdout.write(text);
+        };
+        // The lifecycle as for lookup contracts: from the contract registry when a platform is named, else the shipped catalogue.
+        const g = command.optsWithGlobals<GlobalOptions>();
+        if (options.offline || !(g.endpoint || g.aws || process.env.NDX_PORT || process.env.AWS_ENDPOINT_URL))
+          return writeIndicator(shippedLifecycle(indicator).get(iv.version) ?? DRAFT);
+        await platformAction<[string | undefined, typeof options, Command]>(async () => {
+          writeIndicator(registryLifecycle(indicator, await registry().records(indicator.id)).get(iv.version) ?? DRAFT);
+        })(ref, options, command);
         return;
       }
       options.format ??= 'jsonschema';

@@ -4,6 +4,7 @@
  * written), the requests that got them against the exported request schema, and the lifecycle in the
  * documents exported with --endpoint is what `ndx contract list` shows, sunset included.
  */
+import { INDICATORS } from '../../contracts/indicators/catalog.ts';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -123,7 +124,8 @@ describe('lifecycle in the documents exported from the contract registry', () =>
       { timeout: 30_000 },
     );
     const listed = JSON.parse(stdout) as { contract: string; version: string; status: string; sunset?: string }[];
-    expect(listed).toHaveLength(VERSIONS.length);
+    // Lookup contracts and indicator contracts (whose ODCS documents follow the same lifecycle).
+    expect(listed).toHaveLength(VERSIONS.length + INDICATORS.flatMap((c) => c.versions).length);
     for (const row of listed) {
       const odcs = await exported(`${row.contract}@${row.version}`, '--format', 'odcs');
       const custom = odcs.customProperties as { property: string; value: unknown }[];
