@@ -199,6 +199,7 @@ export function readEnvelope(body: string, maxBytes: number = MAX_REQUEST_BYTES)
     parsedOk = false;
   }
   const requestId = parsedOk ? (RequestIdOnly.safeParse(json).data?.requestId ?? null) : null;
+  // Stryker disable next-line StringLiteral: an empty encoding is UTF-8 to Node (Buffer.byteLength), so the bytes are the same
   const bytes = Buffer.byteLength(body, 'utf8');
   if (bytes > maxBytes) {
     return { ok: false, code: 'PAYLOAD_TOO_LARGE', requestId, issues: [{ path: '(root)', message: `more than the limit of ${maxBytes} bytes` }] };
