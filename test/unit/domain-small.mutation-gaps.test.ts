@@ -21,7 +21,7 @@ import {
 } from '../../domain/audit/records.ts';
 import { Actor, ActorError, actorOf } from '../../domain/actor.ts';
 import { ContractCatalog } from '../../domain/contracts/catalog.ts';
-import { respond } from '../../domain/lookup/respond.ts';
+import { deliver, respond } from '../../domain/lookup/respond.ts';
 import { knownSubject, SubjectError, subjectFor } from '../../domain/subject.ts';
 
 function definition(id: string): ContractDefinition {
@@ -307,5 +307,33 @@ describe('the contract catalogue’s cache', () => {
     const c = new ContractCatalog({ registry: { contract: async () => (calls++ === 0 ? Promise.reject(new Error('down')) : { contract, tampered: [] }) } });
     await expect(c.load(d.id, 0)).rejects.toThrow('down');
     await expect(c.load(d.id, 1)).resolves.toBe(contract);
+  });
+});
+
+describe('deliver (domain/lookup/respond.ts)', () => {
+  const reply: LookupReply = { requestId: 'r', status: 'OK', code: 'OK', message: 'm', repliedAt: '2026-06-01T00:00:00.000Z' };
+  const route = { kind: 'mailbox' as const, key: 'A'.repeat(43) };
+
+  it('sends a reply without a route to the agency’s in-queue, and one with a route to the mailbox only', async () => {
+    const sent: Array<[string, unknown]> = [];
+    const boxed: Array<[unknown, string, LookupReply]> = [];
+    const deps = {
+      queues: { sendJson: async (queue: string, body: unknown) => sent.push([queue, body]) },
+      mailbox: { deliver: async (r: typeof route, consumer: string, body: LookupReply) => void boxed.push([r, consumer, body]) },
+    };
+    await deliver(deps, 'agency-a', reply);
+    expect(sent).toEqual([['ndx-agency-agency-a-in', reply]]);
+    expect(boxed).toEqual([]);
+    await deliver(deps, 'agency-a', reply, route);
+    expect(boxed).toEqual([[route, 'agency-a', reply]]);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('refuses a reply route where the stage has no mailbox', async () => {
+    const sent: unknown[] = [];
+    await expect(deliver({ queues: { sendJson: async (_q: string, body: unknown) => sent.push(body) } }, 'agency-a', reply, route)).rejects.toThrow(
+      'a reply has a reply route but this stage has no mailbox',
+    );
+    expect(sent).toEqual([]);
   });
 });
