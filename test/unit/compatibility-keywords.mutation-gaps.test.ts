@@ -6,7 +6,7 @@
  * type its keywords imply. Then literal values against the reader's bounds, at the exact bound.
  */
 import { describe, expect, it } from 'vitest';
-import { diffSchemas, type JSONSchema } from '../../contracts/compatibility.ts';
+import { diffSchemas, type JSONSchema, jsonEqual } from '../../contracts/compatibility.ts';
 
 const kinds = (w: JSONSchema, r: JSONSchema) => diffSchemas(w, r).map((c) => [c.path, c.kind, c.breaking]);
 const ANNOTATION_KINDS = new Set(['annotation-changed', 'description-changed', 'title-changed', 'default-changed']);
@@ -435,5 +435,53 @@ describe('limits, bounds, tuples and undeclared properties, with the reasons use
   ];
   it.each(rows)('%s', (_name, writer, reader, expected) => {
     expect(diffSchemas(writer, reader).map((c) => [c.path, c.kind, c.breaking, c.reason])).toEqual(expected);
+  });
+});
+
+describe('equality, schemas that accept anything, and schemas that accept nothing', () => {
+  it('counts NaN equal to NaN only, and no two different primitives equal', () => {
+    expect(jsonEqual(Number.NaN, Number.NaN)).toBe(true);
+    for (const [a, b] of [
+      [1, 2],
+      [Number.NaN, 1],
+      [1, Number.NaN],
+      ['a', 'b'],
+      [Number.NaN, 'NaN'],
+      ['NaN', Number.NaN],
+      [true, false],
+      [null, false],
+    ] as const) {
+      expect(jsonEqual(a, b), `${String(a)} ${String(b)}`).toBe(false);
+    }
+  });
+
+  it('takes a schema of annotations, $defs or definitions only, or of keywords it does not know, as accepting anything', () => {
+    for (const any of [
+      {},
+      { definitions: { a: { type: 'number' } } },
+      { $defs: { a: {} } },
+      { description: 'd' },
+      { 'x-vendor': 1 },
+      { not: { const: 'a' } },
+    ] as JSONSchema[]) {
+      expect(
+        diffSchemas(any, { type: 'string' }).map((c) => c.kind),
+        JSON.stringify(any),
+      ).toContain('type-widened');
+    }
+  });
+
+  it('takes an unresolvable reference as a schema whose values cannot be known: breaking, and nothing more sent', () => {
+    expect(kinds({ $ref: 'other.json#/a' }, { type: 'number' })).toEqual([
+      ['$', 'unsupported-keyword-changed', true],
+      ['$', 'type-narrowed', false],
+    ]);
+  });
+
+  it('accepts a null literal by a null branch or an open schema only', () => {
+    expect(diffSchemas({ const: null }, {}).filter((c) => c.breaking)).toEqual([]);
+    expect(diffSchemas({ const: null }, { enum: ['a', null] }).filter((c) => c.breaking)).toEqual([]);
+    expect(diffSchemas({ const: null }, { type: 'string', nullable: true }).filter((c) => c.breaking)).toEqual([]);
+    expect(kinds({ const: null }, { enum: ['a'] })).toContainEqual(['$', 'nullable-added', true]);
   });
 });
