@@ -19,6 +19,7 @@ export default defineConfig({
       'test/unit/consent-check.test.ts',
       'test/unit/consent-grant.test.ts',
       'test/unit/console-domain.test.ts',
+      'test/unit/console-operator.test.ts',
       'test/unit/console-steward.test.ts',
       'test/unit/decide.test.ts',
       'test/unit/envelope.test.ts',
