@@ -11,6 +11,7 @@ export default defineConfig({
     include: [
       'test/unit/*.mutation-gaps.test.ts',
       'test/unit/anchor-store.test.ts',
+      'test/unit/audit-archive.test.ts',
       'test/unit/audit-chain.test.ts',
       'test/unit/citizen-view.test.ts',
       'test/unit/compatibility.property.test.ts',
@@ -27,6 +28,9 @@ export default defineConfig({
       'test/unit/forwarded.test.ts',
       'test/unit/governance.test.ts',
       'test/unit/http-api.test.ts',
+      'test/unit/indicator-contracts.test.ts',
+      'test/unit/indicator-disclosure.property.test.ts',
+      'test/unit/indicator-view.test.ts',
       'test/unit/lifecycle-service.test.ts',
       'test/unit/page-token.test.ts',
       'test/unit/project.test.ts',

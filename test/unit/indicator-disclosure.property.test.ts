@@ -110,7 +110,7 @@ describe('disclosure control against an attacker holding every published cell an
         const { values } = protect(cells, { threshold: t });
         expect(differencing(values)).toEqual([]);
       }),
-      { numRuns: 400 },
+      { numRuns: Number(process.env.NDX_PROPERTY_RUNS ?? 400) },
     );
   });
 
@@ -120,7 +120,7 @@ describe('disclosure control against an attacker holding every published cell an
         const { values } = protect(cells, { threshold: t });
         expect(linear(values)).toEqual([]);
       }),
-      { numRuns: 400 },
+      { numRuns: Number(process.env.NDX_PROPERTY_RUNS ?? 400) },
     );
   });
 
@@ -137,7 +137,7 @@ describe('disclosure control against an attacker holding every published cell an
             else expect(values[i]?.[j]).toBeNull();
           }
       }),
-      { numRuns: 300 },
+      { numRuns: Number(process.env.NDX_PROPERTY_RUNS ?? 300) },
     );
   });
 
