@@ -9,7 +9,7 @@
  * no public access, server access logs to a log bucket of its own (SSE-S3: S3 server access logging
  * cannot write to a KMS-encrypted bucket).
  */
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -22,7 +22,7 @@ import { ENV, names } from '../../config/names.ts';
 import { logRetention, statefulRemovalPolicy, type Deployment } from '../deployment.ts';
 import { functionNames, handlerEntries, METRICS_NAMESPACE } from './environment.ts';
 import { ALARM_PERIOD, ndxAlarm, type AlarmTarget } from './monitoring.ts';
-import { acknowledge, acknowledgeXRay, defaultPolicyOf } from './nag.ts';
+import { acknowledge, acknowledgeXRay, bucketObjectsFinding, defaultPolicyOf, kmsViaS3 } from './nag.ts';
 import { NdxFunction } from './ndx-function.ts';
 import type { SecureTable } from './secure-table.ts';
 
@@ -110,7 +110,6 @@ export class AuditAnchors extends Construct {
       reservedConcurrency: 1,
       runsLocally: false,
     });
-    const stack = Stack.of(this);
     this.function.addToRolePolicy(
       // Verifying reads the partition directory and each chain (Query only, on the table).
       ...props.auditTable.statements(['dynamodb:Query'], false, { indexes: false }),
@@ -125,16 +124,11 @@ export class AuditAnchors extends Construct {
         actions: ['s3:GetObject', 's3:PutObject'],
         resources: [this.bucket.arnForObjects(`${ANCHOR_PREFIX}*`)],
       }),
-      new iam.PolicyStatement({
-        sid: 'AnchorEncryption',
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: [props.key.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` } },
-      }),
+      kmsViaS3('AnchorEncryption', props.key, ['kms:GenerateDataKey', 'kms:Decrypt']),
     );
     acknowledgeXRay(this.function);
     Validations.of(defaultPolicyOf(this.function)).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)}.Arn>/${ANCHOR_PREFIX}*]`,
+      id: bucketObjectsFinding(this.bucket, ANCHOR_PREFIX),
       reason: `The anchor function reads and writes objects under ${ANCHOR_PREFIX} only (keys sortable by time, one per anchor); Object Lock forbids replacing or deleting them.`,
     });
 
@@ -177,16 +171,11 @@ export class AuditAnchors extends Construct {
         actions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectRetention'],
         resources: [this.bucket.arnForObjects(`${ARCHIVE_PREFIX}*`)],
       }),
-      new iam.PolicyStatement({
-        sid: 'ArchiveEncryption',
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: [props.key.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` } },
-      }),
+      kmsViaS3('ArchiveEncryption', props.key, ['kms:GenerateDataKey', 'kms:Decrypt']),
     );
     acknowledgeXRay(this.archive);
     Validations.of(defaultPolicyOf(this.archive)).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)}.Arn>/${ARCHIVE_PREFIX}*]`,
+      id: bucketObjectsFinding(this.bucket, ARCHIVE_PREFIX),
       reason: `The archive function writes one object per archived partition under ${ARCHIVE_PREFIX} (never replacing one) and reads them back; Object Lock forbids deleting them.`,
     });
     this.archiveSchedule = new events.Rule(this, 'ArchiveSchedule', {

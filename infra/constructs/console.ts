@@ -27,7 +27,7 @@ import type { AgencyApi } from './agency-api.ts';
 import { commonEnvironment, functionNames, handlerEntries } from './environment.ts';
 import type { AlarmTarget } from './monitoring.ts';
 import { queueArnPattern, queuePatternFinding } from './fan-out.ts';
-import { acknowledge, acknowledgeXRay } from './nag.ts';
+import { acknowledge, acknowledgeXRay, bucketObjectsFinding, kmsViaS3 } from './nag.ts';
 import { AWS_ONLY_ENV_METADATA_KEY, NdxFunction } from './ndx-function.ts';
 import { AUDIT_WRITER_ACTIONS, ITEM_READ_ACTIONS, SecureTable } from './secure-table.ts';
 
@@ -249,7 +249,6 @@ export class Console extends Construct {
    * decrypt dead letters in their key policies (infra/constructs/agency.ts, registry.ts).
    */
   private grantOperatorDesk(o: NonNullable<ConsoleProps['operations']>, key: kms.Key): void {
-    const stack = Stack.of(this);
     const dlqs = names.deadLetterQueue('ndx-*');
     const policy = new iam.Policy(this, 'OperatorDesk', { roles: [this.function.role] });
     acknowledge(policy, 'NIST.800.53.R5-IAMNoInlinePolicy');
@@ -278,12 +277,7 @@ export class Console extends Construct {
       new iam.PolicyStatement({ sid: 'ReadAnchors', actions: ['s3:GetObject'], resources: [o.anchors.arnForObjects(`${ANCHOR_PREFIX}*`)] }),
       // Records past the audit's DynamoDB retention are read back from the archive (a citizen's trail, verification).
       new iam.PolicyStatement({ sid: 'ReadAuditArchive', actions: ['s3:GetObject'], resources: [o.anchors.arnForObjects(`${ARCHIVE_PREFIX}*`)] }),
-      new iam.PolicyStatement({
-        sid: 'AnchorDecryption',
-        actions: ['kms:Decrypt'],
-        resources: [key.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` } },
-      }),
+      kmsViaS3('AnchorDecryption', key, ['kms:Decrypt']),
     );
     this.function.function.addEnvironment(ENV.anchorBucket, o.anchors.bucketName);
     // Locally the anchors are under the data folder (NDX_DATA_DIR), which the engine gives the console.
@@ -309,11 +303,11 @@ export class Console extends Construct {
       reason: 'cloudwatch:GetMetricData supports no resource-level permissions; the statement holds that one read-only action.',
     });
     Validations.of(policy).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(o.anchors.node.defaultChild as s3.CfnBucket)}.Arn>/${ANCHOR_PREFIX}*]`,
+      id: bucketObjectsFinding(o.anchors, ANCHOR_PREFIX),
       reason: `The desk reads the latest audit anchor under ${ANCHOR_PREFIX} (GetObject only; Object Lock keeps them).`,
     });
     Validations.of(policy).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(o.anchors.node.defaultChild as s3.CfnBucket)}.Arn>/${ARCHIVE_PREFIX}*]`,
+      id: bucketObjectsFinding(o.anchors, ARCHIVE_PREFIX),
       reason: `A citizen's trail and the desk's verification read audit records past the DynamoDB retention back from ${ARCHIVE_PREFIX} (GetObject only; Object Lock keeps them).`,
     });
   }

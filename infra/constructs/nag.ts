@@ -5,8 +5,11 @@
  * Synthesis fails on any finding not acknowledged here; each acknowledgement names the one rule it
  * concerns, sits on the one resource it concerns, and says why the rule does not fit that resource.
  */
-import { type App, Validations } from 'aws-cdk-lib';
+import { type App, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Policy } from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks, NIST80053R5Checks, ServerlessChecks, type NagPack } from 'cdk-nag';
 import type { NdxFunction } from './ndx-function.ts';
@@ -101,4 +104,19 @@ export function defaultPolicyOf(fn: NdxFunction): Policy {
   const policy = fn.defaultPolicy;
   if (!policy) throw new Error(`${fn.node.path}: expected the role's default policy to exist`);
   return policy;
+}
+
+/** The AwsSolutions-IAM5 finding of a grant on the objects under `prefix` of `bucket` (as cdk-nag names it). */
+export function bucketObjectsFinding(bucket: s3.IBucket, prefix: string): string {
+  return `AwsSolutions-IAM5[Resource::<${Stack.of(bucket).getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>/${prefix}*]`;
+}
+
+/** KMS actions on `key` only on behalf of S3 in the stack's region (objects of a bucket encrypted with that key). */
+export function kmsViaS3(sid: string, key: kms.IKey, actions: readonly string[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid,
+    actions: [...actions],
+    resources: [key.keyArn],
+    conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(key).region}.amazonaws.com` } },
+  });
 }
