@@ -56,11 +56,13 @@ export const CLASSIFIERS: readonly Classifier[] = [
     place(item, asOf) {
       if (item.status !== 'LIVING') return null;
       const born = text(item.dateOfBirth);
-      if (!born || born > asOf.toISOString().slice(0, 10)) return null;
+      // The state just before asOf: run at midnight on the 1st, a person born that day is not counted yet.
+      const end = new Date(asOf.getTime() - 1);
+      if (!born || born > end.toISOString().slice(0, 10)) return null;
       const province = PROVINCE_BY_NAME.get(text(field(item, 'permanentResidence', 'province')) ?? '');
       const sex = item.sex === 'MALE' ? 'M' : item.sex === 'FEMALE' ? 'F' : undefined;
       if (!province || !sex) return undefined;
-      return { period: snapshotPeriod(asOf), codes: [province, sex, ageBand(ageAt(born, new Date(asOf.getTime() - 1)))] };
+      return { period: snapshotPeriod(asOf), codes: [province, sex, ageBand(ageAt(born, end))] };
     },
   },
   {

@@ -157,6 +157,7 @@ describe('disclosure control against an attacker holding every published cell an
           ).toBe(true);
         },
       ),
+      { numRuns: Number(process.env.NDX_PROPERTY_RUNS ?? 100) },
     );
   });
 
