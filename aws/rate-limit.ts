@@ -11,7 +11,9 @@
  * A pair whose limit is more than one item can take (config/limits.ts `rateLimitShards`: above 500
  * writes/s, i.e. 30,000 a minute) is counted in several items, each allowing its share of the limit
  * (the shares sum to the limit). A take tries the shards in turn from a rotating start and is refused
- * only when every shard is full, so exactly as many as the limit allows are allowed, never more.
+ * only when every shard is full, so exactly as many as the limit allows are allowed, never more. The
+ * start moves once per turn of the event loop, not once per take: the takes of one batch start on the
+ * same shard and are counted there with one update, and the next batch starts on the next shard.
  */
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Coalescer, CoalescerMap } from './coalesce.ts';
@@ -36,8 +38,9 @@ export class RateLimiter {
   private readonly table: string;
   private readonly takes: CoalescerMap<Window, boolean>;
   private readonly shardsFor: (perMinute: number) => number;
-  /** Where the next sharded take starts, so that takes spread over the shards. */
+  /** Where sharded takes start: the same shard for every take of one turn of the event loop, the next one at the next turn. */
   private turn = 0;
+  private turnEnding = false;
 
   constructor(doc: DynamoDBDocumentClient, table: string, options: RateLimiterOptions = {}) {
     this.doc = doc;
@@ -54,13 +57,25 @@ export class RateLimiter {
     const expiresAt = Math.ceil(((window + 2) * WINDOW_MS) / 1000);
     const shards = this.shardsFor(perMinute);
     if (shards <= 1) return this.takes.submit(`${pk}|${perMinute}`, { pk, perMinute, expiresAt });
-    const first = this.turn++ % shards;
+    const first = this.startOfTurn() % shards;
     for (let i = 0; i < shards; i++) {
       const shard = (first + i) % shards;
       const share = rateLimitShareOf(perMinute, shard, shards);
       if (share > 0 && (await this.takes.submit(`${pk}#${shard}|${share}`, { pk: `${pk}#${shard}`, perMinute: share, expiresAt }))) return true;
     }
     return false;
+  }
+
+  /** The turn's start (see `turn`); moves on once the event loop has handled this turn's takes. */
+  private startOfTurn(): number {
+    if (!this.turnEnding) {
+      this.turnEnding = true;
+      setImmediate(() => {
+        this.turn++;
+        this.turnEnding = false;
+      });
+    }
+    return this.turn;
   }
 
   private async takeAll(windows: readonly Window[]): Promise<Array<boolean | Error>> {

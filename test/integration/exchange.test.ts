@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand, DeleteMessageCommand } from '@aws-sdk/client-sqs';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identityVerification } from '../../contracts/population/identity-verification.ts';
@@ -305,6 +306,29 @@ describe('limits', () => {
       ),
     );
     expect(counts).toEqual([4, 3, 3]);
+  });
+
+  it('counts the takes of one batch for a hot pair with one update, on one shard; the next batch starts on the next shard', async () => {
+    // A client of its own, counting its updates (the shared one is metered by other tests).
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+    const updates: string[] = [];
+    doc.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'UpdateItemCommand') updates.push(String((args.input as { Key?: { pk?: unknown } }).Key?.pk));
+        return next(args);
+      },
+      { step: 'initialize', name: 'countUpdates' },
+    );
+    const limiter = new RateLimiter(doc, names.rateLimitTable, { shardsFor: (perMinute) => (perMinute === 300 ? 3 : 1) });
+    const at = new Date('2026-11-23T13:00:30Z');
+    const window = Math.floor(at.getTime() / WINDOW_MS);
+    const batch = () => Promise.all(Array.from({ length: 10 }, () => limiter.take('t1', 'c1', 300, at)));
+    expect(await batch()).toEqual(Array(10).fill(true));
+    expect(updates).toHaveLength(1);
+    expect(await batch()).toEqual(Array(10).fill(true));
+    expect(updates).toHaveLength(2);
+    const [first, second] = updates.map((pk) => Number(pk.slice(`t1#c1#${window}#`.length)));
+    expect(second).toBe(((first ?? 0) + 1) % 3);
   });
 
   it('answers DENIED/RATE_LIMITED when the agency has used the contract’s allowance', async () => {
