@@ -119,16 +119,27 @@ function safeJson(text: string | undefined): unknown {
   }
 }
 
+/** Receives one inbox keeps going at once: one per 10 replies waited for (a receive takes up to 10), at most this many. */
+export const MAX_INBOX_RECEIVERS = 4;
+
 /**
- * One receive loop for many lookups in flight: replies are handed to whoever waits for their
- * requestId; replies nobody here waits for are made visible again at once. For agencies that send
- * many lookups concurrently (batch jobs, the benchmark).
+ * Receive loops for many lookups in flight: replies are handed to whoever waits for their requestId;
+ * replies nobody here waits for are made visible again at once. One loop per 10 replies waited for
+ * (at most MAX_INBOX_RECEIVERS), and a loop receives again while the replies it took are deleted, so
+ * a burst of replies is not read ten at a time in single file. For agencies that send many lookups
+ * concurrently (batch jobs, the benchmark).
  */
 export class ReplyInbox {
   private readonly sqs: SQSClient;
   private readonly agency: string;
   private readonly waiting = new Map<string, { resolve: (r: LookupReply) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
-  private running: Promise<void> | undefined;
+  private queueUrl: Promise<string> | undefined;
+  /** Receive loops by slot (slot 0 runs until stop; the others while enough replies are waited for). */
+  private readonly receivers = new Map<number, Promise<void>>();
+  /** Deletes and visibility changes still under way (stop waits for them). */
+  private readonly settling = new Set<Promise<unknown>>();
+  /** The first failure of a loop or of a delete: stop() reports it. */
+  private failure: unknown;
   private stopping = false;
 
   constructor(sqs: SQSClient, agency: string) {
@@ -137,30 +148,49 @@ export class ReplyInbox {
   }
 
   wait(requestId: string, timeoutMs = 60_000): Promise<LookupReply> {
-    this.running ??= this.loop();
-    return new Promise<LookupReply>((resolve, reject) => {
+    const reply = new Promise<LookupReply>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(requestId);
         reject(new NoReplyError(`no reply within ${Math.round(timeoutMs / 1000)} s`));
       }, timeoutMs);
       this.waiting.set(requestId, { resolve, reject, timer });
     });
+    for (let slot = 0; slot < this.wanted(); slot++) {
+      if (this.receivers.has(slot)) continue;
+      const loop = this.receive(slot)
+        .catch((error: unknown) => {
+          this.failure ??= error;
+        })
+        .finally(() => this.receivers.delete(slot));
+      this.receivers.set(slot, loop);
+    }
+    return reply;
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
-    await this.running;
+    await Promise.all([...this.receivers.values()]);
+    await Promise.all([...this.settling]);
     for (const [, w] of this.waiting) {
       clearTimeout(w.timer);
       w.reject(new NoReplyError('inbox stopped'));
     }
     this.waiting.clear();
+    if (this.failure !== undefined) throw this.failure;
   }
 
-  private async loop(): Promise<void> {
-    const queueUrl = (await this.sqs.send(new GetQueueUrlCommand({ QueueName: names.agencyInQueue(this.agency) }))).QueueUrl;
-    if (!queueUrl) throw new Error(`no URL for queue ${names.agencyInQueue(this.agency)}`);
-    while (!this.stopping) {
+  /** Loops wanted for the replies waited for now. */
+  private wanted(): number {
+    return Math.min(MAX_INBOX_RECEIVERS, Math.max(1, Math.ceil(this.waiting.size / 10)));
+  }
+
+  private async receive(slot: number): Promise<void> {
+    this.queueUrl ??= this.sqs.send(new GetQueueUrlCommand({ QueueName: names.agencyInQueue(this.agency) })).then(({ QueueUrl }) => {
+      if (!QueueUrl) throw new Error(`no URL for queue ${names.agencyInQueue(this.agency)}`);
+      return QueueUrl;
+    });
+    const queueUrl = await this.queueUrl;
+    while (!this.stopping && (slot === 0 || slot < this.wanted())) {
       if (this.waiting.size === 0) {
         await new Promise((r) => setTimeout(r, 10));
         continue;
@@ -181,8 +211,17 @@ export class ReplyInbox {
           others.push({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '', VisibilityTimeout: 0 });
         }
       }
-      if (done.length) await this.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: done }));
-      if (others.length) await this.sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: others }));
+      // Settled in the background: the next receive need not wait for them.
+      if (done.length) this.settle(this.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: done })));
+      if (others.length) this.settle(this.sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: others })));
     }
+  }
+
+  private settle(call: Promise<unknown>): void {
+    const tracked = call.catch((error: unknown) => {
+      this.failure ??= error;
+    });
+    this.settling.add(tracked);
+    void tracked.finally(() => this.settling.delete(tracked));
   }
 }
