@@ -19,6 +19,8 @@ export const names = {
   consoleSessionsTable: 'ndx-console-sessions',
   /** Indicator aggregates: counts by indicator, period and cell (aws/indicator-store.ts). */
   indicatorTable: 'ndx-indicators',
+  /** Partials of the indicators job's runs, per run and segment (aws/indicator-runs.ts; counts only; TTL). */
+  indicatorRunTable: 'ndx-indicator-runs',
 } as const;
 
 /** The agency whose out-queue an SQS event source ARN or queue name designates, if any. */
@@ -77,6 +79,10 @@ export const ENV = {
   replyMailboxTable: 'NDX_REPLY_MAILBOX_TABLE',
   /** The indicator aggregates table (router, HTTP API, indicators job). */
   indicatorTable: 'NDX_INDICATOR_TABLE',
+  /** The indicators job's partials table (segment and run functions). */
+  indicatorRunTable: 'NDX_INDICATOR_RUN_TABLE',
+  /** JSON: how the indicators job cuts a registry table into scan segments (domain/indicators/run.ts SegmentSizing). */
+  indicatorSizing: 'NDX_INDICATOR_SIZING',
   /** The OAuth 2.0 issuer of agencies' access tokens. */
   apiIssuer: 'NDX_API_ISSUER',
   /** Its JSON Web Key Set URL. */

@@ -17,6 +17,9 @@ export const functionNames = {
   api: 'ndx-api',
   webhook: 'ndx-webhook',
   console: 'ndx-console',
+  /** Plans and merges the runs of a registry's indicators job (infra/constructs/indicator-job.ts). */
+  indicators: (registryId: string) => `ndx-indicators-${registryId}`,
+  indicatorSegment: (registryId: string) => `ndx-indicators-${registryId}-segment`,
 } as const;
 
 /** Handler entries, relative to the repository root (also the `ndx:handler` metadata). */
@@ -30,6 +33,8 @@ export const handlerEntries = {
   api: 'functions/api/handler.ts',
   webhook: 'functions/webhook/handler.ts',
   console: 'functions/console/handler.ts',
+  indicatorRun: 'functions/indicator-run/handler.ts',
+  indicatorSegment: 'functions/indicator-segment/handler.ts',
 } as const;
 
 /**

@@ -33,18 +33,21 @@ export const REASONS = {
   'AwsSolutions-IAM5[Resource::*]':
     'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions; the statement is only those two actions.',
   'Serverless-LambdaDLQ':
-    'The function is invoked only by SQS event source mappings, synchronously; a function dead-letter queue catches failed asynchronous ' +
-    'invocations, which never happen. A record that keeps failing goes to its source queue’s dead-letter queue (redrive policy), which alarms.',
+    'The function is invoked synchronously, by SQS event source mappings or by a Step Functions task; a function dead-letter queue catches ' +
+    'failed asynchronous invocations, which never happen. A record that keeps failing goes to its source queue’s dead-letter queue ' +
+    '(redrive policy), which alarms; a task that keeps failing fails its state machine execution, which alarms.',
   'NIST.800.53.R5-LambdaDLQ':
-    'The function is invoked only by SQS event source mappings, synchronously; a function dead-letter queue catches failed asynchronous ' +
-    'invocations, which never happen. A record that keeps failing goes to its source queue’s dead-letter queue (redrive policy), which alarms.',
+    'The function is invoked synchronously, by SQS event source mappings or by a Step Functions task; a function dead-letter queue catches ' +
+    'failed asynchronous invocations, which never happen. A record that keeps failing goes to its source queue’s dead-letter queue ' +
+    '(redrive policy), which alarms; a task that keeps failing fails its state machine execution, which alarms.',
   'NIST.800.53.R5-LambdaInsideVPC':
     'The function reaches only AWS service APIs (SQS, DynamoDB, KMS, Secrets Manager) over TLS with IAM authorization and holds no network ' +
     'listener; there is no private network resource to protect, and every data store is reachable only through IAM and key policies.',
   'NIST.800.53.R5-LambdaConcurrency':
     'Concurrency is bounded per queue by each event source mapping’s MaximumConcurrency (functions.maxConcurrency), the control AWS ' +
     'recommends for SQS sources: reserved concurrency below the sum of those maxima throttles polled batches, which then count as ' +
-    'receives and can push healthy lookups to a dead-letter queue. Environments may still set reservedConcurrency in ndx.config.ts.',
+    'receives and can push healthy lookups to a dead-letter queue. Environments may still set reservedConcurrency in ndx.config.ts. ' +
+    'An indicators segment function is bounded by its distributed map’s MaxConcurrency instead, which only that map invokes it under.',
   'NIST.800.53.R5-IAMNoInlinePolicy':
     'This policy belongs to exactly one role and lives and dies with it; a customer-managed policy would be a separately attachable ' +
     'object that could be attached to other principals, the opposite of the strict one-to-one least privilege ndx wants here.',

@@ -17,6 +17,8 @@ import { names } from '../../config/names.ts';
 import { asciiDescription, consumerVisibilityTimeout, functionTimeout, logRetention, statefulRemovalPolicy, type Deployment } from '../deployment.ts';
 import { adapterEnvironment, functionNames, handlerEntries, idempotencyKeyPattern, METRICS_NAMESPACE } from './environment.ts';
 import { grantFanOut } from './fan-out.ts';
+import { IndicatorJob } from './indicator-job.ts';
+import { INDICATORS } from '../../contracts/indicators/catalog.ts';
 import { allowQueueKeyUse, ndxKey } from './keys.ts';
 import { acknowledge, acknowledgeXRay } from './nag.ts';
 import { NdxFunction } from './ndx-function.ts';
@@ -47,6 +49,9 @@ export interface PlatformAccess {
   readonly deadLetterReaders?: readonly iam.IRole[];
   /** The environment's alarm target. */
   readonly alarmTarget: AlarmTarget;
+  /** `ndx-indicators` and `ndx-indicator-runs`: where the registry's indicators job writes (IndicatorJob). */
+  readonly indicatorTable: SecureTable;
+  readonly indicatorRunTable: SecureTable;
   /** The agency HTTP API, if any: its function forwards lookups, its mailbox takes adapters' replies. */
   readonly api?: { readonly role: iam.IRole; readonly mailbox: SecureTable } | undefined;
 }
@@ -66,6 +71,8 @@ export class RegistryConstruct extends Construct {
   readonly eventSourceMapping: lambda.EventSourceMapping;
   /** Fires when the adapter refuses a forwarded lookup that fails verification (a forgery or an alteration). */
   readonly securityAlarm: cloudwatch.Alarm;
+  /** The scheduled indicators job, when an indicator counts this registry's records (contracts/indicators/catalog.ts). */
+  readonly indicatorJob?: IndicatorJob;
 
   constructor(scope: Construct, id: string, props: RegistryConstructProps) {
     super(scope, id);
@@ -180,6 +187,20 @@ export class RegistryConstruct extends Construct {
     acknowledge(this.eventSourceMapping, 'Serverless-LambdaEventSourceMappingDestination');
     // The mapping is validated on creation: the role must already allow consuming the queue.
     if (adapter.defaultPolicy) this.eventSourceMapping.node.addDependency(adapter.defaultPolicy);
+
+    const indicators = INDICATORS.filter((i) => i.provider === registry.id).map((i) => i.id);
+    if (indicators.length) {
+      this.indicatorJob = new IndicatorJob(this, 'Indicators', {
+        deployment: d,
+        registryId: registry.id,
+        registryTable: this.table,
+        indicatorTable: platform.indicatorTable,
+        runTable: platform.indicatorRunTable,
+        indicators,
+        key: this.key,
+        alarmTarget: platform.alarmTarget,
+      });
+    }
   }
 
   /** ARN of the adapter's execution role (agency stacks allow it to send replies). */

@@ -47,6 +47,8 @@ export class PlatformStack extends Stack {
   readonly contractTable: SecureTable;
   /** Indicator aggregates: counts by indicator, period and cell (aws/indicator-store.ts); no personal data. */
   readonly indicatorTable: SecureTable;
+  /** Partials of the indicators job's runs (aws/indicator-runs.ts): counts only, expiring after a week. */
+  readonly indicatorRunTable: SecureTable;
   readonly pepperSecret: secretsmanager.Secret;
   /** The key the router signs forwarded lookups with and the adapters verify (rotated automatically). */
   readonly forwardingKeySecret: secretsmanager.Secret;
@@ -138,6 +140,16 @@ export class PlatformStack extends Stack {
       tableName: names.indicatorTable,
       partitionKey: { name: 'indicator', type: S },
       sortKey: { name: 'period', type: S },
+      encryptionKey: this.key,
+      production,
+    });
+    // Each registry's indicators job keeps its segments' partials here between the scan and the merge:
+    // pk `<registry>#<run>#<segment>` (grants name `<registry>#*`), sk `commit` or `chunk#<attempt>#<n>`.
+    this.indicatorRunTable = new SecureTable(this, 'IndicatorRuns', {
+      tableName: names.indicatorRunTable,
+      partitionKey: { name: 'pk', type: S },
+      sortKey: { name: 'sk', type: S },
+      timeToLiveAttribute: 'expiresAt',
       encryptionKey: this.key,
       production,
     });

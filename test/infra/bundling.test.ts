@@ -9,7 +9,7 @@ import { fromRoot } from '../../infra/paths.ts';
 import { build } from './helpers.ts';
 
 describe('bundling', () => {
-  it('bundles every function (router, adapter, anchor, archive, rotation, redrive) as minified ESM with a createRequire banner and source maps', () => {
+  it('bundles every function (router, adapter, anchor, archive, rotation, redrive, indicators run and segment) as minified ESM with a createRequire banner and source maps', () => {
     const config = defineConfig({
       registries: [{ id: 'population', title: 'Population', operator: 'MPS', key: { partition: 'nationalId' } }],
       agencies: [{ id: 'hanoi-land-office', name: 'Hanoi Land Registration Office' }],
@@ -18,7 +18,7 @@ describe('bundling', () => {
     const app = build(config, { bundle: true });
     const assembly = app.synth();
     const assets = readdirSync(assembly.directory).filter((d) => d.startsWith('asset.'));
-    expect(assets).toHaveLength(6);
+    expect(assets).toHaveLength(8);
     for (const dir of assets) {
       const file = path.join(assembly.directory, dir, 'index.mjs');
       expect(existsSync(file), dir).toBe(true);
@@ -58,6 +58,28 @@ describe('what a Lambda bundle holds', () => {
     expect(inputs.length).toBeGreaterThan(0);
     expect(inputs.filter((i) => /^(synthetic|cli|local|infra|bench|scripts|test)\//.test(i))).toEqual([]);
     expect(inputs).toContain(entry);
+  });
+
+  it.each([
+    ['functions/indicator-run/handler.ts', 160],
+    ['functions/indicator-segment/handler.ts', 160],
+  ])('%s: under %i KB minified, with none of the lookup, HTTP or console code', async (entry, kb) => {
+    const result = await esbuild.build({
+      entryPoints: [fromRoot(entry)],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node24',
+      minify: true,
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+      external: ['@aws-sdk/*'],
+    });
+    expect(result.outputFiles[0]!.contents.byteLength).toBeLessThan(kb * 1024);
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs.filter((i) => /^(domain\/(lookup|console|consent)|console|registries)\//.test(i))).toEqual([]);
+    expect(inputs).toContain('domain/indicators/run.ts');
   });
 
   it('finds every handler', () => {

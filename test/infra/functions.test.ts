@@ -15,6 +15,8 @@ const all = resourcesOfType(s, 'AWS::Lambda::Function');
 const functions = all.filter((f) => f.resource.Metadata?.['ndx:handler'] !== undefined);
 /** Functions that exist only on AWS: the scheduled audit anchor, the forwarding key's rotation, the redrive. */
 const awsOnly = ['ndx-audit-anchor', 'ndx-audit-archive', 'ndx-forwarding-key-rotation', 'ndx-redrive'];
+/** The indicators job's functions, one pair per registry some indicator counts (both registries of the test configuration): AWS-only too. */
+const indicatorJob = testConfig.registries.flatMap((r) => [`ndx-indicators-${r.id}`, `ndx-indicators-${r.id}-segment`]);
 
 const common = {
   [ENV.auditTable]: 'ndx-audit',
@@ -29,7 +31,7 @@ const common = {
 };
 
 describe('functions', () => {
-  it('are the router and one adapter per registry, and the AWS-only anchor, rotation and redrive functions', () => {
+  it('are the router and one adapter per registry, and the AWS-only anchor, rotation, redrive and indicators job functions', () => {
     expect(functions.map((f) => f.resource.Properties!.FunctionName).sort()).toEqual(
       ['ndx-router', ...testConfig.registries.map((r) => `ndx-adapter-${r.id}`)].sort(),
     );
@@ -38,7 +40,12 @@ describe('functions', () => {
         .filter((f) => !functions.includes(f))
         .map((f) => f.resource.Properties!.FunctionName)
         .sort(),
-    ).toEqual(awsOnly);
+    ).toEqual([...awsOnly, ...indicatorJob].sort());
+    // The local engine runs the job's steps in process (aws/indicator-job.ts): no ndx:handler on its functions either.
+    for (const f of all.filter((x) => indicatorJob.includes(x.resource.Properties!.FunctionName))) {
+      expect(f.stack).toMatch(/^ndx-registry-/);
+      expect(f.resource.Metadata?.['ndx:handler']).toBeUndefined();
+    }
     for (const f of all.filter((x) => awsOnly.includes(x.resource.Properties!.FunctionName))) {
       expect(f.stack).toBe('ndx-platform');
       // No ndx:handler: the local engine does not run them (it anchors under NDX_DATA_DIR itself).

@@ -178,7 +178,8 @@ describe('function roles', () => {
   const functions = resourcesOfType(s, 'AWS::Lambda::Function');
 
   it('use no AWS managed policies, and use `*` only for X-Ray (and the rotation’s GetRandomPassword)', () => {
-    expect(functions).toHaveLength(1 + testConfig.registries.length + 4); // router, adapters, anchor, archive, rotation, redrive
+    // router, adapters, anchor, archive, rotation, redrive, and per registry the indicators job's run and segment functions
+    expect(functions).toHaveLength(1 + testConfig.registries.length + 4 + 2 * testConfig.registries.length);
     for (const { stack, resource } of functions) {
       const t = s.json.get(stack)!;
       const roleId = resource.Properties!.Role['Fn::GetAtt'][0];

@@ -124,6 +124,12 @@ describe('acknowledgements', () => {
   ];
   /** The anchor function's objects under `anchors/`, the archive function's under `audit-archive/` (the bucket's logical id is CDK's). */
   const ANCHOR_OBJECTS = /^AwsSolutions-IAM5\[Resource::<AuditAnchorsBucket[0-9A-F]{8}\.Arn>\/(anchors|audit-archive)\/\*\]$/;
+  /**
+   * A registry's indicators job: its state machine invokes its two functions (and their versions, `:*`) and its
+   * distributed map describes, stops and redrives its own child executions (named at run time).
+   */
+  const INDICATOR_JOB =
+    /^AwsSolutions-IAM5\[Resource::(<RegistryIndicators(Run|Segment)Function[0-9A-F]{8}\.Arn>:\*|arn:aws:states:ap-southeast-1:(<AWS::AccountId>|\d{12}):execution:\{"Fn::Select":\[6,\{"Fn::Split":\[":",\{"Ref":"RegistryIndicatorsStateMachine[0-9A-F]{8}"\}\]\}\]\}(\/Segments)?:\*)\]$/;
 
   function acknowledged(s: Synthesized) {
     const seen: Array<{ stack: string; type: string; id: string; name?: string }> = [];
@@ -131,7 +137,7 @@ describe('acknowledgements', () => {
       for (const r of Object.values(t.Resources)) {
         const rules = (r.Metadata?.cdk_nag?.rules_to_suppress ?? []) as Array<{ id: string; reason: string }>;
         for (const rule of rules) {
-          if (!ANCHOR_OBJECTS.test(rule.id)) expect(KNOWN).toContain(rule.id);
+          if (!ANCHOR_OBJECTS.test(rule.id) && !INDICATOR_JOB.test(rule.id)) expect(KNOWN).toContain(rule.id);
           expect(rule.reason.length).toBeGreaterThan(60);
           if (rule.id in REASONS && rule.id !== 'AwsSolutions-IAM5[Resource::*]') expect(rule.reason).toBe(REASONS[rule.id as keyof typeof REASONS]);
           seen.push({ stack, type: r.Type, id: rule.id, name: r.Properties?.QueueName ?? r.Properties?.FunctionName ?? r.Properties?.TableName });
@@ -158,8 +164,15 @@ describe('acknowledgements', () => {
     expect(only(seen, 'Serverless-EventBusDLQ').map(({ stack, type, id }) => ({ stack, type, id }))).toEqual(
       Array(2).fill({ stack: 'ndx-platform', type: 'AWS::Events::Rule', id: 'Serverless-EventBusDLQ' }),
     );
-    // X-Ray's `*` once per function role's default policy (router, adapters, anchor, archive, rotation, redrive); the operators' GetMetricData once.
-    expect(only(seen, 'AwsSolutions-IAM5[Resource::*]').map((x) => x.type)).toEqual(Array(1 + testConfig.registries.length + 4 + 1).fill('AWS::IAM::Policy'));
+    // X-Ray's `*` once per function role's default policy (router, adapters, anchor, archive, rotation, redrive, each registry's
+    // indicators run and segment functions); the operators' GetMetricData once; X-Ray and log delivery once per indicators state machine.
+    expect(only(seen, 'AwsSolutions-IAM5[Resource::*]').map((x) => x.type)).toEqual(
+      Array(1 + testConfig.registries.length + 4 + 1 + 3 * testConfig.registries.length).fill('AWS::IAM::Policy'),
+    );
+    // Per registry: its state machine invokes its two functions, its distributed map handles its child executions (two patterns).
+    const job = seen.filter((x) => INDICATOR_JOB.test(x.id));
+    expect(job).toHaveLength(4 * testConfig.registries.length);
+    for (const x of job) expect(x).toMatchObject({ stack: expect.stringMatching(/^ndx-registry-/), type: 'AWS::IAM::Policy' });
     // Naming-convention patterns: the router's three, one per adapter, the redrive function's four, the operators' two.
     expect(seen.filter((x) => x.id.includes(':sqs:')).map((x) => `${x.stack} ${x.id}`)).toHaveLength(3 + testConfig.registries.length + 4 + 2);
     expect(seen.filter((x) => ANCHOR_OBJECTS.test(x.id))).toEqual(Array(2).fill(expect.objectContaining({ stack: 'ndx-platform', type: 'AWS::IAM::Policy' })));
@@ -169,19 +182,20 @@ describe('acknowledgements', () => {
     const dlqs = only(seen, 'Serverless-SQSRedrivePolicy');
     expect(dlqs).toHaveLength(2 * testConfig.agencies.length + testConfig.registries.length);
     for (const q of dlqs) expect(q.name).toMatch(/-dlq$/);
-    // Every function, mapping, table and inline policy: the rules that do not fit a serverless SQS design.
+    // Every function, mapping, table and inline policy: the rules that do not fit a serverless SQS (or Step Functions) design.
     for (const id of ['Serverless-LambdaDLQ', 'NIST.800.53.R5-LambdaDLQ', 'NIST.800.53.R5-LambdaInsideVPC']) {
       expect(
         only(seen, id).map((x) => x.type),
         id,
       ).toEqual(Array(count('AWS::Lambda::Function')).fill('AWS::Lambda::Function'));
     }
-    // The anchor, rotation and redrive functions reserve their concurrency; the lookup functions do not (see REASONS).
+    // The anchor, rotation, redrive and indicators run functions reserve their concurrency; the lookup functions do not, nor the
+    // indicators segment functions, bounded by their distributed map (see REASONS).
     expect(
       only(seen, 'NIST.800.53.R5-LambdaConcurrency')
         .map((x) => x.name)
         .sort(),
-    ).toEqual(['ndx-router', ...testConfig.registries.map((r) => `ndx-adapter-${r.id}`)].sort());
+    ).toEqual(['ndx-router', ...testConfig.registries.flatMap((r) => [`ndx-adapter-${r.id}`, `ndx-indicators-${r.id}-segment`])].sort());
     expect(only(seen, 'Serverless-LambdaEventSourceMappingDestination')).toHaveLength(count('AWS::Lambda::EventSourceMapping'));
     expect(only(seen, 'NIST.800.53.R5-DynamoDBInBackupPlan')).toHaveLength(count('AWS::DynamoDB::Table'));
     expect(only(seen, 'NIST.800.53.R5-IAMNoInlinePolicy')).toHaveLength(count('AWS::IAM::Policy'));
@@ -189,10 +203,19 @@ describe('acknowledgements', () => {
 
   it('concurrency is acknowledged only where no reserved concurrency is configured', () => {
     const prod = synthesize(build(testConfig, { environment: 'prod' }));
-    expect(only(acknowledged(prod), 'NIST.800.53.R5-LambdaConcurrency')).toEqual([]);
+    // Only the indicators segment functions, bounded by their distributed map's MaxConcurrency.
+    expect(
+      only(acknowledged(prod), 'NIST.800.53.R5-LambdaConcurrency')
+        .map((x) => x.name)
+        .sort(),
+    ).toEqual(testConfig.registries.map((r) => `ndx-indicators-${r.id}-segment`).sort());
     for (const { resource } of resourcesOfType(prod, 'AWS::Lambda::Function')) {
       const name = resource.Properties!.FunctionName as string;
-      const expected = name === 'ndx-router' ? 50 : name.startsWith('ndx-adapter-') ? 20 : name === 'ndx-redrive' ? 2 : 1;
+      if (/^ndx-indicators-.*-segment$/.test(name)) {
+        expect(resource.Properties!.ReservedConcurrentExecutions, name).toBeUndefined();
+        continue;
+      }
+      const expected = name === 'ndx-router' ? 50 : name.startsWith('ndx-adapter-') ? 20 : name === 'ndx-redrive' || name.startsWith('ndx-indicators-') ? 2 : 1;
       expect(resource.Properties!.ReservedConcurrentExecutions, name).toBe(expected);
     }
   });

@@ -91,9 +91,11 @@ describe('alarms', () => {
   });
 
   it('all of them, and only them, notify the alarm topic when they fire and when they clear', () => {
-    const functionCount = 1 + testConfig.registries.length + 4; // router, adapters, anchor, archive, rotation, redrive
-    // + a security alarm per adapter, + the anchor schedule's failed invocations (the daily archive alarms on its function's errors)
-    expect(alarms).toHaveLength(2 * mainQueues.length + 2 * functionCount + testConfig.registries.length + 1);
+    // router, adapters, anchor, archive, rotation, redrive, and per registry the indicators job's run and segment functions
+    const functionCount = 1 + testConfig.registries.length + 4 + 2 * testConfig.registries.length;
+    // + a security alarm per adapter, + the anchor schedule's failed invocations (the daily archive alarms on its function's errors),
+    // + per registry the indicators job's failed runs, timed-out runs and dropped schedules
+    expect(alarms).toHaveLength(2 * mainQueues.length + 2 * functionCount + testConfig.registries.length + 1 + 3 * testConfig.registries.length);
     for (const { stack, resource } of alarms) {
       expect(resource.Properties!.ActionsEnabled).toBe(true);
       expect(resource.Properties!.AlarmActions).toEqual([topicRef(stack)]);

@@ -44,6 +44,7 @@ describe('tables', () => {
         names.rateLimitTable,
         names.contractTable,
         names.indicatorTable,
+        names.indicatorRunTable,
         ...testConfig.registries.map((r) => names.registryTable(r.id)),
       ].sort(),
     );

@@ -6,11 +6,19 @@
  * the seeded registries made here, independently of ndx's classifiers.
  */
 import { randomUUID } from 'node:crypto';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgencyClient } from '../../cli/agency-client.ts';
-import { documentClient, sqsClient } from '../../aws/clients.ts';
-import { names } from '../../config/names.ts';
+import { documentClient, dynamoClient, sqsClient } from '../../aws/clients.ts';
+import { INDICATOR_REGISTRIES } from '../../aws/indicator-job.ts';
+import { scanSegment } from '../../aws/registry-scan.ts';
+import { ENV, names } from '../../config/names.ts';
+import { Aggregate } from '../../domain/indicators/aggregate.ts';
+import { type ComputeReport, computeAggregates } from '../../domain/indicators/compute.ts';
+import type { Plan } from '../../domain/indicators/run.ts';
+import { createHandler as createRunHandler } from '../../functions/indicator-run/handler.ts';
+import { createHandler as createSegmentHandler } from '../../functions/indicator-segment/handler.ts';
 import { CL_PROVINCE } from '../../contracts/indicators/codelists.ts';
 import { IndicatorReply, type IndicatorRequestInput } from '../../contracts/indicators/protocol.ts';
 import { TOKEN_PATH } from '../../local/issuer.ts';
@@ -270,6 +278,107 @@ describe('consistency with the registries', () => {
       expect(observations.get(grand)).toEqual({ value: [...counts.values()].reduce((a, b) => a + b, 0), conf: 'F' });
       expect(published).toBeGreaterThanOrEqual(1);
     }
+  });
+  /** A scratch aggregates table on the engine, shaped like ndx-indicators, so the job's handlers can write without touching the live one. */
+  async function scratchAggregates(name: string): Promise<string> {
+    await dynamoClient().send(
+      new CreateTableCommand({
+        TableName: name,
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [
+          { AttributeName: 'indicator', KeyType: 'HASH' },
+          { AttributeName: 'period', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: [
+          { AttributeName: 'indicator', AttributeType: 'S' },
+          { AttributeName: 'period', AttributeType: 'S' },
+        ],
+      }),
+    );
+    return name;
+  }
+
+  /** One run of a registry's job as the state machine runs it: the run function's plan, the segment function per segment, the run function's merge. */
+  async function runJob(registry: string, aggregates: string, sizing: { bytesPerSegment: number; minSegments: number; maxSegments: number }) {
+    const env = {
+      [ENV.registryId]: registry,
+      [ENV.registryTable]: names.registryTable(registry),
+      [ENV.indicatorRunTable]: names.indicatorRunTable,
+      [ENV.indicatorTable]: aggregates,
+      [ENV.indicatorSizing]: JSON.stringify(sizing),
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
+    };
+    const runFn = createRunHandler(env);
+    const segmentFn = createSegmentHandler(env);
+    const run = `test-${randomUUID()}`;
+    // What the schedule passes: the scheduled time; the run counts as of the first of that month (2026-11-01: October).
+    const plan = (await runFn({ step: 'plan', registry, run, start: { scheduledTime: '2026-11-01T00:30:00Z' } })) as Plan;
+    expect(plan).toMatchObject({ registry, run, asOf: '2026-11-01T00:00:00.000Z', totalSegments: sizing.minSegments });
+    const reports = await Promise.all(
+      plan.segments.map((segment) => segmentFn({ registry, run, asOf: plan.asOf, segment, totalSegments: plan.totalSegments })),
+    );
+    const merged = (await runFn({ step: 'merge', registry, run, asOf: plan.asOf, totalSegments: plan.totalSegments })) as ComputeReport;
+    expect(merged.records).toBe(reports.reduce((n, r) => n + r.records, 0));
+    return { plan, merged, run, env };
+  }
+
+  async function aggregatesIn(table: string): Promise<Aggregate[]> {
+    const out = await documentClient().send(new ScanCommand({ TableName: table }));
+    return (out.Items ?? []).map((i) => Aggregate.parse(i)).sort((a, b) => a.indicator.localeCompare(b.indicator) || a.period.localeCompare(b.period));
+  }
+
+  it('the job’s Lambda handlers (plan, segments, merge) write, for every cell, what a one-pass computation and a direct count of the registries give; a re-run replaces', async () => {
+    const direct = directCounts();
+    const expected: Record<string, Map<string, Map<string, number>>> = {
+      'population.living-population': new Map([['2026-10', direct.population]]),
+      'social-insurance.participants': new Map([['2026-10', direct.participants]]),
+      'land.parcels-by-land-use': new Map([['2026-10', direct.parcels]]),
+      'business.enterprises-registered': direct.registrations,
+    };
+    for (const registry of INDICATOR_REGISTRIES) {
+      const table = await scratchAggregates(`ndx-indicators-check-${registry}`);
+      const { merged } = await runJob(registry, table, { bytesPerSegment: 1, minSegments: 7, maxSegments: 7 });
+      const written = await aggregatesIn(table);
+      expect(written.length).toBe(merged.aggregates.length);
+      // The one-pass computation over the same table (domain/indicators/compute.ts, one segment).
+      const onePass: Aggregate[] = [];
+      await computeAggregates(
+        {
+          scanSegment: (_r, segment, total, attributes, onPage) =>
+            scanSegment(documentClient(), names.registryTable(registry), segment, total, attributes, onPage),
+          write: async (a) => void onePass.push(...a),
+        },
+        registry,
+        { segments: 1, concurrency: 1, asOf: new Date('2026-11-01T00:00:00.000Z') },
+      );
+      const countsOf = (list: Aggregate[]) => list.map((a) => ({ indicator: a.indicator, period: a.period, counts: a.counts }));
+      expect(countsOf(written)).toEqual(countsOf(onePass));
+      // Every cell equals the direct count of the seeded world (not only the published ones).
+      for (const a of written) {
+        const want = expected[a.indicator]?.get(a.period);
+        expect(want, `${a.indicator} ${a.period}`).toBeDefined();
+        expect(new Map(Object.entries(a.counts)), `${a.indicator} ${a.period}`).toEqual(want);
+      }
+      // A re-run for the same month, cut into other segments, replaces the aggregates: the same counts, never added.
+      await runJob(registry, table, { bytesPerSegment: 1, minSegments: 3, maxSegments: 3 });
+      expect(countsOf(await aggregatesIn(table))).toEqual(countsOf(written));
+    }
+  });
+
+  it('a run whose merge finds a segment without its partial fails (IncompleteRunError) and writes nothing', async () => {
+    const table = await scratchAggregates('ndx-indicators-check-incomplete');
+    const { plan, env } = await runJob('land', table, { bytesPerSegment: 1, minSegments: 2, maxSegments: 2 });
+    const before = await aggregatesIn(table);
+    const runFn = createRunHandler(env);
+    // The same run merged as if it had one segment more: that segment never ran.
+    await expect(runFn({ step: 'merge', registry: 'land', run: plan.run, asOf: plan.asOf, totalSegments: 3 })).rejects.toThrow(
+      /1 of 3 segment\(s\) have no committed partial \(2\); nothing was written/,
+    );
+    // A function refuses another registry's run.
+    await expect(createSegmentHandler(env)({ registry: 'population', run: plan.run, asOf: plan.asOf, segment: 0, totalSegments: 2 })).rejects.toThrow(
+      /reads land, not population/,
+    );
+    expect(await aggregatesIn(table)).toEqual(before);
   });
 });
 
