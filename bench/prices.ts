@@ -34,6 +34,11 @@ export const PRICES = {
     request: 0.2 / 1e6,
     source: 'https://aws.amazon.com/lambda/pricing/ (Asia Pacific (Singapore), Arm)',
   },
+  stepFunctions: {
+    /** Per state transition of a Standard workflow (the indicators job's state machines and their distributed map's child executions). */
+    standardTransition: 0.025 / 1000,
+    source: 'https://aws.amazon.com/step-functions/pricing/ (Asia Pacific (Singapore): $0.0250 per 1,000 state transitions)',
+  },
   s3: {
     /** Per GB-month in S3 Glacier Instant Retrieval (what audit records past their retention would cost there). */
     glacierInstantGbMonth: 0.005,
