@@ -181,9 +181,10 @@ export async function archiveOldPartitions(
           new PutCommand({
             TableName: table,
             Item: stubOf(item, at),
+            // The hash as stored: `hash`, or `h` in the compact form (domain/audit/stored.ts).
             ConditionExpression: '#hash = :hash',
-            ExpressionAttributeNames: { '#hash': 'hash' },
-            ExpressionAttributeValues: { ':hash': item.hash },
+            ExpressionAttributeNames: { '#hash': item.hash === undefined ? 'h' : 'hash' },
+            ExpressionAttributeValues: { ':hash': item.hash ?? item.h },
           }),
         );
       } catch (error) {

@@ -10,7 +10,9 @@
  * - `<kind>#<auditId>` / `record`: a marker per audit id, written (conditionally) before the chained
  *   record, so that a redelivered lookup never appends twice. It names the partition and the head
  *   seq seen before the append, which bounds the search when a retry finds the marker but not the
- *   record (a crash between the two): then the append is finished, once.
+ *   record (a crash between the two): then the append is finished, once. A lookup that names a
+ *   subject keeps its marker at `s#<subject>` / `l#<auditId>` instead (domain/audit/stored.ts): the
+ *   same note, which also lists the record for the citizen's view, so the record needs no index entry.
  * - `partitions` / `<day>#<partition>`: the directory of partitions, written when a partition starts,
  *   so that `verify` finds every partition of a date range (and notices one that was emptied).
  *
@@ -40,7 +42,7 @@ import {
   AuditEvent,
   AuditRecord,
   auditIdOf,
-  markerKey,
+  markerKeyFor,
   AuditRecordNotFoundError,
   AuditContentionError,
   ArchiveUnavailableError,
@@ -56,6 +58,7 @@ import {
 import { isConditionalFailure, sleep } from './dynamo-errors.ts';
 import { archivedPartitions, fromArchive, verifyArchived } from './audit-archive.ts';
 import { isStub } from '../domain/audit/archive.ts';
+import { decodeRecord, encodeRecord, markerPlace, storedHash, SUBJECT_MARKER_PREFIX, subjectMarker, subjectMarkerPk } from '../domain/audit/stored.ts';
 import { ENV } from '../config/names.ts';
 import { AUDIT_SUBJECT_INDEX } from '../config/names.ts';
 
@@ -68,15 +71,13 @@ function isMissingIndex(error: unknown): boolean {
 }
 
 /**
- * An audit id's marker: its key names the kind and the audit id (markerKey), so it holds only where the
- * record goes. Kept small (about 120 bytes): one is stored per record, for good.
+ * An audit id's marker: its key names the audit id (markerKeyFor), so it holds only where the record
+ * goes: the partition and the partition's head seq before the record was linked (the record is after
+ * it). Kept small (about 130 bytes): one is stored per record, for good.
  */
-interface Marker {
-  pk: string;
-  sk: string;
-  partition: string;
-  /** The partition's head seq before this audit id's record was linked: the record is after it. */
-  after: number;
+function markerItem(kind: AuditEvent['kind'], auditId: string, subjectHash: string | undefined, partition: string, after: number): Record<string, unknown> {
+  if (kind === 'lookup' && subjectHash) return subjectMarker(subjectHash, auditId, partition, after);
+  return { ...markerKeyFor(kind, auditId), partition, after };
 }
 
 export class AuditLog {
@@ -124,7 +125,7 @@ export class AuditLog {
    */
   async record(event: AuditEvent, auditId: string, scope = 'platform', reserved?: Promise<Reservation>): Promise<Appended> {
     const body = AuditEvent.parse(event);
-    const r = await (reserved ?? this.reserve(body.kind, auditId, scope, body.at));
+    const r = await (reserved ?? this.reserve(body.kind, auditId, scope, body.at, body.kind === 'lookup' ? body.subjectHash : undefined));
     if (r.state === 'done') return r.appended;
     return this.inLane(r.partition, () => this.link(body, auditId, r.partition, r.head));
   }
@@ -133,21 +134,22 @@ export class AuditLog {
    * The first half of an append: writes the audit id's marker (conditionally), which says where its
    * record will be linked. A caller may start it early, beside other work, and hand the promise to
    * `append`/`record`: the record is linked only after the marker, as recovery requires.
-   * Resolves `done` when the audit id already has its record (a redelivery).
+   * Resolves `done` when the audit id already has its record (a redelivery). `subjectHash`: a lookup's
+   * subject, whose item collection keeps the marker (markerKeyFor); the same on every attempt.
    */
-  async reserve(kind: AuditEvent['kind'], auditId: string, scope: string, at: string): Promise<Reservation> {
+  async reserve(kind: AuditEvent['kind'], auditId: string, scope: string, at: string, subjectHash?: string): Promise<Reservation> {
     let partition = partitionOf(scope, at, auditId, this.shards);
     let head: Head | undefined = this.heads.get(partition) ?? (await this.head(partition));
-    const marker: Marker = { ...markerKey(kind, auditId), partition, after: head?.seq ?? 0 };
+    const marker = markerItem(kind, auditId, subjectHash, partition, head?.seq ?? 0);
     try {
       await this.doc.send(new PutCommand({ TableName: this.table, Item: marker, ConditionExpression: 'attribute_not_exists(pk)' }));
     } catch (error) {
       if (!isConditionalFailure(error)) throw error;
-      const existing = await this.marker(kind, auditId);
+      const existing = markerPlace((await this.marker(kind, auditId, subjectHash)) ?? {});
       // A marker without a partition is a record of the first, unchained format: already recorded.
-      if (!existing?.partition) {
+      if (!existing.partition) {
         this.stats.duplicates++;
-        return { state: 'done', appended: { auditId, created: false, partition: existing?.partition ?? partition } };
+        return { state: 'done', appended: { auditId, created: false, partition } };
       }
       const found = await this.findAfter(existing.partition, auditId, existing.after);
       if (found) {
@@ -190,7 +192,7 @@ export class AuditLog {
       if (seq === 1) await this.registerPartition(partition);
       const item = linkRecord({ ...body, auditId, recordedAt: this.now().toISOString() }, { partition, seq, prevHash: head?.hash ?? genesisHash(partition) });
       try {
-        await this.doc.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+        await this.doc.send(new PutCommand({ TableName: this.table, Item: encodeRecord(item), ConditionExpression: 'attribute_not_exists(pk)' }));
         if (this.heads.size > 4096) this.heads.clear();
         this.heads.set(partition, { seq, hash: String(item.hash) });
         this.stats.appended++;
@@ -206,11 +208,14 @@ export class AuditLog {
     }
   }
 
-  /** Withholds a lookup's record from the citizen's view until a date (an investigation); itself audited. */
-  async hide(target: string, until: Date, reason: string, by: string): Promise<Appended> {
-    const record = await this.find(target);
+  /**
+   * Withholds a lookup's record from the citizen's view until a date (an investigation); itself audited.
+   * `subjectHash`: the subject of the lookup, needed to find a record whose marker is in the subject's collection.
+   */
+  async hide(target: string, until: Date, reason: string, by: string, subjectHash?: string): Promise<Appended> {
+    const record = await this.find(target, 'lookup', subjectHash);
     if (!record) {
-      const other = await this.findAny(target);
+      const other = await this.findAny(target, subjectHash);
       throw new AuditRecordNotFoundError(other ? `${target} is a ${other.kind} record; only lookups can be withheld` : `no audit record ${target}`);
     }
     const event: AuditEvent = {
@@ -225,18 +230,26 @@ export class AuditLog {
     return this.record(event, `hide/${randomUUID()}`);
   }
 
-  /** The chained record of an audit id of one kind (a lookup's, by default), if any. */
-  async find<K extends AuditRecord['kind'] = 'lookup'>(auditId: string, kind?: K): Promise<Extract<AuditRecord, { kind: K }> | undefined> {
-    const m = await this.marker(kind ?? 'lookup', auditId);
-    if (!m?.partition) return undefined;
+  /**
+   * The chained record of an audit id of one kind (a lookup's, by default), if any. A lookup that names
+   * a subject is found by its subject (`subjectHash`; its marker is in the subject's collection); without
+   * it, only lookups that name none, and those recorded before markers moved there, are found.
+   */
+  async find<K extends AuditRecord['kind'] = 'lookup'>(
+    auditId: string,
+    kind?: K,
+    subjectHash?: string,
+  ): Promise<Extract<AuditRecord, { kind: K }> | undefined> {
+    const m = markerPlace((await this.marker(kind ?? 'lookup', auditId, subjectHash)) ?? {});
+    if (!m.partition) return undefined;
     const found = await this.findAfter(m.partition, auditId, m.after);
     const item = found ? await this.whole(found) : undefined;
     return item ? (AuditRecord.parse(item) as Extract<AuditRecord, { kind: K }>) : undefined;
   }
 
-  /** The chained record of an audit id, whatever its kind. */
-  async findAny(auditId: string): Promise<AuditRecord | undefined> {
-    const found = await Promise.all(KINDS.map((k) => this.find(auditId, k)));
+  /** The chained record of an audit id, whatever its kind (a lookup naming a subject: given `subjectHash`, see find). */
+  async findAny(auditId: string, subjectHash?: string): Promise<AuditRecord | undefined> {
+    const found = await Promise.all([...KINDS.map((k) => this.find(auditId, k)), ...(subjectHash ? [this.find(auditId, 'lookup', subjectHash)] : [])]);
     return found.find((r) => r !== undefined);
   }
 
@@ -246,19 +259,52 @@ export class AuditLog {
   }
 
   /**
-   * Every record naming a subject (lookups, consent changes, hides), newest first: the keys from the
-   * subject index, then each record by key (GetItem, strongly consistent, 16 at a time). A table made before the index
-   * kept keys only (a kept NDX_DATA_DIR) still has the first index, with whole records.
+   * Every record naming a subject (lookups, consent changes, hides), newest first: the lookups listed by
+   * their markers in the subject's collection (each found after the head its marker noted), and the
+   * records the subject index lists (consent changes, hides, lookups kept before markers moved), each
+   * read by key (GetItem, strongly consistent, 16 at a time). A table made before the index kept keys
+   * only (a kept NDX_DATA_DIR) still has the first index, with whole records.
    */
   async subjectRecords(subjectHash: string): Promise<AuditRecord[]> {
     const items: AuditRecord[] = [];
-    for await (const i of this.subjectItems(subjectHash)) {
+    // A record kept in full (one the compact form could not give back) is listed by its marker and by the index: once here.
+    const seen = new Set<string>();
+    const add = (i: Record<string, unknown>) => {
+      const key = `${String(i.pk)}\n${String(i.sk)}`;
+      if (seen.has(key)) return;
+      seen.add(key);
       const parsed = AuditRecord.safeParse(i);
       // Records of the first, unchained format (a kept NDX_DATA_DIR) are left out.
       if (parsed.success) items.push(parsed.data);
       else if (typeof i.pk === 'string' && i.pk.startsWith('chain#')) items.push(i as AuditRecord);
+    };
+    for await (const i of this.markedItems(subjectHash)) add(i);
+    for await (const i of this.subjectItems(subjectHash)) add(i);
+    // Newest first across both (the index gives its own in that order; a sort is stable).
+    return items.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+  }
+
+  /** The records of the lookups whose markers are in the subject's collection, a few at a time. */
+  private async *markedItems(subjectHash: string): AsyncGenerator<Record<string, unknown>> {
+    const markers: Array<Record<string, unknown>> = [];
+    for await (const m of queryAll(this.doc, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :l)',
+      ExpressionAttributeValues: { ':pk': subjectMarkerPk(subjectHash), ':l': SUBJECT_MARKER_PREFIX },
+      ConsistentRead: true,
+    }))
+      markers.push(m);
+    for (let i = 0; i < markers.length; i += SUBJECT_READS_AT_ONCE) {
+      const page = await Promise.all(
+        markers.slice(i, i + SUBJECT_READS_AT_ONCE).map(async (m) => {
+          const place = markerPlace(m);
+          const auditId = String(m.sk).slice(SUBJECT_MARKER_PREFIX.length);
+          // A marker whose record is not there (yet): an append in progress, or stopped before its record (a retry finishes it).
+          return place.partition ? this.findAfter(place.partition, auditId, place.after) : undefined;
+        }),
+      );
+      for (const item of page) if (item) yield await this.whole(item);
     }
-    return items;
   }
 
   private async *subjectItems(subjectHash: string): AsyncGenerator<Record<string, unknown>> {
@@ -281,20 +327,20 @@ export class AuditLog {
     }
   }
 
-  /** A record as stored, or, for the stub of an archived record, the record read back from the archive. */
+  /** A record as read (stored.ts decodes its stored form), or, for the stub of an archived record, the record read back from the archive. */
   private async whole(item: Record<string, unknown>): Promise<Record<string, unknown>> {
-    if (!isStub(item)) return item;
+    if (!isStub(item)) return decodeRecord(item);
     if (!this.archive) {
       throw new ArchiveUnavailableError(
-        `record ${String(item.auditId ?? item.sk)} was archived (${item.archived.key}); give the archive: ${ENV.anchorBucket} on AWS, NDX_DATA_DIR locally`,
+        `record ${String(item.auditId ?? item.id ?? item.sk)} was archived (${item.archived.key}); give the archive: ${ENV.anchorBucket} on AWS, NDX_DATA_DIR locally`,
       );
     }
     const record = await fromArchive(this.archive, item);
     if (!record)
       throw new ArchiveUnavailableError(
-        `record ${String(item.auditId ?? item.sk)} is missing from its archive ${item.archived.key} in ${this.archive.description}`,
+        `record ${String(item.auditId ?? item.id ?? item.sk)} is missing from its archive ${item.archived.key} in ${this.archive.description}`,
       );
-    return record;
+    return decodeRecord(record);
   }
 
   /** The citizen's view: every lookup of the subject, newest first, hidden ones withheld and counted. */
@@ -331,7 +377,7 @@ export class AuditLog {
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': chainPk(partition) },
       })) {
-        const parsed = AuditRecord.safeParse(item);
+        const parsed = AuditRecord.safeParse(decodeRecord(item));
         if (parsed.success && parsed.data.kind === 'lookup') yield parsed.data;
       }
     }
@@ -402,20 +448,20 @@ export class AuditLog {
         TableName: this.table,
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': chainPk(partition) },
-        ExpressionAttributeNames: { '#hash': 'hash' },
-        ProjectionExpression: 'sk, #hash',
+        ExpressionAttributeNames: { '#hash': 'hash', '#h': 'h' },
+        ProjectionExpression: 'sk, #hash, #h',
         ScanIndexForward: false,
         Limit: 1,
         ConsistentRead: true,
       }),
     );
     const top = out.Items?.[0];
-    return top ? { seq: Number(top.sk), hash: String(top.hash) } : undefined;
+    return top ? { seq: Number(top.sk), hash: String(storedHash(top)) } : undefined;
   }
 
-  private async marker(kind: AuditEvent['kind'], auditId: string): Promise<Partial<Marker> | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: markerKey(kind, auditId), ConsistentRead: true }));
-    return out.Item as Partial<Marker> | undefined;
+  private async marker(kind: AuditEvent['kind'], auditId: string, subjectHash?: string): Promise<Record<string, unknown> | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: markerKeyFor(kind, auditId, subjectHash), ConsistentRead: true }));
+    return out.Item;
   }
 
   /** The record of an audit id in a partition, searching only after the seq its marker noted. */
@@ -426,7 +472,9 @@ export class AuditLog {
         new QueryCommand({
           TableName: this.table,
           KeyConditionExpression: 'pk = :pk AND sk > :after',
-          FilterExpression: 'auditId = :id',
+          // A record names its audit id as `auditId`, or as `id` in the compact form (stored.ts).
+          FilterExpression: '#auditId = :id OR #id = :id',
+          ExpressionAttributeNames: { '#auditId': 'auditId', '#id': 'id' },
           ExpressionAttributeValues: { ':pk': chainPk(partition), ':after': seqKey(after), ':id': auditId },
           ConsistentRead: true,
           ExclusiveStartKey: start,

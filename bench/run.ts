@@ -327,7 +327,10 @@ async function main(): Promise<void> {
 
     // What the audit keeps of a lookup, for good: bytes (with DynamoDB's overhead) over the lookups recorded.
     const audit = await tableStorage(dynamoClient(), names.auditTable, (i) => i.pk?.S !== 'partitions');
-    const auditLookups = (await tableStorage(dynamoClient(), names.auditTable, (i) => i.kind?.S === 'lookup')).items;
+    // Lookup records: chained items of kind lookup, or in the compact form (domain/audit/stored.ts: `h`, no `kind`).
+    const auditLookups = (
+      await tableStorage(dynamoClient(), names.auditTable, (i) => i.pk?.S?.startsWith('chain#') === true && (i.kind?.S === 'lookup' || i.h !== undefined))
+    ).items;
     const auditBytesPerLookup = (audit.tableBytes + Object.values(audit.indexBytes).reduce((a, b) => a + b, 0)) / Math.max(1, auditLookups);
     const idem = await tableStorage(dynamoClient(), names.idempotencyTable);
     const cost = pricing(billed, config.functions.memoryMb, auditBytesPerLookup, idem.tableBytes / Math.max(1, auditLookups));

@@ -28,6 +28,9 @@ import { UsageError } from './errors.ts';
 import { parseDay, parseInstant, shortTime } from './when.ts';
 
 const repeat = (v: string, prev: string[]) => [...prev, v];
+/** Lookups naming a subject are found by it (their marker is in the subject's collection: domain/audit/stored.ts). */
+const SUBJECT_OF_RECORD = 'the person the lookup was about, e.g. nationalId=001203004567 (lookups that name a person are found by it)';
+const NAME_THE_SUBJECT = ' (a lookup of a person’s data is found by its subject: add --subject, e.g. --subject nationalId=001203004567)';
 
 function auditLog(): AuditLog {
   const archive = archiveStore();
@@ -294,12 +297,14 @@ export function registerAudit(program: Command): void {
     .requiredOption('--until <date>', 'the record reappears after this day or instant')
     .requiredOption('--reason <text>', 'why, e.g. the investigation’s case number (never shown to the citizen)')
     .option('--by <who>', 'the operator (default: NDX_OPERATOR)')
+    .option('--subject <key=value>', SUBJECT_OF_RECORD, repeat, [] as string[])
     .action(
-      platformAction(async (ctx, auditId: string, options: { until: string; reason: string; by?: string }) => {
+      platformAction(async (ctx, auditId: string, options: { until: string; reason: string; by?: string; subject: string[] }) => {
         const until = parseInstant(options.until, '--until', true);
         const by = ctx.actor(options.by);
+        const subjectHash = options.subject.length ? await subjectHashOf(options.subject) : undefined;
         try {
-          const appended = await auditLog().hide(auditId, until, options.reason, by);
+          const appended = await auditLog().hide(auditId, until, options.reason, by, subjectHash);
           const value = { hidden: auditId, until: until.toISOString(), recordedAs: appended.auditId, partition: appended.partition, seq: appended.seq };
           ctx.print(
             value,
@@ -309,7 +314,9 @@ export function registerAudit(program: Command): void {
         } catch (error) {
           if (!(error instanceof AuditRecordNotFoundError)) throw error;
           if (/only lookups/.test(error.message)) throw new RefusedError(error.message);
-          throw new NotFoundError(`${error.message}. The audit id is in the reply's provenance.auditId, or in \`ndx audit trail\`.`);
+          throw new NotFoundError(
+            `${error.message}${subjectHash ? '' : NAME_THE_SUBJECT}. The audit id is in the reply's provenance.auditId, or in \`ndx audit trail\`.`,
+          );
         }
       }),
     );
@@ -317,10 +324,12 @@ export function registerAudit(program: Command): void {
   audit
     .command('show <auditId>')
     .description('one audit record as stored, with its chain position and whether its hash still matches')
+    .option('--subject <key=value>', SUBJECT_OF_RECORD, repeat, [] as string[])
     .action(
-      platformAction(async (ctx, auditId: string) => {
-        const record = await auditLog().findAny(auditId);
-        if (!record) throw new NotFoundError(`no audit record ${auditId}`);
+      platformAction(async (ctx, auditId: string, options: { subject: string[] }) => {
+        const subjectHash = options.subject.length ? await subjectHashOf(options.subject) : undefined;
+        const record = await auditLog().findAny(auditId, subjectHash);
+        if (!record) throw new NotFoundError(`no audit record ${auditId}${subjectHash ? '' : NAME_THE_SUBJECT}`);
         const intact = isIntact(record);
         ctx.print({ ...record, intact }, () =>
           [

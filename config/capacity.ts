@@ -34,10 +34,11 @@ export const CAPACITY_FACTS = {
   onDemandWarm: { readUnitsPerSecond: 12_000, writeUnitsPerSecond: 4_000 },
   /**
    * DynamoDB write units one lookup costs, by table, for a lookup on its own (no coalescing), as
-   * test/integration/budgets.test.ts measures them (it fails when they change): the audit's marker,
-   * record and keys-only index entry; two idempotency writes in each of router and adapter; the rate limit.
+   * test/integration/budgets.test.ts measures them (it fails when they change): the audit's marker (kept
+   * with the subject's, it also lists the record for the citizen's view) and record; two idempotency writes
+   * in each of router and adapter; the rate limit.
    */
-  writeUnitsPerLookup: { audit: 3, idempotency: 4, rateLimits: 1 },
+  writeUnitsPerLookup: { audit: 2, idempotency: 4, rateLimits: 1 },
   /** Read units one lookup costs on its registry's table (an eventually consistent read of a record under 4 KB). */
   readUnitsPerLookup: { registry: 0.5 },
 } as const;

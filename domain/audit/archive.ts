@@ -72,10 +72,12 @@ export function decodeArchive(text: string): Record<string, unknown>[] {
 
 /**
  * What stays in DynamoDB of an archived record: its keys, the subject index's keys (so the citizen's
- * view still lists it), its kind, audit id and hash, and where its line is in the archive.
+ * view still lists it), its kind, audit id and hash, and where its line is in the archive. A record in
+ * the compact form (stored.ts) keeps its audit id and hash under their short names (`id`, `h`): its
+ * marker in the subject's collection still lists it, and a search by audit id still finds the stub.
  */
 export function stubOf(record: Readonly<Record<string, unknown>>, at: ArchivedAt): Record<string, unknown> {
-  const keep = ['pk', 'sk', 'subjectHash', 'at', 'kind', 'auditId', 'hash'];
+  const keep = ['pk', 'sk', 'subjectHash', 'at', 'kind', 'auditId', 'hash', 'id', 'h'];
   return { ...Object.fromEntries(keep.filter((k) => record[k] !== undefined).map((k) => [k, record[k]])), archived: at };
 }
 

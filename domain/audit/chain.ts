@@ -14,6 +14,7 @@
  * its hash, deleting one leaves a gap in seq, reordering breaks the prevHash links.
  */
 import { canonicalJson, sha256Hex } from '../../contracts/canonical.ts';
+import { decodeRecord } from './stored.ts';
 
 export const DEFAULT_AUDIT_SHARDS = 16;
 /** Sort keys are zero-padded so that DynamoDB orders them numerically. */
@@ -163,9 +164,10 @@ export class ChainVerifier {
     return this.failure;
   }
 
-  /** Feeds the next stored item; false once the chain is broken (later items need not be read). */
-  add(item: Readonly<Record<string, unknown>>): boolean {
+  /** Feeds the next stored item (in either stored form, stored.ts); false once the chain is broken (later items need not be read). */
+  add(stored: Readonly<Record<string, unknown>>): boolean {
     if (this.failure) return false;
+    const item = decodeRecord(stored);
     this.count++;
     const seq = /^\d+$/.test(String(item.sk)) ? Number(item.sk) : Number.NaN;
     const at = this.expected;

@@ -9,6 +9,7 @@ import { ENV } from '../../config/names.ts';
 import { ALL_CODES, Basis, STATUSES, type Code } from '../../contracts/protocol.ts';
 import { SECURITY_REASONS } from '../lookup/forwarded.ts';
 import { DEFAULT_AUDIT_SHARDS, type PartitionReport } from './chain.ts';
+import { subjectMarkerKey } from './stored.ts';
 
 const lookupShape = {
   at: z.iso.datetime(),
@@ -122,6 +123,15 @@ export function consentAuditId(consentId: string, eventIndex: number): string {
 /** The marker of an audit id (kept at the key the first, unchained audit records used for lookups). */
 export function markerKey(kind: AuditEvent['kind'], auditId: string): { pk: string; sk: string } {
   return { pk: `${kind}#${auditId}`, sk: 'record' };
+}
+
+/**
+ * Where an audit id's marker is kept: a lookup that names a subject in the subject's item collection
+ * (stored.ts: the marker then also lists the record for the citizen's view), anything else at markerKey.
+ * Every attempt at the same audit id passes the same subject, so it meets the same marker.
+ */
+export function markerKeyFor(kind: AuditEvent['kind'], auditId: string, subjectHash?: string): { pk: string; sk: string } {
+  return kind === 'lookup' && subjectHash ? subjectMarkerKey(subjectHash, auditId) : markerKey(kind, auditId);
 }
 
 export const KINDS: readonly AuditEvent['kind'][] = ['lookup', 'consent-change', 'audit-hide', 'security'];

@@ -48,7 +48,7 @@ export interface AnswererPorts {
   pepper(): Promise<string>;
   hashSubject(): Promise<SubjectHasher>;
   /** Audits and sends a reply; `reserve` writes a lookup's audit marker ahead (aws/audit-log.ts). */
-  responder: Responder & { audit: { reserve(kind: 'lookup', auditId: string, scope: string, at: string): Promise<Reservation> } };
+  responder: Responder & { audit: { reserve(kind: 'lookup', auditId: string, scope: string, at: string, subjectHash?: string): Promise<Reservation> } };
   /** Appends an audit event (the security events). */
   audit: { record(event: AuditEvent, auditId: string, scope?: string): Promise<unknown> };
   /** Sends a reply that ends no lookup (a resend's), to the agency or to the lookup's reply route. */
@@ -150,7 +150,9 @@ export function lookupAnswerer(ports: AnswererPorts): LookupAnswerer {
     // Every outcome below is audited: the audit marker is written while consent and record are read,
     // so the record that follows costs one write on the lookup's path, not two.
     const at = now().toISOString();
-    const reserved = ports.responder.audit.reserve('lookup', auditIdOf(lookup.consumer, lookup.request.requestId, lookup.receivedMessageId), registryId, at);
+    // The marker is kept with the subject's (it lists the record for the citizen's view), as `append` would.
+    const auditId = auditIdOf(lookup.consumer, lookup.request.requestId, lookup.receivedMessageId);
+    const reserved = ports.responder.audit.reserve('lookup', auditId, registryId, at, lookup.subjectHash);
     // Observed by finish; if the lookup fails before, the retry meets the marker and finishes the append.
     reserved.catch(() => undefined);
     const ahead = { at, reserved };

@@ -206,6 +206,24 @@ export function lookupRouter(ports: RouterPorts): LookupRouter {
     return { outcome: 'forwarded', messageId: input.messageId, registry, forward: terms };
   }
 
+  /**
+   * The subject hash `decide` gives a record of this request, when it can still be had after a failure:
+   * the audit keeps a lookup's marker with its subject's, so the INTERNAL answer of a final attempt must
+   * name the subject an earlier attempt (or the adapter, had it been forwarded) recorded under.
+   */
+  async function subjectHashOf(input: RouteInput): Promise<string | undefined> {
+    if (!input.envelope.ok) return undefined;
+    const request = input.envelope.request;
+    try {
+      const contract = await ports.contracts.load(request.contract);
+      const admission = admit(request, input.consumer, () => contract);
+      if (!admission.ok && admission.code === 'SCHEMA_VIOLATION') return undefined;
+      return (await ports.hashSubject())(admission.ok ? admission.subject : request.subject);
+    } catch {
+      return undefined;
+    }
+  }
+
   async function sendResendReply(input: RouteInput, code: Code, extra: Partial<LookupReply>): Promise<void> {
     const requestId = requestIdOf(input.envelope);
     await ports.send(input.consumer, reply(code, { requestId, ...extra }, now()), input.replyTo);
@@ -219,7 +237,8 @@ export function lookupRouter(ports: RouterPorts): LookupRouter {
       } catch (error) {
         if (!input.finalAttempt) throw error;
         ports.observe?.failed?.({ consumer: input.consumer, messageId: input.messageId, error: (error as Error).name });
-        return answer(input, 'INTERNAL', { requestId: requestIdOf(input.envelope) });
+        const subjectHash = await subjectHashOf(input);
+        return answer(input, 'INTERNAL', { requestId: requestIdOf(input.envelope), ...(subjectHash ? { subjectHash } : {}) });
       }
     },
     async resent(input, stored) {

@@ -14,6 +14,8 @@ import type { LookupRequestInput } from '../../contracts/protocol.ts';
 import { AgencyClient } from '../../cli/agency-client.ts';
 import { AuditLog, auditIdOf, type AuditEntry } from '../../aws/audit-log.ts';
 import { chainPk, linkRecord, partitionOf, seqKey, shardOf, type PartitionReport } from '../../domain/audit/chain.ts';
+import { decodeRecord, subjectMarker } from '../../domain/audit/stored.ts';
+import { sha256Hex } from '../../contracts/canonical.ts';
 import { documentClient, sqsClient } from '../../aws/clients.ts';
 import { consentSigningKey, type ConsentRecord } from '../../domain/consent/consent.ts';
 import { ConsentService } from '../../domain/consent/service.ts';
@@ -100,14 +102,15 @@ describe('consent and legal basis, checked by the router and again by the adapte
     const c = await grant(p);
     const reply = await hcmc().lookup(residence(p, c.consentId), 20_000);
     expect(reply).toMatchObject({ status: 'OK', basis: { kind: 'consent', consentId: c.consentId } });
-    const record = await audit().find(reply.provenance!.auditId);
+    const record = await audit().find(reply.provenance!.auditId, 'lookup', hash({ nationalId: p.nationalId }));
     expect(record).toMatchObject({ kind: 'lookup', basis: { kind: 'consent', consentId: c.consentId }, fields: Object.keys(reply.data!), code: 'OK' });
   });
 
   it('needs no consent under a legal basis, and names the basis in the reply and the audit', async () => {
-    const reply = await land().lookup(identity(person()), 20_000);
+    const p = person();
+    const reply = await land().lookup(identity(p), 20_000);
     expect(reply).toMatchObject({ status: 'OK', basis: { kind: 'legal', id: 'pdpl-19-1-c-land', article: expect.stringContaining('19.1(c)') } });
-    const record = await audit().find(reply.provenance!.auditId);
+    const record = await audit().find(reply.provenance!.auditId, 'lookup', hash({ nationalId: p.nationalId }));
     expect(record).toMatchObject({ basis: { kind: 'legal', id: 'pdpl-19-1-c-land' }, purpose: 'LAND_REGISTRATION', onBehalfOf: 'officer-0042' });
   });
 
@@ -226,7 +229,10 @@ describe('consent and legal basis, checked by the router and again by the adapte
     }
     const reply = await hcmc().awaitReply({ requestId: request.requestId }, 20_000);
     expect(reply).toMatchObject({ status: 'DENIED', code: 'CONSENT_REQUIRED' });
-    expect(await audit().find(`hcmc-public-services/${request.requestId}`)).toMatchObject({ recordedBy: 'adapter', code: 'CONSENT_REQUIRED' });
+    expect(await audit().find(`hcmc-public-services/${request.requestId}`, 'lookup', hash({ nationalId: p.nationalId }))).toMatchObject({
+      recordedBy: 'adapter',
+      code: 'CONSENT_REQUIRED',
+    });
   });
 
   it('audits every consent change in the chain, once', async () => {
@@ -254,7 +260,7 @@ describe('the audit chain', () => {
     version: '1.0.0',
     purpose: 'LAND_REGISTRATION',
     registry: scope,
-    subjectHash: 'not-a-person',
+    subjectHash: sha256Hex('not-a-person'),
     fields: ['nationalId'],
     status: 'OK',
     code: 'OK',
@@ -271,7 +277,8 @@ describe('the audit chain', () => {
         ConsistentRead: true,
       }),
     );
-    return out.Items ?? [];
+    // As read: the compact form decoded (domain/audit/stored.ts).
+    return (out.Items ?? []).map((i) => decodeRecord(i));
   }
 
   it('appends once per audit id, and finishes an append that stopped between its marker and its record', async () => {
@@ -290,7 +297,8 @@ describe('the audit chain', () => {
     await doc().send(
       new PutCommand({
         TableName: names.auditTable,
-        Item: { pk: `lookup#${crashedId}`, sk: 'record', auditId: crashedId, kind: 'lookup', partition: crashedPartition, after: 0, markedAt: crashed.at },
+        // Where the log keeps a lookup's marker: with its subject's (domain/audit/stored.ts).
+        Item: subjectMarker(crashed.subjectHash!, crashedId, crashedPartition, 0),
       }),
     );
     expect(await log.append(crashed)).toMatchObject({ created: true });
@@ -306,14 +314,20 @@ describe('the audit chain', () => {
     const auditId = auditIdOf(e.consumer, e.requestId, e.receivedMessageId);
     const partition = partitionOf('reserved-ahead', e.at, auditId, 4);
     // Two reservations race (an attempt's early one and its final-attempt fallback): one writes the marker.
-    const [first, second] = await Promise.all([log.reserve('lookup', auditId, 'reserved-ahead', e.at), log.reserve('lookup', auditId, 'reserved-ahead', e.at)]);
+    const [first, second] = await Promise.all([
+      log.reserve('lookup', auditId, 'reserved-ahead', e.at, e.subjectHash),
+      log.reserve('lookup', auditId, 'reserved-ahead', e.at, e.subjectHash),
+    ]);
     expect([first.state, second.state]).toEqual(['reserved', 'reserved']);
     expect(await log.append(e, Promise.resolve(first))).toEqual({ auditId, created: true });
     // The record is in: a later reservation says so, and appending again adds nothing.
-    expect(await log.reserve('lookup', auditId, 'reserved-ahead', e.at)).toMatchObject({ state: 'done', appended: { created: false, partition } });
+    expect(await log.reserve('lookup', auditId, 'reserved-ahead', e.at, e.subjectHash)).toMatchObject({
+      state: 'done',
+      appended: { created: false, partition },
+    });
     expect(await log.append(e)).toEqual({ auditId, created: false });
     expect((await chainItems(partition)).filter((i) => i.auditId === auditId)).toHaveLength(1);
-    expect(await log.find(auditId)).toMatchObject({ auditId, code: 'OK' });
+    expect(await log.find(auditId, 'lookup', e.subjectHash)).toMatchObject({ auditId, code: 'OK' });
     expect((await log.verifyPartition(partition)).broken).toBeUndefined();
   });
 
@@ -431,7 +445,9 @@ describe('the audit chain', () => {
     const log = new AuditLog(doc(), names.auditTable, { shards: 1 });
     const partitionFor = (scope: string) => partitionOf(scope, `${DAY}T10:00:00.000Z`, 'x', 1);
     const key = (scope: string, seq: number) => ({ pk: chainPk(partitionFor(scope)), sk: seqKey(seq) });
-    const get = async (scope: string, seq: number) => (await doc().send(new GetCommand({ TableName: names.auditTable, Key: key(scope, seq) }))).Item!;
+    // As read (the compact form decoded): what a forger rebuilding the chain would work from.
+    const get = async (scope: string, seq: number) =>
+      decodeRecord((await doc().send(new GetCommand({ TableName: names.auditTable, Key: key(scope, seq) }))).Item!);
     for (const scope of ['anchor-truncate', 'anchor-rebuild', 'anchor-grow']) {
       for (let i = 0; i < 4; i++) await log.append(entry(scope, { at: `${DAY}T10:00:0${i}.000Z` }));
     }
@@ -525,9 +541,26 @@ describe('the citizen’s view', () => {
 
     // An inspector withholds the tax office's lookup until tomorrow (an investigation).
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-    const hidden = await ndx('audit', 'hide', `danang-tax-office/${made[3]!.requestId}`, '--until', tomorrow, '--reason', 'inspection case 2026-17');
+    // A lookup of a person's data is found by its subject (its marker is kept with the subject's): without it, ndx says so.
+    const unnamed = await ndx('audit', 'hide', `danang-tax-office/${made[3]!.requestId}`, '--until', tomorrow, '--reason', 'inspection case 2026-17');
+    expect(unnamed.code).toBe(3);
+    expect(unnamed.stderr).toContain('add --subject');
+    const hidden = await ndx(
+      'audit',
+      'hide',
+      `danang-tax-office/${made[3]!.requestId}`,
+      '--subject',
+      `nationalId=${p.nationalId}`,
+      '--until',
+      tomorrow,
+      '--reason',
+      'inspection case 2026-17',
+    );
     expect(hidden.code).toBe(0);
     expect(hidden.stdout).toContain('is withheld from the citizen’s view until');
+    const shown = await ndx('audit', 'show', `danang-tax-office/${made[3]!.requestId}`, '--subject', `nationalId=${p.nationalId}`);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/^danang-tax-office\/\S+ {2}lookup {2}population#\d{4}-\d{2}-\d{2}#\d+ seq \d+ {2}hash verified/);
 
     const cli = await ndx('--json', 'audit', 'trail', '--subject', `nationalId=${p.nationalId}`);
     expect(cli.code).toBe(0);

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand, DeleteMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identityVerification } from '../../contracts/population/identity-verification.ts';
@@ -33,11 +33,24 @@ const hcmc = () => new AgencyClient(sqsClient(), 'hcmc-public-services');
 const hash = subjectHasher(LOCAL_PEPPER);
 const audit = () => new AuditLog(documentClient(), names.auditTable);
 
+/** The chained records of a lookup, wherever its marker is kept (a record names its audit id as `auditId`, or `id` in the compact form). */
 async function auditCount(consumer: string, requestId: string): Promise<number> {
-  const out = await documentClient().send(
-    new GetCommand({ TableName: names.auditTable, Key: { pk: `lookup#${auditIdOf(consumer, requestId, '')}`, sk: 'record' } }),
-  );
-  return out.Item ? 1 : 0;
+  let n = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await documentClient().send(
+      new ScanCommand({
+        TableName: names.auditTable,
+        FilterExpression: 'begins_with(pk, :chain) AND (#auditId = :id OR #id = :id)',
+        ExpressionAttributeNames: { '#auditId': 'auditId', '#id': 'id' },
+        ExpressionAttributeValues: { ':chain': 'chain#', ':id': auditIdOf(consumer, requestId, '') },
+        ExclusiveStartKey: start,
+      }),
+    );
+    n += out.Items?.length ?? 0;
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return n;
 }
 
 beforeAll(async () => {

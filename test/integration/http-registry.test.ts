@@ -24,6 +24,8 @@ import { startBusinessSystem, type AgencySystem } from '../../local/agency-syste
 import { DEMO_SEED } from '../../synthetic/demo.ts';
 import { asker } from './ask.ts';
 import { fastConfig, startHarness, type Harness } from './support.ts';
+import { subjectHasher } from '../../domain/subject-hash.ts';
+import { LOCAL_PEPPER } from '../../config/local.ts';
 
 const COUNT = 1000;
 const ex = worldExamples({ seed: DEMO_SEED, count: COUNT });
@@ -185,8 +187,15 @@ describe('business registration read from the portal’s own system over HTTP', 
     upstream.heal();
 
     // One audit record per lookup; no stray second reply; nothing dead-lettered.
-    for (const reply of [a, b, c, d]) {
-      expect(await new AuditLog(documentClient(), names.auditTable).find(auditIdOf(agency, reply.requestId, ''))).toBeDefined();
+    // (a lookup naming a subject is found by it: its marker is kept with the subject's)
+    for (const [reply, enterpriseCode] of [
+      [a, slow],
+      [b, flaky],
+      [c, down],
+      [d, hung],
+    ] as const) {
+      const subjectHash = subjectHasher(LOCAL_PEPPER)({ enterpriseCode });
+      expect(await new AuditLog(documentClient(), names.auditTable).find(auditIdOf(agency, reply.requestId, ''), 'lookup', subjectHash)).toBeDefined();
     }
     const dlq = h.engine.queueUrl(names.deadLetterQueue(names.registryInQueue('business')));
     const inbox = h.engine.queueUrl(names.agencyInQueue(agency));

@@ -76,8 +76,12 @@ function withWrongCheckDigit(code: string): string {
 const omit = <T extends object>(o: T, ...keys: string[]) => Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
 const pick = <T extends object>(o: T, ...keys: string[]) => Object.fromEntries(Object.entries(o).filter(([k]) => keys.includes(k)));
 
-async function auditOf(agency: string, requestId: string): Promise<Record<string, unknown> | undefined> {
-  return (await new AuditLog(documentClient(), names.auditTable).find(auditIdOf(agency, requestId, ''))) as Record<string, unknown> | undefined;
+/** A lookup's audit record: one that names a subject is found by it (its marker is kept with the subject's). */
+async function auditOf(agency: string, requestId: string, subject?: Record<string, string>): Promise<Record<string, unknown> | undefined> {
+  const subjectHash = subject ? subjectHasher(LOCAL_PEPPER)(subject) : undefined;
+  return (await new AuditLog(documentClient(), names.auditTable).find(auditIdOf(agency, requestId, ''), 'lookup', subjectHash)) as
+    | Record<string, unknown>
+    | undefined;
 }
 
 /** A consent of `nationalId` for the agency, contract and purpose (for consent-based contracts). */
@@ -247,7 +251,7 @@ describe('every registry and contract', () => {
     }
     expect(reply.data).toEqual(c.expected(subject));
     expect(reply.provenance).toMatchObject({ registry: findContract(c.contract)!.provider });
-    expect((await auditOf(c.agency, reply.requestId))?.recordedBy).toBe('adapter');
+    expect((await auditOf(c.agency, reply.requestId, subject))?.recordedBy).toBe('adapter');
   });
 
   it.each(CASES)('$contract answers NOT_FOUND for a valid key the registry does not hold', async (c) => {
@@ -442,8 +446,12 @@ describe('a land office works one case across the four registries', () => {
     expect(['OPERATING', 'SUSPENDED']).toContain(employer.data!.status);
 
     // Each step is on record with the case reference, its contract and its legal basis.
-    for (const reply of [identity, participation, employer]) {
-      const record = await auditOf(agency, reply.requestId);
+    for (const [reply, subject] of [
+      [identity, { nationalId: person.nationalId }],
+      [participation, { nationalId: person.nationalId }],
+      [employer, { enterpriseCode: employerCode }],
+    ] as const) {
+      const record = await auditOf(agency, reply.requestId, subject);
       expect(record).toMatchObject({ consumer: agency, contract: reply.contract, onBehalfOf, code: 'OK' });
       expect(record?.basis).toMatchObject({ kind: 'legal' });
     }

@@ -335,6 +335,51 @@ describe('route: failures', () => {
     expect(only(rec.audits)).toMatchObject({ code: 'INTERNAL', requestId: REQUEST_ID, status: 'ERROR' });
     expect(rec.events[0]).toEqual(['failed', { consumer: 'hanoi-land-office', messageId: 'msg-1', error: 'TypeError' }]);
     expect(out).toMatchObject({ outcome: 'answered', reply: { code: 'INTERNAL' } });
+    // The subject could not be hashed: the record names none.
+    expect(only(rec.audits).subjectHash).toBeUndefined();
+  });
+
+  it('names the subject in the INTERNAL record when it can still be hashed (its marker is kept with the subject’s)', async () => {
+    const takeFails = { rateLimit: { take: async () => Promise.reject(new Error('throttled')) } } satisfies Partial<RouterPorts>;
+    const { ports: p, rec } = ports(takeFails);
+    await lookupRouter(p).route(input(legalBody, { finalAttempt: true }));
+    expect(only(rec.audits)).toMatchObject({ code: 'INTERNAL', subjectHash: hash({ nationalId: '001203004567' }) });
+    // An admission that fails for another reason than the subject still names it, as decide does.
+    const { ports: q, rec: r2 } = ports({ ...takeFails, contracts: { load: async () => Promise.reject(new Error('down')) } });
+    await lookupRouter(q).route(input(legalBody, { finalAttempt: true }));
+    expect(only(r2.audits).subjectHash).toBeUndefined();
+    const { ports: u, rec: r3 } = ports({ ...failing, contracts: { load: async () => undefined } });
+    await lookupRouter(u).route(input(legalBody, { finalAttempt: true }));
+    expect(only(r3.audits).subjectHash).toBeUndefined();
+  });
+
+  it('names no subject in the INTERNAL record of a malformed subject or an unreadable request', async () => {
+    const takeFails = { rateLimit: { take: async () => Promise.reject(new Error('throttled')) } } satisfies Partial<RouterPorts>;
+    // The audit write fails once (the first answer), then works: the final attempt's INTERNAL is what is recorded.
+    for (const body of [{ ...legalBody, subject: { nationalId: '12' } }, 'not json']) {
+      let calls = 0;
+      const { ports: p, rec } = ports(takeFails);
+      const append = p.responder.audit.append;
+      p.responder.audit.append = async (e, r) => {
+        if (calls++ === 0) throw new Error('audit down');
+        return append(e, r);
+      };
+      await lookupRouter(p).route(input(body, { finalAttempt: true }));
+      expect(only(rec.audits)).toMatchObject({ code: 'INTERNAL' });
+      expect(only(rec.audits).subjectHash).toBeUndefined();
+    }
+  });
+
+  it('names the subject of a contract it does not know (as decide does for UNKNOWN_CONTRACT)', async () => {
+    let calls = 0;
+    const { ports: p, rec } = ports({ contracts: { load: async () => undefined } });
+    const append = p.responder.audit.append;
+    p.responder.audit.append = async (e, r) => {
+      if (calls++ === 0) throw new Error('audit down');
+      return append(e, r);
+    };
+    await lookupRouter(p).route(input(legalBody, { finalAttempt: true }));
+    expect(only(rec.audits)).toMatchObject({ code: 'INTERNAL', subjectHash: hash({ nationalId: '001203004567' }) });
   });
 });
 
