@@ -1,14 +1,16 @@
 /**
  * What a cold Lambda pays for each ndx function: the bundle esbuild makes (the same options as the
- * CDK's NodejsFunction in infra/constructs/ndx-function.ts) and the time a fresh Node process takes
- * to import it, against a minimal handler that only imports the DynamoDB and SQS clients.
+ * CDK's NodejsFunction in infra/constructs/ndx-function.ts, source map included) and the time a fresh
+ * Node process takes to import it with the functions' NODE_OPTIONS (`--enable-source-maps`: Node reads
+ * the map when it loads the bundle), against a minimal handler that only imports the DynamoDB and SQS
+ * clients, bundled and loaded the same way.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { ESM_REQUIRE_BANNER } from '../infra/constructs/ndx-function.ts';
+import { ESM_REQUIRE_BANNER, LAMBDA_NODE_OPTIONS } from '../infra/constructs/ndx-function.ts';
 
 const run = promisify(execFile);
 
@@ -30,6 +32,8 @@ export async function bundleOne(name: string, entry: string, outdir: string, opt
     mainFields: ['module', 'main'],
     banner: { js: ESM_REQUIRE_BANNER },
     minify: true,
+    sourcemap: true,
+    sourcesContent: false,
     logLevel: 'error',
     ...(options.externalAwsSdk ? { external: ['@aws-sdk/*'] } : {}),
   });
@@ -62,6 +66,7 @@ export async function coldImports(bundles: readonly Bundle[], times: number): Pr
   for (let i = 0; i < times; i++) {
     for (const { bundle, list } of samples) {
       const { stdout } = await run(process.execPath, [
+        ...LAMBDA_NODE_OPTIONS.split(' '),
         '--input-type=module',
         '-e',
         `const t = performance.now(); await import(${JSON.stringify(bundle.file)}); console.log(performance.now() - t);`,

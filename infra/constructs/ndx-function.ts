@@ -36,6 +36,9 @@ export const NODE_RUNTIME: lambda.Runtime = lambda.Runtime.NODEJS_24_X;
 /** esbuild banner: ESM output has no `require`; bundled CommonJS code (e.g. the AWS SDK's deps) needs one. */
 export const ESM_REQUIRE_BANNER = "import { createRequire as __ndxCreateRequire } from 'node:module'; const require = __ndxCreateRequire(import.meta.url);";
 
+/** NODE_OPTIONS of every function: stack traces point into the TypeScript sources (the bundle's source map). */
+export const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
+
 export interface NdxFunctionProps {
   /** Physical function name, e.g. `ndx-router`. */
   readonly functionName: string;
@@ -144,7 +147,7 @@ export class NdxFunction extends Construct {
       reservedConcurrentExecutions: props.reservedConcurrency,
       role: this.role,
       logGroup: this.logGroup,
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      environment: { NODE_OPTIONS: LAMBDA_NODE_OPTIONS, ...props.environment },
       bundling: {
         format: nodejs.OutputFormat.ESM,
         target: 'node24',
