@@ -87,6 +87,7 @@ export class AuditLog {
   private readonly maxAttempts: number;
   private readonly now: () => Date;
   private readonly archive: AuditLogOptions['archive'];
+  private readonly legacyMarkersUntil: Date | undefined;
   /** Counters for operators and tests: appends made, and head conflicts met (each one a retry). */
   readonly stats = { appended: 0, conflicts: 0, duplicates: 0, recovered: 0 };
   /**
@@ -105,6 +106,7 @@ export class AuditLog {
     this.maxAttempts = options.maxAttempts ?? 60;
     this.now = options.now ?? (() => new Date());
     this.archive = options.archive;
+    this.legacyMarkersUntil = options.legacyMarkersUntil;
   }
 
   /**
@@ -127,7 +129,7 @@ export class AuditLog {
     const body = AuditEvent.parse(event);
     const r = await (reserved ?? this.reserve(body.kind, auditId, scope, body.at, body.kind === 'lookup' ? body.subjectHash : undefined));
     if (r.state === 'done') return r.appended;
-    return this.inLane(r.partition, () => this.link(body, auditId, r.partition, r.head));
+    return this.inLane(r.partition, () => this.link(body, auditId, r.partition, r.head, r.whole));
   }
 
   /**
@@ -138,30 +140,43 @@ export class AuditLog {
    * subject, whose item collection keeps the marker (markerKeyFor); the same on every attempt.
    */
   async reserve(kind: AuditEvent['kind'], auditId: string, scope: string, at: string, subjectHash?: string): Promise<Reservation> {
-    let partition = partitionOf(scope, at, auditId, this.shards);
-    let head: Head | undefined = this.heads.get(partition) ?? (await this.head(partition));
+    if (kind === 'lookup' && subjectHash && this.legacyMarkersUntil && this.now() < this.legacyMarkersUntil) {
+      // An upgrade's window: an earlier version may have started this lookup with its marker at <kind>#<auditId>.
+      const legacy = await this.marker(kind, auditId);
+      if (legacy) return this.resume(auditId, markerPlace(legacy), true);
+    }
+    const partition = partitionOf(scope, at, auditId, this.shards);
+    const head: Head | undefined = this.heads.get(partition) ?? (await this.head(partition));
     const marker = markerItem(kind, auditId, subjectHash, partition, head?.seq ?? 0);
     try {
       await this.doc.send(new PutCommand({ TableName: this.table, Item: marker, ConditionExpression: 'attribute_not_exists(pk)' }));
     } catch (error) {
       if (!isConditionalFailure(error)) throw error;
       const existing = markerPlace((await this.marker(kind, auditId, subjectHash)) ?? {});
-      // A marker without a partition is a record of the first, unchained format: already recorded.
-      if (!existing.partition) {
-        this.stats.duplicates++;
-        return { state: 'done', appended: { auditId, created: false, partition } };
-      }
-      const found = await this.findAfter(existing.partition, auditId, existing.after);
-      if (found) {
-        this.stats.duplicates++;
-        return { state: 'done', appended: { auditId, created: false, partition: existing.partition, seq: Number(found.sk) } };
-      }
-      // The marker is there but not the record: an earlier attempt stopped in between. Finish it.
-      this.stats.recovered++;
-      partition = existing.partition;
-      head = await this.head(partition);
+      return this.resume(auditId, existing.partition ? existing : { ...existing, partition }, false, !existing.partition);
     }
     return { state: 'reserved', partition, head };
+  }
+
+  /**
+   * An audit id whose marker was already there: its record, or the append an earlier attempt stopped
+   * between marker and record, finished in the partition the marker names. `whole`: the marker is where
+   * earlier versions kept it, so the record is kept as they kept it (listed by the subject index).
+   */
+  private async resume(auditId: string, marker: { partition?: string; after: number }, whole: boolean, unchained = false): Promise<Reservation> {
+    // A marker without a partition is a record of the first, unchained format: already recorded.
+    if (unchained || !marker.partition) {
+      this.stats.duplicates++;
+      return { state: 'done', appended: { auditId, created: false, partition: marker.partition ?? 'unknown' } };
+    }
+    const found = await this.findAfter(marker.partition, auditId, marker.after);
+    if (found) {
+      this.stats.duplicates++;
+      return { state: 'done', appended: { auditId, created: false, partition: marker.partition, seq: Number(found.sk) } };
+    }
+    // The marker is there but not the record: an earlier attempt stopped in between. Finish it.
+    this.stats.recovered++;
+    return { state: 'reserved', partition: marker.partition, head: await this.head(marker.partition), ...(whole ? { whole: true as const } : {}) };
   }
 
   /**
@@ -184,7 +199,7 @@ export class AuditLog {
   }
 
   /** Links a record after the partition's head (the cached one when this process moved it last). */
-  private async link(body: AuditEvent, auditId: string, partition: string, seen: Head | undefined): Promise<Appended> {
+  private async link(body: AuditEvent, auditId: string, partition: string, seen: Head | undefined, whole?: true): Promise<Appended> {
     const cached = this.heads.get(partition);
     let head = cached && cached.seq > (seen?.seq ?? 0) ? cached : seen;
     for (let attempt = 1; ; attempt++) {
@@ -192,7 +207,9 @@ export class AuditLog {
       if (seq === 1) await this.registerPartition(partition);
       const item = linkRecord({ ...body, auditId, recordedAt: this.now().toISOString() }, { partition, seq, prevHash: head?.hash ?? genesisHash(partition) });
       try {
-        await this.doc.send(new PutCommand({ TableName: this.table, Item: encodeRecord(item), ConditionExpression: 'attribute_not_exists(pk)' }));
+        await this.doc.send(
+          new PutCommand({ TableName: this.table, Item: whole ? item : encodeRecord(item), ConditionExpression: 'attribute_not_exists(pk)' }),
+        );
         if (this.heads.size > 4096) this.heads.clear();
         this.heads.set(partition, { seq, hash: String(item.hash) });
         this.stats.appended++;

@@ -67,6 +67,8 @@ export const ENV = {
   forwardingKey: 'NDX_FORWARDING_KEY',
   /** Audit chain shards per registry and day (default 16); see domain/audit/chain.ts. */
   auditShards: 'NDX_AUDIT_SHARDS',
+  /** Until this UTC day, a lookup's append also looks for a marker where earlier versions kept it (auditLegacyMarkersUntil). */
+  auditLegacyMarkersUntil: 'NDX_AUDIT_LEGACY_MARKERS_UNTIL',
   /** S3 bucket (Object Lock) holding the scheduled audit anchors; see aws/anchor-store.ts. */
   anchorBucket: 'NDX_ANCHOR_BUCKET',
   /** Days audit partitions stay in DynamoDB before the archive job moves them (auditRetention.dynamoDbDays). */

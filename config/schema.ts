@@ -249,6 +249,13 @@ export const EnvironmentConfig = z
     capacity: CapacityConfig.optional(),
     /** How long audit records stay in DynamoDB, then in the archive. @default 400 and 730 days in production, 30 and 1 elsewhere */
     auditRetention: AuditRetentionConfig.default({}),
+    /**
+     * For an environment deployed before lookups kept their audit marker with the subject's (README: The
+     * audit chain): the UTC day of the upgrade plus 18 (the longest a lookup can be retried). Until then,
+     * each lookup's append also looks for a marker where earlier versions kept it (one read), so an attempt
+     * an earlier version started and did not finish is never recorded twice. @default none (a new environment)
+     */
+    auditLegacyMarkersUntil: z.iso.date().optional(),
   })
   .superRefine((e, ctx) => {
     if (e.production && e.alarms.email.length === 0 && !e.alarms.topicArn) {

@@ -145,6 +145,22 @@ export function auditShards(env: Env): number {
   return n;
 }
 
+/** NDX_AUDIT_LEGACY_MARKERS_UNTIL: the end (exclusive, 00:00 UTC of the day after) of the upgrade window, if any. */
+export function auditLegacyMarkersUntil(env: Env): Date | undefined {
+  const raw = env[ENV.auditLegacyMarkersUntil];
+  if (raw === undefined || raw === '') return undefined;
+  const day = new Date(`${raw}T00:00:00.000Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(day.getTime()))
+    throw new Error(`${ENV.auditLegacyMarkersUntil} must be a UTC day (YYYY-MM-DD), got "${raw}"`);
+  return new Date(day.getTime() + 86_400_000);
+}
+
+/** The options of the stages that append lookups, from their environment: shards and the upgrade's window. */
+export function auditLogOptions(env: Env): Pick<AuditLogOptions, 'shards' | 'legacyMarkersUntil'> {
+  const until = auditLegacyMarkersUntil(env);
+  return { shards: auditShards(env), ...(until ? { legacyMarkersUntil: until } : {}) };
+}
+
 export class AuditRecordNotFoundError extends Error {
   override readonly name = 'AuditRecordNotFoundError';
 }
@@ -166,6 +182,12 @@ export interface AuditLogOptions {
    * walks them there, and the citizen's view and `find` read archived records back from it.
    */
   archive?: { get(key: string, range?: { start: number; length: number }): Promise<string | undefined>; readonly description: string };
+  /**
+   * Until when a lookup's append also looks for its marker where versions before subject-kept markers
+   * put it (`<kind>#<auditId>`), so an attempt such a version started and did not finish is finished,
+   * not recorded twice (auditLegacyMarkersUntil). @default never
+   */
+  legacyMarkersUntil?: Date;
   /** Attempts at linking a record before giving up (each conflict re-reads the head). */
   maxAttempts?: number;
   now?: () => Date;
@@ -192,4 +214,12 @@ export interface VerifyReport {
 export type Head = { seq: number; hash: string };
 
 /** An audit id's marker, written: where its record goes, or the record already there. */
-export type Reservation = { state: 'reserved'; partition: string; head: Head | undefined } | { state: 'done'; appended: Appended };
+export type Reservation =
+  | {
+      state: 'reserved';
+      partition: string;
+      head: Head | undefined;
+      /** Keep the record whole (as earlier versions did, listed by the subject index): it finishes an earlier version's append. */
+      whole?: true;
+    }
+  | { state: 'done'; appended: Appended };

@@ -16,7 +16,7 @@ import { Construct } from 'constructs';
 import { names } from '../../config/names.ts';
 import type { NdxConfig } from '../../config/schema.ts';
 import { logRetention, statefulRemovalPolicy, type Deployment } from '../deployment.ts';
-import { apiEnvironment, functionNames, handlerEntries, idempotencyKeyPattern, webhookUrls } from './environment.ts';
+import { apiEnvironment, auditUpgradeEnvironment, functionNames, handlerEntries, idempotencyKeyPattern, webhookUrls } from './environment.ts';
 import { grantFanOut } from './fan-out.ts';
 import { ALARM_PERIOD, ndxAlarm, type AlarmTarget } from './monitoring.ts';
 import { acknowledgeXRay } from './nag.ts';
@@ -98,7 +98,7 @@ export class AgencyApi extends Construct {
       functionName: functionNames.api,
       entry: handlerEntries.api,
       description: 'ndx agency HTTP API: lookups through the router pipeline, the directory, OpenAPI',
-      environment: apiEnvironment(d.config, props.api, d.capacity.auditShards),
+      environment: { ...apiEnvironment(d.config, props.api, d.capacity.auditShards), ...auditUpgradeEnvironment(d.settings) },
       timeout: API_FUNCTION_TIMEOUT,
       memorySize: d.config.functions.memoryMb,
       logRetention: logRetention(d.settings.logRetentionDays),

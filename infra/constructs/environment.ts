@@ -46,6 +46,11 @@ export function idempotencyKeyPattern(functionName: string): string {
   return `${functionName}#*`;
 }
 
+/** The variable that keeps appends looking for markers where earlier versions kept them, when the environment says until when. */
+export function auditUpgradeEnvironment(settings: { auditLegacyMarkersUntil?: string | undefined }): Record<string, string> {
+  return settings.auditLegacyMarkersUntil ? { [ENV.auditLegacyMarkersUntil]: settings.auditLegacyMarkersUntil } : {};
+}
+
 /** CloudWatch namespace of ndx's own (EMF) metrics. */
 export const METRICS_NAMESPACE = 'ndx';
 

@@ -15,7 +15,7 @@ import { Construct } from 'constructs';
 import type { NdxConfig } from '../../config/schema.ts';
 import { names } from '../../config/names.ts';
 import { asciiDescription, consumerVisibilityTimeout, functionTimeout, logRetention, statefulRemovalPolicy, type Deployment } from '../deployment.ts';
-import { adapterEnvironment, functionNames, handlerEntries, idempotencyKeyPattern, METRICS_NAMESPACE } from './environment.ts';
+import { adapterEnvironment, auditUpgradeEnvironment, functionNames, handlerEntries, idempotencyKeyPattern, METRICS_NAMESPACE } from './environment.ts';
 import { grantFanOut } from './fan-out.ts';
 import { IndicatorJob } from './indicator-job.ts';
 import { INDICATORS } from '../../contracts/indicators/catalog.ts';
@@ -105,7 +105,7 @@ export class RegistryConstruct extends Construct {
       functionName: functionNames.adapter(registry.id),
       entry: handlerEntries.adapter,
       description: asciiDescription(`ndx adapter for ${registry.title} (${registry.operator})`),
-      environment: adapterEnvironment(d.config, registry.id, Boolean(platform.api), d.capacity.auditShards),
+      environment: { ...adapterEnvironment(d.config, registry.id, Boolean(platform.api), d.capacity.auditShards), ...auditUpgradeEnvironment(d.settings) },
       timeout: functionTimeout(d),
       memorySize: d.config.functions.memoryMb,
       logRetention: logRetention(d.settings.logRetentionDays),

@@ -21,6 +21,7 @@ import {
   idempotencyKeyPattern,
   METRICS_NAMESPACE,
   routerEnvironment,
+  auditUpgradeEnvironment,
   webhookEnvironment,
   webhookUrls,
 } from '../constructs/environment.ts';
@@ -208,7 +209,7 @@ export class PlatformStack extends Stack {
       functionName: functionNames.router,
       entry: handlerEntries.router,
       description: 'ndx router: checks each lookup (envelope, contract, purpose, consent, limits) and forwards or answers it',
-      environment: routerEnvironment(d.config, d.capacity.auditShards),
+      environment: { ...routerEnvironment(d.config, d.capacity.auditShards), ...auditUpgradeEnvironment(d.settings) },
       timeout: functionTimeout(d),
       memorySize: d.config.functions.memoryMb,
       logRetention: logRetention(d.settings.logRetentionDays),

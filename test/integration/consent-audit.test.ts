@@ -12,8 +12,8 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LookupRequestInput } from '../../contracts/protocol.ts';
 import { AgencyClient } from '../../cli/agency-client.ts';
-import { AuditLog, auditIdOf, type AuditEntry } from '../../aws/audit-log.ts';
-import { chainPk, linkRecord, partitionOf, seqKey, shardOf, type PartitionReport } from '../../domain/audit/chain.ts';
+import { AuditLog, auditIdOf, markerKeyFor, type AuditEntry } from '../../aws/audit-log.ts';
+import { chainPk, DIRECTORY_PK, genesisHash, linkRecord, partitionOf, seqKey, shardOf, type PartitionReport } from '../../domain/audit/chain.ts';
 import { decodeRecord, subjectMarker } from '../../domain/audit/stored.ts';
 import { sha256Hex } from '../../contracts/canonical.ts';
 import { documentClient, sqsClient } from '../../aws/clients.ts';
@@ -342,6 +342,80 @@ describe('the audit chain', () => {
     expect(report.broken).toBeUndefined();
     expect((await chainItems(partition)).map((i) => i.seq)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
     expect(logs.reduce((n, l) => n + l.stats.conflicts, 0)).toBeGreaterThan(0); // they did contend, and all landed
+  });
+
+  it('reads, verifies and lists records kept before the compact form (a deployment that upgrades), in one partition with new ones', async () => {
+    const log = new AuditLog(doc(), names.auditTable, { shards: 1 });
+    const subjectHash = sha256Hex('an upgraded deployment’s citizen');
+    // A record as the previous version kept it: its marker at lookup#<auditId>, the record whole (listed by the subject index).
+    const old = entry('upgraded', { subjectHash });
+    const oldId = auditIdOf(old.consumer, old.requestId, old.receivedMessageId);
+    const partition = partitionOf('upgraded', old.at, oldId, 1);
+    const oldRecord = linkRecord({ kind: 'lookup', ...old, auditId: oldId, recordedAt: old.at }, { partition, seq: 1, prevHash: genesisHash(partition) });
+    await doc().send(new PutCommand({ TableName: names.auditTable, Item: { pk: DIRECTORY_PK, sk: `${partition.split('#')[1]}#${partition}`, partition } }));
+    await doc().send(new PutCommand({ TableName: names.auditTable, Item: { pk: `lookup#${oldId}`, sk: 'record', partition, after: 0 } }));
+    await doc().send(new PutCommand({ TableName: names.auditTable, Item: oldRecord }));
+    // The new version links after it, in the compact form, its marker with the subject's.
+    const fresh = entry('upgraded', { subjectHash, at: new Date(Date.parse(old.at) + 1000).toISOString() });
+    const freshId = auditIdOf(fresh.consumer, fresh.requestId, fresh.receivedMessageId);
+    expect(await log.append(fresh)).toMatchObject({ created: true });
+    const stored = (await doc().send(new GetCommand({ TableName: names.auditTable, Key: { pk: chainPk(partition), sk: seqKey(2) } }))).Item!;
+    expect(stored).toMatchObject({ id: freshId });
+    expect(stored.auditId).toBeUndefined();
+    // Both verify as one chain; the old one is found without its subject, the new one by it; the view lists both, newest first.
+    expect(await log.verifyPartition(partition)).toMatchObject({ records: 2, head: { seq: 2 } });
+    expect((await log.verifyPartition(partition)).broken).toBeUndefined();
+    expect(await log.find(oldId)).toMatchObject({ auditId: oldId, seq: 1 });
+    expect(await log.find(freshId, 'lookup', subjectHash)).toMatchObject({ auditId: freshId, seq: 2, consumer: 'hanoi-land-office', status: 'OK' });
+    expect((await log.bySubject(subjectHash)).map((r) => r.auditId)).toEqual([freshId, oldId]);
+    // A redelivery of the old lookup appends nothing (its marker is where the previous version put it, and its record found).
+    expect(await log.append({ ...old, subjectHash: undefined })).toMatchObject({ created: false });
+  });
+
+  it('in an upgrade’s window, finishes or recognises a lookup an earlier version started, instead of recording it twice', async () => {
+    const until = new Date(Date.now() + 86_400_000);
+    const log = new AuditLog(doc(), names.auditTable, { shards: 1, legacyMarkersUntil: until });
+    const subjectHash = sha256Hex('a citizen looked up across an upgrade');
+    const legacyMarker = (id: string, partition: string, after: number) =>
+      doc().send(new PutCommand({ TableName: names.auditTable, Item: { pk: `lookup#${id}`, sk: 'record', partition, after } }));
+    const subjectMarkerOf = async (id: string) =>
+      (await doc().send(new GetCommand({ TableName: names.auditTable, Key: markerKeyFor('lookup', id, subjectHash), ConsistentRead: true }))).Item;
+
+    // 1. An earlier version wrote marker and record, then stopped before its idempotency record was complete: the retry appends nothing.
+    const done = entry('legacy-window', { subjectHash });
+    const doneId = auditIdOf(done.consumer, done.requestId, done.receivedMessageId);
+    const partition = partitionOf('legacy-window', done.at, doneId, 1);
+    await legacyMarker(doneId, partition, 0);
+    const first = linkRecord({ kind: 'lookup', ...done, auditId: doneId, recordedAt: done.at }, { partition, seq: 1, prevHash: genesisHash(partition) });
+    await doc().send(new PutCommand({ TableName: names.auditTable, Item: first }));
+    await doc().send(new PutCommand({ TableName: names.auditTable, Item: { pk: DIRECTORY_PK, sk: `${partition.split('#')[1]}#${partition}`, partition } }));
+    expect(await log.append(done)).toMatchObject({ created: false });
+    expect(await subjectMarkerOf(doneId)).toBeUndefined();
+
+    // 2. An earlier version wrote its marker and stopped before the record: the retry finishes it there, kept whole as before.
+    const stopped = entry('legacy-window', { subjectHash, at: new Date(Date.parse(done.at) + 1000).toISOString() });
+    const stoppedId = auditIdOf(stopped.consumer, stopped.requestId, stopped.receivedMessageId);
+    await legacyMarker(stoppedId, partition, 1);
+    expect(await log.append(stopped)).toMatchObject({ created: true });
+    expect(log.stats.recovered).toBe(1);
+    expect(await log.append(stopped)).toMatchObject({ created: false });
+    const linked = (await doc().send(new GetCommand({ TableName: names.auditTable, Key: { pk: chainPk(partition), sk: seqKey(2) } }))).Item!;
+    expect(linked).toMatchObject({ auditId: stoppedId, subjectHash, kind: 'lookup' });
+    expect(await subjectMarkerOf(stoppedId)).toBeUndefined();
+    expect((await log.verifyPartition(partition)).broken).toBeUndefined();
+    expect((await log.bySubject(subjectHash)).map((r) => r.auditId)).toEqual([stoppedId, doneId]);
+
+    // 3. A lookup no earlier version touched is kept the new way; after the window, markers where earlier versions kept them are not read.
+    const fresh = entry('legacy-window', { subjectHash });
+    const freshId = auditIdOf(fresh.consumer, fresh.requestId, fresh.receivedMessageId);
+    expect(await log.append(fresh)).toMatchObject({ created: true });
+    expect(await subjectMarkerOf(freshId)).toBeDefined();
+    const after = new AuditLog(doc(), names.auditTable, { shards: 1, legacyMarkersUntil: new Date(Date.now() - 1) });
+    const late = entry('legacy-window', { subjectHash });
+    const lateId = auditIdOf(late.consumer, late.requestId, late.receivedMessageId);
+    await legacyMarker(lateId, partition, 0);
+    expect(await after.append(late)).toMatchObject({ created: true });
+    expect(await subjectMarkerOf(lateId)).toBeDefined();
   });
 
   it('queues concurrent appends within one instance, so they never contend with each other', async () => {

@@ -6,7 +6,8 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { genesisHash, linkRecord, recordHash, verifyChain } from '../../domain/audit/chain.ts';
-import { AuditRecord, markerKeyFor } from '../../domain/audit/records.ts';
+import { AuditRecord, auditLegacyMarkersUntil, auditLogOptions, markerKeyFor } from '../../domain/audit/records.ts';
+import { auditUpgradeEnvironment } from '../../infra/constructs/environment.ts';
 import {
   b64ToHex,
   decodeRecord,
@@ -167,5 +168,25 @@ describe('markers', () => {
     expect(markerPlace({ partition: PARTITION, after: 3 })).toEqual({ partition: PARTITION, after: 3 });
     expect(markerPlace({})).toEqual({ after: 0 });
     expect(markerPlace({ p: 7, n: 'x' })).toEqual({ after: 0 });
+  });
+});
+
+describe('an upgrade’s window (markers where earlier versions kept them)', () => {
+  it('reads NDX_AUDIT_LEGACY_MARKERS_UNTIL as the end of its UTC day, and refuses anything else', () => {
+    expect(auditLegacyMarkersUntil({})).toBeUndefined();
+    expect(auditLegacyMarkersUntil({ NDX_AUDIT_LEGACY_MARKERS_UNTIL: '' })).toBeUndefined();
+    expect(auditLegacyMarkersUntil({ NDX_AUDIT_LEGACY_MARKERS_UNTIL: '2026-12-17' })?.toISOString()).toBe('2026-12-18T00:00:00.000Z');
+    for (const bad of ['2026-12-17T00:00:00Z', '17/12/2026', '2026-13-01'])
+      expect(() => auditLegacyMarkersUntil({ NDX_AUDIT_LEGACY_MARKERS_UNTIL: bad })).toThrow(/must be a UTC day/);
+    expect(auditLogOptions({ NDX_AUDIT_SHARDS: '4' })).toEqual({ shards: 4 });
+    expect(auditLogOptions({ NDX_AUDIT_LEGACY_MARKERS_UNTIL: '2026-12-17' })).toEqual({
+      shards: 16,
+      legacyMarkersUntil: new Date('2026-12-18T00:00:00.000Z'),
+    });
+  });
+
+  it('is handed to the functions only when the environment names it', () => {
+    expect(auditUpgradeEnvironment({})).toEqual({});
+    expect(auditUpgradeEnvironment({ auditLegacyMarkersUntil: '2026-12-17' })).toEqual({ NDX_AUDIT_LEGACY_MARKERS_UNTIL: '2026-12-17' });
   });
 });
