@@ -5,11 +5,12 @@
  * registry makes a published version's content immutable by refusing any version whose code no
  * longer matches the digest it was published with.
  */
-import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { versionDigest } from '../contracts/digest.ts';
 import { addApproval, assertTransition, LifecycleError, VersionRecord, type Action, type ApproverRole } from '../contracts/lifecycle.ts';
-import { withLifecycle, type Contract, type ContractDefinition, type Lifecycle, type VersionDefinition } from '../contracts/model.ts';
+import type { ContractDefinition, VersionDefinition } from '../contracts/model.ts';
 import { ConcurrentChangeError, type ContractRegistryPort } from '../domain/contracts/lifecycle-service.ts';
+import { ContractRecords } from './contract-records.ts';
 import { isConditionalFailure } from './dynamo-errors.ts';
 
 export { VersionRecord };
@@ -19,52 +20,11 @@ export class RegistryConflictError extends ConcurrentChangeError {
   override readonly name = 'RegistryConflictError';
 }
 
-/** Stores lifecycle state; the rules (governance, sunset, who may act) are domain/contracts/lifecycle-service.ts's. */
-export class ContractRegistry implements ContractRegistryPort {
-  private readonly doc: DynamoDBDocumentClient;
-  private readonly table: string;
-
-  constructor(doc: DynamoDBDocumentClient, table: string) {
-    this.doc = doc;
-    this.table = table;
-  }
-
-  async records(contractId: string): Promise<VersionRecord[]> {
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'contractId = :c',
-        ExpressionAttributeValues: { ':c': contractId },
-        ConsistentRead: true,
-      }),
-    );
-    return (out.Items ?? []).map((i) => VersionRecord.parse(i));
-  }
-
-  async record(contractId: string, version: string): Promise<VersionRecord | undefined> {
-    return (await this.records(contractId)).find((r) => r.version === version);
-  }
-
-  /**
-   * The contract as the router sees it. A version whose code no longer matches the digest it was
-   * proposed and published with is served as a draft, i.e. not at all: published content never changes.
-   */
-  async contract(definition: ContractDefinition): Promise<{ contract: Contract; tampered: string[] }> {
-    const records = await this.records(definition.id);
-    const lifecycle = new Map<string, Lifecycle>();
-    const tampered: string[] = [];
-    for (const r of records) {
-      const code = definition.versions.find((v) => v.version === r.version);
-      if (!code) continue;
-      if (r.status !== 'draft' && versionDigest(code) !== r.digest) {
-        tampered.push(r.version);
-        continue;
-      }
-      lifecycle.set(r.version, { status: r.status, ...(r.sunset ? { sunset: r.sunset } : {}) });
-    }
-    return { contract: withLifecycle(definition, lifecycle), tampered };
-  }
-
+/**
+ * Stores lifecycle state; the rules (governance, sunset, who may act) are domain/contracts/lifecycle-service.ts's.
+ * Reading is ContractRecords' (contract-records.ts), all that the functions answering lookups use.
+ */
+export class ContractRegistry extends ContractRecords implements ContractRegistryPort {
   async propose(definition: ContractDefinition, version: VersionDefinition, by: string, now = new Date()): Promise<VersionRecord> {
     const existing = await this.record(definition.id, version.version);
     const from = existing?.status ?? 'draft';

@@ -11,7 +11,7 @@ import type { IndicatorPorts } from '../domain/indicators/service.ts';
 import type { RouterPorts } from '../domain/lookup/route.ts';
 import { AuditLog, auditShards } from './audit-log.ts';
 import { documentClient } from './clients.ts';
-import { ContractRegistry } from './contract-registry.ts';
+import { ContractRecords } from './contract-records.ts';
 import { IndicatorStore } from './indicator-store.ts';
 
 export function indicatorPorts(
@@ -21,7 +21,7 @@ export function indicatorPorts(
 ): IndicatorPorts {
   return {
     indicators: new ContractCatalog({
-      registry: new ContractRegistry(documentClient(), tables.contracts),
+      registry: new ContractRecords(documentClient(), tables.contracts),
       ttlMs: Number(env[ENV.contractCacheSeconds] ?? 30) * 1000,
       find: findIndicator,
     }),

@@ -17,7 +17,7 @@ import { subjectHasher } from '../domain/subject-hash.ts';
 import { AuditLog, auditLogOptions } from './audit-log.ts';
 import { documentClient } from './clients.ts';
 import { ConsentStore } from './consent-store.ts';
-import { ContractRegistry } from './contract-registry.ts';
+import { ContractRecords } from './contract-records.ts';
 import { forwardingKeys } from './forwarding-key.ts';
 import type { LookupMetrics } from './metrics.ts';
 import { loadPepper } from './pepper.ts';
@@ -43,7 +43,7 @@ export function routerPorts(w: RouterWiring): RouterPorts {
   const replies = { queues, ...(w.mailbox ? { mailbox: w.mailbox } : {}) };
   return {
     contracts: new ContractCatalog({
-      registry: new ContractRegistry(documentClient(), w.tables.contracts),
+      registry: new ContractRecords(documentClient(), w.tables.contracts),
       ttlMs: Number(env[ENV.contractCacheSeconds] ?? 30) * 1000,
       ...(w.deps.findContract ? { find: w.deps.findContract } : {}),
       onTampered: (contractId, versions) => logger.error('contract versions differ from their published digest; not served', { contractId, versions }),

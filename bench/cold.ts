@@ -1,7 +1,8 @@
 /**
- * `node bench/cold.ts [--times N]`: the Lambda bundles' sizes and cold imports only (the part of
+ * `npm run bench:cold [-- --times N]`: the Lambda bundles' sizes and cold imports only (the part of
  * `npm run bench` that needs no engine), in seconds rather than minutes. Same bundles and the same
- * measurement as the full benchmark (bench/lambda-cost.ts).
+ * measurement as the full benchmark (bench/lambda-cost.ts), then once more without
+ * `--enable-source-maps`, to show what reading the source maps costs at import.
  */
 import { fileURLToPath } from 'node:url';
 import { bundleSizes, coldImports } from './lambda-cost.ts';
@@ -9,8 +10,25 @@ import { bundleSizes, coldImports } from './lambda-cost.ts';
 const at = process.argv.indexOf('--times');
 const times = at > 0 ? Number(process.argv[at + 1]) : 11;
 const bundles = await bundleSizes(fileURLToPath(new URL('..', import.meta.url)));
-const cold = await coldImports(bundles, times);
+// The two ways take turns, one sample of each bundle at a time, so drift in the machine's load moves both alike.
+const variants = { 'as deployed': undefined, 'without source maps': [] } as const;
+const samples = new Map<string, number[]>();
+for (let i = 0; i < times; i++) {
+  for (const [variant, options] of Object.entries(variants)) {
+    for (const c of await coldImports(bundles, 1, options)) samples.set(`${variant}|${c.name}`, [...(samples.get(`${variant}|${c.name}`) ?? []), c.medianMs]);
+  }
+}
+const median = (list: readonly number[] = []) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] ?? Number.NaN;
+console.log(
+  `${'bundle'.padEnd(16)} ${'size'.padStart(10)}${Object.keys(variants)
+    .map((v) => v.padStart(22))
+    .join('')}`,
+);
 for (const b of bundles) {
-  const c = cold.find((x) => x.name === b.name);
-  console.log(`${b.name.padEnd(16)} ${(b.bytes / 1024).toFixed(1).padStart(7)} KB  ${String(c?.medianMs).padStart(7)} ms  ×${c?.ratioToMinimal}`);
+  const cells = Object.keys(variants).map((v) => {
+    const ms = median(samples.get(`${v}|${b.name}`));
+    const ratio = ms / median(samples.get(`${v}|minimal-handler`));
+    return `${ms.toFixed(1)} ms ×${ratio.toFixed(2)}`.padStart(22);
+  });
+  console.log(`${b.name.padEnd(16)} ${(b.bytes / 1024).toFixed(1).padStart(7)} KB${cells.join('')}`);
 }

@@ -32,6 +32,7 @@ export async function bundleOne(name: string, entry: string, outdir: string, opt
     mainFields: ['module', 'main'],
     banner: { js: ESM_REQUIRE_BANNER },
     minify: true,
+    charset: 'utf8',
     sourcemap: true,
     sourcesContent: false,
     logLevel: 'error',
@@ -61,12 +62,17 @@ export async function bundleSizes(root: string): Promise<Bundle[]> {
  * handler. The bundles take turns (minimal, router, adapter, minimal, ...), so a machine that gets busier
  * or quieter during the measurement moves every bundle's samples alike and the ratios hold.
  */
-export async function coldImports(bundles: readonly Bundle[], times: number): Promise<Array<{ name: string; medianMs: number; ratioToMinimal: number }>> {
+export async function coldImports(
+  bundles: readonly Bundle[],
+  times: number,
+  /** Node options of the fresh processes. @default the functions' (LAMBDA_NODE_OPTIONS) */
+  nodeOptions: readonly string[] = LAMBDA_NODE_OPTIONS.split(' '),
+): Promise<Array<{ name: string; medianMs: number; ratioToMinimal: number }>> {
   const samples = bundles.map((bundle) => ({ bundle, list: [] as number[] }));
   for (let i = 0; i < times; i++) {
     for (const { bundle, list } of samples) {
       const { stdout } = await run(process.execPath, [
-        ...LAMBDA_NODE_OPTIONS.split(' '),
+        ...nodeOptions,
         '--input-type=module',
         '-e',
         `const t = performance.now(); await import(${JSON.stringify(bundle.file)}); console.log(performance.now() - t);`,

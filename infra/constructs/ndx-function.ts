@@ -154,6 +154,9 @@ export class NdxFunction extends Construct {
         mainFields: ['module', 'main'],
         banner: ESM_REQUIRE_BANNER,
         minify: true,
+        // Text as UTF-8 rather than \u escapes (the contracts' Vietnamese names and descriptions): 1.8 KB less in
+        // the router. Through esbuildArgs: this aws-cdk-lib declares `charset` but does not pass it to esbuild.
+        esbuildArgs: { '--charset': 'utf8' },
         sourceMap: true,
         sourcesContent: false,
         // The AWS SDK v3 comes from the nodejs24.x runtime, so every function imports one copy of

@@ -37,24 +37,29 @@ describe('bundling', () => {
   }, 60_000);
 });
 
+/** The files esbuild puts in a function's bundle (its metafile's inputs), the AWS SDK left out as NdxFunction does. */
+async function bundledInputs(entry: string): Promise<string[]> {
+  const result = await esbuild.build({
+    entryPoints: [fromRoot(entry)],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    external: ['@aws-sdk/*'],
+  });
+  return Object.keys(result.metafile.inputs);
+}
+
 describe('what a Lambda bundle holds', () => {
   const entries = readdirSync(fromRoot('functions'), { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(fromRoot(`functions/${d.name}/handler.ts`)))
     .map((d) => `functions/${d.name}/handler.ts`);
 
   it.each(entries)('%s bundles no synthetic data, CLI, local engine or infra code (esbuild metafile)', async (entry) => {
-    const result = await esbuild.build({
-      entryPoints: [fromRoot(entry)],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node24',
-      write: false,
-      metafile: true,
-      logLevel: 'silent',
-      external: ['@aws-sdk/*'],
-    });
-    const inputs = Object.keys(result.metafile.inputs).filter((i) => !i.startsWith('node_modules/'));
+    const inputs = (await bundledInputs(entry)).filter((i) => !i.startsWith('node_modules/'));
     expect(inputs.length).toBeGreaterThan(0);
     expect(inputs.filter((i) => /^(synthetic|cli|local|infra|bench|scripts|test)\//.test(i))).toEqual([]);
     expect(inputs).toContain(entry);
@@ -81,6 +86,15 @@ describe('what a Lambda bundle holds', () => {
     expect(inputs.filter((i) => /^(domain\/(lookup|console|consent)|console|registries)\//.test(i))).toEqual([]);
     expect(inputs).toContain('domain/indicators/run.ts');
   });
+
+  it.each(['functions/router/handler.ts', 'functions/adapter/handler.ts', 'functions/api/handler.ts'])(
+    '%s, which answers lookups, bundles the contract registry for reading only, not the lifecycle workflow',
+    async (entry) => {
+      const inputs = await bundledInputs(entry);
+      expect(inputs).not.toContain('aws/contract-registry.ts');
+      expect(inputs).not.toContain('domain/contracts/lifecycle-service.ts');
+    },
+  );
 
   it('finds every handler', () => {
     expect(entries).toEqual(expect.arrayContaining(['functions/router/handler.ts', 'functions/adapter/handler.ts']));
