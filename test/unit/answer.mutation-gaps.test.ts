@@ -96,7 +96,7 @@ const record = {
 
 interface Recorded {
   audits: AuditEntry[];
-  reserved: Array<[string, string, string, string]>;
+  reserved: Array<[string, string, string, string, string | undefined]>;
   appendedWith: Array<Promise<Reservation> | undefined>;
   sent: LookupReply[];
   direct: Array<{ consumer: string; reply: LookupReply }>;
@@ -122,8 +122,8 @@ function ports(over: Partial<AnswererPorts> = {}, source: RegistrySource = { get
           rec.appendedWith.push(reserved);
           return { auditId: `audit-${rec.audits.length}` };
         },
-        reserve: async (kind, auditId, scope, at) => {
-          rec.reserved.push([kind, auditId, scope, at]);
+        reserve: async (kind, auditId, scope, at, subjectHash) => {
+          rec.reserved.push([kind, auditId, scope, at, subjectHash]);
           return reservation;
         },
       },
@@ -213,7 +213,8 @@ describe('answer: a lookup answered', () => {
   it('reserves the audit marker first, then audits and replies OK with the projected record and its provenance', async () => {
     const { ports: p, rec } = ports();
     const out = await lookupAnswerer(p).answer({ lookup: legalLookup(), version: identity, finalAttempt: false });
-    expect(rec.reserved).toEqual([['lookup', `hanoi-land-office/${R1}`, 'population', NOW.toISOString()]]);
+    // With the lookup's subject: the marker is kept in the subject's collection (domain/audit/stored.ts), as `append` would keep it.
+    expect(rec.reserved).toEqual([['lookup', `hanoi-land-office/${R1}`, 'population', NOW.toISOString(), legalLookup().subjectHash]]);
     const audit = only(rec.audits);
     expect(audit).toMatchObject({
       at: NOW.toISOString(),
