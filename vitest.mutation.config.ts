@@ -13,6 +13,7 @@ export default defineConfig({
       'test/unit/anchor-store.test.ts',
       'test/unit/audit-archive.test.ts',
       'test/unit/audit-chain.test.ts',
+      'test/unit/audit-stored.test.ts',
       'test/unit/citizen-view.test.ts',
       'test/unit/compatibility.property.test.ts',
       'test/unit/compatibility.snapshot.test.ts',
