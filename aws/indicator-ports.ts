@@ -12,7 +12,7 @@ import type { RouterPorts } from '../domain/lookup/route.ts';
 import { AuditLog, auditShards } from './audit-log.ts';
 import { documentClient } from './clients.ts';
 import { ContractRecords } from './contract-records.ts';
-import { IndicatorStore } from './indicator-store.ts';
+import { IndicatorAggregates } from './indicator-store.ts';
 
 export function indicatorPorts(
   env: Env,
@@ -27,7 +27,7 @@ export function indicatorPorts(
     }),
     // The router's limiter: one agency's lookups and indicator requests share its windows' writes.
     rateLimit: router.rateLimit,
-    aggregates: new IndicatorStore(documentClient(), tables.indicators),
+    aggregates: new IndicatorAggregates(documentClient(), tables.indicators),
     audit: new AuditLog(documentClient(), tables.audit, { shards: auditShards(env) }),
   };
 }

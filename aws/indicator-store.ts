@@ -7,9 +7,10 @@ import { Aggregate } from '../domain/indicators/aggregate.ts';
 import { writeAll } from './batch-write.ts';
 import { queryAll } from './query-all.ts';
 
-export class IndicatorStore {
-  private readonly doc: DynamoDBDocumentClient;
-  private readonly table: string;
+/** Reading the aggregates: what the functions that answer indicator requests need. */
+export class IndicatorAggregates {
+  protected readonly doc: DynamoDBDocumentClient;
+  protected readonly table: string;
 
   constructor(doc: DynamoDBDocumentClient, table: string) {
     this.doc = doc;
@@ -33,7 +34,10 @@ export class IndicatorStore {
       items.push(Aggregate.parse(item));
     return items;
   }
+}
 
+/** Reading and writing the aggregates (the indicators job). */
+export class IndicatorStore extends IndicatorAggregates {
   /** Writes aggregates, each replacing the item of its indicator and period. */
   async write(aggregates: readonly Aggregate[]): Promise<void> {
     await writeAll(
