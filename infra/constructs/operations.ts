@@ -260,6 +260,19 @@ export class OperationsConstruct extends Construct implements AlarmTarget {
       graph('Function duration p50 (ms)', [search(lambda('Duration'), 'p50', 'p50')], 12),
       graph('Function duration p99 (ms)', [search(lambda('Duration'), 'p99', 'p99')], 12),
     );
+    // Each registry's indicators job (infra/constructs/indicator-job.ts): its state machine's runs by outcome.
+    const runs = (metric: string) => `{AWS/States,StateMachineArn} MetricName="${metric}" StateMachineArn=ndx-indicators`;
+    dashboard.addWidgets(
+      graph(
+        'Indicator runs (state machines ndx-indicators-*)',
+        [
+          search(runs('ExecutionsSucceeded'), 'Sum', 'succeeded', Duration.hours(1)),
+          search(runs('ExecutionsFailed'), 'Sum', 'failed', Duration.hours(1)),
+          search(runs('ExecutionsTimedOut'), 'Sum', 'timed out', Duration.hours(1)),
+        ],
+        24,
+      ),
+    );
     return dashboard;
   }
 }

@@ -146,7 +146,7 @@ describe('dashboard', () => {
     expect(dashboard!.resource.Properties!.DashboardName).toBe('ndx-dev');
   });
 
-  it('shows lookups by outcome and code, latency, queue depth, in-flight, age, DLQ depth, errors, throttles and p50/p99 durations', () => {
+  it('shows lookups by outcome and code, latency, queue depth, in-flight, age, DLQ depth, errors, throttles, p50/p99 durations and indicator runs', () => {
     for (const part of [
       'GROUP BY outcome',
       'GROUP BY code',
@@ -161,6 +161,7 @@ describe('dashboard', () => {
       'SecurityEvents',
       "'p50'",
       "'p99'",
+      'MetricName=\\\\\\"ExecutionsFailed\\\\\\" StateMachineArn=ndx-indicators',
     ]) {
       expect(body, part).toContain(part);
     }
