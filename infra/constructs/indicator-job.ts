@@ -228,7 +228,7 @@ export class IndicatorJob extends Construct {
         aggregates: sfn.JsonPath.arrayLength(sfn.JsonPath.listAt('$.aggregates')),
       },
     });
-    // A segment missing is not transient: no retry, the run fails. Anything else (a timeout) once more.
+    // A segment missing is not transient: no retry, the run fails. Anything else (a timeout) twice more.
     mergeStep.addRetry({ errors: ['IncompleteRunError'], maxAttempts: 0 });
     mergeStep.addRetry({ errors: [sfn.Errors.ALL], maxAttempts: 2, interval: Duration.seconds(30), backoffRate: 2 });
 
