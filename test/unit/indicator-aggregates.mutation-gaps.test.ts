@@ -63,6 +63,7 @@ describe('classifiers', () => {
     expect(place('population.living-population', { ...person, permanentResidence: { province: 'Atlantis' } })).toBeUndefined();
     expect(place('population.living-population', { ...person, permanentResidence: 'Hà Nội' })).toBeUndefined();
     expect(place('population.living-population', { ...person, permanentResidence: undefined })).toBeUndefined();
+    expect(place('population.living-population', { ...person, permanentResidence: null })).toBeUndefined();
   });
 
   const enterprise = {

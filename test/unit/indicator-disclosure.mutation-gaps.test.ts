@@ -314,6 +314,89 @@ describe('secondary suppression', () => {
   });
 });
 
+describe("secondary suppression's choices, one round at a time", () => {
+  // Small tables on which a change to what a cell costs (interior, margin, grand total), to the order
+  // Dijkstra settles nodes in, or to how an edge maps back to its cell would withhold other cells. Each
+  // round takes the first bridge and closes the cheapest cycle through it: read row by row, margins last.
+  const cases: Array<[number[][], string[]]> = [
+    [
+      [
+        [0, 11],
+        [3, 0],
+        [0, 1],
+      ],
+      ['FFF', 'DDD', 'DAA', 'FFF'],
+    ],
+    [
+      [
+        [1, 0],
+        [0, 19],
+      ],
+      ['ADA', 'DFD', 'ADF'],
+    ],
+    [[[9, 1]], ['DAF', 'DAF']],
+    [
+      [
+        [6, 1],
+        [0, 1],
+      ],
+      ['FAD', 'DAA', 'DAF'],
+    ],
+    [
+      [[974], [1]],
+      ['DD', 'AA', 'FF'],
+    ],
+    [
+      [
+        [1, 0],
+        [618, 2],
+      ],
+      ['ADA', 'DAD', 'DAF'],
+    ],
+    [
+      [
+        [2, 3],
+        [0, 0],
+      ],
+      ['ADF', 'DDF', 'ADF'],
+    ],
+    [
+      [
+        [19, 0, 0],
+        [1, 0, 1],
+      ],
+      ['DDDD', 'AFAA', 'FDAF'],
+    ],
+    [
+      [
+        [663, 820],
+        [1, 0],
+        [0, 3],
+        [0, 5],
+      ],
+      ['FFF', 'ADA', 'DDD', 'FFF', 'FFF'],
+    ],
+    [
+      [
+        [775, 1],
+        [0, 1],
+        [0, 0],
+      ],
+      ['DAF', 'DAA', 'FDD', 'DAF'],
+    ],
+    [
+      [[0], [0], [1], [28]],
+      ['DD', 'FF', 'AA', 'FF', 'FF'],
+    ],
+    [[[12, 9, 1]], ['FDAF', 'FDAF']],
+  ];
+  it.each(cases)('protects %j as %j, leaving no withheld cell a bridge', (cells, expected) => {
+    const { status } = protect(cells, { threshold: 3 });
+    expect(status.map((r) => r.join(''))).toEqual(expected);
+    expect(bridges(status)).toEqual([]);
+  });
+});
+
 describe('protect', () => {
   it('refuses a table without rows or columns, and cells that are not whole counts', () => {
     expect(() => protect([], { threshold: 3 })).toThrow('a table has at least one row and one column');

@@ -160,6 +160,33 @@ describe('the indicator route of the API (domain/api/app.ts)', async () => {
     .setExpirationTime('5m')
     .sign(privateKey);
 
+  it('answers 503 with Retry-After when the intake fails, with or without a port told of failures', async () => {
+    for (const told of [undefined, [] as unknown[]]) {
+      const handler = httpApi({
+        identity: { issuer: ISSUER, clients: { 'client-g': GOV } },
+        keys,
+        lookups: {} as HttpLookupPorts,
+        indicators: {
+          intake: {
+            step: async () => undefined as never,
+            take: async () => {
+              throw new Error('table down');
+            },
+          },
+          once: { run: async () => ({}) as never, isReused: () => false, isInProgress: () => false },
+          pepper: async () => 'pepper',
+          rateLimitRetryAfter: () => 1,
+          now: () => NOW,
+        },
+        ...(told ? { failed: (e: unknown) => told.push(e) } : {}),
+      });
+      const res = await handler(call());
+      expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toBe('1');
+      if (told) expect(told).toEqual([new Error('table down')]);
+    }
+  });
+
   function api(withIndicators: boolean) {
     const submitted: Array<[string, string]> = [];
     const directoryPaths: string[] = [];
@@ -229,7 +256,10 @@ describe('the indicator route of the API (domain/api/app.ts)', async () => {
 
   it('is not a route when the API has no indicator ports (404, after the directory is asked for a GET)', async () => {
     const { handler, directoryPaths } = api(false);
-    expect((await handler(call())).status).toBe(404);
+    const missing = await handler(call());
+    expect(missing.status).toBe(404);
+    expect(JSON.parse(missing.body)).toMatchObject({ code: 'NOT_FOUND', detail: 'no such resource' });
+    expect(JSON.parse((await handler(call({ path: '/v2/indicators' }))).body)).toMatchObject({ code: 'NOT_FOUND', detail: 'no such resource' });
     expect((await handler(call({ method: 'GET' }))).status).toBe(404);
     expect(directoryPaths).toEqual(['/indicators']);
   });
