@@ -31,6 +31,7 @@ export default defineConfig({
       'test/unit/http-api.test.ts',
       'test/unit/indicator-contracts.test.ts',
       'test/unit/indicator-disclosure.property.test.ts',
+      'test/unit/indicator-run.property.test.ts',
       'test/unit/indicator-view.test.ts',
       'test/unit/lifecycle-service.test.ts',
       'test/unit/page-token.test.ts',
