@@ -39,6 +39,9 @@ export function ageAt(dateOfBirth: string, at: Date): number {
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const field = (item: Item, ...path: string[]): unknown => path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Item)[k] : undefined), item);
+/** The province code of a province's name; a Map keyed by names finds nothing for any other value (a number, an object, none). */
+const provinceNamed = (name: unknown): string | undefined => PROVINCE_BY_NAME.get(name as string);
+const sectionOfCode = (code: unknown): string | undefined => (typeof code === 'string' ? sectionOf(code) : undefined);
 
 /** A classification: the cell's codes and the period, or `null` for a record the indicator does not count, `undefined` for one it cannot place. */
 export type Placement = { period: string; codes: string[] } | null | undefined;
@@ -60,8 +63,7 @@ export const CLASSIFIERS: readonly Classifier[] = [
       const end = new Date(asOf.getTime() - 1);
       // Stryker disable next-line MethodExpression: a date of birth (YYYY-MM-DD) orders the same against the instant as against its day
       if (!born || born > end.toISOString().slice(0, 10)) return null;
-      // Stryker disable next-line StringLiteral: no province is named by any fallback string, so a missing name finds none either way
-      const province = PROVINCE_BY_NAME.get(text(field(item, 'permanentResidence', 'province')) ?? '');
+      const province = provinceNamed(field(item, 'permanentResidence', 'province'));
       const sex = item.sex === 'MALE' ? 'M' : item.sex === 'FEMALE' ? 'F' : undefined;
       if (!province || !sex) return undefined;
       return { period: snapshotPeriod(asOf), codes: [province, sex, ageBand(ageAt(born, end))] };
@@ -74,10 +76,8 @@ export const CLASSIFIERS: readonly Classifier[] = [
       if (item.sk !== 'PROFILE' || item.parentEnterpriseCode !== null) return null;
       const founded = text(item.foundedOn);
       if (!founded || founded >= asOf.toISOString().slice(0, 10)) return null;
-      // Stryker disable next-line StringLiteral: no province is named by any fallback string, so a missing name finds none either way
-      const province = PROVINCE_BY_NAME.get(text(field(item, 'headOffice', 'province')) ?? '');
-      // Stryker disable next-line StringLiteral: a fallback that is not a VSIC code places in no section either way
-      const sector = sectionOf(text(field(item, 'mainIndustry', 'code')) ?? '');
+      const province = provinceNamed(field(item, 'headOffice', 'province'));
+      const sector = sectionOfCode(field(item, 'mainIndustry', 'code'));
       if (!province || !sector) return undefined;
       return { period: founded.slice(0, 7), codes: [province, sector] };
     },
@@ -98,8 +98,7 @@ export const CLASSIFIERS: readonly Classifier[] = [
     registry: 'land',
     place(item, asOf) {
       if (item.sk !== 'PARCEL') return null;
-      // Stryker disable next-line StringLiteral: no province is named by any fallback string, so a missing name finds none either way
-      const province = PROVINCE_BY_NAME.get(text(field(item, 'address', 'province')) ?? '');
+      const province = provinceNamed(field(item, 'address', 'province'));
       const use = text(item.landUse);
       if (!province || !use) return undefined;
       return { period: snapshotPeriod(asOf), codes: [province, use] };

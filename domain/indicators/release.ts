@@ -74,7 +74,6 @@ export function release(input: { indicator: string; version: string; period: str
       const value = values[i]?.[j] ?? null;
       observations.push({
         key: Object.fromEntries([row, ...col].map((code, k) => [ids[k] as string, code])),
-        // Stryker disable next-line ConditionalExpression: protect() already gives every withheld cell null; kept so a release never carries a withheld number
         value: s === 'F' ? value : null,
         obsStatus: s === 'F' ? 'A' : 'M',
         confStatus: s,

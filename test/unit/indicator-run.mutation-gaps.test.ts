@@ -90,7 +90,7 @@ describe('step inputs', () => {
     expect(PlanInput.safeParse(ok).success).toBe(true);
     expect(PlanInput.safeParse({ ...ok, run: 'a'.repeat(81) }).success).toBe(false);
     expect(PlanInput.safeParse({ ...ok, run: '' }).success).toBe(false);
-    expect(PlanInput.safeParse({ ...ok, run: 'run 1' }).success).toBe(false);
+    expect(PlanInput.safeParse({ ...ok, run: 'run 1' }).error?.issues[0]?.message).toBe('a run id: letters, digits, - and _ (a Step Functions execution name)');
     expect(PlanInput.safeParse({ ...ok, run: 'Run_1-x' }).success).toBe(true);
     expect(PlanInput.safeParse({ ...ok, registry: 'a'.repeat(41) }).success).toBe(false);
     expect(PlanInput.safeParse({ ...ok, registry: 'a'.repeat(40) }).success).toBe(true);
