@@ -62,6 +62,9 @@ import { decodeRecord, encodeRecord, markerPlace, storedHash, SUBJECT_MARKER_PRE
 import { ENV } from '../config/names.ts';
 import { AUDIT_SUBJECT_INDEX } from '../config/names.ts';
 
+/** Items the first page of a search after a marker's noted head reads (each next page four times more, to 1,000). */
+const FIND_AFTER_FIRST_PAGE = 8;
+
 /** Records of a subject read by key at once (the citizen's view). */
 const SUBJECT_READS_AT_ONCE = 16;
 
@@ -484,6 +487,9 @@ export class AuditLog {
   /** The record of an audit id in a partition, searching only after the seq its marker noted. */
   private async findAfter(partition: string, auditId: string, after = 0): Promise<Record<string, unknown> | undefined> {
     let start: Record<string, unknown> | undefined;
+    // The record is usually a few links after the noted head: read a few items first, then more (a query
+    // reads and bills up to 1 MB a page before its filter unless limited).
+    let limit = FIND_AFTER_FIRST_PAGE;
     do {
       const out = await this.doc.send(
         new QueryCommand({
@@ -494,12 +500,14 @@ export class AuditLog {
           ExpressionAttributeNames: { '#auditId': 'auditId', '#id': 'id' },
           ExpressionAttributeValues: { ':pk': chainPk(partition), ':after': seqKey(after), ':id': auditId },
           ConsistentRead: true,
+          Limit: limit,
           ExclusiveStartKey: start,
         }),
       );
       const hit = out.Items?.[0];
       if (hit) return hit;
       start = out.LastEvaluatedKey;
+      limit = Math.min(limit * 4, 1000);
     } while (start);
     return undefined;
   }

@@ -420,8 +420,12 @@ describe('the audit chain', () => {
 
   it('queues concurrent appends within one instance, so they never contend with each other', async () => {
     const log = new AuditLog(doc(), names.auditTable, { shards: 1 });
-    const results = await Promise.all(Array.from({ length: 25 }, () => log.append(entry('one-instance'))));
+    const entries = Array.from({ length: 25 }, () => entry('one-instance'));
+    const results = await Promise.all(entries.map((e) => log.append(e)));
     expect(results.every((r) => r.created)).toBe(true);
+    // Each is found after the head its marker noted (all noted an empty partition: the later ones are pages further on).
+    const found = await Promise.all(entries.map((e, i) => log.find(results[i]!.auditId, 'lookup', e.subjectHash)));
+    expect(found.map((r) => r?.auditId)).toEqual(results.map((r) => r.auditId));
     expect(results.map((r) => r.auditId)).toHaveLength(new Set(results.map((r) => r.auditId)).size);
     const partition = partitionOf('one-instance', new Date().toISOString(), 'any', 1);
     const report = await log.verifyPartition(partition);
