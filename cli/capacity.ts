@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import config from '../ndx.config.ts';
-import { capacityPlan, type CapacityPlan, type Stage } from '../config/capacity.ts';
+import { breakingPoint, capacityPlan, type CapacityPlan, type Stage } from '../config/capacity.ts';
 import { CONTRACTS } from '../contracts/catalog.ts';
 import { EXIT } from './exit-codes.ts';
 import { UsageError } from './errors.ts';
@@ -65,6 +65,10 @@ export function formatCapacity(plan: CapacityPlan): string {
   lines.push(table(rows, new Set([3, 4, 6])));
   const busiest = plan.stages.filter((s) => s.utilisation !== undefined).sort((a, b) => (b.utilisation ?? 0) - (a.utilisation ?? 0))[0];
   if (busiest) lines.push('', `binds first: ${busiest.stage} ${busiest.scope} at ${pct(busiest.utilisation)} of its limit`);
+  const breaks = breakingPoint(plan);
+  const refuses = breakingPoint(plan, true);
+  if (breaks) lines.push(`breaks first: ${breaks.stage} ${breaks.scope}, reaches its limit at ${n(breaks.rate)} lookups/s (shares kept)`);
+  if (refuses) lines.push(`the contracts’ rate limits refuse from ${n(refuses.rate)} lookups/s (${refuses.scope} first)`);
   if (plan.problems.length) {
     lines.push('', `✖ ${plan.environment} cannot carry its capacity (synthesis refuses it):`, ...plan.problems.map((p) => `  - ${p}`));
   }

@@ -376,6 +376,44 @@ export function capacityPlan(config: NdxConfig, environment: string, contracts: 
   };
 }
 
+/** Stages whose expected figure grows in proportion to the peak, shares kept (not the rate-limit items: a pair's own limit caps them). */
+const PROPORTIONAL = new Set([
+  'router',
+  'adapter',
+  'router (reserved)',
+  'adapter (reserved)',
+  'account concurrency',
+  'audit chain',
+  'table writes',
+  'contract limits',
+]);
+
+/** Where a plan gives way first as its peak grows (shares kept): the stage, and the lookups/s at which it reaches its limit. */
+export interface BreakingPoint {
+  stage: string;
+  scope: string;
+  /** Lookups/s across the platform at which the stage is full: the peak / its utilisation at the peak. */
+  rate: number;
+}
+
+/**
+ * The stage that reaches its limit at the lowest platform rate when the peak grows with its shares kept:
+ * among the capacity stages (the default; past it a queue grows), or among the contracts' rate limits
+ * (`policy`: past them lookups are refused, not queued). Undefined without a peak or a loaded stage.
+ */
+export function breakingPoint(plan: CapacityPlan, policy = false): BreakingPoint | undefined {
+  const peak = plan.peak;
+  if (peak === undefined) return undefined;
+  let first: BreakingPoint | undefined;
+  for (const s of plan.stages) {
+    if (!PROPORTIONAL.has(s.stage) || (s.stage === 'contract limits') !== policy) continue;
+    if (s.utilisation === undefined || s.utilisation <= 0 || !Number.isFinite(s.utilisation)) continue;
+    const rate = peak / s.utilisation;
+    if (!first || rate < first.rate) first = { stage: s.stage, scope: s.scope, rate };
+  }
+  return first;
+}
+
 function remedy(s: Stage): string {
   switch (s.stage) {
     case 'contract limits':

@@ -3,7 +3,7 @@
  * personal identification number. Agencies use it on a legal basis; no consent is asked.
  */
 import * as z from 'zod';
-import { defineContract } from '../model.ts';
+import { defineContract, type VersionDefinition } from '../model.ts';
 import { IsoDate, PDPL_ART_19_1_C } from '../common.ts';
 import { NationalId } from '../identifiers.ts';
 
@@ -14,6 +14,51 @@ const v1Response = z.strictObject({
   status: z.enum(['LIVING', 'DECEASED']),
 });
 
+/** 1.0.0: agencies pinned to it keep its terms and rate limit. */
+const v1: VersionDefinition = {
+  version: '1.0.0',
+  consumers: ['hanoi-land-office', 'hcmc-public-services', 'danang-tax-office'],
+  purposes: [
+    { code: 'LAND_REGISTRATION', description: 'Verify the identity of a party to a land use right registration or transfer.' },
+    { code: 'PUBLIC_SERVICE_APPLICATION', description: 'Verify the identity of an applicant for an online public service.' },
+    { code: 'TAX_REGISTRATION', description: 'Verify the identity of a taxpayer at registration.' },
+  ],
+  legalBases: [
+    {
+      id: 'pdpl-19-1-c-land',
+      ...PDPL_ART_19_1_C,
+      sectoral: 'Land Law No. 31/2024/QH15 (land registration)',
+      consumers: ['hanoi-land-office'],
+      purposes: ['LAND_REGISTRATION'],
+    },
+    {
+      id: 'pdpl-19-1-c-public-services',
+      ...PDPL_ART_19_1_C,
+      sectoral: 'Decree 45/2020/ND-CP (online public services)',
+      consumers: ['hcmc-public-services'],
+      purposes: ['PUBLIC_SERVICE_APPLICATION'],
+    },
+    {
+      id: 'pdpl-19-1-c-tax',
+      ...PDPL_ART_19_1_C,
+      sectoral: 'Law on Tax Administration No. 38/2019/QH14',
+      consumers: ['danang-tax-office'],
+      purposes: ['TAX_REGISTRATION'],
+    },
+  ],
+  retentionDays: 365 * 10,
+  rateLimit: { perAgencyPerMinute: 6000 },
+  subject: z.strictObject({ nationalId: NationalId }),
+  response: v1Response,
+  fields: {
+    nationalId: { category: 'identifier', sensitivity: 'personal', description: 'The personal identification number looked up.' },
+    fullName: { category: 'identity', sensitivity: 'personal', description: 'Full name as registered.' },
+    dateOfBirth: { category: 'identity', sensitivity: 'personal', description: 'Date of birth.' },
+    status: { category: 'civil-status', sensitivity: 'personal', description: 'LIVING or DECEASED.' },
+  },
+  changelog: 'First version.',
+};
+
 export const identityVerification = defineContract({
   id: 'population.identity-verification',
   title: 'Identity verification',
@@ -21,48 +66,13 @@ export const identityVerification = defineContract({
   provider: 'population',
   stewards: ['steward@population.mps.gov.vn'],
   versions: [
+    v1,
     {
-      version: '1.0.0',
-      consumers: ['hanoi-land-office', 'hcmc-public-services', 'danang-tax-office'],
-      purposes: [
-        { code: 'LAND_REGISTRATION', description: 'Verify the identity of a party to a land use right registration or transfer.' },
-        { code: 'PUBLIC_SERVICE_APPLICATION', description: 'Verify the identity of an applicant for an online public service.' },
-        { code: 'TAX_REGISTRATION', description: 'Verify the identity of a taxpayer at registration.' },
-      ],
-      legalBases: [
-        {
-          id: 'pdpl-19-1-c-land',
-          ...PDPL_ART_19_1_C,
-          sectoral: 'Land Law No. 31/2024/QH15 (land registration)',
-          consumers: ['hanoi-land-office'],
-          purposes: ['LAND_REGISTRATION'],
-        },
-        {
-          id: 'pdpl-19-1-c-public-services',
-          ...PDPL_ART_19_1_C,
-          sectoral: 'Decree 45/2020/ND-CP (online public services)',
-          consumers: ['hcmc-public-services'],
-          purposes: ['PUBLIC_SERVICE_APPLICATION'],
-        },
-        {
-          id: 'pdpl-19-1-c-tax',
-          ...PDPL_ART_19_1_C,
-          sectoral: 'Law on Tax Administration No. 38/2019/QH14',
-          consumers: ['danang-tax-office'],
-          purposes: ['TAX_REGISTRATION'],
-        },
-      ],
-      retentionDays: 365 * 10,
-      rateLimit: { perAgencyPerMinute: 6000 },
-      subject: z.strictObject({ nationalId: NationalId }),
-      response: v1Response,
-      fields: {
-        nationalId: { category: 'identifier', sensitivity: 'personal', description: 'The personal identification number looked up.' },
-        fullName: { category: 'identity', sensitivity: 'personal', description: 'Full name as registered.' },
-        dateOfBirth: { category: 'identity', sensitivity: 'personal', description: 'Date of birth.' },
-        status: { category: 'civil-status', sensitivity: 'personal', description: 'LIVING or DECEASED.' },
-      },
-      changelog: 'First version.',
+      ...v1,
+      version: '1.1.0',
+      rateLimit: { perAgencyPerMinute: 66_000 },
+      changelog:
+        'Rate limit 6,000 → 66,000 a minute per agency, for a national day (ndx.config.ts prod capacity: 20 million lookups a day, a 2,500/s peak): the busiest consumer, hcmc-public-services at 30% of all lookups (750/s), stays below 70% of it. Terms and schemas unchanged.',
     },
   ],
 });

@@ -7,7 +7,10 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { describe, expect, it } from 'vitest';
+import realConfig from '../../ndx.config.ts';
+import { capacityPlan } from '../../config/capacity.ts';
 import { defineConfig, type NdxConfigInput } from '../../config/schema.ts';
+import { CONTRACTS } from '../../contracts/catalog.ts';
 import { CapacityError } from '../../infra/deployment.ts';
 import { SecureTable } from '../../infra/constructs/secure-table.ts';
 import { build, resourcesOfType, synthesize, testConfig } from './helpers.ts';
@@ -62,13 +65,46 @@ describe('capacity in the stacks', () => {
   });
 
   it('refuses to synthesize a peak the contracts’ limits or the stated quota cannot carry', () => {
-    expect(() => build(configWith({ ...sized, lookupsPerSecond: { sustained: 100, peak: 2500 } }), { environment: 'big' })).toThrow(CapacityError);
-    expect(() => build(configWith({ ...sized, lookupsPerSecond: { sustained: 100, peak: 2500 } }), { environment: 'big' })).toThrow(
-      /cannot carry its capacity \(2500 lookups\/s at the peak\)[\s\S]*contract limits hanoi-land-office: expected 1,250 lookups\/s/,
+    // hanoi-land-office's half of 5,000/s is 2,500/s; its contracts (1.1.0) here allow 104,000 a minute (1,733/s).
+    expect(() => build(configWith({ ...sized, lookupsPerSecond: { sustained: 100, peak: 5000 } }), { environment: 'big' })).toThrow(CapacityError);
+    expect(() => build(configWith({ ...sized, lookupsPerSecond: { sustained: 100, peak: 5000 } }), { environment: 'big' })).toThrow(
+      /cannot carry its capacity \(5000 lookups\/s at the peak\)[\s\S]*contract limits hanoi-land-office: expected 2,500 lookups\/s/,
     );
     expect(() => build(configWith({ ...sized, accountConcurrency: 20 }), { environment: 'big' })).toThrow(
       /more than the account's Lambda concurrency quota of 20/,
     );
+  });
+});
+
+describe('the sample prod (ndx.config.ts) at its 2,500/s peak', () => {
+  const plan = capacityPlan(realConfig, 'prod', CONTRACTS);
+  const s = synthesize(build(realConfig, { environment: 'prod' }));
+  const functions = resourcesOfType(s, 'AWS::Lambda::Function').map((f) => f.resource.Properties!);
+  const fn = (name: string) => functions.find((f) => f.FunctionName === name)!;
+  const mapping = (stack: string) => resourcesOfType(s, 'AWS::Lambda::EventSourceMapping').find((x) => x.stack === stack)?.resource.Properties?.ScalingConfig;
+
+  it('synthesizes with each mapping and reservation as the plan derives them', () => {
+    expect(plan.problems).toEqual([]);
+    // hcmc-public-services' 40% is 1,000/s: 25 executions busy at 25 ms, / 0.7 → 36.
+    expect(mapping('ndx-agency-hcmc-public-services')).toEqual({ MaximumConcurrency: 36 });
+    for (const [agency, n] of Object.entries(plan.routerMappings)) expect(mapping(`ndx-agency-${agency}`), agency).toEqual({ MaximumConcurrency: n });
+    for (const [registry, n] of Object.entries(plan.adapterMappings)) {
+      expect(mapping(`ndx-registry-${registry}`), registry).toEqual({ MaximumConcurrency: n });
+      expect(fn(`ndx-adapter-${registry}`).ReservedConcurrentExecutions, registry).toBe(n);
+    }
+    expect(fn('ndx-router').ReservedConcurrentExecutions).toBe(plan.reserved.router);
+  });
+
+  it('tells the functions the audit shards and creates the busy tables warm', () => {
+    expect(fn('ndx-router').Environment.Variables.NDX_AUDIT_SHARDS).toBe(String(plan.auditShards));
+    const tables = resourcesOfType(s, 'AWS::DynamoDB::Table').map((t) => t.resource.Properties!);
+    expect(Object.keys(plan.warmThroughput).length).toBeGreaterThan(0);
+    for (const [name, warm] of Object.entries(plan.warmThroughput)) {
+      expect(tables.find((t) => t.TableName === name)?.WarmThroughput, name).toEqual({
+        ...(warm.writeUnitsPerSecond ? { WriteUnitsPerSecond: warm.writeUnitsPerSecond } : {}),
+        ...(warm.readUnitsPerSecond ? { ReadUnitsPerSecond: warm.readUnitsPerSecond } : {}),
+      });
+    }
   });
 });
 
