@@ -45,7 +45,10 @@ export function contractsSection(
   }
 
   lines.push('', '**Contracts**', '');
-  lines.push('| contract | version | registry | by (subject) | answers | fields released (category, sensitivity) |', '| --- | --- | --- | --- | --- | --- |');
+  lines.push(
+    '| contract | version | registry | by (subject) | answers | rate limit (per agency, a minute) | fields released (category, sensitivity) |',
+    '| --- | --- | --- | --- | --- | ---: | --- |',
+  );
   for (const c of contracts) {
     for (const v of c.versions) {
       const subject = Object.keys(v.subject.shape).map(code).join(' or ');
@@ -53,7 +56,8 @@ export function contractsSection(
       const fields = Object.entries(v.fields)
         .map(([name, f]) => `${code(name)} (${f.category}, ${f.sensitivity})`)
         .join(', ');
-      lines.push(`| ${code(c.id)}: ${cell(c.title)} | ${v.version} | ${code(c.provider)} | ${subject} | ${answers} | ${fields} |`);
+      const limit = v.rateLimit.perAgencyPerMinute.toLocaleString('en-US');
+      lines.push(`| ${code(c.id)}: ${cell(c.title)} | ${v.version} | ${code(c.provider)} | ${subject} | ${answers} | ${limit} | ${fields} |`);
     }
   }
 

@@ -1,17 +1,17 @@
 /** A consent grant as a front door asks for it, turned into terms by the rules of domain/consent/grant.ts. */
 import { describe, expect, it } from 'vitest';
 import { findContract } from '../../contracts/catalog.ts';
-import { withLifecycle, type ContractDefinition, type Lifecycle } from '../../contracts/model.ts';
+import { withLifecycle, type ContractDefinition } from '../../contracts/model.ts';
 import { actorOf } from '../../domain/actor.ts';
 import { termsOf, type GrantPorts, type GrantRequest } from '../../domain/consent/grant.ts';
 import { ConsentTermsError } from '../../domain/consent/service.ts';
 import { SubjectError } from '../../domain/subject.ts';
 import { subjectHasher } from '../../domain/subject-hash.ts';
+import { asShipped } from './shipped.ts';
 
 const ports: GrantPorts = {
   contracts: {
-    contract: (d: ContractDefinition) =>
-      Promise.resolve({ contract: withLifecycle(d, new Map<string, Lifecycle>(d.versions.map((v) => [v.version, { status: 'active' }]))), tampered: [] }),
+    contract: (d: ContractDefinition) => Promise.resolve({ contract: withLifecycle(d, asShipped(d)), tampered: [] }),
   },
   hashSubject: subjectHasher('test-pepper'),
 };

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { findContract } from '../../contracts/catalog.ts';
 import { withLifecycle, type Contract, type ContractDefinition, type Lifecycle } from '../../contracts/model.ts';
+import { asShipped } from './shipped.ts';
 import type { AuditEvent } from '../../domain/audit/records.ts';
 import { actorOf } from '../../domain/actor.ts';
 import type { ConsentRecord } from '../../domain/consent/consent.ts';
@@ -35,7 +36,7 @@ function definition(id: string): ContractDefinition {
 }
 const withAll = (id: string, lifecycle: Lifecycle): Contract => {
   const d = definition(id);
-  return withLifecycle(d, new Map(d.versions.map((v) => [v.version, lifecycle])));
+  return withLifecycle(d, asShipped(d, lifecycle));
 };
 const residence = withAll('population.residence', { status: 'active' });
 
@@ -110,7 +111,7 @@ const request = (over: Partial<GrantRequest> = {}): GrantRequest => ({
 
 const grantPorts: GrantPorts = {
   contracts: {
-    contract: async (d) => ({ contract: withLifecycle(d, new Map(d.versions.map((v) => [v.version, { status: 'active' as const }]))), tampered: [] }),
+    contract: async (d) => ({ contract: withLifecycle(d, asShipped(d)), tampered: [] }),
   },
   hashSubject: hash,
 };

@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { identityVerification } from '../../contracts/population/identity-verification.ts';
 import { CONTRACTS, findContract } from '../../contracts/catalog.ts';
-import { defineContract, withLifecycle, type Contract, type Lifecycle } from '../../contracts/model.ts';
+import { defineContract, withLifecycle, type Contract } from '../../contracts/model.ts';
 import { LookupRequest } from '../../contracts/protocol.ts';
 import { admit } from '../../domain/lookup/admit.ts';
 import { readEnvelope } from '../../domain/lookup/envelope.ts';
+import { asShipped } from './shipped.ts';
 
 const request = (over: Partial<z.input<typeof LookupRequest>> = {}) =>
   LookupRequest.parse({
@@ -17,10 +18,10 @@ const request = (over: Partial<z.input<typeof LookupRequest>> = {}) =>
     ...over,
   });
 
-/** The shipped contracts with every version active, as after the demo seeding publishes them. */
+/** The shipped contracts as the demo seeding publishes them: its versions active, the others drafts. */
 const allActive = (id: string): Contract | undefined => {
   const d = findContract(id);
-  return d && withLifecycle(d, new Map(d.versions.map((v) => [v.version, { status: 'active' } as Lifecycle])));
+  return d && withLifecycle(d, asShipped(d));
 };
 
 describe('admit', () => {

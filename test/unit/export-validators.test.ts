@@ -57,7 +57,9 @@ describe('exported documents pass the validators consumers run', () => {
     it(`agency ${agency} asyncapi`, async () => {
       const document = exportAgency(agency, VERSIONS, transport);
       expect(await asyncApiProblems(document)).toEqual([]);
-      const usable = VERSIONS.filter((x) => x.version.consumers.includes(agency));
+      // Versions it may use that answer: drafts (e.g. the 1.1.0 rate limits until published) are left out.
+      const usable = VERSIONS.filter((x) => x.version.consumers.includes(agency) && ['active', 'deprecated'].includes(x.lifecycle.status));
+      expect(usable.length).toBeGreaterThan(0);
       expect(Object.keys((document.components as { messages: Doc }).messages)).toHaveLength(usable.length * 2 + 1);
     });
   }

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { findContract } from '../../contracts/catalog.ts';
 import { withLifecycle, type Contract, type Lifecycle, type VersionDefinition } from '../../contracts/model.ts';
+import { asShipped } from './shipped.ts';
 import { LookupRequest, MAX_REQUEST_BYTES } from '../../contracts/protocol.ts';
 import {
   checkConsent,
@@ -95,7 +96,7 @@ const asActive =
   (id: string, lifecycle: Lifecycle = { status: 'active' }) =>
   (cid: string): Contract | undefined => {
     const d = findContract(cid);
-    return d && cid === id ? withLifecycle(d, new Map(d.versions.map((v) => [v.version, lifecycle]))) : undefined;
+    return d && cid === id ? withLifecycle(d, asShipped(d, lifecycle)) : undefined;
   };
 
 describe('admission', () => {

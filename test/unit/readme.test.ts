@@ -18,6 +18,8 @@ describe('README', () => {
     for (const c of CONTRACTS) {
       for (const v of c.versions) {
         expect(section).toContain(`\`${c.id}@${v.version}\``);
+        expect(section).toContain(`| ${v.version} | \`${c.provider}\``);
+        expect(section).toContain(` | ${v.rateLimit.perAgencyPerMinute.toLocaleString('en-US')} | `);
         for (const p of v.purposes) expect(section).toContain(`\`${p.code}\``);
         for (const b of v.legalBases) expect(section).toContain(`(\`${b.id}\`)`);
       }

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { findContract } from '../../contracts/catalog.ts';
 import { withLifecycle, type Contract, type Lifecycle } from '../../contracts/model.ts';
+import { asShipped } from './shipped.ts';
 import type { LookupReply } from '../../contracts/protocol.ts';
 import type { AuditEntry } from '../../domain/audit/records.ts';
 import { consentTermsDigest, type ConsentRecord } from '../../domain/consent/consent.ts';
@@ -22,7 +23,7 @@ const REQUEST_ID = '3f1c8f0e-8d6b-4e0c-9d7e-2b1f5a6c7d8e';
 function contractWith(id: string, lifecycle: Lifecycle): Contract {
   const d = findContract(id);
   if (!d) throw new Error(`no contract ${id}`);
-  return withLifecycle(d, new Map(d.versions.map((v) => [v.version, lifecycle])));
+  return withLifecycle(d, asShipped(d, lifecycle));
 }
 
 const legalBody = {
