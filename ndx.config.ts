@@ -11,9 +11,11 @@ import { defineConfig } from './config/schema.ts';
  * Vietnam's 935 million identity checks by May 2023 did), led by the public service centres; land and tax
  * offices read parcels, enterprises and identities; Social Insurance verifies employers; banks read with
  * their customers' consent. At prod's 2,500/s peak, 1% is 25 lookups/s. Each contract's 1.1.0 rate limit
- * (per agency per minute) keeps its busiest consumer below 70% of it: e.g. identity-verification's 66,000
- * a minute (1,100/s) for hcmc-public-services' 30% (750/s). test/unit/capacity-prod.test.ts checks that
- * the shares below sum from this table and that every pair fits its limit.
+ * (per agency per minute) is its busiest consumer's rate at the peak over prod's target utilisation (0.65),
+ * rounded up to a thousand a minute: e.g. land.parcel's 14,000 a minute (233/s) for hanoi-land-office's
+ * 6% (150/s); identity-verification's 96,000 (1,600/s, for hcmc-public-services' 30%, 750/s) also spreads
+ * its count over four rate-limit items. test/unit/capacity-prod.test.ts checks that the shares below sum
+ * from this table and that every pair fits its limit.
  */
 export const PROD_TRAFFIC: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   'hcmc-public-services': { 'population.identity-verification': 30, 'population.residence': 8, 'social-insurance.benefits': 2 },
@@ -80,17 +82,23 @@ export default defineConfig({
       // NDXP about 1.6 million transactions a day in 2022 and the population database 935 million identity
       // checks by May 2023), the busiest hour at 10× the average (2,315/s), rounded up to a 2,500/s peak.
       // Shares are PROD_TRAFFIC's (above), summed per agency and per registry; the contracts' 1.1.0 rate
-      // limits are sized from the same table, so that every pair stays below 70% of its limit at the peak.
+      // limits are sized from the same table. Agencies pinned to a 1.0.0 keep its (lower) limits.
       capacity: {
         lookupsPerSecond: { sustained: 231, peak: 2500 },
+        // Below the 70% the issue asks of every stage, so that random spread (the busiest of a stage's
+        // executions or chain partitions runs a few points above their mean) keeps it there: `npm run model`.
+        targetUtilisation: 0.65,
         // Service Quotas, AWS Lambda "Concurrent executions" (L-B99A9384) in ap-southeast-1: request 1,000
-        // before the first deploy (a new account may start at 10). At this peak the mappings may run 258
+        // before the first deploy (a new account may start at 10). At this peak the mappings may run 279
         // executions at once and reserve them (Lambda keeps 100 unreserved); about 175 are busy.
         accountConcurrency: 1000,
         // A fixed reference, not this machine's measurement: function time per lookup from an earlier
         // benchmark (the schema's defaults); later runs measured less (router ~13 ms, adapter ~19 ms at 8 in
         // flight), so the concurrency derived from these is on the safe side.
         serviceTimes: { routerMs: 25, adapterMs: 45 },
+        // Derived would be 17 (1,375 appends/s on population at 65% of 125 each); 32 keeps the busiest
+        // partition, picked at random, well below 70%. More shards cost nothing but a longer verify walk.
+        auditShards: 32,
         shares: {
           agencies: { 'hcmc-public-services': 40, 'hanoi-land-office': 20, 'danang-tax-office': 20, 'hanoi-social-insurance': 8, 'demo-commercial-bank': 12 },
           registries: { population: 55, land: 16, 'social-insurance': 6, business: 23 },

@@ -65,7 +65,7 @@ describe('capacity in the stacks', () => {
   });
 
   it('refuses to synthesize a peak the contracts’ limits or the stated quota cannot carry', () => {
-    // hanoi-land-office's half of 5,000/s is 2,500/s; its contracts (1.1.0) here allow 104,000 a minute (1,733/s).
+    // hanoi-land-office's half of 5,000/s is 2,500/s; its contracts (1.1.0) here allow 136,000 a minute (2,267/s).
     expect(() => build(configWith({ ...sized, lookupsPerSecond: { sustained: 100, peak: 5000 } }), { environment: 'big' })).toThrow(CapacityError);
     expect(() => build(configWith({ ...sized, lookupsPerSecond: { sustained: 100, peak: 5000 } }), { environment: 'big' })).toThrow(
       /cannot carry its capacity \(5000 lookups\/s at the peak\)[\s\S]*contract limits hanoi-land-office: expected 2,500 lookups\/s/,
@@ -85,8 +85,8 @@ describe('the sample prod (ndx.config.ts) at its 2,500/s peak', () => {
 
   it('synthesizes with each mapping and reservation as the plan derives them', () => {
     expect(plan.problems).toEqual([]);
-    // hcmc-public-services' 40% is 1,000/s: 25 executions busy at 25 ms, / 0.7 → 36.
-    expect(mapping('ndx-agency-hcmc-public-services')).toEqual({ MaximumConcurrency: 36 });
+    // hcmc-public-services' 40% is 1,000/s: 25 executions busy at 25 ms, / 0.65 → 39.
+    expect(mapping('ndx-agency-hcmc-public-services')).toEqual({ MaximumConcurrency: 39 });
     for (const [agency, n] of Object.entries(plan.routerMappings)) expect(mapping(`ndx-agency-${agency}`), agency).toEqual({ MaximumConcurrency: n });
     for (const [registry, n] of Object.entries(plan.adapterMappings)) {
       expect(mapping(`ndx-registry-${registry}`), registry).toEqual({ MaximumConcurrency: n });
@@ -96,7 +96,9 @@ describe('the sample prod (ndx.config.ts) at its 2,500/s peak', () => {
   });
 
   it('tells the functions the audit shards and creates the busy tables warm', () => {
-    expect(fn('ndx-router').Environment.Variables.NDX_AUDIT_SHARDS).toBe(String(plan.auditShards));
+    expect(plan.auditShards).toBe(32);
+    for (const name of ['ndx-router', 'ndx-adapter-population', 'ndx-adapter-business'])
+      expect(fn(name).Environment.Variables.NDX_AUDIT_SHARDS, name).toBe('32');
     const tables = resourcesOfType(s, 'AWS::DynamoDB::Table').map((t) => t.resource.Properties!);
     expect(Object.keys(plan.warmThroughput).length).toBeGreaterThan(0);
     for (const [name, warm] of Object.entries(plan.warmThroughput)) {

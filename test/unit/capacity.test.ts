@@ -1,7 +1,17 @@
 /** The capacity model (config/capacity.ts): its arithmetic at the boundaries and as properties, and the plan of an environment. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { auditShardsFor, breakingPoint, CAPACITY_FACTS, capacityPlan, contractLimits, executionsFor, mappingConcurrency, sharesOf, warmFor } from '../../config/capacity.ts';
+import {
+  auditShardsFor,
+  breakingPoint,
+  CAPACITY_FACTS,
+  capacityPlan,
+  contractLimits,
+  executionsFor,
+  mappingConcurrency,
+  sharesOf,
+  warmFor,
+} from '../../config/capacity.ts';
 import { rateLimitShareOf, rateLimitShards } from '../../config/limits.ts';
 import { defineConfig, type NdxConfigInput } from '../../config/schema.ts';
 import { CONTRACTS } from '../../contracts/catalog.ts';
@@ -140,8 +150,8 @@ describe('capacityPlan', () => {
     }
     // The adapters run at 225/s on 15 and 75/s on 5 executions of 45 ms: 67.5%, full at 300 / 0.675 = 444/s.
     expect(breakingPoint(plan)).toMatchObject({ stage: 'adapter', rate: expect.closeTo(444.44, 1) });
-    // The contracts' 1.1.0 limits allow the land registry 666.7/s over its consumers here: 75/s is 11.25%, refused from 2,667/s.
-    expect(breakingPoint(plan, true)).toMatchObject({ stage: 'contract limits', scope: 'land', rate: expect.closeTo(2666.67, 1) });
+    // The contracts' 1.1.0 limits allow the land registry 42,000 a minute (700/s) over its two consumers here: 75/s is 10.7%, refused from 2,800/s.
+    expect(breakingPoint(plan, true)).toMatchObject({ stage: 'contract limits', scope: 'land', rate: expect.closeTo(2800, 6) });
     expect(breakingPoint(capacityPlan(defineConfig(base), 'dev', CONTRACTS))).toBeUndefined();
   });
 
@@ -159,11 +169,11 @@ describe('capacityPlan', () => {
   });
 
   it('refuses a peak the contracts’ rate limits cannot carry, naming the agency and what to change', () => {
-    // An even split of 5,000/s is 1,666.7/s per agency; hcmc-public-services' contracts here allow 66,000 + 18,000 a minute (1,400/s).
-    const plan = capacityPlan(withCapacity({ lookupsPerSecond: { sustained: 100, peak: 5000 } }), 'prod', CONTRACTS);
+    // An even split of 6,000/s is 2,000/s per agency; hcmc-public-services' contracts here allow 96,000 + 19,000 a minute (1,916.7/s).
+    const plan = capacityPlan(withCapacity({ lookupsPerSecond: { sustained: 100, peak: 6000 } }), 'prod', CONTRACTS);
     const agencyProblem = plan.problems.find((p) => p.startsWith('contract limits hcmc-public-services'));
-    expect(agencyProblem).toContain('expected 1,666.7 lookups/s');
-    expect(agencyProblem).toContain('carries 1,400');
+    expect(agencyProblem).toContain('expected 2,000 lookups/s');
+    expect(agencyProblem).toContain('carries 1,916.7');
     expect(agencyProblem).toContain('Raise the contracts’ rate limits');
   });
 
@@ -193,12 +203,12 @@ describe('capacityPlan', () => {
   });
 
   it('prints the stages, what binds first and the problems', () => {
-    const text = formatCapacity(capacityPlan(withCapacity({ lookupsPerSecond: { sustained: 100, peak: 5000 } }), 'prod', CONTRACTS));
-    expect(text).toContain('100 lookups/s sustained (8.6 million a day), 5,000 at the peak');
-    expect(text).toMatch(/✖\s+contract limits\s+hcmc-public-services\s+1,667\s+1,400/);
-    // land: 2,500/s against 666.7/s (land.parcel 13,000 and land.parcels-by-owner 7,000 a minute, for two consumers each).
-    expect(text).toContain('binds first: contract limits land at 375% of its limit');
-    expect(text).toContain('the contracts’ rate limits refuse from 1,333 lookups/s (land first)');
+    const text = formatCapacity(capacityPlan(withCapacity({ lookupsPerSecond: { sustained: 100, peak: 6000 } }), 'prod', CONTRACTS));
+    expect(text).toContain('100 lookups/s sustained (8.6 million a day), 6,000 at the peak');
+    expect(text).toMatch(/✖\s+contract limits\s+hcmc-public-services\s+2,000\s+1,917/);
+    // land: 3,000/s against 700/s (land.parcel 14,000 and land.parcels-by-owner 7,000 a minute, for two consumers each).
+    expect(text).toContain('binds first: contract limits land at 429% of its limit');
+    expect(text).toContain('the contracts’ rate limits refuse from 1,400 lookups/s (land first)');
     expect(text).toMatch(/breaks first: \S+ .+, reaches its limit at [\d,]+ lookups\/s \(shares kept\)/);
     expect(text).toContain('✖ prod cannot carry its capacity');
   });
