@@ -103,7 +103,8 @@ function derivedFor(base: NdxConfig, peakRate: number): CapacityPlan {
 
 const fmt = (x: number, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
-function render(title: string, plan: CapacityPlan, r: Run): string {
+/** One run as text; `policy`: whether the plan holds the contracts' real rate limits (the derived run lifts them). */
+function render(title: string, plan: CapacityPlan, r: Run, policy = true): string {
   const lines = [`## ${title}`, ''];
   lines.push(
     '| stage | scope | executions | lookups/s | utilisation | mean queue | max queue | wait p99 ms | headroom |',
@@ -140,7 +141,7 @@ function render(title: string, plan: CapacityPlan, r: Run): string {
     grows.push(
       `in the capacity model (the configuration's service times, tables included) ${sum.breaks.stage} ${sum.breaks.scope} reaches its limit first, at ${fmt(sum.breaks.rate)} lookups/s`,
     );
-  if (sum.refuses) grows.push(`the contracts' rate limits refuse lookups from ${fmt(sum.refuses.rate)}/s (${sum.refuses.scope} first)`);
+  if (policy && sum.refuses) grows.push(`the contracts' rate limits refuse lookups from ${fmt(sum.refuses.rate)}/s (${sum.refuses.scope} first)`);
   if (grows.length) lines.push(`What breaks first as the rate grows (shares kept): ${grows.join('; ')}.`);
   return lines.join('\n');
 }
@@ -205,6 +206,7 @@ if (values.json) {
           `As the stacks would derive it for ${fmt(peak)} lookups/s (mappings ${Object.values(derived.routerMappings).join('/')} and ${Object.values(derived.adapterMappings).join('/')}, ${derived.auditShards} audit shards)`,
           derived,
           asDerived,
+          false,
         )
       : `The stacks derive exactly these settings for ${fmt(peak)} lookups/s: ${environment} as configured is sized for this peak.`,
     '',
