@@ -34,6 +34,26 @@ describe('admit', () => {
     expect(a.subject).toEqual({ nationalId: '001203004567' });
   });
 
+  it('once a steward publishes a 1.1.0 rate limit, a major pin gets it and an exact pin to 1.0.0 keeps its own', () => {
+    const published = (id: string): Contract | undefined => {
+      const d = findContract(id);
+      return d && withLifecycle(d, new Map(d.versions.map((v) => [v.version, { status: 'active' as const }])));
+    };
+    const [v1, v11] = identityVerification.versions;
+    expect(v11!.rateLimit.perAgencyPerMinute).toBeGreaterThan(v1!.rateLimit.perAgencyPerMinute);
+    const limitOf = (version: string | undefined, find = published) => {
+      const a = admit(request(version === undefined ? {} : { version }), 'hanoi-land-office', find);
+      if (!a.ok) throw new Error(`refused: ${a.code}`);
+      return [a.version.version, a.version.rateLimit.perAgencyPerMinute];
+    };
+    expect(limitOf('1')).toEqual(['1.1.0', v11!.rateLimit.perAgencyPerMinute]);
+    expect(limitOf(undefined)).toEqual(['1.1.0', v11!.rateLimit.perAgencyPerMinute]);
+    expect(limitOf('1.0.0')).toEqual(['1.0.0', v1!.rateLimit.perAgencyPerMinute]);
+    // Until then (as the demo ships it), 1.1.0 is a draft: the major answers with 1.0.0 and its limit, and an exact pin to 1.1.0 is refused.
+    expect(limitOf('1', allActive)).toEqual(['1.0.0', v1!.rateLimit.perAgencyPerMinute]);
+    expect(admit(request({ version: '1.1.0' }), 'hanoi-land-office', allActive)).toMatchObject({ ok: false, code: 'CONTRACT_NOT_ACTIVE' });
+  });
+
   it.each([
     [{ contract: 'population.nothing' }, 'hanoi-land-office', 'UNKNOWN_CONTRACT'],
     [{ version: '9' }, 'hanoi-land-office', 'UNKNOWN_VERSION'],
