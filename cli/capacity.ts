@@ -13,6 +13,9 @@ import { table } from './table.ts';
 import type { GlobalOptions } from './program.ts';
 
 const n = (x: number) => (x >= 100 ? Math.round(x).toLocaleString('en-US') : String(Math.round(x * 10) / 10));
+/** How many times the expected rate the stage carries (limit / expected). */
+const headroom = (u: number | undefined) =>
+  u === undefined ? '—' : u > 0 && Number.isFinite(u) ? `${(Math.round(100 / u) / 100).toFixed(2)}×` : u === 0 ? '—' : '0×';
 const pct = (u: number | undefined) => (u === undefined ? '—' : Number.isFinite(u) ? `${Math.round(u * 100)}%` : '∞');
 
 function mark(s: Stage, target: number): string {
@@ -49,7 +52,7 @@ export function formatCapacity(plan: CapacityPlan): string {
         : ''),
     '',
   );
-  const rows = [['', 'stage', 'scope', 'expected', 'limit', 'unit', 'use', 'setting']];
+  const rows = [['', 'stage', 'scope', 'expected', 'limit', 'unit', 'use', 'headroom', 'setting']];
   for (const s of plan.stages) {
     rows.push([
       mark(s, plan.targetUtilisation),
@@ -59,10 +62,11 @@ export function formatCapacity(plan: CapacityPlan): string {
       n(s.limit),
       s.unit,
       pct(s.utilisation),
+      headroom(s.utilisation),
       s.setting,
     ]);
   }
-  lines.push(table(rows, new Set([3, 4, 6])));
+  lines.push(table(rows, new Set([3, 4, 6, 7])));
   const busiest = plan.stages.filter((s) => s.utilisation !== undefined).sort((a, b) => (b.utilisation ?? 0) - (a.utilisation ?? 0))[0];
   if (busiest) lines.push('', `binds first: ${busiest.stage} ${busiest.scope} at ${pct(busiest.utilisation)} of its limit`);
   const breaks = breakingPoint(plan);

@@ -205,7 +205,7 @@ describe('capacityPlan', () => {
   it('prints the stages, what binds first and the problems', () => {
     const text = formatCapacity(capacityPlan(withCapacity({ lookupsPerSecond: { sustained: 100, peak: 6000 } }), 'prod', CONTRACTS));
     expect(text).toContain('100 lookups/s sustained (8.6 million a day), 6,000 at the peak');
-    expect(text).toMatch(/✖\s+contract limits\s+hcmc-public-services\s+2,000\s+1,917/);
+    expect(text).toMatch(/✖\s+contract limits\s+hcmc-public-services\s+2,000\s+1,917\s+lookups\/s\s+104%\s+0\.96×/);
     // land: 3,000/s against 700/s (land.parcel 14,000 and land.parcels-by-owner 7,000 a minute, for two consumers each).
     expect(text).toContain('binds first: contract limits land at 429% of its limit');
     expect(text).toContain('the contracts’ rate limits refuse from 1,400 lookups/s (land first)');
