@@ -83,13 +83,18 @@ function markerItem(kind: AuditEvent['kind'], auditId: string, subjectHash: stri
   return { ...markerKeyFor(kind, auditId), partition, after };
 }
 
-export class AuditLog {
-  private readonly doc: DynamoDBDocumentClient;
-  private readonly table: string;
+/**
+ * Appending to the trail: all that the functions answering lookups and indicator requests use. The
+ * readers (find, the citizen's trail, verification, archived records) are AuditLog's, which extends it:
+ * in a class of their own, a bundle that only appends leaves their code (and its imports) out.
+ */
+export class AuditAppender {
+  protected readonly doc: DynamoDBDocumentClient;
+  protected readonly table: string;
   readonly shards: number;
   private readonly maxAttempts: number;
-  private readonly now: () => Date;
-  private readonly archive: AuditLogOptions['archive'];
+  protected readonly now: () => Date;
+  protected readonly archive: AuditLogOptions['archive'];
   private readonly legacyMarkersUntil: Date | undefined;
   /** Counters for operators and tests: appends made, and head conflicts met (each one a retry). */
   readonly stats = { appended: 0, conflicts: 0, duplicates: 0, recovered: 0 };
@@ -228,6 +233,76 @@ export class AuditLog {
     }
   }
 
+  /** The last record of a partition (by key: a tampered attribute cannot move the head). */
+  protected async head(partition: string): Promise<{ seq: number; hash: string } | undefined> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': chainPk(partition) },
+        ExpressionAttributeNames: { '#hash': 'hash', '#h': 'h' },
+        ProjectionExpression: 'sk, #hash, #h',
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    const top = out.Items?.[0];
+    return top ? { seq: Number(top.sk), hash: String(storedHash(top)) } : undefined;
+  }
+
+  protected async marker(kind: AuditEvent['kind'], auditId: string, subjectHash?: string): Promise<Record<string, unknown> | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: markerKeyFor(kind, auditId, subjectHash), ConsistentRead: true }));
+    return out.Item;
+  }
+
+  /** The record of an audit id in a partition, searching only after the seq its marker noted. */
+  protected async findAfter(partition: string, auditId: string, after = 0): Promise<Record<string, unknown> | undefined> {
+    let start: Record<string, unknown> | undefined;
+    // The record is usually a few links after the noted head: read a few items first, then more (a query
+    // reads and bills up to 1 MB a page before its filter unless limited).
+    let limit = FIND_AFTER_FIRST_PAGE;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND sk > :after',
+          // A record names its audit id as `auditId`, or as `id` in the compact form (stored.ts).
+          FilterExpression: '#auditId = :id OR #id = :id',
+          ExpressionAttributeNames: { '#auditId': 'auditId', '#id': 'id' },
+          ExpressionAttributeValues: { ':pk': chainPk(partition), ':after': seqKey(after), ':id': auditId },
+          ConsistentRead: true,
+          Limit: limit,
+          ExclusiveStartKey: start,
+        }),
+      );
+      const hit = out.Items?.[0];
+      if (hit) return hit;
+      start = out.LastEvaluatedKey;
+      limit = Math.min(limit * 4, 1000);
+    } while (start);
+    return undefined;
+  }
+
+  /** Lists a new partition in the directory (before its first record, so none goes unlisted). */
+  private async registerPartition(partition: string): Promise<void> {
+    const day = parsePartition(partition)?.day ?? 'unknown';
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: DIRECTORY_PK, sk: `${day}#${partition}`, partition, day, startedAt: this.now().toISOString() },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+    }
+  }
+}
+
+/** The whole trail: appending (AuditAppender) and reading it back, verifying it, the citizen's view. */
+export class AuditLog extends AuditAppender {
   /**
    * Withholds a lookup's record from the citizen's view until a date (an investigation); itself audited.
    * `subjectHash`: the subject of the lookup, needed to find a record whose marker is in the subject's collection.
@@ -459,72 +534,5 @@ export class AuditLog {
       partitions: reports,
       ...(anchor ? { anchor: { takenAt: anchor.takenAt, partitions: heads.size } } : {}),
     };
-  }
-
-  /** The last record of a partition (by key: a tampered attribute cannot move the head). */
-  private async head(partition: string): Promise<{ seq: number; hash: string } | undefined> {
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': chainPk(partition) },
-        ExpressionAttributeNames: { '#hash': 'hash', '#h': 'h' },
-        ProjectionExpression: 'sk, #hash, #h',
-        ScanIndexForward: false,
-        Limit: 1,
-        ConsistentRead: true,
-      }),
-    );
-    const top = out.Items?.[0];
-    return top ? { seq: Number(top.sk), hash: String(storedHash(top)) } : undefined;
-  }
-
-  private async marker(kind: AuditEvent['kind'], auditId: string, subjectHash?: string): Promise<Record<string, unknown> | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: markerKeyFor(kind, auditId, subjectHash), ConsistentRead: true }));
-    return out.Item;
-  }
-
-  /** The record of an audit id in a partition, searching only after the seq its marker noted. */
-  private async findAfter(partition: string, auditId: string, after = 0): Promise<Record<string, unknown> | undefined> {
-    let start: Record<string, unknown> | undefined;
-    // The record is usually a few links after the noted head: read a few items first, then more (a query
-    // reads and bills up to 1 MB a page before its filter unless limited).
-    let limit = FIND_AFTER_FIRST_PAGE;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND sk > :after',
-          // A record names its audit id as `auditId`, or as `id` in the compact form (stored.ts).
-          FilterExpression: '#auditId = :id OR #id = :id',
-          ExpressionAttributeNames: { '#auditId': 'auditId', '#id': 'id' },
-          ExpressionAttributeValues: { ':pk': chainPk(partition), ':after': seqKey(after), ':id': auditId },
-          ConsistentRead: true,
-          Limit: limit,
-          ExclusiveStartKey: start,
-        }),
-      );
-      const hit = out.Items?.[0];
-      if (hit) return hit;
-      start = out.LastEvaluatedKey;
-      limit = Math.min(limit * 4, 1000);
-    } while (start);
-    return undefined;
-  }
-
-  /** Lists a new partition in the directory (before its first record, so none goes unlisted). */
-  private async registerPartition(partition: string): Promise<void> {
-    const day = parsePartition(partition)?.day ?? 'unknown';
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { pk: DIRECTORY_PK, sk: `${day}#${partition}`, partition, day, startedAt: this.now().toISOString() },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (!isConditionalFailure(error)) throw error;
-    }
   }
 }

@@ -9,7 +9,7 @@ import { findIndicator } from '../contracts/indicators/catalog.ts';
 import { ContractCatalog } from '../domain/contracts/catalog.ts';
 import type { IndicatorPorts } from '../domain/indicators/service.ts';
 import type { RouterPorts } from '../domain/lookup/route.ts';
-import { AuditLog, auditShards } from './audit-log.ts';
+import { AuditAppender, auditShards } from './audit-log.ts';
 import { documentClient } from './clients.ts';
 import { ContractRecords } from './contract-records.ts';
 import { IndicatorAggregates } from './indicator-store.ts';
@@ -28,6 +28,6 @@ export function indicatorPorts(
     // The router's limiter: one agency's lookups and indicator requests share its windows' writes.
     rateLimit: router.rateLimit,
     aggregates: new IndicatorAggregates(documentClient(), tables.indicators),
-    audit: new AuditLog(documentClient(), tables.audit, { shards: auditShards(env) }),
+    audit: new AuditAppender(documentClient(), tables.audit, { shards: auditShards(env) }),
   };
 }

@@ -14,7 +14,7 @@ import type { Mailbox } from '../domain/lookup/mailbox.ts';
 import { deliver } from '../domain/lookup/respond.ts';
 import type { RouterPorts } from '../domain/lookup/route.ts';
 import { subjectHasher } from '../domain/subject-hash.ts';
-import { AuditLog, auditLogOptions } from './audit-log.ts';
+import { AuditAppender, auditLogOptions } from './audit-log.ts';
 import { documentClient } from './clients.ts';
 import { ConsentStore } from './consent-store.ts';
 import { ContractRecords } from './contract-records.ts';
@@ -55,7 +55,7 @@ export function routerPorts(w: RouterWiring): RouterPorts {
       return (consent) => verifyConsentSignature(consent, key);
     },
     hashSubject: async () => subjectHasher(await pepper()),
-    responder: { audit: new AuditLog(documentClient(), w.tables.audit, auditLogOptions(env)), ...replies },
+    responder: { audit: new AuditAppender(documentClient(), w.tables.audit, auditLogOptions(env)), ...replies },
     forward: async (lookup, registry) => {
       await queues.sendJson(names.registryInQueue(registry), signForwarded(lookup, await keys.current()));
     },

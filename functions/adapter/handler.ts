@@ -4,7 +4,7 @@
  * Manager. One module serves every registry; NDX_REGISTRY_ID picks the registry module.
  */
 import type { SQSRecord } from 'aws-lambda';
-import { AuditLog, auditLogOptions } from '../../aws/audit-log.ts';
+import { AuditAppender, auditLogOptions } from '../../aws/audit-log.ts';
 import { documentClient, sqsClient } from '../../aws/clients.ts';
 import { ConsentStore } from '../../aws/consent-store.ts';
 import { forwardingKeys } from '../../aws/forwarding-key.ts';
@@ -36,7 +36,7 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
   const service = env.POWERTOOLS_SERVICE_NAME ?? `ndx-adapter-${registryId}`;
   const logger = createLogger(service, env);
   const metrics = new LookupMetrics({ stage: 'adapter', serviceName: service, isKnownContract: (id) => Boolean(findContract(id)), env });
-  const audit = new AuditLog(documentClient(), vars[ENV.auditTable], auditLogOptions(env));
+  const audit = new AuditAppender(documentClient(), vars[ENV.auditTable], auditLogOptions(env));
   const queues = new Queues(sqsClient());
   const keys = forwardingKeys(env);
   const pepper = () => loadPepper(env);
