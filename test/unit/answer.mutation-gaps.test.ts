@@ -414,3 +414,28 @@ describe('answer: the resend protocol', () => {
     expect(only(rec.direct).reply).toMatchObject({ code: 'REQUEST_ID_REUSED', requestId: R1 });
   });
 });
+
+describe('answer: without observers', () => {
+  const answered: StageOutcome = {
+    outcome: 'answered',
+    messageId: 'msg-1',
+    reply: { status: 'OK', code: 'OK', auditId: 'a-1', repliedAt: '2026-06-01T10:00:00.000Z', digest: 'd' },
+  };
+  const down: RegistrySource = { get: async () => Promise.reject(new RegistryUnavailableError('down')) };
+
+  it('answers, refuses, fails and resends the same with no observer, or one that hooks nothing', async () => {
+    for (const observe of [undefined, {}]) {
+      const { ports: p, rec } = ports({ observe });
+      const answerer = lookupAnswerer(p);
+      await expect(answerer.answer({ lookup: legalLookup(), version: identity, finalAttempt: false })).resolves.toMatchObject({ outcome: 'answered' });
+      await expect(answerer.authenticate(message('{nope'))).rejects.toThrow(new PoisonMessageError('NOT_A_FORWARDED_LOOKUP'));
+      await answerer.resent(legalLookup({ receivedMessageId: 'msg-9' }), answered);
+      const failing = ports({ observe }, down);
+      await lookupAnswerer(failing.ports).answer({ lookup: legalLookup(), version: identity, finalAttempt: true });
+      expect(rec.audits.map((a) => a.code)).toEqual(['OK']);
+      expect(rec.direct.map((d) => d.reply.code)).toEqual(['ALREADY_ANSWERED']);
+      expect(failing.rec.audits.map((a) => a.code)).toEqual(['REGISTRY_UNAVAILABLE']);
+    }
+    expect(new PoisonMessageError('x').name).toBe('PoisonMessageError');
+  });
+});
