@@ -291,7 +291,7 @@ describe("the officials' desk (domain/console/indicators.ts)", () => {
   const countsOf = (period: string, version: string): Record<string, number> =>
     version === '1.9.0' ? { 'N|M': Number(period.slice(5)) * 10 } : { 'N|M': Number(period.slice(5)) * 10, 'N|F': 10, 'S|M': 20, 'S|F': 30 };
 
-  function desk(periods: string[], code: (period: string) => IndicatorReply['code'] = () => 'OK', answeredBy = '1.10.0') {
+  function desk(periods: string[], code: (period: string) => IndicatorReply['code'] = () => 'OK', answeredBy = '1.10.0', bare: string[] = []) {
     const inputs: IndicatorInput[] = [];
     const asked: string[] = [];
     const desk = new OfficialDesk({
@@ -310,6 +310,8 @@ describe("the officials' desk (domain/console/indicators.ts)", () => {
               reply: replyOf(c, { requestId: request.requestId, provenance: undefined }),
               outcome: { outcome: 'answered', messageId: input.messageId, reply: {} as never },
             };
+          if (bare.includes(request.period))
+            return { reply: replyOf('OK', { requestId: request.requestId }), outcome: { outcome: 'answered', messageId: input.messageId, reply: {} as never } };
           const version = def.versions.find((x) => x.version === answeredBy) ?? (def.versions[1] as IndicatorDefinition['versions'][number]);
           const r = release({
             indicator: def.id,
@@ -400,6 +402,13 @@ describe("the officials' desk (domain/console/indicators.ts)", () => {
     expect(board.version).toBe('1.9.0');
     expect(board.auditIds).toEqual(['audit-2026-01', 'audit-2026-03']);
     expect(board.view).toEqual(expectedView('2026-03', ['2026-01'], '1.9.0'));
+  });
+
+  it('leaves out of the trend an OK reply without its period or summary', async () => {
+    const { desk: d } = desk(months(3), () => 'OK', '1.10.0', ['2026-01']);
+    const board = await d.dashboard(def.id, undefined, 'vi');
+    expect(board.view?.trend.map((t) => t.period)).toEqual(['2026-02', '2026-03']);
+    expect(board.auditIds).toEqual(['audit-2026-02', 'audit-2026-03']);
   });
 
   it('shows a refusal of the period shown as such, without a view', async () => {
