@@ -96,8 +96,7 @@ export const enterpriseProfile = defineContract({
       ...v1,
       version: '1.1.0',
       rateLimit: { perAgencyPerMinute: 19_000 },
-      changelog:
-        'Rate limit 3,000 → 19,000 a minute per agency, for a national day (ndx.config.ts prod capacity: 20 million lookups a day, a 2,500/s peak): the busiest consumer, hanoi-social-insurance at 8% of all lookups (200/s), uses at most 65% of it (the target utilisation of prod). Terms and schemas unchanged.',
+      changelog: 'Rate limit 3,000 → 19,000 a minute per agency, for a national day (ndx.config.ts PROD_TRAFFIC).',
     },
   ],
 });

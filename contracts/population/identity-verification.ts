@@ -71,8 +71,7 @@ export const identityVerification = defineContract({
       ...v1,
       version: '1.1.0',
       rateLimit: { perAgencyPerMinute: 96_000 },
-      changelog:
-        'Rate limit 6,000 → 96,000 a minute per agency, for a national day (ndx.config.ts prod capacity: 20 million lookups a day, a 2,500/s peak): the busiest consumer, hcmc-public-services at 30% of all lookups (750/s), uses less than half of it, and its count spreads over four rate-limit items (config/limits.ts), each at most half full. Terms and schemas unchanged.',
+      changelog: 'Rate limit 6,000 → 96,000 a minute per agency, for a national day (ndx.config.ts PROD_TRAFFIC).',
     },
   ],
 });
