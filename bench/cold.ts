@@ -2,10 +2,12 @@
  * `npm run bench:cold [-- --times N]`: the Lambda bundles' sizes and cold imports only (the part of
  * `npm run bench` that needs no engine), in seconds rather than minutes. Same bundles and the same
  * measurement as the full benchmark (bench/lambda-cost.ts), then once more without
- * `--enable-source-maps`, to show what reading the source maps costs at import.
+ * `--enable-source-maps`, to show what reading the source maps costs at import; then where the time
+ * goes (SDK, compiling and linking the bundle, running its top level), which moves less with the
+ * machine's load than the totals.
  */
 import { fileURLToPath } from 'node:url';
-import { bundleSizes, coldImports } from './lambda-cost.ts';
+import { bundleSizes, coldImports, importPhases } from './lambda-cost.ts';
 
 const at = process.argv.indexOf('--times');
 const times = at > 0 ? Number(process.argv[at + 1]) : 11;
@@ -31,4 +33,13 @@ for (const b of bundles) {
     return `${ms.toFixed(1)} ms ×${ratio.toFixed(2)}`.padStart(22);
   });
   console.log(`${b.name.padEnd(16)} ${(b.bytes / 1024).toFixed(1).padStart(7)} KB${cells.join('')}`);
+}
+
+console.log(`\nwhere the time goes (medians, ms)      ${'SDK'.padStart(6)} ${'compile+link'.padStart(13)} ${'run'.padStart(6)}`);
+for (const [variant, options] of Object.entries(variants)) {
+  for (const p of await importPhases(bundles, times, options)) {
+    console.log(
+      `${`${p.name}, ${variant}`.padEnd(38)} ${p.sdkMs.toFixed(1).padStart(6)} ${p.compileMs.toFixed(1).padStart(13)} ${p.runMs.toFixed(1).padStart(6)}`,
+    );
+  }
 }

@@ -6,7 +6,7 @@
  * clients, bundled and loaded the same way.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
@@ -88,4 +88,55 @@ export async function coldImports(
   const base = medians.find((m) => m.name === 'minimal-handler');
   if (!base) throw new Error('coldImports compares each bundle with the minimal handler: include the bundle named "minimal-handler"');
   return medians.map(({ name, median }) => ({ name, medianMs: Math.round(median * 10) / 10, ratioToMinimal: Math.round((median / base.median) * 100) / 100 }));
+}
+
+/** The AWS SDK packages the bundles import (left to the runtime): loaded first when the phases are timed. */
+const SDK_PACKAGES = ['@aws-sdk/client-dynamodb', '@aws-sdk/client-sqs', '@aws-sdk/lib-dynamodb', '@aws-sdk/util-dynamodb', '@aws-sdk/client-secrets-manager'];
+
+export interface ImportPhases {
+  name: string;
+  /** Importing the AWS SDK packages, alike for every bundle. */
+  sdkMs: number;
+  /** From `import()` to the bundle's first statement: reading, compiling and linking it (and its source map). */
+  compileMs: number;
+  /** Running the bundle's top level (schemas built, modules initialised). */
+  runMs: number;
+}
+
+/**
+ * Where a cold import's time goes, per bundle (medians over `times` fresh processes, bundles in turns):
+ * the SDK is imported first, then the bundle, with a clock read at its first statement.
+ */
+export async function importPhases(
+  bundles: readonly Bundle[],
+  times: number,
+  nodeOptions: readonly string[] = LAMBDA_NODE_OPTIONS.split(' '),
+): Promise<ImportPhases[]> {
+  const timed = bundles.map((b) => {
+    // Same directory, so the bundle's relative source map URL still resolves.
+    const file = b.file.replace(/\.mjs$/, '.phases.mjs');
+    writeFileSync(file, `globalThis.__ndxFirstStatement = performance.now();\n${readFileSync(b.file, 'utf8')}`);
+    return { name: b.name, file, samples: [] as Array<[number, number, number]> };
+  });
+  for (let i = 0; i < times; i++) {
+    for (const t of timed) {
+      const { stdout } = await run(process.execPath, [
+        ...nodeOptions,
+        '--input-type=module',
+        '-e',
+        `const a = performance.now(); await Promise.all(${JSON.stringify(SDK_PACKAGES)}.map((m) => import(m))); const b = performance.now(); await import(${JSON.stringify(t.file)}); const c = performance.now(); const s = globalThis.__ndxFirstStatement; console.log(JSON.stringify([b - a, s - b, c - s]));`,
+      ]);
+      t.samples.push(JSON.parse(stdout) as [number, number, number]);
+    }
+  }
+  const median = (xs: number[]) => {
+    const sorted = [...xs].sort((a, c) => a - c);
+    return Math.round((sorted[Math.floor(sorted.length / 2)] ?? Number.NaN) * 10) / 10;
+  };
+  return timed.map((t) => ({
+    name: t.name,
+    sdkMs: median(t.samples.map((s) => s[0])),
+    compileMs: median(t.samples.map((s) => s[1])),
+    runMs: median(t.samples.map((s) => s[2])),
+  }));
 }
