@@ -95,6 +95,29 @@ describe('what a Lambda bundle holds', () => {
     expect(inputs).toContain('domain/indicators/run.ts');
   });
 
+  // The HTTP front doors answer people and agency systems over API Gateway: bigger than the queue functions
+  // (the OpenAPI document, the directory; the console's pages, translations and OIDC client), still budgeted.
+  it.each([
+    ['functions/api/handler.ts', 400],
+    ['functions/console/handler.ts', 500],
+  ])('%s: under %i KB minified (as NdxFunction bundles it: UTF-8, the AWS SDK from the runtime)', async (entry, kb) => {
+    const result = await esbuild.build({
+      entryPoints: [fromRoot(entry)],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node24',
+      minify: true,
+      charset: 'utf8',
+      write: false,
+      logLevel: 'silent',
+      external: ['@aws-sdk/*'],
+    });
+    const bytes = result.outputFiles[0]!.contents.byteLength;
+    expect(bytes).toBeGreaterThan(50 * 1024); // it bundled the front door, not an empty module
+    expect(bytes).toBeLessThan(kb * 1024);
+  });
+
   it.each(['functions/router/handler.ts', 'functions/adapter/handler.ts', 'functions/api/handler.ts'])(
     '%s, which answers lookups, bundles the contract registry for reading only and the audit trail for appending only',
     async (entry) => {
