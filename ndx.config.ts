@@ -82,7 +82,8 @@ export default defineConfig({
       // NDXP about 1.6 million transactions a day in 2022 and the population database 935 million identity
       // checks by May 2023), the busiest hour at 10× the average (2,315/s), rounded up to a 2,500/s peak.
       // Shares are PROD_TRAFFIC's (above), summed per agency and per registry; the contracts' 1.1.0 rate
-      // limits are sized from the same table. Agencies pinned to a 1.0.0 keep its (lower) limits.
+      // limits are sized from the same table: until a steward publishes them, agencies are held to 1.0.0's
+      // (760/s in all), and afterwards an agency that pins "1.0.0" keeps 1.0.0's lower limit.
       capacity: {
         lookupsPerSecond: { sustained: 231, peak: 2500 },
         // Below the 70% the issue asks of every stage, so that random spread (the busiest of a stage's
