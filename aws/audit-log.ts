@@ -180,7 +180,11 @@ export class AuditAppender {
     const found = await this.findAfter(marker.partition, auditId, marker.after);
     if (found) {
       this.stats.duplicates++;
-      return { state: 'done', appended: { auditId, created: false, partition: marker.partition, seq: Number(found.sk) } };
+      const at = decodeRecord(found).at;
+      return {
+        state: 'done',
+        appended: { auditId, created: false, partition: marker.partition, seq: Number(found.sk), ...(typeof at === 'string' ? { at } : {}) },
+      };
     }
     // The marker is there but not the record: an earlier attempt stopped in between. Finish it.
     this.stats.recovered++;

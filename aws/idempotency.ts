@@ -9,15 +9,12 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context } from 'aws-lambda';
 import { dynamoClient } from './clients.ts';
-import { StageOutcome } from '../domain/lookup/resend.ts';
+import { REQUEST_ID_WINDOW_SECONDS, StageOutcome } from '../domain/lookup/resend.ts';
 
 export { IdempotencyValidationError } from '@aws-lambda-powertools/idempotency';
 
-/**
- * Longer than any queue's retention (4 days) plus a DLQ's (14 days), so a message redriven from a
- * DLQ at the last moment is still recognised.
- */
-export const IDEMPOTENCY_TTL_SECONDS = 15 * 24 * 3600;
+/** The domain's request-id window (resend.ts REQUEST_ID_WINDOW_SECONDS): 15 days. */
+export const IDEMPOTENCY_TTL_SECONDS = REQUEST_ID_WINDOW_SECONDS;
 
 /** The input of an idempotent step: `key` identifies it, `digest` (the request's keyed digest) must match on a resend. */
 export interface KeyedInput {

@@ -199,6 +199,8 @@ export interface Appended {
   created: boolean;
   partition: string;
   seq?: number;
+  /** When the record already there was made (`created` false), if known. */
+  at?: string;
 }
 
 export interface VerifyReport {

@@ -20,7 +20,7 @@ import { readForContract } from './read.ts';
 import type { ReplyRoute } from './mailbox.ts';
 import { RegistryUnavailableError, type RegistrySource } from './registry-source.ts';
 import { reply } from './replies.ts';
-import { pointerTo, resendAction, type StageOutcome } from './resend.ts';
+import { pointerTo, resendAction, reusedAfterWindow, type StageOutcome } from './resend.ts';
 import { respond, type Responder } from './respond.ts';
 
 /** An authenticated lookup, ready to answer. */
@@ -89,6 +89,23 @@ export function lookupAnswerer(ports: AnswererPorts): LookupAnswerer {
     ahead?: { at: string; reserved: Promise<Reservation> },
   ): Promise<StageOutcome> {
     const { request } = lookup;
+    if (ahead) {
+      // The audit id already has a record, made before any redelivery could be: a requestId used again.
+      // Nothing is released under the first lookup's record; the caller is told to use a new id.
+      const reservation = await ahead.reserved;
+      if (reservation.state === 'done' && reusedAfterWindow(reservation.appended.at, now())) {
+        const refusal = reply('REQUEST_ID_REUSED', { requestId: request.requestId }, now());
+        await ports.send(lookup.consumer, refusal, lookup.replyTo);
+        ports.observe?.answered?.({
+          consumer: lookup.consumer,
+          requestId: request.requestId,
+          contract: request.contract,
+          code: 'REQUEST_ID_REUSED',
+          receivedAt: lookup.receivedAt,
+        });
+        return { outcome: 'answered', messageId: lookup.receivedMessageId, reply: pointerTo(refusal, reservation.appended.auditId) };
+      }
+    }
     const entry: AuditEntry = {
       at: ahead?.at ?? now().toISOString(),
       consumer: lookup.consumer,

@@ -55,6 +55,25 @@ export function requestDigest(key: string, request: unknown, rawBody: string): s
   return createHmac('sha256', key).update('ndx.request-digest.v1\n').update(text).digest('hex');
 }
 
+/**
+ * How long each stage remembers a request (its idempotency record): longer than any queue's retention
+ * (4 days) and a DLQ's (14 days, counted from the first enqueue), so a message redriven at the last
+ * moment is still recognised. Within it a requestId names one lookup; after it, only the audit trail
+ * still knows the id.
+ */
+export const REQUEST_ID_WINDOW_SECONDS = 15 * 24 * 3600;
+
+/**
+ * A lookup met again whose audit record is older than the window: no redelivery, redrive or resend can
+ * be that old, so its requestId was used again for a new lookup. It must not be answered under the first
+ * lookup's audit record (that would release data with no record of its own): it is REQUEST_ID_REUSED.
+ */
+export function reusedAfterWindow(recordedAt: string | undefined, now: Date): boolean {
+  if (recordedAt === undefined) return false;
+  const at = Date.parse(recordedAt);
+  return Number.isFinite(at) && now.getTime() - at > REQUEST_ID_WINDOW_SECONDS * 1000;
+}
+
 export type ResendAction =
   | { kind: 'none' }
   | { kind: 'point'; outcome: Extract<StageOutcome, { outcome: 'answered' }> }

@@ -114,6 +114,36 @@ describe('consent and legal basis, checked by the router and again by the adapte
     expect(record).toMatchObject({ basis: { kind: 'legal', id: 'pdpl-19-1-c-land' }, purpose: 'LAND_REGISTRATION', onBehalfOf: 'officer-0042' });
   });
 
+  it('refuses a requestId used again after the 15-day window (REQUEST_ID_REUSED, no data), instead of answering under the first lookup’s record', async () => {
+    const p = person();
+    const request = identity(p);
+    const subjectHash = hash({ nationalId: p.nationalId });
+    // The first lookup under this id, 20 days ago: its record and marker are in the trail, its idempotency records long expired.
+    const first: AuditEntry = {
+      at: new Date(Date.now() - 20 * 86_400_000).toISOString(),
+      consumer: 'hanoi-land-office',
+      requestId: request.requestId,
+      receivedMessageId: randomUUID(),
+      contract: 'population.identity-verification',
+      version: '1.0.0',
+      purpose: 'LAND_REGISTRATION',
+      registry: 'population',
+      subjectHash,
+      fields: ['nationalId'],
+      status: 'OK',
+      code: 'OK',
+      recordedBy: 'adapter',
+    };
+    const { auditId } = await audit().append(first);
+    const reply = await land().lookup(request, 20_000);
+    expect(reply).toMatchObject({ requestId: request.requestId, status: 'INVALID', code: 'REQUEST_ID_REUSED' });
+    expect(reply.data).toBeUndefined();
+    // The first record is still the only one of that id; a new id is answered as usual.
+    expect(await audit().find(auditId, 'lookup', subjectHash)).toMatchObject({ at: first.at, code: 'OK' });
+    expect((await audit().bySubject(subjectHash)).filter((r) => r.auditId === auditId)).toHaveLength(1);
+    expect(await land().lookup(identity(p), 20_000)).toMatchObject({ status: 'OK' });
+  });
+
   it('applies expiry at check time: CONSENT_EXPIRED once validUntil has passed', async () => {
     // The consent must still be valid when the first lookup is checked, however slow the machine: a window
     // that had already passed by then is no failure of ndx, and is tried again twice as long.

@@ -13,7 +13,7 @@ import { consentTermsDigest, type ConsentRecord } from '../../domain/consent/con
 import { lookupAnswerer, PoisonMessageError, type AnswererPorts } from '../../domain/lookup/answer.ts';
 import { type ForwardedLookup, type SecurityReason, signForwarded } from '../../domain/lookup/forwarded.ts';
 import { RegistryUnavailableError, type RegistrySource } from '../../domain/lookup/registry-source.ts';
-import type { StageOutcome } from '../../domain/lookup/resend.ts';
+import { REQUEST_ID_WINDOW_SECONDS, reusedAfterWindow, type StageOutcome } from '../../domain/lookup/resend.ts';
 import { subjectHasher } from '../../domain/subject-hash.ts';
 import { consentRecord } from '../fixtures/consent.ts';
 
@@ -104,9 +104,14 @@ interface Recorded {
   events: Array<[string, unknown]>;
 }
 
-function ports(over: Partial<AnswererPorts> = {}, source: RegistrySource = { get: async () => record }, consentFound: ConsentRecord | undefined = consent) {
+function ports(
+  over: Partial<AnswererPorts> = {},
+  source: RegistrySource = { get: async () => record },
+  consentFound: ConsentRecord | undefined = consent,
+  reserveAs: Reservation = { state: 'reserved', partition: 'p', head: undefined },
+) {
   const rec: Recorded = { audits: [], reserved: [], appendedWith: [], sent: [], direct: [], security: [], events: [] };
-  const reservation: Promise<Reservation> = Promise.resolve({ state: 'reserved', partition: 'p', head: undefined });
+  const reservation: Promise<Reservation> = Promise.resolve(reserveAs);
   const p: AnswererPorts = {
     registryId: 'population',
     findContract: (id) => findContract(id),
@@ -437,5 +442,65 @@ describe('answer: without observers', () => {
       expect(failing.rec.audits.map((a) => a.code)).toEqual(['REGISTRY_UNAVAILABLE']);
     }
     expect(new PoisonMessageError('x').name).toBe('PoisonMessageError');
+  });
+});
+
+describe('answer: a requestId used again after the window', () => {
+  const DAY = 24 * 3600 * 1000;
+  const done = (at?: string): Reservation => ({
+    state: 'done',
+    appended: { auditId: 'hanoi-land-office/' + R1, created: false, partition: 'population#2026-05-17#03', seq: 7, ...(at ? { at } : {}) },
+  });
+  const at = (msBefore: number) => new Date(NOW.getTime() - msBefore).toISOString();
+
+  it('answers REQUEST_ID_REUSED, releases nothing and adds nothing under the first lookup’s record, when that record is older than 15 days', async () => {
+    const { ports: p, rec } = ports({}, undefined, undefined, done(at(15 * DAY + 1)));
+    const outcome = await lookupAnswerer(p).answer({ lookup: legalLookup(), version: identity, finalAttempt: false });
+    const { consumer, reply } = only(rec.direct);
+    expect(consumer).toBe('hanoi-land-office');
+    expect(reply).toMatchObject({ requestId: R1, status: 'INVALID', code: 'REQUEST_ID_REUSED' });
+    expect(reply.data).toBeUndefined();
+    expect(rec.sent).toEqual([]);
+    expect(rec.audits).toEqual([]);
+    expect(outcome).toEqual({
+      outcome: 'answered',
+      messageId: 'msg-1',
+      reply: { status: 'INVALID', code: 'REQUEST_ID_REUSED', auditId: 'hanoi-land-office/' + R1, repliedAt: NOW.toISOString(), digest: expect.any(String) },
+    });
+    expect(rec.events).toEqual([
+      [
+        'answered',
+        {
+          consumer: 'hanoi-land-office',
+          requestId: R1,
+          contract: 'population.identity-verification',
+          code: 'REQUEST_ID_REUSED',
+          receivedAt: legalLookup().receivedAt,
+        },
+      ],
+    ]);
+  });
+
+  it.each([
+    ['made exactly 15 days ago', done(at(15 * DAY))],
+    ['made a minute ago (a redelivery after a crash between record and reply)', done(at(60_000))],
+    ['of unknown time', done()],
+  ])('answers as a redelivery (the one reply, under the record already there) when the record is %s', async (_what, reservation) => {
+    const { ports: p, rec } = ports({}, undefined, undefined, reservation);
+    await lookupAnswerer(p).answer({ lookup: legalLookup(), version: identity, finalAttempt: false });
+    expect(rec.direct).toEqual([]);
+    expect(only(rec.sent)).toMatchObject({ requestId: R1, status: 'OK', code: 'OK' });
+  });
+});
+
+describe('reusedAfterWindow', () => {
+  it('holds only for a record made more than 15 days before now, of a time it can read', () => {
+    expect(REQUEST_ID_WINDOW_SECONDS).toBe(15 * 24 * 3600);
+    const before = (ms: number) => new Date(NOW.getTime() - ms).toISOString();
+    expect(reusedAfterWindow(before(REQUEST_ID_WINDOW_SECONDS * 1000 + 1), NOW)).toBe(true);
+    expect(reusedAfterWindow(before(REQUEST_ID_WINDOW_SECONDS * 1000), NOW)).toBe(false);
+    expect(reusedAfterWindow(before(0), NOW)).toBe(false);
+    expect(reusedAfterWindow(undefined, NOW)).toBe(false);
+    expect(reusedAfterWindow('not a time', NOW)).toBe(false);
   });
 });
