@@ -449,7 +449,7 @@ describe('answer: a requestId used again after the window', () => {
   const DAY = 24 * 3600 * 1000;
   const done = (at?: string): Reservation => ({
     state: 'done',
-    appended: { auditId: 'hanoi-land-office/' + R1, created: false, partition: 'population#2026-05-17#03', seq: 7, ...(at ? { at } : {}) },
+    appended: { auditId: `hanoi-land-office/${R1}`, created: false, partition: 'population#2026-05-17#03', seq: 7, ...(at ? { at } : {}) },
   });
   const at = (msBefore: number) => new Date(NOW.getTime() - msBefore).toISOString();
 
@@ -465,7 +465,7 @@ describe('answer: a requestId used again after the window', () => {
     expect(outcome).toEqual({
       outcome: 'answered',
       messageId: 'msg-1',
-      reply: { status: 'INVALID', code: 'REQUEST_ID_REUSED', auditId: 'hanoi-land-office/' + R1, repliedAt: NOW.toISOString(), digest: expect.any(String) },
+      reply: { status: 'INVALID', code: 'REQUEST_ID_REUSED', auditId: `hanoi-land-office/${R1}`, repliedAt: NOW.toISOString(), digest: expect.any(String) },
     });
     expect(rec.events).toEqual([
       [
@@ -496,10 +496,10 @@ describe('answer: a requestId used again after the window', () => {
 describe('reusedAfterWindow', () => {
   it('holds only for a record made more than 15 days before now, of a time it can read', () => {
     expect(REQUEST_ID_WINDOW_SECONDS).toBe(15 * 24 * 3600);
-    const before = (ms: number) => new Date(NOW.getTime() - ms).toISOString();
-    expect(reusedAfterWindow(before(REQUEST_ID_WINDOW_SECONDS * 1000 + 1), NOW)).toBe(true);
-    expect(reusedAfterWindow(before(REQUEST_ID_WINDOW_SECONDS * 1000), NOW)).toBe(false);
-    expect(reusedAfterWindow(before(0), NOW)).toBe(false);
+    const ago = (ms: number) => new Date(NOW.getTime() - ms).toISOString();
+    expect(reusedAfterWindow(ago(REQUEST_ID_WINDOW_SECONDS * 1000 + 1), NOW)).toBe(true);
+    expect(reusedAfterWindow(ago(REQUEST_ID_WINDOW_SECONDS * 1000), NOW)).toBe(false);
+    expect(reusedAfterWindow(ago(0), NOW)).toBe(false);
     expect(reusedAfterWindow(undefined, NOW)).toBe(false);
     expect(reusedAfterWindow('not a time', NOW)).toBe(false);
   });
