@@ -4,6 +4,7 @@
  * (read from its synthesized templates), runs the same Lambda handlers behind local event source
  * mappings, and seeds deterministic synthetic data.
  */
+import { endCallsAtDeadline } from './deadline.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -49,6 +50,11 @@ export interface EngineOptions {
   functionEnvironment?: Record<string, string>;
   /** Handler dependencies, e.g. extra contract definitions in tests. */
   deps?: HandlerDeps;
+  /**
+   * End a queue-driven invocation's AWS calls at its timeout, as Lambda ends the invocation (local/deadline.ts).
+   * Default true; the test harness's one-second timeouts (chosen for fast redelivery) turn it off.
+   */
+  endInvocationsAtDeadline?: boolean;
 }
 
 export interface Engine {
@@ -173,6 +179,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const endpoint = await startEndpoint({ port: options.port ?? DEFAULT_PORT, region, ...(options.dataDir ? { dataDir: options.dataDir } : {}) });
   useLocalAws(endpoint.url, region);
   const sqs = sqsClient();
+  if (options.endInvocationsAtDeadline ?? true) for (const client of [dynamoClient(), sqs]) endCallsAtDeadline(client);
   await provision(resources, dynamoClient(), sqs, region);
   // With a data folder, audit anchors are taken there (every 10 minutes and on stop), where `ndx audit verify` finds them.
   const anchoring = options.dataDir

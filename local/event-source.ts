@@ -56,8 +56,7 @@ function toRecord(m: Message, o: MappingOptions): SQSRecord {
   };
 }
 
-function context(o: MappingOptions, requestId: string): Context {
-  const deadline = Date.now() + o.timeoutSeconds * 1000;
+function context(o: MappingOptions, requestId: string, deadline: number): Context {
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: o.functionName,
@@ -127,7 +126,8 @@ export function startMapping(o: MappingOptions): RunningMapping {
     const started = performance.now();
     try {
       const requestId = `local-${o.functionName}-${++invocationCount}`;
-      const response = await invocation.run({ functionName: o.functionName }, () => o.handler({ Records: records }, context(o, requestId)));
+      const deadline = Date.now() + o.timeoutSeconds * 1000;
+      const response = await invocation.run({ functionName: o.functionName, deadline }, () => o.handler({ Records: records }, context(o, requestId, deadline)));
       if (o.reportBatchItemFailures && response && Array.isArray(response.batchItemFailures)) {
         failedIds = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
       }

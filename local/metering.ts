@@ -6,7 +6,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 /** The function invocation the current async context belongs to (set by the local event source mappings). */
-export const invocation = new AsyncLocalStorage<{ functionName: string }>();
+export const invocation = new AsyncLocalStorage<{ functionName: string /** Epoch ms the invocation times out at (local/deadline.ts). */; deadline?: number }>();
 
 export type OperationCounts = Map<string, number>;
 

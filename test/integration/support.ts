@@ -58,6 +58,9 @@ export async function startHarness(
     config: options.config ?? fastConfig(),
     port: 0,
     logLevel: 'INFO',
+    // One-second function timeouts make redelivery fast; they are no budget an invocation on a loaded
+    // test machine must meet, so invocations here are not ended at them (restart.test.ts's platform is).
+    endInvocationsAtDeadline: false,
     functionEnvironment: { NDX_CONTRACT_CACHE_SECONDS: String(options.contractCacheSeconds ?? 0) },
     ...(options.deps ? { deps: options.deps } : {}),
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
