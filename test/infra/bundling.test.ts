@@ -37,22 +37,29 @@ describe('bundling', () => {
   }, 60_000);
 });
 
-/**
- * The files a function's bundle reaches (its metafile's inputs), the AWS SDK left out as NdxFunction does;
- * `withCode`: only those that put code in it (esbuild leaves out what nothing uses, e.g. a class no one constructs).
- */
-async function bundledInputs(entry: string, withCode = false): Promise<string[]> {
-  const result = await esbuild.build({
+/** A function's bundle in memory, as NdxFunction makes it (ESM for Node 24, UTF-8, minified, the AWS SDK from the runtime). */
+function bundle(entry: string, options: { minify?: boolean } = {}) {
+  return esbuild.build({
     entryPoints: [fromRoot(entry)],
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node24',
+    minify: options.minify ?? true,
+    charset: 'utf8',
     write: false,
     metafile: true,
     logLevel: 'silent',
     external: ['@aws-sdk/*'],
   });
+}
+
+/**
+ * The files a function's bundle reaches (its metafile's inputs), the AWS SDK left out as NdxFunction does;
+ * `withCode`: only those that put code in it (esbuild leaves out what nothing uses, e.g. a class no one constructs).
+ */
+async function bundledInputs(entry: string, withCode = false): Promise<string[]> {
+  const result = await bundle(entry, { minify: false });
   if (!withCode) return Object.keys(result.metafile.inputs);
   return Object.values(result.metafile.outputs).flatMap((o) =>
     Object.entries(o.inputs)
@@ -77,18 +84,7 @@ describe('what a Lambda bundle holds', () => {
     ['functions/indicator-run/handler.ts', 160],
     ['functions/indicator-segment/handler.ts', 160],
   ])('%s: under %i KB minified, with none of the lookup, HTTP or console code', async (entry, kb) => {
-    const result = await esbuild.build({
-      entryPoints: [fromRoot(entry)],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node24',
-      minify: true,
-      write: false,
-      metafile: true,
-      logLevel: 'silent',
-      external: ['@aws-sdk/*'],
-    });
+    const result = await bundle(entry);
     expect(result.outputFiles[0]!.contents.byteLength).toBeLessThan(kb * 1024);
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs.filter((i) => /^(domain\/(lookup|console|consent)|console|registries)\//.test(i))).toEqual([]);
@@ -101,18 +97,7 @@ describe('what a Lambda bundle holds', () => {
     ['functions/api/handler.ts', 400],
     ['functions/console/handler.ts', 500],
   ])('%s: under %i KB minified (as NdxFunction bundles it: UTF-8, the AWS SDK from the runtime)', async (entry, kb) => {
-    const result = await esbuild.build({
-      entryPoints: [fromRoot(entry)],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node24',
-      minify: true,
-      charset: 'utf8',
-      write: false,
-      logLevel: 'silent',
-      external: ['@aws-sdk/*'],
-    });
+    const result = await bundle(entry);
     const bytes = result.outputFiles[0]!.contents.byteLength;
     expect(bytes).toBeGreaterThan(50 * 1024); // it bundled the front door, not an empty module
     expect(bytes).toBeLessThan(kb * 1024);
