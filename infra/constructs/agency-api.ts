@@ -9,7 +9,7 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
@@ -22,6 +22,7 @@ import { ALARM_PERIOD, ndxAlarm, type AlarmTarget } from './monitoring.ts';
 import { acknowledgeXRay } from './nag.ts';
 import { NdxFunction } from './ndx-function.ts';
 import { AUDIT_WRITER_ACTIONS, IDEMPOTENCY_ACTIONS, ITEM_READ_ACTIONS, SecureTable } from './secure-table.ts';
+import { allowLogsToEncrypt } from './keys.ts';
 
 export type ApiSettings = NonNullable<NdxConfig['environments'][string]['api']>;
 
@@ -164,25 +165,7 @@ export class AgencyApi extends Construct {
       encryptionKey: props.key,
       removalPolicy: statefulRemovalPolicy(d),
     });
-    const stack = Stack.of(this);
-    props.key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'LogsEncryptApiAccessLogs',
-        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:DescribeKey'],
-        resources: ['*'],
-        conditions: {
-          ArnEquals: {
-            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
-              service: 'logs',
-              resource: 'log-group',
-              resourceName: '/aws/apigateway/ndx-agency-api',
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          },
-        },
-      }),
-    );
+    allowLogsToEncrypt(props.key, this, '/aws/apigateway/ndx-agency-api', 'LogsEncryptApiAccessLogs');
     const stage = new apigw.HttpStage(this, 'Stage', {
       httpApi: this.httpApi,
       stageName: '$default',

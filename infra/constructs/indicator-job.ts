@@ -35,6 +35,7 @@ import { ALARM_PERIOD, ndxAlarm, type AlarmTarget } from './monitoring.ts';
 import { acknowledge, acknowledgeXRay } from './nag.ts';
 import { NdxFunction } from './ndx-function.ts';
 import type { SecureTable } from './secure-table.ts';
+import { allowLogsToEncrypt } from './keys.ts';
 
 /** How a registry table is cut into scan segments (domain/indicators/run.ts SegmentSizing). */
 export interface IndicatorSizing {
@@ -241,24 +242,7 @@ export class IndicatorJob extends Construct {
       removalPolicy,
     });
     // CloudWatch Logs encrypts with the key only for this log group.
-    props.key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: `LogsEncrypt${stateMachineName.replace(/[^A-Za-z0-9]/g, '')}`,
-        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:DescribeKey'],
-        resources: ['*'],
-        conditions: {
-          ArnEquals: {
-            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
-              service: 'logs',
-              resource: 'log-group',
-              resourceName: logGroupName,
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          },
-        },
-      }),
-    );
+    allowLogsToEncrypt(props.key, this, logGroupName, `LogsEncrypt${stateMachineName.replace(/[^A-Za-z0-9]/g, '')}`);
 
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName,

@@ -1,5 +1,5 @@
 /** Customer-managed KMS keys with ndx's defaults, and key-policy grants for other stacks' roles. */
-import { Fn, type RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, Fn, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
@@ -35,6 +35,32 @@ export function allowQueueKeyUse(key: kms.Key, sid: string, roleArns: readonly s
       resources: ['*'],
       // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, resolved at deploy time by CloudFormation, not a JavaScript template
       conditions: { StringEquals: { 'kms:ViaService': Fn.sub('sqs.${AWS::Region}.amazonaws.com') } },
+    }),
+  );
+}
+
+/**
+ * Lets CloudWatch Logs use `key` for one log group only (the key policy names the group's ARN in the
+ * encryption context), so an encrypted log group can be created with it. `sid` names the statement.
+ */
+export function allowLogsToEncrypt(key: kms.IKey, scope: Construct, logGroupName: string, sid: string): void {
+  const stack = Stack.of(scope);
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid,
+      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+      actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+      resources: ['*'],
+      conditions: {
+        ArnEquals: {
+          'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+            service: 'logs',
+            resource: 'log-group',
+            resourceName: logGroupName,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        },
+      },
     }),
   );
 }

@@ -20,6 +20,7 @@ import { Construct } from 'constructs';
 import { fromRoot, repoRoot } from '../paths.ts';
 import { ALARM_PERIOD, ndxAlarm, type AlarmTarget } from './monitoring.ts';
 import { acknowledge } from './nag.ts';
+import { allowLogsToEncrypt } from './keys.ts';
 
 /** Metadata key on each AWS::Lambda::Function: the handler's entry, relative to the repository root. */
 export const HANDLER_METADATA_KEY = 'ndx:handler';
@@ -100,25 +101,7 @@ export class NdxFunction extends Construct {
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
     });
     // CloudWatch Logs encrypts with the key only for this log group.
-    const stack = Stack.of(this);
-    props.logEncryptionKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: `LogsEncrypt${props.functionName.replace(/[^A-Za-z0-9]/g, '')}`,
-        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:DescribeKey'],
-        resources: ['*'],
-        conditions: {
-          ArnEquals: {
-            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
-              service: 'logs',
-              resource: 'log-group',
-              resourceName: logGroupName,
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          },
-        },
-      }),
-    );
+    allowLogsToEncrypt(props.logEncryptionKey, this, logGroupName, `LogsEncrypt${props.functionName.replace(/[^A-Za-z0-9]/g, '')}`);
 
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
