@@ -56,14 +56,23 @@ export async function computeAggregates(ports: ComputePorts, registry: string, o
     for (let s = next++; s < options.segments; s = next++) total.merge(await tallySegment(ports, registry, s, options.segments, options.asOf));
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, options.segments)) }, worker));
-  const computedAt = (options.now ?? (() => new Date()))().toISOString();
-  const aggregates = total.aggregates({ registry, asOf: options.asOf.toISOString(), computedAt });
+  return writeAggregates(ports, total, { registry, asOf: options.asOf.toISOString(), segments: options.segments, now: options.now });
+}
+
+/** Writes the aggregates of a whole tally (one pass, or the merge of a run's segments) and reports them. */
+export async function writeAggregates(
+  ports: Pick<ComputePorts, 'write'>,
+  total: Tally,
+  run: { registry: string; asOf: string; segments: number; now?: (() => Date) | undefined },
+): Promise<ComputeReport> {
+  const computedAt = (run.now ?? (() => new Date()))().toISOString();
+  const aggregates = total.aggregates({ registry: run.registry, asOf: run.asOf, computedAt });
   await ports.write(aggregates);
   return {
-    registry,
+    registry: run.registry,
     records: total.records,
     unclassified: total.unclassified,
-    segments: options.segments,
+    segments: run.segments,
     aggregates: aggregates.map((a) => ({
       indicator: a.indicator,
       period: a.period,

@@ -17,7 +17,7 @@
 import * as z from 'zod';
 import { Tally } from './aggregate.ts';
 import type { ComputePorts, ComputeReport } from './compute.ts';
-import { tallySegment } from './compute.ts';
+import { tallySegment, writeAggregates } from './compute.ts';
 
 /** How a registry's table is cut into parallel scan segments. */
 export interface SegmentSizing {
@@ -233,19 +233,5 @@ export async function mergeRun(
         .slice(0, 10)
         .join(', ')}${missing.length > 10 ? ', …' : ''}); nothing was written`,
     );
-  const computedAt = (ports.now ?? (() => new Date()))().toISOString();
-  const aggregates = total.aggregates({ registry: input.registry, asOf: input.asOf, computedAt });
-  await ports.write(aggregates);
-  return {
-    registry: input.registry,
-    records: total.records,
-    unclassified: total.unclassified,
-    segments: input.totalSegments,
-    aggregates: aggregates.map((a) => ({
-      indicator: a.indicator,
-      period: a.period,
-      cells: Object.keys(a.counts).length,
-      units: Object.values(a.counts).reduce((x, y) => x + y, 0),
-    })),
-  };
+  return writeAggregates(ports, total, { registry: input.registry, asOf: input.asOf, segments: input.totalSegments, now: ports.now });
 }
