@@ -1,23 +1,29 @@
 /**
  * `npm run bench:cold [-- --times N]`: the Lambda bundles' sizes and cold imports only (the part of
  * `npm run bench` that needs no engine), in seconds rather than minutes. Same bundles and the same
- * measurement as the full benchmark (bench/lambda-cost.ts), then once more without
- * `--enable-source-maps`, to show what reading the source maps costs at import; then where the time
- * goes (SDK, compiling and linking the bundle, running its top level), which moves less with the
- * machine's load than the totals.
+ * measurement as the full benchmark (bench/lambda-cost.ts), beside the way the functions were deployed
+ * before (each bundle's source map loaded with `--enable-source-maps`), to show what that costs; then
+ * where the time goes (SDK, compiling and linking the bundle, running its top level), which moves less
+ * with the machine's load than the totals.
  */
 import { fileURLToPath } from 'node:url';
-import { bundleSizes, coldImports, importPhases } from './lambda-cost.ts';
+import { LAMBDA_NODE_OPTIONS } from '../infra/lambda-bundle.ts';
+import { type Bundle, bundleSizes, coldImports, importPhases } from './lambda-cost.ts';
 
 const at = process.argv.indexOf('--times');
 const times = at > 0 ? Number(process.argv[at + 1]) : 11;
-const bundles = await bundleSizes(fileURLToPath(new URL('..', import.meta.url)));
+const root = fileURLToPath(new URL('..', import.meta.url));
+const deployed = await bundleSizes(root);
+const variants: Record<string, { bundles: Bundle[]; nodeOptions: readonly string[] }> = {
+  'as deployed': { bundles: deployed, nodeOptions: LAMBDA_NODE_OPTIONS },
+  'with source maps': { bundles: await bundleSizes(root, { sourceMap: 'linked' }), nodeOptions: ['--enable-source-maps'] },
+};
 // The two ways take turns, one sample of each bundle at a time, so drift in the machine's load moves both alike.
-const variants = { 'as deployed': undefined, 'without source maps': [] } as const;
 const samples = new Map<string, number[]>();
 for (let i = 0; i < times; i++) {
-  for (const [variant, options] of Object.entries(variants)) {
-    for (const c of await coldImports(bundles, 1, options)) samples.set(`${variant}|${c.name}`, [...(samples.get(`${variant}|${c.name}`) ?? []), c.medianMs]);
+  for (const [variant, { bundles, nodeOptions }] of Object.entries(variants)) {
+    for (const c of await coldImports(bundles, 1, nodeOptions))
+      samples.set(`${variant}|${c.name}`, [...(samples.get(`${variant}|${c.name}`) ?? []), c.medianMs]);
   }
 }
 const median = (list: readonly number[] = []) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] ?? Number.NaN;
@@ -26,7 +32,7 @@ console.log(
     .map((v) => v.padStart(22))
     .join('')}`,
 );
-for (const b of bundles) {
+for (const b of deployed) {
   const cells = Object.keys(variants).map((v) => {
     const ms = median(samples.get(`${v}|${b.name}`));
     const ratio = ms / median(samples.get(`${v}|minimal-handler`));
@@ -36,8 +42,8 @@ for (const b of bundles) {
 }
 
 console.log(`\nwhere the time goes (medians, ms)      ${'SDK'.padStart(6)} ${'compile+link'.padStart(13)} ${'run'.padStart(6)}`);
-for (const [variant, options] of Object.entries(variants)) {
-  for (const p of await importPhases(bundles, times, options)) {
+for (const [variant, { bundles, nodeOptions }] of Object.entries(variants)) {
+  for (const p of await importPhases(bundles, times, nodeOptions)) {
     console.log(
       `${`${p.name}, ${variant}`.padEnd(38)} ${p.sdkMs.toFixed(1).padStart(6)} ${p.compileMs.toFixed(1).padStart(13)} ${p.runMs.toFixed(1).padStart(6)}`,
     );

@@ -1,16 +1,15 @@
 /**
- * What a cold Lambda pays for each ndx function: the bundle esbuild makes (the same options as the
- * CDK's NodejsFunction in infra/constructs/ndx-function.ts, source map included) and the time a fresh
- * Node process takes to import it with the functions' NODE_OPTIONS (`--enable-source-maps`: Node reads
- * the map when it loads the bundle), against a minimal handler that only imports the DynamoDB and SQS
- * clients, bundled and loaded the same way.
+ * What a cold Lambda pays for each ndx function: the bundle esbuild makes (infra/lambda-bundle.ts, the
+ * settings NdxFunction deploys with) and the time a fresh Node process takes to import it with the
+ * functions' Node options (LAMBDA_NODE_OPTIONS), against a minimal handler that only imports the DynamoDB
+ * and SQS clients, bundled and loaded the same way.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { ESM_REQUIRE_BANNER, LAMBDA_NODE_OPTIONS } from '../infra/constructs/ndx-function.ts';
+import { LAMBDA_NODE_OPTIONS, lambdaBuildOptions } from '../infra/lambda-bundle.ts';
 
 const run = promisify(execFile);
 
@@ -20,24 +19,13 @@ export interface Bundle {
   bytes: number;
 }
 
-export async function bundleOne(name: string, entry: string, outdir: string, options: { externalAwsSdk?: boolean } = {}): Promise<Bundle> {
+/**
+ * One bundle as NdxFunction deploys it. `sourceMap: 'linked'`: with its map named in the bundle, as the
+ * functions were deployed before (to measure what loading the map costs with `--enable-source-maps`).
+ */
+export async function bundleOne(name: string, entry: string, outdir: string, options: { sourceMap?: 'linked' } = {}): Promise<Bundle> {
   const file = join(outdir, `${name}.mjs`);
-  await build({
-    entryPoints: [entry],
-    outfile: file,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    mainFields: ['module', 'main'],
-    banner: { js: ESM_REQUIRE_BANNER },
-    minify: true,
-    charset: 'utf8',
-    sourcemap: true,
-    sourcesContent: false,
-    logLevel: 'error',
-    ...(options.externalAwsSdk ? { external: ['@aws-sdk/*'] } : {}),
-  });
+  await build({ ...lambdaBuildOptions(entry, options), outfile: file });
   return { name, file, bytes: statSync(file).size };
 }
 
@@ -45,11 +33,11 @@ export async function bundleOne(name: string, entry: string, outdir: string, opt
  * Bundles the router, the adapter and a minimal handler (imports the DynamoDB and SQS clients only)
  * as NdxFunction does: the AWS SDK left to the runtime. The bundles are written inside the project, so
  * their SDK imports resolve to node_modules as they resolve to the runtime's copy in Lambda.
+ * `sourceMap: 'linked'`: into their own directory, each with its map named in it.
  */
-export async function bundleSizes(root: string): Promise<Bundle[]> {
-  const outdir = join(root, 'bench', 'results', 'bundles');
+export async function bundleSizes(root: string, options: { sourceMap?: 'linked' } = {}): Promise<Bundle[]> {
+  const outdir = join(root, 'bench', 'results', options.sourceMap ? 'bundles-with-maps' : 'bundles');
   mkdirSync(outdir, { recursive: true });
-  const options = { externalAwsSdk: true };
   return Promise.all([
     bundleOne('minimal-handler', join(root, 'bench/minimal-handler.ts'), outdir, options),
     bundleOne('router', join(root, 'functions/router/handler.ts'), outdir, options),
@@ -66,7 +54,7 @@ export async function coldImports(
   bundles: readonly Bundle[],
   times: number,
   /** Node options of the fresh processes. @default the functions' (LAMBDA_NODE_OPTIONS) */
-  nodeOptions: readonly string[] = LAMBDA_NODE_OPTIONS.split(' '),
+  nodeOptions: readonly string[] = LAMBDA_NODE_OPTIONS,
 ): Promise<Array<{ name: string; medianMs: number; ratioToMinimal: number }>> {
   const samples = bundles.map((bundle) => ({ bundle, list: [] as number[] }));
   for (let i = 0; i < times; i++) {
@@ -97,7 +85,7 @@ export interface ImportPhases {
   name: string;
   /** Importing the AWS SDK packages, alike for every bundle. */
   sdkMs: number;
-  /** From `import()` to the bundle's first statement: reading, compiling and linking it (and its source map). */
+  /** From `import()` to the bundle's first statement: reading, compiling and linking it (and its source map, when loaded). */
   compileMs: number;
   /** Running the bundle's top level (schemas built, modules initialised). */
   runMs: number;
@@ -107,13 +95,9 @@ export interface ImportPhases {
  * Where a cold import's time goes, per bundle (medians over `times` fresh processes, bundles in turns):
  * the SDK is imported first, then the bundle, with a clock read at its first statement.
  */
-export async function importPhases(
-  bundles: readonly Bundle[],
-  times: number,
-  nodeOptions: readonly string[] = LAMBDA_NODE_OPTIONS.split(' '),
-): Promise<ImportPhases[]> {
+export async function importPhases(bundles: readonly Bundle[], times: number, nodeOptions: readonly string[] = LAMBDA_NODE_OPTIONS): Promise<ImportPhases[]> {
   const timed = bundles.map((b) => {
-    // Same directory, so the bundle's relative source map URL still resolves.
+    // Same directory, so a bundle's relative source map URL (if it names one) still resolves.
     const file = b.file.replace(/\.mjs$/, '.phases.mjs');
     writeFileSync(file, `globalThis.__ndxFirstStatement = performance.now();\n${readFileSync(b.file, 'utf8')}`);
     return { name: b.name, file, samples: [] as Array<[number, number, number]> };

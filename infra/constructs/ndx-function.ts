@@ -1,8 +1,9 @@
 /**
  * NdxFunction: a Lambda function running one of ndx's TypeScript handlers, bundled by esbuild.
  *
- * Defaults: Node.js 24 on ARM64, ESM output (with a `createRequire` banner so bundled CommonJS
- * dependencies can still `require` Node built-ins), minified with source maps, X-Ray active tracing,
+ * Defaults: Node.js 24 on ARM64, bundled as infra/lambda-bundle.ts says (ESM with a `createRequire` banner
+ * so bundled CommonJS dependencies can still `require` Node built-ins, minified, the AWS SDK from the
+ * runtime; no source map shipped or loaded: `npm run stack-trace` decodes a trace), X-Ray active tracing,
  * its own log group with a retention period, encrypted with a customer-managed key, and its own
  * least-privilege role (no AWS managed policies: it may write only to its own log group). Alarms on
  * errors and throttles go to the environment's alarm target; reserved concurrency when configured. The synthesized function carries the metadata
@@ -21,6 +22,7 @@ import { fromRoot, repoRoot } from '../paths.ts';
 import { ALARM_PERIOD, ndxAlarm, type AlarmTarget } from './monitoring.ts';
 import { acknowledge } from './nag.ts';
 import { allowLogsToEncrypt } from './keys.ts';
+import { LAMBDA_BUNDLE, LAMBDA_NODE_OPTIONS } from '../lambda-bundle.ts';
 
 /** Metadata key on each AWS::Lambda::Function: the handler's entry, relative to the repository root. */
 export const HANDLER_METADATA_KEY = 'ndx:handler';
@@ -33,12 +35,6 @@ export const AWS_ONLY_ENV_METADATA_KEY = 'ndx:aws-only-environment';
 
 /** The newest Node.js runtime this aws-cdk-lib knows (cdk-nag AwsSolutions-L1 wants the latest). */
 export const NODE_RUNTIME: lambda.Runtime = lambda.Runtime.NODEJS_24_X;
-
-/** esbuild banner: ESM output has no `require`; bundled CommonJS code (e.g. the AWS SDK's deps) needs one. */
-export const ESM_REQUIRE_BANNER = "import { createRequire as __ndxCreateRequire } from 'node:module'; const require = __ndxCreateRequire(import.meta.url);";
-
-/** NODE_OPTIONS of every function: stack traces point into the TypeScript sources (the bundle's source map). */
-export const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
 
 export interface NdxFunctionProps {
   /** Physical function name, e.g. `ndx-router`. */
@@ -130,22 +126,21 @@ export class NdxFunction extends Construct {
       reservedConcurrentExecutions: props.reservedConcurrency,
       role: this.role,
       logGroup: this.logGroup,
-      environment: { NODE_OPTIONS: LAMBDA_NODE_OPTIONS, ...props.environment },
+      environment: { ...(LAMBDA_NODE_OPTIONS.length > 0 ? { NODE_OPTIONS: LAMBDA_NODE_OPTIONS.join(' ') } : {}), ...props.environment },
+      // infra/lambda-bundle.ts's settings; test/infra/bundling.test.ts checks the asset is byte for byte what
+      // lambdaBuildOptions makes (the benchmark's bundle and the one `npm run stack-trace` decodes with).
       bundling: {
         format: nodejs.OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
-        // Text as UTF-8 rather than \u escapes (the contracts' Vietnamese names and descriptions): 1.8 KB less in
-        // the router. Through esbuildArgs: this aws-cdk-lib declares `charset` but does not pass it to esbuild.
-        esbuildArgs: { '--charset': 'utf8' },
-        sourceMap: true,
-        sourcesContent: false,
-        // The AWS SDK v3 comes from the nodejs24.x runtime, so every function imports one copy of
-        // it (Powertools' `instanceof` checks hold) and the bundle stays small: the benchmark
-        // measured 607 KB with the SDK bundled against about 230 KB without (budget: 300 KB).
-        // The SDK is backward compatible within v3; tests run the version the lockfile pins.
+        target: LAMBDA_BUNDLE.target,
+        mainFields: [...LAMBDA_BUNDLE.mainFields],
+        banner: LAMBDA_BUNDLE.banner,
+        minify: LAMBDA_BUNDLE.minify,
+        // Through esbuildArgs: this aws-cdk-lib declares `charset` but does not pass it to esbuild.
+        esbuildArgs: { '--charset': LAMBDA_BUNDLE.charset },
+        // No source map in the asset: it would more than double the zip (115 KB gzipped for the router, its
+        // code 91 KB) and is not read at run time (see LAMBDA_NODE_OPTIONS).
+        sourceMap: false,
+        // LAMBDA_BUNDLE.external: the AWS SDK from the runtime.
         bundleAwsSDK: false,
         tsconfig: fromRoot('tsconfig.json'),
       },

@@ -84,7 +84,6 @@ describe('functions', () => {
       [ENV.indicatorTable]: 'ndx-indicators',
       POWERTOOLS_SERVICE_NAME: 'ndx-router',
       POWERTOOLS_METRICS_NAMESPACE: 'ndx',
-      NODE_OPTIONS: '--enable-source-maps',
     });
     expect(router.resource.Metadata!['ndx:handler']).toBe('functions/router/handler.ts');
   });
@@ -98,7 +97,6 @@ describe('functions', () => {
       [ENV.registryTable]: names.registryTable(registryId),
       POWERTOOLS_SERVICE_NAME: `ndx-adapter-${registryId}`,
       POWERTOOLS_METRICS_NAMESPACE: 'ndx',
-      NODE_OPTIONS: '--enable-source-maps',
     });
     expect(adapter.resource.Metadata!['ndx:handler']).toBe('functions/adapter/handler.ts');
   });
@@ -107,6 +105,14 @@ describe('functions', () => {
     for (const { resource } of functions) {
       for (const v of Object.values(resource.Properties!.Environment.Variables)) expect(typeof v).toBe('string');
       expect(existsSync(fromRoot(resource.Metadata!['ndx:handler']))).toBe(true);
+    }
+  });
+
+  it('no function loads source maps at start (no --enable-source-maps: it cost every cold start ~7 ms; `npm run stack-trace` decodes)', () => {
+    expect(all.length).toBeGreaterThan(functions.length);
+    for (const { resource } of all) {
+      const options: string = resource.Properties!.Environment?.Variables?.NODE_OPTIONS ?? '';
+      expect(options, resource.Properties!.FunctionName).not.toMatch(/source-maps/);
     }
   });
 });
