@@ -5,8 +5,8 @@
  * (test/infra/bundling.test.ts compares them byte for byte).
  *
  * No source map at run time. `--enable-source-maps` made Node read and parse each bundle's map (about
- * 420 KB for the router) on every cold start: about 7 ms of compile time, the largest single part of a
- * lookup function's cold-start overhead (`npm run bench:cold`). The bundle ships without its map; stack
+ * 420 KB for the router) on every cold start: 5–7 ms more to compile and link a lookup function's bundle
+ * on a quiet machine, more under load (`npm run bench:cold`). The bundle ships without its map; stack
  * traces in the logs point into `index.mjs` (line and column), and `npm run stack-trace` rebuilds the
  * same bundle with its map and translates them into TypeScript files, lines and names.
  */

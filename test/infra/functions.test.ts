@@ -108,7 +108,7 @@ describe('functions', () => {
     }
   });
 
-  it('no function loads source maps at start (no --enable-source-maps: it cost every cold start ~7 ms; `npm run stack-trace` decodes)', () => {
+  it('no function loads source maps at start (no --enable-source-maps: it cost every cold start 5–7 ms of compile; `npm run stack-trace` decodes)', () => {
     expect(all.length).toBeGreaterThan(functions.length);
     for (const { resource } of all) {
       const options: string = resource.Properties!.Environment?.Variables?.NODE_OPTIONS ?? '';
