@@ -30,27 +30,33 @@ export const INDICATOR_CODES = [
 ] as const satisfies readonly Code[];
 export type IndicatorCode = (typeof INDICATOR_CODES)[number];
 
-export const IndicatorRequest = z
-  .strictObject({
-    kind: z.literal('indicator').describe('An indicator request, not a lookup.'),
-    requestId: z.uuid().describe('New for every request (resend protocol as lookups).'),
-    indicator: ContractId.describe('e.g. population.living-population'),
-    version: VersionPin.default('1').describe('A major or an exact version.'),
-    purpose: PurposeCode.default(OFFICIAL_STATISTICS.code),
-    period: z
-      .string()
-      .regex(/^\d{4}(-(0[1-9]|1[0-2]))?$/, 'a period: YYYY-MM (monthly) or YYYY (annual)')
-      .describe('YYYY-MM or YYYY'),
-    format: z.enum(INDICATOR_FORMATS).default('sdmx-json').describe('sdmx-json (data) or csv (csv)'),
-    onBehalfOf: z
-      .string()
-      .min(1)
-      .max(128)
-      .refine((s) => !carriesPersonalIdentifier(s), 'not a personal identifier')
-      .optional()
-      .describe('Officer or report reference (audited).'),
-  })
-  .describe('IndicatorRequest: on ndx-agency-<agencyId>-out or POST /v1/indicators.');
+/**
+ * Built on first use (`z.lazy`): a router or front door that is never sent an indicator request does not build
+ * this schema, nor the reply's, as it loads (a cold start's worth of zod work; see README, Cold start).
+ */
+export const IndicatorRequest = z.lazy(() =>
+  z
+    .strictObject({
+      kind: z.literal('indicator').describe('An indicator request, not a lookup.'),
+      requestId: z.uuid().describe('New for every request (resend protocol as lookups).'),
+      indicator: ContractId.describe('e.g. population.living-population'),
+      version: VersionPin.default('1').describe('A major or an exact version.'),
+      purpose: PurposeCode.default(OFFICIAL_STATISTICS.code),
+      period: z
+        .string()
+        .regex(/^\d{4}(-(0[1-9]|1[0-2]))?$/, 'a period: YYYY-MM (monthly) or YYYY (annual)')
+        .describe('YYYY-MM or YYYY'),
+      format: z.enum(INDICATOR_FORMATS).default('sdmx-json').describe('sdmx-json (data) or csv (csv)'),
+      onBehalfOf: z
+        .string()
+        .min(1)
+        .max(128)
+        .refine((s) => !carriesPersonalIdentifier(s), 'not a personal identifier')
+        .optional()
+        .describe('Officer or report reference (audited).'),
+    })
+    .describe('IndicatorRequest: on ndx-agency-<agencyId>-out or POST /v1/indicators.'),
+);
 export type IndicatorRequest = z.infer<typeof IndicatorRequest>;
 export type IndicatorRequestInput = z.input<typeof IndicatorRequest>;
 
@@ -61,36 +67,39 @@ export const ReleaseSummary = z.strictObject({
   secondary: z.number().int().describe('Withheld to protect those.'),
 });
 
-export const IndicatorReply = z
-  .strictObject({
-    kind: z.literal('indicator'),
-    requestId: z.uuid().nullable(),
-    status: z.enum(STATUSES),
-    code: z.enum(INDICATOR_CODES),
-    message: z.string(),
-    indicator: z.string().optional(),
-    version: z.string().optional().describe('The exact version that answered.'),
-    purpose: z.string().optional(),
-    period: z.string().optional(),
-    basis: Basis.optional(),
-    format: z.enum(INDICATOR_FORMATS).optional(),
-    data: z.record(z.string(), z.unknown()).optional().describe('An SDMX-JSON 2.1 data message.'),
-    csv: z.string().optional().describe('The observations (RFC 4180).'),
-    summary: ReleaseSummary.optional(),
-    provenance: z
-      .strictObject({
-        registry: z.string(),
-        computedAt: z.iso.datetime().describe('When the aggregate was computed.'),
-        auditId: z.string(),
-        digest: z.string().describe('sha256 of data (canonical JSON) or csv.'),
-      })
-      .optional(),
-    notice: Notice.optional(),
-    original: ReplyPointer.optional(),
-    issues: z.array(Issue).optional(),
-    repliedAt: z.iso.datetime(),
-  })
-  .describe('IndicatorReply: on ndx-agency-<agencyId>-in or from POST /v1/indicators.');
+/** Built on first use, as IndicatorRequest. */
+export const IndicatorReply = z.lazy(() =>
+  z
+    .strictObject({
+      kind: z.literal('indicator'),
+      requestId: z.uuid().nullable(),
+      status: z.enum(STATUSES),
+      code: z.enum(INDICATOR_CODES),
+      message: z.string(),
+      indicator: z.string().optional(),
+      version: z.string().optional().describe('The exact version that answered.'),
+      purpose: z.string().optional(),
+      period: z.string().optional(),
+      basis: Basis.optional(),
+      format: z.enum(INDICATOR_FORMATS).optional(),
+      data: z.record(z.string(), z.unknown()).optional().describe('An SDMX-JSON 2.1 data message.'),
+      csv: z.string().optional().describe('The observations (RFC 4180).'),
+      summary: ReleaseSummary.optional(),
+      provenance: z
+        .strictObject({
+          registry: z.string(),
+          computedAt: z.iso.datetime().describe('When the aggregate was computed.'),
+          auditId: z.string(),
+          digest: z.string().describe('sha256 of data (canonical JSON) or csv.'),
+        })
+        .optional(),
+      notice: Notice.optional(),
+      original: ReplyPointer.optional(),
+      issues: z.array(Issue).optional(),
+      repliedAt: z.iso.datetime(),
+    })
+    .describe('IndicatorReply: on ndx-agency-<agencyId>-in or from POST /v1/indicators.'),
+);
 export type IndicatorReply = z.infer<typeof IndicatorReply>;
 
 /** Whether a message on an out-queue is an indicator request (a JSON object with `kind: "indicator"`), without reading it further. */
