@@ -15,37 +15,47 @@ import { EnterpriseStatus, EnterpriseType, Industry, Position } from '../../cont
 export const PROFILE_SK = 'PROFILE';
 export const repSk = (nationalId: string) => `REP#${nationalId}`;
 
-export const EnterpriseProfile = z.strictObject({
-  enterpriseCode: EnterpriseCode,
-  name: z.string().min(1),
-  foreignName: z.string().nullable(),
-  type: EnterpriseType,
-  status: EnterpriseStatus,
-  registeredCapital: z.number().int().min(0),
-  headOffice: Address,
-  legalRepresentatives: z.array(z.strictObject({ nationalId: NationalId, fullName: z.string(), position: Position })),
-  foundedOn: IsoDate,
-  mainIndustry: Industry,
-  parentEnterpriseCode: EnterpriseCode.nullable(),
-  updatedAt: z.iso.datetime(),
-});
+/**
+ * Built on first use (`z.lazy`): each adapter serves one registry and carries every registry module, so it
+ * builds only its own registry's record schemas, when it first reads (see README, Cold start). The table's
+ * items extend what the register answers over HTTP (one definition each; an adapter reads through one source).
+ */
+const enterpriseProfile = () =>
+  z.strictObject({
+    enterpriseCode: EnterpriseCode,
+    name: z.string().min(1),
+    foreignName: z.string().nullable(),
+    type: EnterpriseType,
+    status: EnterpriseStatus,
+    registeredCapital: z.number().int().min(0),
+    headOffice: Address,
+    legalRepresentatives: z.array(z.strictObject({ nationalId: NationalId, fullName: z.string(), position: Position })),
+    foundedOn: IsoDate,
+    mainIndustry: Industry,
+    parentEnterpriseCode: EnterpriseCode.nullable(),
+    updatedAt: z.iso.datetime(),
+  });
+const representation = () =>
+  z.strictObject({
+    enterpriseCode: EnterpriseCode,
+    name: z.string(),
+    type: EnterpriseType,
+    status: EnterpriseStatus,
+    position: Position,
+    since: IsoDate,
+    updatedAt: z.iso.datetime(),
+  });
+
+export const EnterpriseProfile = z.lazy(enterpriseProfile);
 export type EnterpriseProfile = z.infer<typeof EnterpriseProfile>;
 
-export const EnterpriseItem = EnterpriseProfile.extend({ sk: z.literal(PROFILE_SK) });
+export const EnterpriseItem = z.lazy(() => enterpriseProfile().extend({ sk: z.literal(PROFILE_SK) }));
 
 /** A legal representation, as a list shows it. */
-export const Representation = z.strictObject({
-  enterpriseCode: EnterpriseCode,
-  name: z.string(),
-  type: EnterpriseType,
-  status: EnterpriseStatus,
-  position: Position,
-  since: IsoDate,
-  updatedAt: z.iso.datetime(),
-});
+export const Representation = z.lazy(representation);
 export type Representation = z.infer<typeof Representation>;
 
-export const RepresentationItem = Representation.extend({ sk: z.string().regex(/^REP#/), representativeId: NationalId });
+export const RepresentationItem = z.lazy(() => representation().extend({ sk: z.string().regex(/^REP#/), representativeId: NationalId }));
 export type RepresentationItem = z.infer<typeof RepresentationItem>;
 
 /** The representation rows of an enterprise (one per legal representative). */

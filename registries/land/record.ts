@@ -13,33 +13,41 @@ import { CertificateSerial, Encumbrances, LandUse, Owner } from '../../contracts
 export const PARCEL_SK = 'PARCEL';
 export const ownerSk = (ownerId: string) => `OWNER#${ownerId}`;
 
-export const ParcelRecord = z.strictObject({
-  parcelId: ParcelId,
-  sk: z.literal(PARCEL_SK),
-  address: Address,
-  area: z.number().positive(),
-  landUse: LandUse,
-  useUntil: IsoDate.nullable(),
-  owners: z.array(Owner).min(1),
-  certificateSerial: CertificateSerial,
-  encumbrances: Encumbrances,
-  lastTransactionDate: IsoDate.nullable(),
-  updatedAt: z.iso.datetime(),
-});
+/**
+ * Built on first use (`z.lazy`): each adapter serves one registry and carries every registry module, so it
+ * builds only its own registry's record schemas, when it first reads (see README, Cold start).
+ */
+export const ParcelRecord = z.lazy(() =>
+  z.strictObject({
+    parcelId: ParcelId,
+    sk: z.literal(PARCEL_SK),
+    address: Address,
+    area: z.number().positive(),
+    landUse: LandUse,
+    useUntil: IsoDate.nullable(),
+    owners: z.array(Owner).min(1),
+    certificateSerial: CertificateSerial,
+    encumbrances: Encumbrances,
+    lastTransactionDate: IsoDate.nullable(),
+    updatedAt: z.iso.datetime(),
+  }),
+);
 export type ParcelRecord = z.infer<typeof ParcelRecord>;
 
-export const ParcelOwnerRow = z.strictObject({
-  parcelId: ParcelId,
-  sk: z.string().regex(/^OWNER#/),
-  ownerId: z.union([NationalId, EnterpriseCode]),
-  ownerKind: z.enum(['PERSON', 'ENTERPRISE']),
-  share: z.number().positive().max(100),
-  address: Address,
-  area: z.number().positive(),
-  landUse: LandUse,
-  certificateSerial: CertificateSerial,
-  updatedAt: z.iso.datetime(),
-});
+export const ParcelOwnerRow = z.lazy(() =>
+  z.strictObject({
+    parcelId: ParcelId,
+    sk: z.string().regex(/^OWNER#/),
+    ownerId: z.union([NationalId, EnterpriseCode]),
+    ownerKind: z.enum(['PERSON', 'ENTERPRISE']),
+    share: z.number().positive().max(100),
+    address: Address,
+    area: z.number().positive(),
+    landUse: LandUse,
+    certificateSerial: CertificateSerial,
+    updatedAt: z.iso.datetime(),
+  }),
+);
 export type ParcelOwnerRow = z.infer<typeof ParcelOwnerRow>;
 
 /** The owner rows of a parcel (one per user). */
