@@ -51,6 +51,7 @@ import {
   type Appended,
   type VerifyReport,
   type Reservation,
+  type ReserveOptions,
   type LookupAuditRecord,
   type Head,
   KINDS,
@@ -78,9 +79,16 @@ function isMissingIndex(error: unknown): boolean {
  * goes: the partition and the partition's head seq before the record was linked (the record is after
  * it). Kept small (about 130 bytes): one is stored per record, for good.
  */
-function markerItem(kind: AuditEvent['kind'], auditId: string, subjectHash: string | undefined, partition: string, after: number): Record<string, unknown> {
-  if (kind === 'lookup' && subjectHash) return subjectMarker(subjectHash, auditId, partition, after);
-  return { ...markerKeyFor(kind, auditId), partition, after };
+function markerItem(
+  kind: AuditEvent['kind'],
+  auditId: string,
+  subjectHash: string | undefined,
+  partition: string,
+  after: number,
+  until?: number,
+): Record<string, unknown> {
+  if (kind === 'lookup' && subjectHash) return subjectMarker(subjectHash, auditId, partition, after, until);
+  return { ...markerKeyFor(kind, auditId), partition, after, ...(until !== undefined ? { u: until } : {}) };
 }
 
 /**
@@ -137,6 +145,8 @@ export class AuditAppender {
     const body = AuditEvent.parse(event);
     const r = await (reserved ?? this.reserve(body.kind, auditId, scope, body.at, body.kind === 'lookup' ? body.subjectHash : undefined));
     if (r.state === 'done') return r.appended;
+    // A lookup another attempt holds is not the caller's to record (answer.ts reserves and settles these first).
+    if (r.state !== 'reserved') throw new AuditContentionError(`${auditId} is held by another attempt (${r.state})`);
     return this.inLane(r.partition, () => this.link(body, auditId, r.partition, r.head, r.whole));
   }
 
@@ -146,22 +156,32 @@ export class AuditAppender {
    * `append`/`record`: the record is linked only after the marker, as recovery requires.
    * Resolves `done` when the audit id already has its record (a redelivery). `subjectHash`: a lookup's
    * subject, whose item collection keeps the marker (markerKeyFor); the same on every attempt.
+   * `options.leaseUntil`: the marker holds the lookup for this attempt until then; an attempt meeting a
+   * leased marker without its record is told `busy` or `orphaned` (records.ts Reservation).
    */
-  async reserve(kind: AuditEvent['kind'], auditId: string, scope: string, at: string, subjectHash?: string): Promise<Reservation> {
+  async reserve(
+    kind: AuditEvent['kind'],
+    auditId: string,
+    scope: string,
+    at: string,
+    subjectHash?: string,
+    options: ReserveOptions = {},
+  ): Promise<Reservation> {
+    const leased = options.leaseUntil !== undefined || options.takeover === true;
     if (kind === 'lookup' && subjectHash && this.legacyMarkersUntil && this.now() < this.legacyMarkersUntil) {
       // An upgrade's window: an earlier version may have started this lookup with its marker at <kind>#<auditId>.
       const legacy = await this.marker(kind, auditId);
-      if (legacy) return this.resume(auditId, markerPlace(legacy), true);
+      if (legacy) return this.resume(auditId, markerPlace(legacy), true, false, leased && !options.takeover);
     }
     const partition = partitionOf(scope, at, auditId, this.shards);
     const head: Head | undefined = this.heads.get(partition) ?? (await this.head(partition));
-    const marker = markerItem(kind, auditId, subjectHash, partition, head?.seq ?? 0);
+    const marker = markerItem(kind, auditId, subjectHash, partition, head?.seq ?? 0, options.takeover ? undefined : options.leaseUntil);
     try {
       await this.doc.send(new PutCommand({ TableName: this.table, Item: marker, ConditionExpression: 'attribute_not_exists(pk)' }));
     } catch (error) {
       if (!isConditionalFailure(error)) throw error;
       const existing = markerPlace((await this.marker(kind, auditId, subjectHash)) ?? {});
-      return this.resume(auditId, existing.partition ? existing : { ...existing, partition }, false, !existing.partition);
+      return this.resume(auditId, existing.partition ? existing : { ...existing, partition }, false, !existing.partition, leased && !options.takeover);
     }
     return { state: 'reserved', partition, head };
   }
@@ -170,8 +190,16 @@ export class AuditAppender {
    * An audit id whose marker was already there: its record, or the append an earlier attempt stopped
    * between marker and record, finished in the partition the marker names. `whole`: the marker is where
    * earlier versions kept it, so the record is kept as they kept it (listed by the subject index).
+   * `held`: the caller holds lookups by their markers' leases, so a marker without its record is
+   * another attempt's (`busy` while its lease runs) or an abandoned one (`orphaned`), never finished here.
    */
-  private async resume(auditId: string, marker: { partition?: string; after: number }, whole: boolean, unchained = false): Promise<Reservation> {
+  private async resume(
+    auditId: string,
+    marker: { partition?: string; after: number; until?: number },
+    whole: boolean,
+    unchained = false,
+    held = false,
+  ): Promise<Reservation> {
     // A marker without a partition is a record of the first, unchained format: already recorded.
     if (unchained || !marker.partition) {
       this.stats.duplicates++;
@@ -180,11 +208,17 @@ export class AuditAppender {
     const found = await this.findAfter(marker.partition, auditId, marker.after);
     if (found) {
       this.stats.duplicates++;
-      const at = decodeRecord(found).at;
+      const record = decodeRecord(found);
+      const at = record.at;
       return {
         state: 'done',
-        appended: { auditId, created: false, partition: marker.partition, seq: Number(found.sk), ...(typeof at === 'string' ? { at } : {}) },
+        appended: { auditId, created: false, partition: marker.partition, seq: Number(found.sk), ...(typeof at === 'string' ? { at } : {}), record },
       };
+    }
+    if (held) {
+      // Another attempt wrote the marker: it is still answering while its lease runs; after it, it stopped.
+      if (marker.until !== undefined && this.now().getTime() < marker.until) return { state: 'busy', until: new Date(marker.until).toISOString() };
+      return { state: 'orphaned' };
     }
     // The marker is there but not the record: an earlier attempt stopped in between. Finish it.
     this.stats.recovered++;

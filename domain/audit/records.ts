@@ -31,6 +31,11 @@ const lookupShape = {
   status: z.enum(STATUSES),
   code: z.enum(ALL_CODES as [Code, ...Code[]]),
   recordedBy: z.enum(['router', 'adapter']),
+  /**
+   * The reply as it was sent: when, and its digest sealed with the platform's key (reply-seal.ts), so a
+   * resend can be pointed at it (resend.ts) without the trail saying anything of what was released.
+   */
+  reply: z.strictObject({ at: z.iso.datetime(), seal: z.string() }).optional(),
 };
 
 export const CONSENT_CHANGES = ['GRANTED', 'PAUSED', 'RESUMED', 'REVOKED'] as const;
@@ -201,6 +206,8 @@ export interface Appended {
   seq?: number;
   /** When the record already there was made (`created` false), if known. */
   at?: string;
+  /** The record already there (`created` false), as read back, when it was found. */
+  record?: Readonly<Record<string, unknown>>;
 }
 
 export interface VerifyReport {
@@ -215,7 +222,12 @@ export interface VerifyReport {
 
 export type Head = { seq: number; hash: string };
 
-/** An audit id's marker, written: where its record goes, or the record already there. */
+/**
+ * An audit id's marker, written: where its record goes, or the record already there. A marker written
+ * with a lease (ReserveOptions) holds its lookup for the attempt that wrote it: another attempt meeting it
+ * without its record is told `busy` while the lease runs and `orphaned` after it (the attempt that wrote
+ * it stopped between marker and record; finishing it is for one attempt only, see answer.ts).
+ */
 export type Reservation =
   | {
       state: 'reserved';
@@ -224,4 +236,14 @@ export type Reservation =
       /** Keep the record whole (as earlier versions did, listed by the subject index): it finishes an earlier version's append. */
       whole?: true;
     }
-  | { state: 'done'; appended: Appended };
+  | { state: 'done'; appended: Appended }
+  | { state: 'busy'; until: string }
+  | { state: 'orphaned' };
+
+/** How an attempt holds an audit id while it answers (the adapter's exactly-once, answer.ts). */
+export interface ReserveOptions {
+  /** Epoch ms until which a marker this attempt writes holds the lookup for it (its invocation's deadline). */
+  leaseUntil?: number;
+  /** Finish a marker found without its record whatever its lease (the caller holds the lookup exclusively). */
+  takeover?: boolean;
+}

@@ -64,6 +64,23 @@ function basisIn(b: unknown): unknown {
   return s.c !== undefined ? { kind: 'consent', consentId: s.c } : { kind: 'legal', id: s.i, instrument: s.n, article: s.a };
 }
 
+/**
+ * A reply as stored: its sealed digest in base64url (`rs`) and when it was sent as milliseconds after
+ * the record's `at` (`ra`): a few bytes instead of a second timestamp.
+ */
+function replyOut(r: unknown, at: unknown): Record<string, unknown> {
+  const reply = r as { at?: unknown; seal?: unknown };
+  const sent = typeof reply.at === 'string' ? Date.parse(reply.at) : Number.NaN;
+  const start = typeof at === 'string' ? Date.parse(at) : Number.NaN;
+  const ok = Object.keys(reply).length === 2 && HEX64.test(String(reply.seal)) && Number.isFinite(sent - start);
+  return ok ? { rs: hexToB64(String(reply.seal)), ra: sent - start } : { rs: undefined };
+}
+function replyIn(rs: unknown, ra: unknown, at: unknown): unknown {
+  const start = typeof at === 'string' ? Date.parse(at) : Number.NaN;
+  const sent = typeof ra === 'number' ? start + ra : Number.NaN;
+  return { at: Number.isFinite(sent) ? new Date(sent).toISOString() : String(ra), seal: b64ToHex(String(rs)) };
+}
+
 /** The consumer and requestId an audit id names (auditIdOf in records.ts), given the message it came in. */
 function fromAuditId(auditId: string, receivedMessageId: unknown): { consumer: string; requestId: string | null } | undefined {
   const slash = auditId.indexOf('/');
@@ -90,6 +107,7 @@ export function encodeRecord(record: Readonly<Record<string, unknown>>): Record<
     else if (k === 'subjectHash') out.s = HEX64.test(String(v)) ? hexToB64(String(v)) : undefined;
     else if (k === 'prevHash') out.ph = HEX64.test(String(v)) ? hexToB64(String(v)) : undefined;
     else if (k === 'hash') out.h = HEX64.test(String(v)) ? hexToB64(String(v)) : undefined;
+    else if (k === 'reply') Object.assign(out, replyOut(v, record.at));
     else if (!['pk', 'sk', 'kind', 'partition', 'seq', 'consumer', 'requestId', 'status', 'registry'].includes(k)) return { ...record };
   }
   if (Object.values(out).some((v) => v === undefined)) return { ...record };
@@ -114,6 +132,7 @@ export function decodeRecord(item: Readonly<Record<string, unknown>>): Record<st
     else if (k === 's') out.subjectHash = b64ToHex(String(v));
     else if (k === 'ph') out.prevHash = b64ToHex(String(v));
     else if (k === 'h') out.hash = b64ToHex(String(v));
+    else if (k === 'rs' || k === 'ra') continue;
     else other.push([k, v]);
   }
   const who = typeof out.auditId === 'string' ? fromAuditId(out.auditId, out.receivedMessageId) : undefined;
@@ -128,6 +147,7 @@ export function decodeRecord(item: Readonly<Record<string, unknown>>): Record<st
       // An unknown code: the record is left without a status (it will not parse as a record).
     }
   }
+  if (item.rs !== undefined || item.ra !== undefined) out.reply = replyIn(item.rs, item.ra, out.at);
   if (scope && scope !== 'platform') out.registry = scope;
   if (partition !== undefined) out.partition = partition;
   if (seq !== undefined) out.seq = seq;
@@ -157,14 +177,24 @@ export function subjectMarkerPk(subjectHash: string): string {
 /** Sort keys of lookup markers in a subject's collection start with this; the audit id follows. */
 export const SUBJECT_MARKER_PREFIX = 'l#';
 
-/** Where a marker says its record goes, in either form (`partition`/`after`, or `p`/`n` in a subject's collection). */
-export function markerPlace(item: Readonly<Record<string, unknown>>): { partition?: string; after: number } {
+/**
+ * Where a marker says its record goes, in either form (`partition`/`after`, or `p`/`n` in a subject's
+ * collection), and until when (epoch ms, `u`) the attempt that wrote it holds its lookup, if it said.
+ */
+export function markerPlace(item: Readonly<Record<string, unknown>>): { partition?: string; after: number; until?: number } {
   const partition = item.partition ?? item.p;
   const after = item.after ?? item.n;
-  return { ...(typeof partition === 'string' ? { partition } : {}), after: typeof after === 'number' ? after : 0 };
+  return {
+    ...(typeof partition === 'string' ? { partition } : {}),
+    after: typeof after === 'number' ? after : 0,
+    ...(typeof item.u === 'number' ? { until: item.u } : {}),
+  };
 }
 
-/** A marker in a subject's collection: keys, the partition (`p`) and the head seq seen before the append (`n`). */
-export function subjectMarker(subjectHash: string, auditId: string, partition: string, after: number): Record<string, unknown> {
-  return { ...subjectMarkerKey(subjectHash, auditId), p: partition, n: after };
+/**
+ * A marker in a subject's collection: keys, the partition (`p`), the head seq seen before the append
+ * (`n`) and, when the attempt writing it holds the lookup, the end of its lease (`u`, epoch ms).
+ */
+export function subjectMarker(subjectHash: string, auditId: string, partition: string, after: number, until?: number): Record<string, unknown> {
+  return { ...subjectMarkerKey(subjectHash, auditId), p: partition, n: after, ...(until !== undefined ? { u: until } : {}) };
 }

@@ -5,13 +5,27 @@
  * revocation stops lookups already queued), the record or page read and projected onto the contract
  * version, audited, replied. The resend protocol applies to a lookup answered before. Everything
  * outside is a port; the Lambda handler wires them.
+ *
+ * Exactly once, by the audit trail (`take`): the lookup's audit marker, written before the registry is
+ * read, holds the lookup for the attempt that wrote it until its invocation's deadline (its lease);
+ * its record, written before the reply, says the lookup was answered, how, and when (with the reply's
+ * sealed digest). So an attempt that meets
+ * - no marker answers (two writes: marker and record);
+ * - the record, for the same message (a redelivery), answers again under that record: the reply may
+ *   never have left (a stop between record and reply), and a reply the agency reads twice is one;
+ * - the record, for another message (a resend the router carried through), points at the first reply;
+ * - the marker alone while its lease runs, is told to come back later (LookupInProgressError);
+ * - the marker alone after its lease (its attempt stopped in between), or a record kept before replies
+ *   were recorded, finishes it in a step run once per lookup (`exclusive`: Powertools idempotency),
+ *   which also answers resends of lookups an earlier version answered.
  */
 import { createHmac } from 'node:crypto';
 import type { ContractDefinition, VersionDefinition } from '../../contracts/model.ts';
 import { majorOf, releasedCategories } from '../../contracts/model.ts';
 import { statusOf, type Code, type LookupReply } from '../../contracts/protocol.ts';
 import { digestOf } from '../../contracts/canonical.ts';
-import { auditIdOf, type AuditEntry, type AuditEvent, type Reservation } from '../audit/records.ts';
+import { auditIdOf, type AuditEntry, type AuditEvent, type Reservation, type ReserveOptions } from '../audit/records.ts';
+import { openReplySeal, sealReplyDigest } from '../audit/reply-seal.ts';
 import { checkConsent, consentTermsDigest, type ConsentRecord } from '../consent/consent.ts';
 import type { SubjectHasher } from '../subject-hash.ts';
 import { checkForwarded } from './forward-check.ts';
@@ -21,6 +35,7 @@ import type { ReplyRoute } from './mailbox.ts';
 import { RegistryUnavailableError, type RegistrySource } from './registry-source.ts';
 import { reply } from './replies.ts';
 import { pointerTo, resendAction, reusedAfterWindow, type StageOutcome } from './resend.ts';
+import type { ReplyPointer } from '../../contracts/protocol.ts';
 import { respond, type Responder } from './respond.ts';
 
 /** An authenticated lookup, ready to answer. */
@@ -29,6 +44,26 @@ export interface AnswerInput {
   version: VersionDefinition;
   /** The last attempt: a failure is answered ERROR instead of retried. */
   finalAttempt: boolean;
+}
+
+/** A lookup taken in from the queue: until when (epoch ms, its invocation's deadline) this attempt may hold it. */
+export interface TakeInput extends AnswerInput {
+  leaseUntil: number;
+}
+
+/**
+ * The lookup's step run at most once per lookup (Powertools idempotency on `<consumer>:<requestId>`,
+ * with the request's digest): the rare paths of `take` go through it. `replayed` when its outcome was
+ * read back; a different request under the same id fails with an error `isReused` recognises.
+ */
+export interface ExclusiveStep {
+  run(input: AnswerInput): Promise<StageOutcome & { replayed?: true }>;
+  isReused(error: unknown): boolean;
+}
+
+/** Another attempt is answering this lookup now (its audit marker's lease runs): the message is tried again later. */
+export class LookupInProgressError extends Error {
+  override readonly name = 'LookupInProgressError';
 }
 
 /** A message received from a registry queue. */
@@ -48,7 +83,9 @@ export interface AnswererPorts {
   pepper(): Promise<string>;
   hashSubject(): Promise<SubjectHasher>;
   /** Audits and sends a reply; `reserve` writes a lookup's audit marker ahead (aws/audit-log.ts). */
-  responder: Responder & { audit: { reserve(kind: 'lookup', auditId: string, scope: string, at: string, subjectHash?: string): Promise<Reservation> } };
+  responder: Responder & {
+    audit: { reserve(kind: 'lookup', auditId: string, scope: string, at: string, subjectHash?: string, options?: ReserveOptions): Promise<Reservation> };
+  };
   /** Appends an audit event (the security events). */
   audit: { record(event: AuditEvent, auditId: string, scope?: string): Promise<unknown> };
   /** Sends a reply that ends no lookup (a resend's), to the agency or to the lookup's reply route. */
@@ -69,7 +106,12 @@ export class PoisonMessageError extends Error {
 export interface LookupAnswerer {
   /** The lookup in a message, or a refusal (audited as a security event; the message is left to go to the DLQ). */
   authenticate(message: ReceivedMessage): Promise<{ lookup: ForwardedLookup; version: VersionDefinition }>;
-  /** Answers a lookup met for the first time; on its final attempt a failure is answered ERROR. */
+  /** Takes a lookup in, exactly once by its audit marker and record (see above); the rare paths through `exclusive`. */
+  take(input: TakeInput, exclusive: ExclusiveStep): Promise<void>;
+  /**
+   * The exclusive step: answers a lookup, finishing whatever an earlier attempt left (the caller holds
+   * the lookup); on its final attempt a failure is answered ERROR.
+   */
   answer(input: AnswerInput): Promise<StageOutcome>;
   /** A lookup answered before, arriving again: the resend protocol. */
   resent(lookup: ForwardedLookup, stored: StageOutcome): Promise<void>;
@@ -81,6 +123,43 @@ export function lookupAnswerer(ports: AnswererPorts): LookupAnswerer {
   const now = ports.now ?? (() => new Date());
   const { registryId } = ports;
 
+  /** Says the lookup was answered before, pointing at its first reply. */
+  function pointAt(lookup: ForwardedLookup, original: ReplyPointer): Promise<void> {
+    return sendResendReply(lookup, 'ALREADY_ANSWERED', {
+      contract: lookup.request.contract,
+      version: lookup.version,
+      purpose: lookup.request.purpose,
+      original,
+    });
+  }
+
+  /** A requestId used again after its window: nothing is released under the first lookup's record. */
+  async function refuseReused(lookup: ForwardedLookup, auditId: string): Promise<StageOutcome> {
+    const refusal = reply('REQUEST_ID_REUSED', { requestId: lookup.request.requestId }, now());
+    await ports.send(lookup.consumer, refusal, lookup.replyTo);
+    ports.observe?.answered?.({
+      consumer: lookup.consumer,
+      requestId: lookup.request.requestId,
+      contract: lookup.request.contract,
+      code: 'REQUEST_ID_REUSED',
+      receivedAt: lookup.receivedAt,
+    });
+    return { outcome: 'answered', messageId: lookup.receivedMessageId, reply: pointerTo(refusal, auditId) };
+  }
+
+  /** The first reply a lookup's record points at (its sealed digest opened), when the record says it. */
+  async function pointerOf(record: Readonly<Record<string, unknown>> | undefined, auditId: string): Promise<ReplyPointer | undefined> {
+    const sent = record?.reply as { at?: unknown; seal?: unknown } | undefined;
+    if (!record || typeof sent?.at !== 'string' || typeof sent.seal !== 'string') return undefined;
+    const { status, code } = record;
+    if (typeof status !== 'string' || typeof code !== 'string') return undefined;
+    try {
+      return { status, code, auditId, repliedAt: sent.at, digest: openReplySeal(await ports.pepper(), auditId, sent.seal) } as ReplyPointer;
+    } catch {
+      return undefined;
+    }
+  }
+
   async function finish(
     lookup: ForwardedLookup,
     code: Code,
@@ -89,23 +168,36 @@ export function lookupAnswerer(ports: AnswererPorts): LookupAnswerer {
     ahead?: { at: string; reserved: Promise<Reservation> },
   ): Promise<StageOutcome> {
     const { request } = lookup;
+    const auditId = auditIdOf(lookup.consumer, request.requestId, lookup.receivedMessageId);
     if (ahead) {
-      // The audit id already has a record, made before any redelivery could be: a requestId used again.
-      // Nothing is released under the first lookup's record; the caller is told to use a new id.
       const reservation = await ahead.reserved;
-      if (reservation.state === 'done' && reusedAfterWindow(reservation.appended.at, now())) {
-        const refusal = reply('REQUEST_ID_REUSED', { requestId: request.requestId }, now());
-        await ports.send(lookup.consumer, refusal, lookup.replyTo);
-        ports.observe?.answered?.({
-          consumer: lookup.consumer,
-          requestId: request.requestId,
-          contract: request.contract,
-          code: 'REQUEST_ID_REUSED',
-          receivedAt: lookup.receivedAt,
-        });
-        return { outcome: 'answered', messageId: lookup.receivedMessageId, reply: pointerTo(refusal, reservation.appended.auditId) };
+      if (reservation.state === 'done') {
+        // The audit id already has a record, made before any redelivery could be: a requestId used again.
+        // Nothing is released under the first lookup's record; the caller is told to use a new id.
+        if (reusedAfterWindow(reservation.appended.at, now())) return refuseReused(lookup, reservation.appended.auditId);
+        // Answered again under its record: an answer other than the recorded one is not given, the first is pointed at.
+        const recorded = reservation.appended.record?.code;
+        const original = await pointerOf(reservation.appended.record, auditId);
+        if (typeof recorded === 'string' && recorded !== code && original) {
+          await pointAt(lookup, original);
+          return { outcome: 'answered', messageId: lookup.receivedMessageId, reply: original };
+        }
       }
     }
+    const built = reply(
+      code,
+      {
+        requestId: request.requestId,
+        contract: request.contract,
+        version: lookup.version,
+        purpose: request.purpose,
+        basis: lookup.basis,
+        ...(lookup.notice ? { notice: lookup.notice } : {}),
+        ...extra,
+      },
+      now(),
+    );
+    const sent: LookupReply = extra.provenance ? { ...built, provenance: { ...extra.provenance, auditId } } : built;
     const entry: AuditEntry = {
       at: ahead?.at ?? now().toISOString(),
       consumer: lookup.consumer,
@@ -122,29 +214,10 @@ export function lookupAnswerer(ports: AnswererPorts): LookupAnswerer {
       status: statusOf(code),
       code,
       recordedBy: 'adapter',
+      // The reply is made before its record, which keeps when it was sent and its digest, sealed.
+      reply: { at: sent.repliedAt, seal: sealReplyDigest(await ports.pepper(), auditId, digestOf(sent)) },
     };
-    const { reply: sent, auditId } = await respond(
-      ports.responder,
-      entry,
-      (id) => {
-        const r = reply(
-          code,
-          {
-            requestId: request.requestId,
-            contract: request.contract,
-            version: lookup.version,
-            purpose: request.purpose,
-            basis: lookup.basis,
-            ...(lookup.notice ? { notice: lookup.notice } : {}),
-            ...extra,
-          },
-          now(),
-        );
-        return extra.provenance ? { ...r, provenance: { ...extra.provenance, auditId: id } } : r;
-      },
-      ahead?.reserved,
-      lookup.replyTo,
-    );
+    await respond(ports.responder, entry, () => sent, ahead?.reserved, lookup.replyTo);
     ports.observe?.answered?.({
       consumer: lookup.consumer,
       requestId: request.requestId,
@@ -163,18 +236,17 @@ export function lookupAnswerer(ports: AnswererPorts): LookupAnswerer {
     };
   }
 
-  async function answerOnce({ lookup, version }: AnswerInput): Promise<StageOutcome> {
-    // Every outcome below is audited: the audit marker is written while consent and record are read,
-    // so the record that follows costs one write on the lookup's path, not two.
-    const at = now().toISOString();
-    // The marker is kept with the subject's (it lists the record for the citizen's view), as `append` would.
-    const auditId = auditIdOf(lookup.consumer, lookup.request.requestId, lookup.receivedMessageId);
-    const reserved = ports.responder.audit.reserve('lookup', auditId, registryId, at, lookup.subjectHash);
-    // Observed by finish; if the lookup fails before, the retry meets the marker and finishes the append.
-    reserved.catch(() => undefined);
-    const ahead = { at, reserved };
+  /**
+   * Answers a lookup whose audit marker is written (`ahead.reserved`, started by the caller): consent
+   * checked again (read while the marker was written), then the registry read, audited, replied.
+   */
+  async function answerHeld(
+    { lookup, version }: AnswerInput,
+    ahead: { at: string; reserved: Promise<Reservation> },
+    consentRead?: Promise<ConsentRecord | undefined>,
+  ): Promise<StageOutcome> {
     if (lookup.basis.kind === 'consent') {
-      const consent = await ports.consents.get(lookup.basis.consentId);
+      const consent = await (consentRead ?? ports.consents.get(lookup.basis.consentId));
       const denial = checkConsent(consent, {
         subjectHash: lookup.subjectHash,
         consumer: lookup.consumer,
@@ -188,6 +260,8 @@ export function lookupAnswerer(ports: AnswererPorts): LookupAnswerer {
       });
       if (denial) return finish(lookup, denial, [], {}, ahead);
     }
+    // The registry is read only by the attempt holding the lookup (its marker written).
+    await ahead.reserved;
     // One record, or one page of a list version (page tokens checked before the registry is read).
     const read = await readForContract(ports.source, lookup, version);
     if (read.code === 'SCHEMA_VIOLATION') return finish(lookup, read.code, [], { issues: read.issues }, ahead);
@@ -199,6 +273,38 @@ export function lookupAnswerer(ports: AnswererPorts): LookupAnswerer {
       { data: read.data, provenance: { registry: registryId, asOf: read.updatedAt, auditId: '', digest: digestOf(read.data) } },
       ahead,
     );
+  }
+
+  /** A failure: rethrown for a retry, or on the final attempt answered (REGISTRY_UNAVAILABLE or INTERNAL) and audited. */
+  async function failed(input: AnswerInput, error: unknown, ahead: { at: string; reserved: Promise<Reservation> }): Promise<StageOutcome> {
+    if (!input.finalAttempt) throw error;
+    const code: Code = error instanceof RegistryUnavailableError ? 'REGISTRY_UNAVAILABLE' : 'INTERNAL';
+    ports.observe?.failed?.({ requestId: input.lookup.request.requestId, code, error: (error as Error).name });
+    // Under the marker written, when it was (a record already there is pointed at, not contradicted).
+    const written = await ahead.reserved.then(
+      () => true,
+      () => false,
+    );
+    return finish(input.lookup, code, [], {}, written ? ahead : undefined);
+  }
+
+  /** The rare paths, in the step run once per lookup; a lookup it answered before gets the resend protocol. */
+  async function exclusively(input: AnswerInput, exclusive: ExclusiveStep): Promise<void> {
+    let ran: StageOutcome & { replayed?: true };
+    try {
+      ran = await exclusive.run(input);
+    } catch (error) {
+      if (!exclusive.isReused(error)) throw error;
+      await sendResendReply(input.lookup, 'REQUEST_ID_REUSED', {});
+      return;
+    }
+    if (ran.replayed) await resent(input.lookup, ran);
+  }
+
+  async function resent(lookup: ForwardedLookup, stored: StageOutcome): Promise<void> {
+    const action = resendAction(stored, lookup.receivedMessageId);
+    // The lookup was answered before (its reply may have been lost): point at that answer.
+    if (action.kind === 'point') await pointAt(lookup, action.outcome.reply);
   }
 
   /** A security event in the audit trail (no subject; the body only as a keyed digest), then the refusal. */
@@ -245,28 +351,54 @@ export function lookupAnswerer(ports: AnswererPorts): LookupAnswerer {
       if (!checked.ok) return refuse(message, checked.reason);
       return { lookup, version: checked.version };
     },
-    async answer(input) {
+    async take(input, exclusive) {
+      const { lookup } = input;
+      const at = now().toISOString();
+      const auditId = auditIdOf(lookup.consumer, lookup.request.requestId, lookup.receivedMessageId);
+      // The marker (kept with the subject's, as `append` would) is written while the consent is read.
+      const reserved = ports.responder.audit.reserve('lookup', auditId, registryId, at, lookup.subjectHash, { leaseUntil: input.leaseUntil });
+      reserved.catch(() => undefined);
+      const consentRead = lookup.basis.kind === 'consent' ? ports.consents.get(lookup.basis.consentId) : undefined;
+      consentRead?.catch(() => undefined);
+      const held = await reserved;
+      if (held.state === 'busy') throw new LookupInProgressError(`lookup ${auditId} is being answered by another attempt until ${held.until}`);
+      if (held.state === 'orphaned') return exclusively(input, exclusive);
+      if (held.state === 'done') {
+        const { record } = held.appended;
+        const original = await pointerOf(record, auditId);
+        // A record kept before replies were recorded: an earlier version's idempotency record says how it was answered.
+        if (!original && !reusedAfterWindow(held.appended.at, now())) return exclusively(input, exclusive);
+        // Another message (a resend carried through by the router): point at the first reply.
+        if (original && record?.receivedMessageId !== lookup.receivedMessageId) {
+          if (reusedAfterWindow(held.appended.at, now())) {
+            await refuseReused(lookup, auditId);
+            return;
+          }
+          await pointAt(lookup, original);
+          return;
+        }
+      }
+      // Answered here (or again, under its record, for a redelivery of the message that was answered).
       try {
-        return await answerOnce(input);
+        await answerHeld(input, { at, reserved }, consentRead);
       } catch (error) {
-        if (!input.finalAttempt) throw error;
-        const code: Code = error instanceof RegistryUnavailableError ? 'REGISTRY_UNAVAILABLE' : 'INTERNAL';
-        ports.observe?.failed?.({ requestId: input.lookup.request.requestId, code, error: (error as Error).name });
-        return finish(input.lookup, code, []);
+        await failed(input, error, { at, reserved });
       }
     },
-    async resent(lookup, stored) {
-      const action = resendAction(stored, lookup.receivedMessageId);
-      // The lookup was answered before (its reply may have been lost): point at that answer.
-      if (action.kind === 'point') {
-        await sendResendReply(lookup, 'ALREADY_ANSWERED', {
-          contract: lookup.request.contract,
-          version: lookup.version,
-          purpose: lookup.request.purpose,
-          original: action.outcome.reply,
-        });
+    async answer(input) {
+      const at = now().toISOString();
+      const { lookup } = input;
+      const auditId = auditIdOf(lookup.consumer, lookup.request.requestId, lookup.receivedMessageId);
+      // This step holds the lookup: a marker found without its record is finished here, whatever its lease.
+      const reserved = ports.responder.audit.reserve('lookup', auditId, registryId, at, lookup.subjectHash, { takeover: true });
+      reserved.catch(() => undefined);
+      try {
+        return await answerHeld(input, { at, reserved });
+      } catch (error) {
+        return failed(input, error, { at, reserved });
       }
     },
+    resent,
     reused: (lookup) => sendResendReply(lookup, 'REQUEST_ID_REUSED', {}),
   };
 }

@@ -3,12 +3,12 @@
  * answerer (domain/lookup/answer.ts), wired here to the registry's source, DynamoDB, SQS and Secrets
  * Manager. One module serves every registry; NDX_REGISTRY_ID picks the registry module.
  */
-import type { SQSRecord } from 'aws-lambda';
+import type { Context, SQSRecord } from 'aws-lambda';
 import { AuditAppender, auditLogOptions } from '../../aws/audit-log.ts';
 import { documentClient, sqsClient } from '../../aws/clients.ts';
 import { ConsentStore } from '../../aws/consent-store.ts';
 import { forwardingKeys } from '../../aws/forwarding-key.ts';
-import { IdempotencyValidationError, idempotent, type Ran } from '../../aws/idempotency.ts';
+import { IdempotencyValidationError, idempotent } from '../../aws/idempotency.ts';
 import { createLogger } from '../../aws/logger.ts';
 import { LookupMetrics } from '../../aws/metrics.ts';
 import { loadPepper } from '../../aws/pepper.ts';
@@ -24,7 +24,7 @@ import { subjectHasher } from '../../domain/subject-hash.ts';
 import { REGISTRIES } from '../../registries/index.ts';
 import { lazyHandler, receiveCount, sqsBatchHandler } from '../shared/sqs-batch-handler.ts';
 
-export { PoisonMessageError } from '../../domain/lookup/answer.ts';
+export { LookupInProgressError, PoisonMessageError } from '../../domain/lookup/answer.ts';
 
 export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
   const findContract = deps.findContract ?? shippedContracts;
@@ -74,32 +74,29 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
     },
   });
 
+  // The step the rare paths run in, once per lookup (domain/lookup/answer.ts `take`), under the key and
+  // digest the adapter's idempotency records have always had: a lookup an earlier version answered is still known.
   const once = idempotent<AnswerInput & { key: string; digest: string }>(vars[ENV.idempotencyTable], `ndx-adapter-${registryId}`, (input) =>
     answerer.answer(input),
   );
+  const exclusive = {
+    run: (input: AnswerInput) => once.run({ ...input, key: `${input.lookup.consumer}:${input.lookup.request.requestId}`, digest: input.lookup.requestDigest }),
+    isReused: (error: unknown) => error instanceof IdempotencyValidationError,
+  };
+  // The end of the current invocation: a lookup's audit marker holds it for its attempt until then.
+  let deadline = Date.now();
+  const registerContext = (context: Context) => {
+    once.registerContext(context);
+    deadline = Date.now() + context.getRemainingTimeInMillis();
+  };
 
-  async function recordHandler(record: SQSRecord): Promise<Ran | undefined> {
+  async function recordHandler(record: SQSRecord): Promise<void> {
     const sentAt = new Date(Number(record.attributes.SentTimestamp) || Date.now()).toISOString();
     const { lookup, version } = await answerer.authenticate({ messageId: record.messageId, body: record.body, sentAt });
-    let ran: Ran;
-    try {
-      ran = await once.run({
-        key: `${lookup.consumer}:${lookup.request.requestId}`,
-        digest: lookup.requestDigest,
-        lookup,
-        version,
-        finalAttempt: receiveCount(record) >= maxReceiveCount,
-      });
-    } catch (error) {
-      if (!(error instanceof IdempotencyValidationError)) throw error;
-      await answerer.reused(lookup);
-      return undefined;
-    }
-    if (ran.replayed) await answerer.resent(lookup, ran);
-    return ran;
+    await answerer.take({ lookup, version, finalAttempt: receiveCount(record) >= maxReceiveCount, leaseUntil: deadline }, exclusive);
   }
 
-  return sqsBatchHandler({ logger, metrics, registerContext: once.registerContext, recordHandler });
+  return sqsBatchHandler({ logger, metrics, registerContext, recordHandler });
 }
 
 /** The Lambda entry point; built on first use from the function's environment. */

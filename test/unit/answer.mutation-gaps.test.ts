@@ -15,6 +15,9 @@ import { type ForwardedLookup, type SecurityReason, signForwarded } from '../../
 import { RegistryUnavailableError, type RegistrySource } from '../../domain/lookup/registry-source.ts';
 import { REQUEST_ID_WINDOW_SECONDS, reusedAfterWindow, type StageOutcome } from '../../domain/lookup/resend.ts';
 import { subjectHasher } from '../../domain/subject-hash.ts';
+import { digestOf } from '../../contracts/canonical.ts';
+import { openReplySeal, sealReplyDigest } from '../../domain/audit/reply-seal.ts';
+import { LookupInProgressError, type AnswerInput, type ExclusiveStep } from '../../domain/lookup/answer.ts';
 import { consentRecord } from '../fixtures/consent.ts';
 
 const NOW = new Date('2026-06-01T10:00:00.000Z');
@@ -97,6 +100,8 @@ const record = {
 interface Recorded {
   audits: AuditEntry[];
   reserved: Array<[string, string, string, string, string | undefined]>;
+  reserveOptions: unknown[];
+  reads: number;
   appendedWith: Array<Promise<Reservation> | undefined>;
   sent: LookupReply[];
   direct: Array<{ consumer: string; reply: LookupReply }>;
@@ -110,12 +115,17 @@ function ports(
   consentFound: ConsentRecord | undefined = consent,
   reserveAs: Reservation = { state: 'reserved', partition: 'p', head: undefined },
 ) {
-  const rec: Recorded = { audits: [], reserved: [], appendedWith: [], sent: [], direct: [], security: [], events: [] };
+  const rec: Recorded = { audits: [], reserved: [], reserveOptions: [], reads: 0, appendedWith: [], sent: [], direct: [], security: [], events: [] };
   const reservation: Promise<Reservation> = Promise.resolve(reserveAs);
   const p: AnswererPorts = {
     registryId: 'population',
     findContract: (id) => findContract(id),
-    source,
+    source: {
+      get: (...args: Parameters<RegistrySource['get']>) => {
+        rec.reads++;
+        return source.get(...args);
+      },
+    },
     consents: { get: async () => consentFound },
     forwardingKey: async (v) => (v === key.version ? key : undefined),
     pepper: async () => 'pepper',
@@ -127,8 +137,9 @@ function ports(
           rec.appendedWith.push(reserved);
           return { auditId: `audit-${rec.audits.length}` };
         },
-        reserve: async (kind, auditId, scope, at, subjectHash) => {
+        reserve: async (kind, auditId, scope, at, subjectHash, options) => {
           rec.reserved.push([kind, auditId, scope, at, subjectHash]);
+          rec.reserveOptions.push(options);
           return reservation;
         },
       },
@@ -251,8 +262,12 @@ describe('answer: a lookup answered', () => {
       basis: { kind: 'legal' },
     });
     expect(Object.keys(reply.data ?? {}).sort()).toEqual([...audit.fields].sort());
-    expect(reply.provenance).toMatchObject({ registry: 'population', asOf: record.updatedAt, auditId: 'audit-1' });
+    // The audit id is the lookup's (auditIdOf): the reply is made, and its digest sealed into the record, before the append.
+    expect(reply.provenance).toMatchObject({ registry: 'population', asOf: record.updatedAt, auditId: `hanoi-land-office/${R1}` });
     expect(reply.provenance?.digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(audit.reply?.at).toBe(reply.repliedAt);
+    expect(audit.reply?.seal).not.toBe(digestOf(reply));
+    expect(openReplySeal('pepper', `hanoi-land-office/${R1}`, audit.reply?.seal ?? '')).toBe(digestOf(reply));
     expect(reply).not.toHaveProperty('notice');
     expect(out).toMatchObject({
       outcome: 'answered',
@@ -260,7 +275,7 @@ describe('answer: a lookup answered', () => {
       contract: 'population.identity-verification',
       version: identity.version,
       purpose: 'LAND_REGISTRATION',
-      reply: { code: 'OK', auditId: 'audit-1' },
+      reply: { code: 'OK', auditId: `hanoi-land-office/${R1}` },
     });
     expect(rec.events).toEqual([
       [
@@ -502,5 +517,171 @@ describe('reusedAfterWindow', () => {
     expect(reusedAfterWindow(ago(0), NOW)).toBe(false);
     expect(reusedAfterWindow(undefined, NOW)).toBe(false);
     expect(reusedAfterWindow('not a time', NOW)).toBe(false);
+  });
+});
+
+describe('answer: take, exactly once by the audit marker and record', () => {
+  const AUDIT_ID = `hanoi-land-office/${R1}`;
+  const LEASE = NOW.getTime() + 30_000;
+  const take = (over: Partial<ForwardedLookup> = {}) => ({ lookup: legalLookup(over), version: identity, finalAttempt: false, leaseUntil: LEASE });
+  /** An exclusive step that runs the answerer's own step, or returns what it is given, and counts its runs. */
+  function step(run?: (input: AnswerInput) => Promise<StageOutcome & { replayed?: true }>, reused = false) {
+    const runs: AnswerInput[] = [];
+    const s: ExclusiveStep = {
+      run: async (input) => {
+        runs.push(input);
+        if (reused) throw new Error('reused');
+        if (!run) throw new Error('no step');
+        return run(input);
+      },
+      isReused: (error) => reused && (error as Error).message === 'reused',
+    };
+    return { step: s, runs };
+  }
+  const firstReply = { requestId: R1, status: 'OK', code: 'OK', repliedAt: '2026-06-01T09:00:00.000Z' };
+  const recordOf = (over: Record<string, unknown> = {}) => ({
+    auditId: AUDIT_ID,
+    receivedMessageId: 'msg-1',
+    status: 'OK',
+    code: 'OK',
+    recordedBy: 'adapter',
+    at: '2026-06-01T08:59:59.000Z',
+    reply: { at: firstReply.repliedAt, seal: sealReplyDigest('pepper', AUDIT_ID, digestOf(firstReply)) },
+    ...over,
+  });
+  const done = (record: Record<string, unknown> | undefined, at = '2026-06-01T08:59:59.000Z'): Reservation => ({
+    state: 'done',
+    appended: { auditId: AUDIT_ID, created: false, partition: 'population#2026-06-01#03', seq: 4, at, ...(record ? { record } : {}) },
+  });
+
+  it('answers a lookup met first: the marker holds it for this attempt until its lease ends, no exclusive step is run', async () => {
+    const { ports: p, rec } = ports();
+    const { step: s, runs } = step();
+    await lookupAnswerer(p).take(take(), s);
+    expect(rec.reserveOptions).toEqual([{ leaseUntil: LEASE }]);
+    expect(runs).toEqual([]);
+    expect(rec.reads).toBe(1);
+    expect(only(rec.audits)).toMatchObject({ code: 'OK', recordedBy: 'adapter' });
+    expect(only(rec.sent)).toMatchObject({ code: 'OK', requestId: R1 });
+  });
+
+  it('tells another attempt to come back while the lease of the attempt answering runs, reading and sending nothing', async () => {
+    const { ports: p, rec } = ports({}, undefined, undefined, { state: 'busy', until: new Date(LEASE).toISOString() });
+    const { step: s, runs } = step();
+    await expect(lookupAnswerer(p).take(take({ receivedMessageId: 'msg-2' }), s)).rejects.toThrow(LookupInProgressError);
+    expect(new LookupInProgressError('x').name).toBe('LookupInProgressError');
+    expect([rec.reads, rec.audits.length, rec.sent.length, rec.direct.length, runs.length]).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  it('finishes a lookup whose attempt stopped between marker and record in the exclusive step, which holds it whatever the lease', async () => {
+    const { ports: p, rec } = ports({}, undefined, undefined, { state: 'orphaned' });
+    const answerer = lookupAnswerer(p);
+    const { step: s, runs } = step((input) => answerer.answer(input));
+    await answerer.take(take(), s);
+    expect(runs).toHaveLength(1);
+    expect(rec.reserveOptions).toEqual([{ leaseUntil: LEASE }, { takeover: true }]);
+    expect(only(rec.sent)).toMatchObject({ code: 'OK' });
+  });
+
+  it('points a resend the router carried through (another message) at the first reply, from the record, reading nothing', async () => {
+    const { ports: p, rec } = ports({}, undefined, undefined, done(recordOf()));
+    const { step: s, runs } = step();
+    await lookupAnswerer(p).take(take({ receivedMessageId: 'msg-9' }), s);
+    expect([rec.reads, rec.audits.length, rec.sent.length, runs.length]).toEqual([0, 0, 0, 0]);
+    expect(only(rec.direct).reply).toMatchObject({
+      code: 'ALREADY_ANSWERED',
+      requestId: R1,
+      original: { status: 'OK', code: 'OK', auditId: AUDIT_ID, repliedAt: firstReply.repliedAt, digest: digestOf(firstReply) },
+    });
+  });
+
+  it('answers a redelivery of the message answered again, under its record (the reply may never have left)', async () => {
+    const { ports: p, rec } = ports({}, undefined, undefined, done(recordOf()));
+    const { step: s, runs } = step();
+    await lookupAnswerer(p).take(take(), s);
+    expect(runs).toEqual([]);
+    expect(rec.reads).toBe(1);
+    expect(only(rec.appendedWith)).toBeInstanceOf(Promise);
+    expect(only(rec.sent)).toMatchObject({ code: 'OK', provenance: { auditId: AUDIT_ID } });
+    expect(rec.direct).toEqual([]);
+  });
+
+  it('points at the first reply instead of answering a redelivery otherwise than its record says', async () => {
+    const gone: RegistrySource = { get: async () => undefined };
+    const { ports: p, rec } = ports({}, gone, undefined, done(recordOf()));
+    await lookupAnswerer(p).take(take(), step().step);
+    expect(rec.sent).toEqual([]);
+    expect(rec.audits).toEqual([]);
+    expect(only(rec.direct).reply).toMatchObject({ code: 'ALREADY_ANSWERED', original: { code: 'OK', digest: digestOf(firstReply) } });
+  });
+
+  it('asks the exclusive step about a record kept before replies were recorded (an earlier version’s idempotency record knows)', async () => {
+    for (const record of [recordOf({ reply: undefined }), undefined, recordOf({ reply: { at: firstReply.repliedAt, seal: 'not-a-seal' } })]) {
+      const { ports: p, rec } = ports({}, undefined, undefined, done(record));
+      const stored: StageOutcome = {
+        outcome: 'answered',
+        messageId: 'msg-1',
+        reply: { status: 'OK', code: 'OK', auditId: AUDIT_ID, repliedAt: firstReply.repliedAt, digest: 'd' },
+      };
+      const { step: s, runs } = step(async () => ({ ...stored, replayed: true }));
+      await lookupAnswerer(p).take(take({ receivedMessageId: 'msg-9' }), s);
+      expect(runs).toHaveLength(1);
+      expect(rec.reads).toBe(0);
+      expect(only(rec.direct).reply).toMatchObject({ code: 'ALREADY_ANSWERED', original: stored.reply });
+    }
+  });
+
+  it('sends nothing more when the exclusive step ran before for the same message, and REQUEST_ID_REUSED when it says the id was used by another request', async () => {
+    const stored: StageOutcome = {
+      outcome: 'answered',
+      messageId: 'msg-1',
+      reply: { status: 'OK', code: 'OK', auditId: AUDIT_ID, repliedAt: firstReply.repliedAt, digest: 'd' },
+    };
+    const same = ports({}, undefined, undefined, { state: 'orphaned' });
+    await lookupAnswerer(same.ports).take(take(), step(async () => ({ ...stored, replayed: true })).step);
+    expect([same.rec.sent.length, same.rec.direct.length]).toEqual([0, 0]);
+    const fresh = ports({}, undefined, undefined, { state: 'orphaned' });
+    await lookupAnswerer(fresh.ports).take(take(), step(async () => stored).step);
+    expect([fresh.rec.sent.length, fresh.rec.direct.length]).toEqual([0, 0]);
+    const reused = ports({}, undefined, undefined, { state: 'orphaned' });
+    await lookupAnswerer(reused.ports).take(take(), step(undefined, true).step);
+    expect(only(reused.rec.direct).reply).toMatchObject({ code: 'REQUEST_ID_REUSED', requestId: R1 });
+    const failing = ports({}, undefined, undefined, { state: 'orphaned' });
+    await expect(lookupAnswerer(failing.ports).take(take(), step().step)).rejects.toThrow('no step');
+  });
+
+  it('refuses REQUEST_ID_REUSED for a record older than the window, whoever it points at, and asks no step', async () => {
+    const old = new Date(NOW.getTime() - (REQUEST_ID_WINDOW_SECONDS * 1000 + 1)).toISOString();
+    for (const [record, messageId] of [
+      [recordOf({ at: old }), 'msg-9'],
+      [recordOf({ at: old }), 'msg-1'],
+      [recordOf({ at: old, reply: undefined }), 'msg-9'],
+    ] as const) {
+      const { ports: p, rec } = ports({}, undefined, undefined, done(record, old));
+      const { step: s, runs } = step();
+      await lookupAnswerer(p).take(take({ receivedMessageId: messageId }), s);
+      expect(runs).toEqual([]);
+      expect([rec.sent.length, rec.audits.length]).toEqual([0, 0]);
+      expect(only(rec.direct).reply).toMatchObject({ code: 'REQUEST_ID_REUSED', status: 'INVALID' });
+    }
+  });
+
+  it('answers a failure on the final attempt under the marker written, and rethrows it before', async () => {
+    const down: RegistrySource = { get: async () => Promise.reject(new RegistryUnavailableError('down')) };
+    const before = ports({}, down);
+    await expect(lookupAnswerer(before.ports).take(take(), step().step)).rejects.toThrow(RegistryUnavailableError);
+    expect(before.rec.audits).toEqual([]);
+    const last = ports({}, down);
+    await lookupAnswerer(last.ports).take({ ...take(), finalAttempt: true }, step().step);
+    expect(only(last.rec.audits)).toMatchObject({ code: 'REGISTRY_UNAVAILABLE' });
+    expect(only(last.rec.appendedWith)).toBeInstanceOf(Promise);
+    // A marker that could not be written: the failure is answered, recorded on its own.
+    const unwritten = ports({
+      responder: {
+        ...before.ports.responder,
+        audit: { ...before.ports.responder.audit, reserve: async () => Promise.reject(new Error('throttled')) },
+      },
+    });
+    await expect(lookupAnswerer(unwritten.ports).take(take(), step().step)).rejects.toThrow('throttled');
   });
 });
