@@ -88,7 +88,7 @@ function markerItem(
   until?: number,
 ): Record<string, unknown> {
   if (kind === 'lookup' && subjectHash) return subjectMarker(subjectHash, auditId, partition, after, until);
-  return { ...markerKeyFor(kind, auditId), partition, after, ...(until !== undefined ? { u: until } : {}) };
+  return { ...markerKeyFor(kind, auditId), partition, after, ...(until !== undefined ? { u: Math.ceil(until / 1000) } : {}) };
 }
 
 /**

@@ -35,10 +35,11 @@ export const CAPACITY_FACTS = {
   /**
    * DynamoDB write units one lookup costs, by table, for a lookup on its own (no coalescing), as
    * test/integration/budgets.test.ts measures them (it fails when they change): the audit's marker (kept
-   * with the subject's, it also lists the record for the citizen's view) and record; two idempotency writes
-   * in each of router and adapter; the rate limit.
+   * with the subject's, it also lists the record for the citizen's view; its lease holds the lookup for the
+   * adapter's attempt) and record (it says the lookup was answered, and how: the adapter's exactly-once,
+   * domain/lookup/answer.ts); the router's two idempotency writes; the rate limit.
    */
-  writeUnitsPerLookup: { audit: 2, idempotency: 4, rateLimits: 1 },
+  writeUnitsPerLookup: { audit: 2, idempotency: 2, rateLimits: 1 },
   /** Read units one lookup costs on its registry's table (an eventually consistent read of a record under 4 KB). */
   readUnitsPerLookup: { registry: 0.5 },
 } as const;

@@ -179,7 +179,8 @@ export const SUBJECT_MARKER_PREFIX = 'l#';
 
 /**
  * Where a marker says its record goes, in either form (`partition`/`after`, or `p`/`n` in a subject's
- * collection), and until when (epoch ms, `u`) the attempt that wrote it holds its lookup, if it said.
+ * collection), and until when (epoch ms; stored as epoch seconds, rounded up, in `u`) the attempt that
+ * wrote it holds its lookup, if it said.
  */
 export function markerPlace(item: Readonly<Record<string, unknown>>): { partition?: string; after: number; until?: number } {
   const partition = item.partition ?? item.p;
@@ -187,14 +188,15 @@ export function markerPlace(item: Readonly<Record<string, unknown>>): { partitio
   return {
     ...(typeof partition === 'string' ? { partition } : {}),
     after: typeof after === 'number' ? after : 0,
-    ...(typeof item.u === 'number' ? { until: item.u } : {}),
+    ...(typeof item.u === 'number' ? { until: item.u * 1000 } : {}),
   };
 }
 
 /**
  * A marker in a subject's collection: keys, the partition (`p`), the head seq seen before the append
- * (`n`) and, when the attempt writing it holds the lookup, the end of its lease (`u`, epoch ms).
+ * (`n`) and, when the attempt writing it holds the lookup, the end of its lease (`until`, epoch ms, kept
+ * as `u` in epoch seconds rounded up: a lease never ends early).
  */
 export function subjectMarker(subjectHash: string, auditId: string, partition: string, after: number, until?: number): Record<string, unknown> {
-  return { ...subjectMarkerKey(subjectHash, auditId), p: partition, n: after, ...(until !== undefined ? { u: until } : {}) };
+  return { ...subjectMarkerKey(subjectHash, auditId), p: partition, n: after, ...(until !== undefined ? { u: Math.ceil(until / 1000) } : {}) };
 }
