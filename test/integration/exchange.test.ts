@@ -19,7 +19,7 @@ import { documentClient, sqsClient } from '../../aws/clients.ts';
 import { consentSigningKey } from '../../domain/consent/consent.ts';
 import { ConsentStore } from '../../aws/consent-store.ts';
 import { names } from '../../config/names.ts';
-import { AuditLog, auditIdOf } from '../../aws/audit-log.ts';
+import { AuditAppender, AuditLog, auditIdOf } from '../../aws/audit-log.ts';
 import { RateLimiter, WINDOW_MS } from '../../aws/rate-limit.ts';
 import { subjectHasher } from '../../domain/subject-hash.ts';
 import { generatePopulation } from '../../synthetic/population.ts';
@@ -277,6 +277,92 @@ describe('at-least-once delivery', () => {
       depth = Number(attrs.Attributes?.ApproximateNumberOfMessages ?? 0);
     }
     expect(depth).toBe(1);
+  });
+});
+
+describe('the adapter answers each lookup once, by its audit marker and record', () => {
+  const queue = 'ndx-registry-population-in';
+  const forward = (requestId: string, receivedMessageId: string = randomUUID()) =>
+    JSON.stringify(genuineForward(h.demo.living.nationalId, { requestId, overrides: { receivedMessageId } }));
+  const subject = () => hash({ nationalId: h.demo.living.nationalId });
+  /** A marker as an attempt writes it before it reads the registry, its lease ending at `leaseUntil`. */
+  const markerOf = (requestId: string, leaseUntil: number) =>
+    new AuditAppender(documentClient(), names.auditTable).reserve(
+      'lookup',
+      auditIdOf('hanoi-land-office', requestId, ''),
+      'population',
+      new Date().toISOString(),
+      subject(),
+      { leaseUntil },
+    );
+
+  it('answers a redelivered message again under its one record, and points another message for the same lookup at the first reply', async () => {
+    const adapter = createAdapter(functionEnv('adapter'));
+    const requestId = randomUUID();
+    const rec = rawRecord(forward(requestId, 'agency-message-1'), queue);
+    expect(await adapter({ Records: [rec] }, fakeContext())).toEqual({ batchItemFailures: [] });
+    const first = await land().awaitReply({ requestId }, 20_000);
+    expect(first.status).toBe('OK');
+    // The same SQS message again (its delete lost): the same answer under the same record; the reply may never have left.
+    expect(await adapter({ Records: [{ ...rec, attributes: { ...rec.attributes, ApproximateReceiveCount: '2' } }] }, fakeContext())).toEqual({
+      batchItemFailures: [],
+    });
+    const again = await land().awaitReply({ requestId }, 20_000);
+    expect(again).toMatchObject({ status: 'OK', data: first.data, provenance: { auditId: first.provenance!.auditId } });
+    // The router carrying a resend through (another agency message, the same lookup): pointed at the first reply.
+    expect(await adapter({ Records: [rawRecord(forward(requestId, 'agency-message-2'), queue)] }, fakeContext())).toEqual({ batchItemFailures: [] });
+    const pointed = await land().awaitReply({ requestId }, 20_000);
+    expect(pointed).toMatchObject({
+      status: 'DUPLICATE',
+      code: 'ALREADY_ANSWERED',
+      original: { status: 'OK', code: 'OK', auditId: first.provenance!.auditId, repliedAt: first.repliedAt, digest: digestOf(first) },
+    });
+    expect(pointed.data).toBeUndefined();
+    expect(await auditCount('hanoi-land-office', requestId)).toBe(1);
+    // The record keeps when the reply left and its digest, sealed: not the digest itself.
+    const kept = (await audit().find(first.provenance!.auditId, 'lookup', subject())) as { reply?: { at: string; seal: string } };
+    expect(kept.reply?.at).toBe(first.repliedAt);
+    expect(kept.reply?.seal).toMatch(/^[0-9a-f]{64}$/);
+    expect(kept.reply?.seal).not.toBe(digestOf(first));
+  });
+
+  it('leaves a lookup another attempt holds (its lease running) to that attempt: the message is retried later, nothing is read or sent', async () => {
+    const adapter = createAdapter(functionEnv('adapter'));
+    const requestId = randomUUID();
+    await markerOf(requestId, Date.now() + 600_000);
+    const rec = rawRecord(forward(requestId), queue);
+    expect(await adapter({ Records: [rec] }, fakeContext())).toEqual({ batchItemFailures: [{ itemIdentifier: rec.messageId }] });
+    await expect(land().awaitReply({ requestId }, 3_000)).rejects.toThrow(/no reply/);
+    expect(await auditCount('hanoi-land-office', requestId)).toBe(0);
+  });
+
+  it('finishes, once, a lookup whose attempt stopped between its marker and its record (its lease over)', async () => {
+    const requestId = randomUUID();
+    await markerOf(requestId, Date.now() - 1000);
+    const rec = rawRecord(forward(requestId), queue);
+    // Two deliveries at once: one finishes it in the step run once per lookup, the other waits for it or answers under its record.
+    const outcomes = await Promise.all(
+      [createAdapter(functionEnv('adapter')), createAdapter(functionEnv('adapter'))].map((a) => a({ Records: [rec] }, fakeContext())),
+    );
+    expect(outcomes.filter((o) => o.batchItemFailures.length === 0).length).toBeGreaterThanOrEqual(1);
+    const reply = await land().awaitReply({ requestId }, 20_000);
+    expect(reply).toMatchObject({ status: 'OK', provenance: { auditId: auditIdOf('hanoi-land-office', requestId, '') } });
+    expect(await auditCount('hanoi-land-office', requestId)).toBe(1);
+  });
+
+  it('records a lookup delivered twice at once one time, and every reply to it names that record', async () => {
+    const requestId = randomUUID();
+    const rec = rawRecord(forward(requestId), queue);
+    const adapters = [createAdapter(functionEnv('adapter')), createAdapter(functionEnv('adapter'))];
+    await Promise.all(adapters.map((a) => a({ Records: [rec] }, fakeContext())));
+    const reply = await land().awaitReply({ requestId }, 20_000);
+    expect(reply.status).toBe('OK');
+    expect(await auditCount('hanoi-land-office', requestId)).toBe(1);
+    // A second reply, if the second delivery answered under the record, names the same record.
+    const second = await land()
+      .awaitReply({ requestId }, 2_000)
+      .catch(() => undefined);
+    if (second) expect(second.provenance?.auditId ?? second.original?.auditId).toBe(reply.provenance!.auditId);
   });
 });
 
