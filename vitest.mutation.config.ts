@@ -37,6 +37,7 @@ export default defineConfig({
       'test/unit/page-token.test.ts',
       'test/unit/project.test.ts',
       'test/unit/read.test.ts',
+      'test/unit/reply-seal.test.ts',
       'test/unit/subject-and-endpoint.test.ts',
       'test/unit/webhook.test.ts',
     ],

@@ -119,6 +119,29 @@ describe('the compact form of a lookup record', () => {
     }
   });
 
+  it('keeps the reply a record names (its time as milliseconds after the lookup, its sealed digest in base64url), and gives it back', () => {
+    const seal = sha256Hex('a sealed digest');
+    const record = linked(lookup({ reply: { at: '2026-11-29T05:00:00.007Z', seal } }));
+    const stored = encodeRecord(record);
+    expect(isCompact(stored)).toBe(true);
+    expect(stored).toMatchObject({ ra: 7, rs: hexToB64(seal) });
+    expect(stored).not.toHaveProperty('reply');
+    expect(decodeRecord(stored)).toEqual(record);
+    expect(AuditRecord.parse(decodeRecord(stored))).toEqual(record);
+    // A reply it could not give back exactly is stored as it is.
+    for (const reply of [
+      { at: '2026-11-29T05:00:00.007Z', seal: 'short' },
+      { at: 'later', seal },
+      { at: '2026-11-29T05:00:00.007Z', seal, more: 1 },
+    ]) {
+      const odd = linked(lookup({ reply }));
+      expect(encodeRecord(odd)).toEqual(odd);
+    }
+    // The reply's attributes are part of the record read: an edit shows in its hash.
+    const edited = { ...stored, ra: 8 };
+    expect(recordHash(decodeRecord(edited))).not.toBe(record.hash);
+  });
+
   it('leaves other kinds as they are', () => {
     const consent = linked({ kind: 'consent-change', at: '2026-11-29T05:00:00.000Z', consentId: 'c', subjectHash: SUBJECT, auditId: 'consent/c/0' });
     expect(encodeRecord(consent)).toEqual(consent);
@@ -165,6 +188,10 @@ describe('markers', () => {
 
   it('reads where a marker of either form says its record goes', () => {
     expect(markerPlace(subjectMarker(SUBJECT, 'a/1', PARTITION, 41))).toEqual({ partition: PARTITION, after: 41 });
+    // A lease's end is kept in whole seconds, rounded up: it never ends before the attempt's deadline.
+    expect(subjectMarker(SUBJECT, 'a/1', PARTITION, 41, 1_764_400_000_001)).toMatchObject({ u: 1_764_400_001 });
+    expect(markerPlace(subjectMarker(SUBJECT, 'a/1', PARTITION, 41, 1_764_400_000_001))).toEqual({ partition: PARTITION, after: 41, until: 1_764_400_001_000 });
+    expect(markerPlace({ p: PARTITION, n: 1, u: 'soon' })).toEqual({ partition: PARTITION, after: 1 });
     expect(markerPlace({ partition: PARTITION, after: 3 })).toEqual({ partition: PARTITION, after: 3 });
     expect(markerPlace({})).toEqual({ after: 0 });
     expect(markerPlace({ p: 7, n: 'x' })).toEqual({ after: 0 });
