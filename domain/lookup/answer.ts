@@ -11,9 +11,11 @@
  * its record, written before the reply, says the lookup was answered, how, and when (with the reply's
  * sealed digest). So an attempt that meets
  * - no marker answers (two writes: marker and record);
- * - the record, for the same message (a redelivery), answers again under that record: the reply may
- *   never have left (a stop between record and reply), and a reply the agency reads twice is one;
- * - the record, for another message (a resend the router carried through), points at the first reply;
+ * - the record (a redelivery, or a resend the router carried through) sends the very reply the record
+ *   names again, when the registry still gives it byte for byte (its digest, sealed in the record, is
+ *   checked: nothing is ever released under a record that does not name it), and otherwise points at it
+ *   (ALREADY_ANSWERED). A reply may never have left (a stop between record and reply), and an agency
+ *   reading one reply twice has one answer;
  * - the marker alone while its lease runs, is told to come back later (LookupInProgressError);
  * - the marker alone after its lease (its attempt stopped in between), or a record kept before replies
  *   were recorded, finishes it in a step run once per lookup (`exclusive`: Powertools idempotency),
@@ -169,21 +171,18 @@ export function lookupAnswerer(ports: AnswererPorts): LookupAnswerer {
   ): Promise<StageOutcome> {
     const { request } = lookup;
     const auditId = auditIdOf(lookup.consumer, request.requestId, lookup.receivedMessageId);
+    /** The reply this lookup's record says was sent, when it has one (a redelivery). */
+    let recorded: ReplyPointer | undefined;
     if (ahead) {
       const reservation = await ahead.reserved;
       if (reservation.state === 'done') {
         // The audit id already has a record, made before any redelivery could be: a requestId used again.
         // Nothing is released under the first lookup's record; the caller is told to use a new id.
         if (reusedAfterWindow(reservation.appended.at, now())) return refuseReused(lookup, reservation.appended.auditId);
-        // Answered again under its record: an answer other than the recorded one is not given, the first is pointed at.
-        const recorded = reservation.appended.record?.code;
-        const original = await pointerOf(reservation.appended.record, auditId);
-        if (typeof recorded === 'string' && recorded !== code && original) {
-          await pointAt(lookup, original);
-          return { outcome: 'answered', messageId: lookup.receivedMessageId, reply: original };
-        }
+        recorded = await pointerOf(reservation.appended.record, auditId);
       }
     }
+    // A redelivery is sent the very reply its record names (made at the time it names); one that would differ is not sent.
     const built = reply(
       code,
       {
@@ -195,9 +194,14 @@ export function lookupAnswerer(ports: AnswererPorts): LookupAnswerer {
         ...(lookup.notice ? { notice: lookup.notice } : {}),
         ...extra,
       },
-      now(),
+      recorded ? new Date(recorded.repliedAt) : now(),
     );
     const sent: LookupReply = extra.provenance ? { ...built, provenance: { ...extra.provenance, auditId } } : built;
+    if (recorded && digestOf(sent) !== recorded.digest) {
+      // The registry or the consent changed since: the answer given is pointed at, never contradicted.
+      await pointAt(lookup, recorded);
+      return { outcome: 'answered', messageId: lookup.receivedMessageId, reply: recorded };
+    }
     const entry: AuditEntry = {
       at: ahead?.at ?? now().toISOString(),
       consumer: lookup.consumer,
@@ -364,21 +368,12 @@ export function lookupAnswerer(ports: AnswererPorts): LookupAnswerer {
       if (held.state === 'busy') throw new LookupInProgressError(`lookup ${auditId} is being answered by another attempt until ${held.until}`);
       if (held.state === 'orphaned') return exclusively(input, exclusive);
       if (held.state === 'done') {
-        const { record } = held.appended;
-        const original = await pointerOf(record, auditId);
         // A record kept before replies were recorded: an earlier version's idempotency record says how it was answered.
+        const original = await pointerOf(held.appended.record, auditId);
         if (!original && !reusedAfterWindow(held.appended.at, now())) return exclusively(input, exclusive);
-        // Another message (a resend carried through by the router): point at the first reply.
-        if (original && record?.receivedMessageId !== lookup.receivedMessageId) {
-          if (reusedAfterWindow(held.appended.at, now())) {
-            await refuseReused(lookup, auditId);
-            return;
-          }
-          await pointAt(lookup, original);
-          return;
-        }
       }
-      // Answered here (or again, under its record, for a redelivery of the message that was answered).
+      // Answered here; or, for a lookup answered before (a redelivery, or a resend the router carried through), its
+      // very reply again when a fresh read reproduces it exactly, else a pointer to it (finish).
       try {
         await answerHeld(input, { at, reserved }, consentRead);
       } catch (error) {

@@ -133,7 +133,7 @@ describe('ndx ops', () => {
     expect(reply).toMatchObject({ requestId, status: 'OK' });
     // The poison message fails again maxReceiveCount times, and nothing else is left behind.
     await waitFor('the poison message to return to the DLQ', async () => (await dlqDepth(REGISTRY_QUEUE)) === 1);
-    // Redriving the same message again is harmless: idempotent processing sends no second reply.
+    // Redriving the same message again is harmless: it is sent the very reply it got, and nothing is recorded twice.
     await sqsClient().send(
       new SendMessageCommand({
         QueueUrl: h.engine.queueUrl(names.deadLetterQueue(REGISTRY_QUEUE)),
@@ -143,6 +143,7 @@ describe('ndx ops', () => {
     const again = await ndx('ops', 'redrive', REGISTRY_QUEUE);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/moved 2 message\(s\)/);
+    expect(await new AgencyClient(sqsClient(), 'hanoi-land-office').awaitReply({ requestId }, 30_000)).toEqual(reply);
     await expect(new AgencyClient(sqsClient(), 'hanoi-land-office').awaitReply({ requestId }, 4_000)).rejects.toThrow(/no reply/);
   });
 

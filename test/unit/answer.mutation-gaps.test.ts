@@ -583,30 +583,54 @@ describe('answer: take, exactly once by the audit marker and record', () => {
     expect(only(rec.sent)).toMatchObject({ code: 'OK' });
   });
 
-  it('points a resend the router carried through (another message) at the first reply, from the record, reading nothing', async () => {
-    const { ports: p, rec } = ports({}, undefined, undefined, done(recordOf()));
-    const { step: s, runs } = step();
-    await lookupAnswerer(p).take(take({ receivedMessageId: 'msg-9' }), s);
-    expect([rec.reads, rec.audits.length, rec.sent.length, runs.length]).toEqual([0, 0, 0, 0]);
-    expect(only(rec.direct).reply).toMatchObject({
+  it('sends a resend the router carried through (another message) the very first reply when a fresh read reproduces it, else points at it', async () => {
+    const first = ports();
+    await lookupAnswerer(first.ports).take(take(), step().step);
+    const answered = only(first.rec.sent);
+    const kept = { ...only(first.rec.audits), auditId: AUDIT_ID };
+    const resend = ports({ now: () => new Date(NOW.getTime() + 60_000) }, undefined, undefined, done(kept));
+    await lookupAnswerer(resend.ports).take(take({ receivedMessageId: 'msg-9' }), step().step);
+    expect(only(resend.rec.sent)).toEqual(answered);
+    // A record whose reply a fresh read does not reproduce (here: another reply's digest) is pointed at, with no data.
+    const other = ports({}, undefined, undefined, done(recordOf()));
+    await lookupAnswerer(other.ports).take(take({ receivedMessageId: 'msg-9' }), step().step);
+    expect([other.rec.sent.length, other.rec.audits.length]).toEqual([0, 0]);
+    expect(only(other.rec.direct).reply).toMatchObject({
       code: 'ALREADY_ANSWERED',
       requestId: R1,
       original: { status: 'OK', code: 'OK', auditId: AUDIT_ID, repliedAt: firstReply.repliedAt, digest: digestOf(firstReply) },
     });
+    expect(only(other.rec.direct).reply.data).toBeUndefined();
   });
 
-  it('answers a redelivery of the message answered again, under its record (the reply may never have left)', async () => {
-    const { ports: p, rec } = ports({}, undefined, undefined, done(recordOf()));
+  it('sends a redelivery of the message answered the very reply its record names (the reply may never have left), and points at it when it would differ', async () => {
+    // The first answer, and the record it left.
+    const first = ports();
+    await lookupAnswerer(first.ports).take(take(), step().step);
+    const answered = only(first.rec.sent);
+    const kept = { ...only(first.rec.audits), auditId: AUDIT_ID };
+    // The same message again, later: the same reply, byte for byte, under the same record.
+    const later = () => new Date(NOW.getTime() + 3_600_000);
+    const again = ports({ now: later }, undefined, undefined, done(kept));
     const { step: s, runs } = step();
-    await lookupAnswerer(p).take(take(), s);
+    await lookupAnswerer(again.ports).take(take(), s);
     expect(runs).toEqual([]);
-    expect(rec.reads).toBe(1);
-    expect(only(rec.appendedWith)).toBeInstanceOf(Promise);
-    expect(only(rec.sent)).toMatchObject({ code: 'OK', provenance: { auditId: AUDIT_ID } });
-    expect(rec.direct).toEqual([]);
+    expect(again.rec.reads).toBe(1);
+    expect(only(again.rec.sent)).toEqual(answered);
+    expect(only(again.rec.appendedWith)).toBeInstanceOf(Promise);
+    expect(again.rec.direct).toEqual([]);
+    // The registry's record changed since: the answer given is pointed at, not contradicted.
+    const changed: RegistrySource = { get: async () => ({ ...record, updatedAt: '2026-05-20T00:00:00.000Z' }) };
+    const moved = ports({ now: later }, changed, undefined, done(kept));
+    await lookupAnswerer(moved.ports).take(take(), step().step);
+    expect(moved.rec.sent).toEqual([]);
+    expect(only(moved.rec.direct).reply).toMatchObject({
+      code: 'ALREADY_ANSWERED',
+      original: { code: 'OK', auditId: AUDIT_ID, repliedAt: answered.repliedAt, digest: digestOf(answered) },
+    });
   });
 
-  it('points at the first reply instead of answering a redelivery otherwise than its record says', async () => {
+  it('points at the first reply when the subject has gone from the registry since', async () => {
     const gone: RegistrySource = { get: async () => undefined };
     const { ports: p, rec } = ports({}, gone, undefined, done(recordOf()));
     await lookupAnswerer(p).take(take(), step().step);
