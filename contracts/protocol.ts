@@ -33,7 +33,7 @@ export const CODES = {
     'RATE_LIMITED',
   ],
   ERROR: ['REGISTRY_UNAVAILABLE', 'INTERNAL'],
-  /** A resend of a request already answered: the reply points at the first answer (`original`). */
+  /** A resend of a request already answered, when its first reply is not sent again: the reply points at it (`original`). */
   DUPLICATE: ['ALREADY_ANSWERED'],
 } as const satisfies Record<Status, readonly string[]>;
 
@@ -94,7 +94,7 @@ export const LookupRequest = z
     requestId: z
       .uuid()
       .describe(
-        'Chosen by the caller, new for every lookup. A resend of the same request is answered ALREADY_ANSWERED (pointing at the first reply) or, if it was never answered, carried through; a different request under a used id is REQUEST_ID_REUSED.',
+        'Chosen by the caller, new for every lookup. A resend of the same request is sent the first reply again when the registry answered it and still gives that very reply, or else answered ALREADY_ANSWERED (pointing at the first reply); if it was never answered, it is carried through; a different request under a used id is REQUEST_ID_REUSED.',
       ),
     contract: ContractId,
     version: VersionPin.default('1').describe('The major the caller is pinned to, or an exact version.'),

@@ -25,7 +25,7 @@ const MESSAGES: Record<Code, string> = {
   REGISTRY_UNAVAILABLE: 'The registry did not answer after retries; send a new request later.',
   INTERNAL: 'ndx failed to process the request; operators have been alerted.',
   ALREADY_ANSWERED:
-    'This request was answered before; `original` says how and when. ndx keeps no copy of what a reply released: to read the record again, send a new request with a new requestId (a new, audited access).',
+    'This request was answered before; `original` says how and when. Its reply cannot be sent again as it was (ndx keeps no copy, and what it would send now differs): to read the record again, send a new request with a new requestId (a new, audited access).',
 };
 
 export function messageFor(code: Code): string {
