@@ -1,18 +1,19 @@
 /**
- * The resend protocol, as pure functions. Each stage (router, adapter) is idempotent on
- * (agency, requestId) and keeps, for 15 days, only what it decided: codes, ids and digests, never a
- * subject, a name or a record value (the exchange keeps no personal data at rest). So a stage meeting
- * a request it has seen before can:
+ * The resend protocol, as pure functions. The router is idempotent on (agency, requestId) and keeps,
+ * for 15 days, only what it decided: codes, ids and digests, never a subject, a name or a record value
+ * (the exchange keeps no personal data at rest); an adapter knows a lookup by its audit marker and
+ * record (answer.ts). So a stage meeting a request it has seen before can:
  *
- * - do nothing, when it is the same SQS message delivered again (its one reply was already sent, or
- *   the lookup was already forwarded);
- * - carry a resend through, when the router forwarded the lookup but no reply came of it (the
- *   forward is sent again, rebuilt from the resent request and the stored decision; the adapter is
- *   idempotent too, so a lookup that was in fact answered is not answered again);
+ * - do nothing, when it is the same SQS message delivered again to the router (the lookup was already
+ *   forwarded, or its one reply sent);
+ * - carry a resend through, when the router forwarded the lookup (the forward is sent again, rebuilt
+ *   from the resent request and the stored decision); the adapter then sends a lookup the registry
+ *   answered its first reply again, when a fresh read rebuilds that very reply (its digest checked
+ *   against the one sealed in the lookup's audit record: nothing is released that the record does not
+ *   name), and otherwise points at it;
  * - answer ALREADY_ANSWERED, pointing at the first reply (its status, code, auditId, repliedAt and the
- *   digest of the reply as sent), when the lookup was answered: ndx cannot send the first reply again
- *   because it keeps no copy of the data it released, and reading the registry again would be a
- *   second access under the first one's audit record;
+ *   digest of the reply as sent), when the lookup was answered and its reply is not sent again: ndx
+ *   keeps no copy of what it released;
  * - answer REQUEST_ID_REUSED when the body differs (its keyed digest does not match the first one).
  */
 import { createHmac } from 'node:crypto';
