@@ -119,12 +119,16 @@ function safeJson(text: string | undefined): unknown {
   }
 }
 
+/** RequestIds an inbox remembers as answered, so a reply delivered again is deleted rather than left to dead-letter. */
+export const ANSWERED_KEPT = 10_000;
+
 /** Receives one inbox keeps going at once: one per 10 replies waited for (a receive takes up to 10), at most this many. */
 export const MAX_INBOX_RECEIVERS = 4;
 
 /**
  * Receive loops for many lookups in flight: replies are handed to whoever waits for their requestId;
- * replies nobody here waits for are made visible again at once. One loop per 10 replies waited for
+ * a reply for a requestId answered here before (the same reply delivered again: one requestId is one
+ * answer) is deleted; replies nobody here waits for are made visible again at once. One loop per 10 replies waited for
  * (at most MAX_INBOX_RECEIVERS), and a loop receives again while the replies it took are deleted, so
  * a burst of replies is not read ten at a time in single file. For agencies that send many lookups
  * concurrently (batch jobs, the benchmark).
@@ -140,6 +144,8 @@ export class ReplyInbox {
   private readonly settling = new Set<Promise<unknown>>();
   /** The first failure of a loop or of a delete: stop() reports it. */
   private failure: unknown;
+  /** The requestIds answered here lately (at most ANSWERED_KEPT, oldest forgotten first). */
+  private readonly answered = new Set<string>();
   private stopping = false;
 
   constructor(sqs: SQSClient, agency: string) {
@@ -206,6 +212,10 @@ export class ReplyInbox {
           this.waiting.delete(requestId);
           clearTimeout(w.timer);
           w.resolve(parsed.data);
+          this.answered.add(requestId);
+          if (this.answered.size > ANSWERED_KEPT) this.answered.delete(this.answered.values().next().value ?? '');
+          done.push({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' });
+        } else if (requestId && this.answered.has(requestId)) {
           done.push({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' });
         } else {
           others.push({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '', VisibilityTimeout: 0 });

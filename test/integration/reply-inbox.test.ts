@@ -55,6 +55,38 @@ describe('ReplyInbox', () => {
     expect((await count(queue)) + (await count(names.deadLetterQueue(queue)))).toBe(1);
   }, 60_000);
 
+  it('deletes a reply delivered again for a requestId it answered (one requestId is one answer), without waiting for it', async () => {
+    const sqs = sqsClient();
+    // An agency whose in-queue no other test uses: the count at the end is this test's alone.
+    const quiet = 'government-office';
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: names.agencyInQueue(quiet) }));
+    if (!QueueUrl) throw new Error('no in-queue');
+    const id = randomUUID();
+    const inbox = new ReplyInbox(sqs, quiet);
+    const body = JSON.stringify(replyTo(id));
+    const first = inbox.wait(id, 30_000);
+    await sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: [{ Id: '0', MessageBody: body }] }));
+    expect((await first).requestId).toBe(id);
+    // The same reply again (the platform delivered it twice), while the inbox waits for another.
+    const other = randomUUID();
+    const second = inbox.wait(other, 30_000);
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl,
+        Entries: [
+          { Id: '0', MessageBody: body },
+          { Id: '1', MessageBody: JSON.stringify(replyTo(other)) },
+        ],
+      }),
+    );
+    expect((await second).requestId).toBe(other);
+    await inbox.stop();
+    const { Attributes: a } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    );
+    expect(Number(a?.ApproximateNumberOfMessages ?? 0) + Number(a?.ApproximateNumberOfMessagesNotVisible ?? 0)).toBe(0);
+  }, 60_000);
+
   it('rejects the replies still awaited when stopped', async () => {
     const inbox = new ReplyInbox(sqsClient(), agency);
     const waiting = inbox.wait(randomUUID(), 30_000);
