@@ -6,6 +6,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Message } from '@aws-sdk/client-sqs';
 import dynalite from 'dynalite';
 import { createRequestHandler } from 'local-aws-sqs';
 import { LOCAL_ACCOUNT_ID, LOCAL_ENGINE_MARK } from '../config/local.ts';
@@ -19,15 +20,37 @@ export interface EndpointOptions {
   dataDir?: string;
 }
 
+/**
+ * The SQS queues this endpoint serves, for the engine's event source mappings, which stand in for Lambda's
+ * pollers: those run in the Lambda service, not in the function, so locally they call the queues in process
+ * rather than through the SDK and HTTP (with the same queue semantics: visibility, receive counts, redrive).
+ */
+export interface LocalQueues {
+  /** Like ReceiveMessage with every system attribute: at most `max` (up to 10) messages, waiting up to `waitSeconds` for one. */
+  receive(queueName: string, input: { max: number; waitSeconds: number }): Promise<Message[]>;
+  /** Like DeleteMessageBatch; a receipt handle that is stale or not the queue's deletes nothing. */
+  delete(queueName: string, receiptHandles: readonly string[]): void;
+}
+
 export interface Endpoint {
   url: string;
   port: number;
+  queues: LocalQueues;
   /** Serves requests whose path starts with one of `prefixes` (e.g. the agency HTTP API's /v1/) by `listener`. */
   mount(prefixes: readonly string[], listener: http.RequestListener): void;
   close(): Promise<void>;
 }
 
 type Service = 'dynamodb' | 'sqs';
+
+/** A message as local-aws-sqs keeps it. */
+interface QueueRecord {
+  MessageId: string;
+  ReceiptHandle: string;
+  MessageBody: string;
+  MD5OfMessageBody: string;
+  attributes: Record<string, string>;
+}
 
 /** Which service a request is for, from its headers alone. */
 export function serviceOf(headers: http.IncomingHttpHeaders): Service | undefined {
@@ -77,10 +100,38 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
     emulateQueueCreationLifecycle: false,
   });
   sqsHandler = (req, res) => void sqs.requestHandler(req, res);
+  const queue = (name: string) => {
+    const found = sqs.service.Queues.find((q) => q.QueueName === name);
+    if (!found || sqs.service.deletingQueues.has(name)) throw new Error(`The specified queue does not exist: ${name}`);
+    return found;
+  };
+  const queues: LocalQueues = {
+    async receive(name, { max, waitSeconds }) {
+      const records = (await queue(name).receive({ MaxNumberOfMessages: Math.min(10, max), WaitTimeSeconds: waitSeconds })) as QueueRecord[];
+      return records.map((r) => ({
+        MessageId: r.MessageId,
+        ReceiptHandle: r.ReceiptHandle,
+        Body: r.MessageBody,
+        MD5OfBody: r.MD5OfMessageBody,
+        Attributes: r.attributes,
+      }));
+    },
+    delete(name, receiptHandles) {
+      const q = queue(name);
+      for (const handle of receiptHandles) {
+        try {
+          q.delete(handle);
+        } catch {
+          // not a receipt handle of this queue: DeleteMessageBatch reports it as that entry's failure
+        }
+      }
+    },
+  };
 
   return {
     url: `http://localhost:${port}`,
     port,
+    queues,
     mount(prefixes, listener) {
       mounts.push({ prefixes, listener });
     },

@@ -247,7 +247,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       if (!fn || !handler) throw new Error(`event source mapping on ${m.queue} targets unknown function ${m.functionId}`);
       mappings.push(
         startMapping({
-          sqs,
+          queues: endpoint.queues,
+          queueName: m.queue,
           queueUrl: queueUrl(m.queue),
           queueArn: queueArn(m.queue),
           region,

@@ -3,16 +3,23 @@
  * `batchSize`, invoke the handler with an SQS event, delete the records it did not report as failed
  * (ReportBatchItemFailures), and leave the failed ones to reappear after the visibility timeout,
  * until the queue's redrive policy moves them to the DLQ. A handler that throws fails the whole batch.
+ *
+ * Like Lambda's pollers, which run in the Lambda service and cost the function nothing, it receives and
+ * deletes on the local endpoint's queues in process (no SDK, signing or HTTP on the engine's one thread);
+ * each receive and delete is still counted as the SQS request it is (`countLocalCall`).
  */
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Message } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { invocation } from './metering.ts';
+import type { LocalQueues } from './endpoint.ts';
+import { countLocalCall, invocation } from './metering.ts';
 
 /** A handler may answer nothing (undefined), as Lambda allows: then no record of the batch failed. */
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
 
 export interface MappingOptions {
-  sqs: SQSClient;
+  /** The endpoint's queues, called in process. */
+  queues: LocalQueues;
+  queueName: string;
   queueUrl: string;
   queueArn: string;
   region: string;
@@ -75,6 +82,7 @@ function context(o: MappingOptions, requestId: string, deadline: number): Contex
 
 export function startMapping(o: MappingOptions): RunningMapping {
   const abort = new AbortController();
+  const stopped = new Promise<Message[]>((resolve) => abort.signal.addEventListener('abort', () => resolve([]), { once: true }));
   let invocationCount = 0;
   let paused = false;
   const inFlight = new Set<Promise<void>>();
@@ -100,20 +108,14 @@ export function startMapping(o: MappingOptions): RunningMapping {
   async function pollOnce(): Promise<void> {
     let messages: Message[] = [];
     try {
-      const out = await invocation.run({ functionName: `poller ${o.functionName}` }, () =>
-        o.sqs.send(
-          new ReceiveMessageCommand({
-            QueueUrl: o.queueUrl,
-            MaxNumberOfMessages: o.batchSize,
-            WaitTimeSeconds: 1,
-            MessageSystemAttributeNames: ['All'],
-            // local-aws-sqs 2.0 reads only the older name; without it records had no receive count.
-            AttributeNames: ['All'],
-          }),
-          { abortSignal: abort.signal },
-        ),
-      );
-      messages = out.Messages ?? [];
+      // Stopping does not wait for the long poll: a message it takes meanwhile reappears after its visibility timeout.
+      messages = await Promise.race([
+        invocation.run({ functionName: `poller ${o.functionName}` }, () => {
+          countLocalCall('SQS', 'ReceiveMessage');
+          return o.queues.receive(o.queueName, { max: o.batchSize, waitSeconds: 1 });
+        }),
+        stopped,
+      ]);
     } catch {
       if (!abort.signal.aborted) await new Promise((r) => setTimeout(r, 200));
       return;
@@ -139,11 +141,17 @@ export function startMapping(o: MappingOptions): RunningMapping {
     o.onInvoke?.({ functionName: o.functionName, records: records.length, failed: failedIds.size, durationMs, ...(error ? { error } : {}) });
     const done = records.filter((r) => !failedIds.has(r.messageId));
     if (done.length) {
-      await invocation
-        .run({ functionName: `poller ${o.functionName}` }, () =>
-          o.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: o.queueUrl, Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })) })),
-        )
-        .catch(() => undefined); // the endpoint is stopping; the messages reappear after their visibility timeout
+      invocation.run({ functionName: `poller ${o.functionName}` }, () => {
+        countLocalCall('SQS', 'DeleteMessageBatch');
+        try {
+          o.queues.delete(
+            o.queueName,
+            done.map((r) => r.receiptHandle),
+          );
+        } catch {
+          // the queue is gone (the engine is stopping): the messages would reappear after their visibility timeout
+        }
+      });
     }
   }
 

@@ -18,8 +18,23 @@ interface MeterableStack {
   ) => void;
 }
 
+/** The maps `meter` counts into, by the metered client's service ('SQS', 'DynamoDB'): calls made without a client count there too. */
+const meteredServices = new Map<string, Set<OperationCounts>>();
+
+/**
+ * Counts a call the local engine makes without an SDK client (its event source pollers receive from and
+ * delete on the queues in process) as that client's command would be counted, in every map given to
+ * `meter` with a client of that service: it is still a request AWS would bill.
+ */
+export function countLocalCall(service: 'SQS' | 'DynamoDB', command: string): void {
+  const key = `${invocation.getStore()?.functionName ?? 'client'} ${service}.${command}`;
+  for (const counts of meteredServices.get(service) ?? []) counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
 /** Counts every command sent through `client` into `counts`, keyed `<stage> <Client>.<Command>`. */
-export function meter(client: { middlewareStack: object }, counts: OperationCounts): void {
+export function meter(client: { middlewareStack: object; config?: { serviceId?: string } }, counts: OperationCounts): void {
+  const service = client.config?.serviceId;
+  if (service) meteredServices.set(service, (meteredServices.get(service) ?? new Set()).add(counts));
   (client.middlewareStack as MeterableStack).add(
     (next, context) => async (args) => {
       const stage = invocation.getStore()?.functionName ?? 'client';
