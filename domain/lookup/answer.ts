@@ -364,7 +364,14 @@ export function lookupAnswerer(ports: AnswererPorts): LookupAnswerer {
       reserved.catch(() => undefined);
       const consentRead = lookup.basis.kind === 'consent' ? ports.consents.get(lookup.basis.consentId) : undefined;
       consentRead?.catch(() => undefined);
-      const held = await reserved;
+      let held: Reservation;
+      try {
+        held = await reserved;
+      } catch (error) {
+        // The marker could not be written: retried, or on the last attempt answered (and recorded on its own).
+        await failed(input, error, { at, reserved });
+        return;
+      }
       if (held.state === 'busy') throw new LookupInProgressError(`lookup ${auditId} is being answered by another attempt until ${held.until}`);
       if (held.state === 'orphaned') return exclusively(input, exclusive);
       if (held.state === 'done') {

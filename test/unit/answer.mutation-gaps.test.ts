@@ -640,7 +640,14 @@ describe('answer: take, exactly once by the audit marker and record', () => {
   });
 
   it('asks the exclusive step about a record kept before replies were recorded (an earlier version’s idempotency record knows)', async () => {
-    for (const record of [recordOf({ reply: undefined }), undefined, recordOf({ reply: { at: firstReply.repliedAt, seal: 'not-a-seal' } })]) {
+    for (const record of [
+      recordOf({ reply: undefined }),
+      undefined,
+      recordOf({ reply: { at: firstReply.repliedAt, seal: 'not-a-seal' } }),
+      recordOf({ reply: { at: 7, seal: 'x' } }),
+      recordOf({ status: undefined }),
+      recordOf({ code: undefined }),
+    ]) {
       const { ports: p, rec } = ports({}, undefined, undefined, done(record));
       const stored: StageOutcome = {
         outcome: 'answered',
@@ -665,7 +672,8 @@ describe('answer: take, exactly once by the audit marker and record', () => {
     await lookupAnswerer(same.ports).take(take(), step(async () => ({ ...stored, replayed: true })).step);
     expect([same.rec.sent.length, same.rec.direct.length]).toEqual([0, 0]);
     const fresh = ports({}, undefined, undefined, { state: 'orphaned' });
-    await lookupAnswerer(fresh.ports).take(take(), step(async () => stored).step);
+    // Run now (not read back): what it sent is its own answer, nothing is pointed at, even for another message.
+    await lookupAnswerer(fresh.ports).take(take({ receivedMessageId: 'msg-9' }), step(async () => stored).step);
     expect([fresh.rec.sent.length, fresh.rec.direct.length]).toEqual([0, 0]);
     const reused = ports({}, undefined, undefined, { state: 'orphaned' });
     await lookupAnswerer(reused.ports).take(take(), step(undefined, true).step);
@@ -707,5 +715,39 @@ describe('answer: take, exactly once by the audit marker and record', () => {
       },
     });
     await expect(lookupAnswerer(unwritten.ports).take(take(), step().step)).rejects.toThrow('throttled');
+    const unwrittenLast = ports();
+    unwrittenLast.ports.responder.audit.reserve = async () => Promise.reject(new Error('throttled'));
+    await lookupAnswerer(unwrittenLast.ports).take({ ...take(), finalAttempt: true }, step().step);
+    expect(only(unwrittenLast.rec.audits)).toMatchObject({ code: 'INTERNAL' });
+    expect(unwrittenLast.rec.appendedWith).toEqual([undefined]);
+  });
+
+  it('reads the consent (beside the marker) only for a lookup made under consent', async () => {
+    let gets = 0;
+    const counting = {
+      get: async () => {
+        gets++;
+        return consent;
+      },
+    };
+    const legalPorts = ports({ consents: counting });
+    await lookupAnswerer(legalPorts.ports).take(take(), step().step);
+    expect(gets).toBe(0);
+    const consented = ports({ consents: counting });
+    await lookupAnswerer(consented.ports).take({ lookup: consentLookup(), version: residence, finalAttempt: false, leaseUntil: LEASE }, step().step);
+    expect(gets).toBe(1);
+    expect(only(consented.rec.sent)).toMatchObject({ code: 'OK' });
+  });
+
+  it('returns, from the exclusive step, the first reply pointed at when it would now differ', async () => {
+    const gone: RegistrySource = { get: async () => undefined };
+    const { ports: p, rec } = ports({}, gone, undefined, done(recordOf()));
+    const out = await lookupAnswerer(p).answer({ lookup: legalLookup(), version: identity, finalAttempt: false });
+    expect(out).toEqual({
+      outcome: 'answered',
+      messageId: 'msg-1',
+      reply: { status: 'OK', code: 'OK', auditId: AUDIT_ID, repliedAt: firstReply.repliedAt, digest: digestOf(firstReply) },
+    });
+    expect(only(rec.direct).reply.code).toBe('ALREADY_ANSWERED');
   });
 });
