@@ -1,7 +1,8 @@
 /**
  * `npm run bench:cold [-- --times N]`: the Lambda bundles' sizes and cold imports only (the part of
  * `npm run bench` that needs no engine), in seconds rather than minutes. Same bundles and the same
- * measurement as the full benchmark (bench/lambda-cost.ts), beside the way the functions were deployed
+ * measurement as the full benchmark (bench/lambda-cost.ts: wall time, and the CPU time the import took, which
+ * other processes' load moves less), beside the way the functions were deployed
  * before (each bundle's source map loaded with `--enable-source-maps`), to show what that costs; then
  * where the time goes (SDK, compiling and linking the bundle, running its top level), which moves less
  * with the machine's load than the totals, and the ratio to the minimal handler by parts (one SDK figure
@@ -20,25 +21,28 @@ const variants: Record<string, { bundles: Bundle[]; nodeOptions: readonly string
   'with source maps': { bundles: await bundleSizes(root, { sourceMap: 'linked' }), nodeOptions: ['--enable-source-maps'] },
 };
 // The two ways take turns, one sample of each bundle at a time, so drift in the machine's load moves both alike.
-const samples = new Map<string, number[]>();
+const samples = new Map<string, { wall: number[]; cpu: number[] }>();
 for (let i = 0; i < times; i++) {
   for (const [variant, { bundles, nodeOptions }] of Object.entries(variants)) {
-    for (const c of await coldImports(bundles, 1, nodeOptions))
-      samples.set(`${variant}|${c.name}`, [...(samples.get(`${variant}|${c.name}`) ?? []), c.medianMs]);
+    for (const c of await coldImports(bundles, 1, nodeOptions)) {
+      const s = samples.get(`${variant}|${c.name}`) ?? { wall: [], cpu: [] };
+      s.wall.push(c.medianMs);
+      s.cpu.push(c.medianCpuMs);
+      samples.set(`${variant}|${c.name}`, s);
+    }
   }
 }
 const median = (list: readonly number[] = []) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] ?? Number.NaN;
-console.log(
-  `${'bundle'.padEnd(16)} ${'size'.padStart(10)}${Object.keys(variants)
-    .map((v) => v.padStart(22))
-    .join('')}`,
-);
+const columns = Object.keys(variants).flatMap((v) => [`${v}, wall`, `${v}, CPU`]);
+console.log(`${'bundle'.padEnd(16)} ${'size'.padStart(10)}${columns.map((c) => c.padStart(26)).join('')}`);
 for (const b of deployed) {
-  const cells = Object.keys(variants).map((v) => {
-    const ms = median(samples.get(`${v}|${b.name}`));
-    const ratio = ms / median(samples.get(`${v}|minimal-handler`));
-    return `${ms.toFixed(1)} ms ×${ratio.toFixed(2)}`.padStart(22);
-  });
+  const cells = Object.keys(variants).flatMap((v) =>
+    (['wall', 'cpu'] as const).map((k) => {
+      const ms = median(samples.get(`${v}|${b.name}`)?.[k]);
+      const ratio = ms / median(samples.get(`${v}|minimal-handler`)?.[k]);
+      return `${ms.toFixed(1)} ms ×${ratio.toFixed(2)}`.padStart(26);
+    }),
+  );
   console.log(`${b.name.padEnd(16)} ${(b.bytes / 1024).toFixed(1).padStart(7)} KB${cells.join('')}`);
 }
 

@@ -45,37 +45,58 @@ export async function bundleSizes(root: string, options: { sourceMap?: 'linked' 
   ]);
 }
 
+/** A bundle's cold import against the minimal handler's. */
+export interface ColdImport {
+  name: string;
+  /** Median wall time of the `import()`. */
+  medianMs: number;
+  ratioToMinimal: number;
+  /**
+   * Median CPU time (user + system, all of the process's threads) the `import()` took: what the import costs
+   * the machine, which other processes' load moves much less than wall time.
+   */
+  medianCpuMs: number;
+  cpuRatioToMinimal: number;
+}
+
 /**
- * Median wall time of `import()` of each bundle in a fresh Node process, and the ratio to the minimal
- * handler. The bundles take turns (minimal, router, adapter, minimal, ...), so a machine that gets busier
- * or quieter during the measurement moves every bundle's samples alike and the ratios hold.
+ * Median wall and CPU time of `import()` of each bundle in a fresh Node process, and the ratios to the
+ * minimal handler. The bundles take turns (minimal, router, adapter, minimal, ...), so a machine that gets
+ * busier or quieter during the measurement moves every bundle's samples alike and the ratios hold.
  */
 export async function coldImports(
   bundles: readonly Bundle[],
   times: number,
   /** Node options of the fresh processes. @default the functions' (LAMBDA_NODE_OPTIONS) */
   nodeOptions: readonly string[] = LAMBDA_NODE_OPTIONS,
-): Promise<Array<{ name: string; medianMs: number; ratioToMinimal: number }>> {
-  const samples = bundles.map((bundle) => ({ bundle, list: [] as number[] }));
+): Promise<ColdImport[]> {
+  const samples = bundles.map((bundle) => ({ bundle, wall: [] as number[], cpu: [] as number[] }));
   for (let i = 0; i < times; i++) {
-    for (const { bundle, list } of samples) {
+    for (const { bundle, wall, cpu } of samples) {
       const { stdout } = await run(process.execPath, [
         ...nodeOptions,
         '--input-type=module',
         '-e',
-        `const t = performance.now(); await import(${JSON.stringify(bundle.file)}); console.log(performance.now() - t);`,
+        `const c = process.cpuUsage(); const t = performance.now(); await import(${JSON.stringify(bundle.file)}); const ms = performance.now() - t; const d = process.cpuUsage(c); console.log(JSON.stringify([ms, (d.user + d.system) / 1000]));`,
       ]);
-      list.push(Number(stdout.trim()));
+      const [ms, cpuMs] = JSON.parse(stdout) as [number, number];
+      wall.push(ms);
+      cpu.push(cpuMs);
     }
   }
-  const medians = samples.map(({ bundle, list }) => {
-    list.sort((a, c) => a - c);
-    // No samples (times = 0): no median.
-    return { name: bundle.name, median: list[Math.floor(list.length / 2)] ?? Number.NaN };
-  });
+  // No samples (times = 0): no median.
+  const median = (list: number[]) => [...list].sort((a, c) => a - c)[Math.floor(list.length / 2)] ?? Number.NaN;
+  const medians = samples.map(({ bundle, wall, cpu }) => ({ name: bundle.name, wall: median(wall), cpu: median(cpu) }));
   const base = medians.find((m) => m.name === 'minimal-handler');
   if (!base) throw new Error('coldImports compares each bundle with the minimal handler: include the bundle named "minimal-handler"');
-  return medians.map(({ name, median }) => ({ name, medianMs: Math.round(median * 10) / 10, ratioToMinimal: Math.round((median / base.median) * 100) / 100 }));
+  const round = (x: number, to: number) => Math.round(x * to) / to;
+  return medians.map(({ name, wall, cpu }) => ({
+    name,
+    medianMs: round(wall, 10),
+    ratioToMinimal: round(wall / base.wall, 100),
+    medianCpuMs: round(cpu, 10),
+    cpuRatioToMinimal: round(cpu / base.cpu, 100),
+  }));
 }
 
 /** The AWS SDK packages the bundles import (left to the runtime): loaded first when the phases are timed. */
