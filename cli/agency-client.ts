@@ -146,6 +146,9 @@ export class ReplyInbox {
   private failure: unknown;
   /** The requestIds answered here lately (at most ANSWERED_KEPT, oldest forgotten first). */
   private readonly answered = new Set<string>();
+  /** Wakes the receive loops idle with nothing waited for, when a reply is waited for (or the inbox stops). */
+  private wake: (() => void) | undefined;
+  private idle: Promise<void> | undefined;
   private stopping = false;
 
   constructor(sqs: SQSClient, agency: string) {
@@ -161,6 +164,7 @@ export class ReplyInbox {
       }, timeoutMs);
       this.waiting.set(requestId, { resolve, reject, timer });
     });
+    this.rouse();
     for (let slot = 0; slot < this.wanted(); slot++) {
       if (this.receivers.has(slot)) continue;
       const loop = this.receive(slot)
@@ -175,6 +179,7 @@ export class ReplyInbox {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.rouse();
     await Promise.all([...this.receivers.values()]);
     await Promise.all([...this.settling]);
     for (const [, w] of this.waiting) {
@@ -198,7 +203,11 @@ export class ReplyInbox {
     const queueUrl = await this.queueUrl;
     while (!this.stopping && (slot === 0 || slot < this.wanted())) {
       if (this.waiting.size === 0) {
-        await new Promise((r) => setTimeout(r, 10));
+        // Nothing waited for: idle until something is (no receive, and no delay when it comes).
+        this.idle ??= new Promise<void>((resolve) => {
+          this.wake = resolve;
+        });
+        await this.idle;
         continue;
       }
       const out = await this.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
@@ -225,6 +234,14 @@ export class ReplyInbox {
       if (done.length) this.settle(this.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: done })));
       if (others.length) this.settle(this.sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: others })));
     }
+  }
+
+  /** Ends the loops' idle wait. */
+  private rouse(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    this.idle = undefined;
+    wake?.();
   }
 
   private settle(call: Promise<unknown>): void {
