@@ -10,7 +10,7 @@
  * `ndx:handler` (the entry, relative to the repository root) so the local engine can run the same
  * handler with the same environment.
  */
-import { type Duration, RemovalPolicy, } from 'aws-cdk-lib';
+import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
