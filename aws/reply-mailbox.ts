@@ -15,11 +15,17 @@ export const MAILBOX_TTL_SECONDS = 3600;
 
 const keyOf = (consumer: string, route: ReplyRoute) => `${consumer}#${slotOf(route)}`;
 
+/**
+ * Callers waiting in this process, by table and slot, whichever mailbox instance they wait through: a
+ * delivery by any instance in the process (the router answering over HTTP; locally also the adapters,
+ * which run in the engine's process) wakes them at once. Deliveries from other processes are found by
+ * polling.
+ */
+const WAITERS = new Map<string, Set<() => void>>();
+
 export class ReplyMailbox implements Mailbox {
   private readonly doc: DynamoDBDocumentClient;
   private readonly table: string;
-  /** Waiters in this process, woken when this process delivers to their slot (a router answer over HTTP). */
-  private readonly waiters = new Map<string, Set<() => void>>();
   private readonly now: () => Date;
 
   constructor(doc: DynamoDBDocumentClient, table: string, now: () => Date = () => new Date()) {
@@ -66,7 +72,7 @@ export class ReplyMailbox implements Mailbox {
     } catch (error) {
       if (!isConditionalFailure(error)) throw error;
     }
-    for (const wake of this.waiters.get(key) ?? []) wake();
+    for (const wake of WAITERS.get(`${this.table}#${key}`) ?? []) wake();
   }
 
   async read(consumer: string, route: ReplyRoute): Promise<MailboxItem | undefined> {
@@ -83,10 +89,10 @@ export class ReplyMailbox implements Mailbox {
 
   /**
    * Reads the slot until its reply is there or `waitMs` has passed: woken at once by a delivery in this
-   * process, otherwise polling with backoff (20 ms, growing to 250 ms).
+   * process (by any mailbox instance on the table), otherwise polling with backoff (20 ms, growing to 250 ms).
    */
   async waitFor(consumer: string, route: ReplyRoute, waitMs: number): Promise<MailboxItem | undefined> {
-    const key = keyOf(consumer, route);
+    const key = `${this.table}#${keyOf(consumer, route)}`;
     const deadline = Date.now() + waitMs;
     let delay = 20;
     for (;;) {
@@ -100,12 +106,12 @@ export class ReplyMailbox implements Mailbox {
 
   private nap(key: string, ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const set = this.waiters.get(key) ?? new Set<() => void>();
-      this.waiters.set(key, set);
+      const set = WAITERS.get(key) ?? new Set<() => void>();
+      WAITERS.set(key, set);
       const done = () => {
         clearTimeout(timer);
         set.delete(done);
-        if (set.size === 0) this.waiters.delete(key);
+        if (set.size === 0) WAITERS.delete(key);
         resolve();
       };
       const timer = setTimeout(done, ms);
