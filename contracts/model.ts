@@ -153,6 +153,20 @@ export function latestVersion(contract: ContractDefinition): VersionDefinition {
   return version;
 }
 
+/**
+ * A MINOR version of `base` that changes its rate limit alone (raised for a national day: ndx.config.ts
+ * PROD_TRAFFIC); its changelog says from what to what. Agencies pinned to `base` keep its limit.
+ */
+export function withRateLimit(base: VersionDefinition, version: string, perAgencyPerMinute: number): VersionDefinition {
+  const n = (x: number) => x.toLocaleString('en-US');
+  return {
+    ...base,
+    version,
+    rateLimit: { perAgencyPerMinute },
+    changelog: `Rate limit ${n(base.rateLimit.perAgencyPerMinute)} → ${n(perAgencyPerMinute)} a minute per agency, for a national day (ndx.config.ts PROD_TRAFFIC).`,
+  };
+}
+
 /** Validates a contract definition once, when its module loads; a bad definition is a bug. */
 export function defineContract(contract: ContractDefinition): ContractDefinition {
   const problems: string[] = [];

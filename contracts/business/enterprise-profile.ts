@@ -5,7 +5,7 @@
  * customer due diligence.
  */
 import * as z from 'zod';
-import { defineContract, type VersionDefinition } from '../model.ts';
+import { defineContract, type VersionDefinition, withRateLimit } from '../model.ts';
 import { Address, IsoDate, PDPL_ART_19_1_C } from '../common.ts';
 import { EnterpriseCode, NationalId } from '../identifiers.ts';
 import { EnterpriseStatus, EnterpriseType, Industry, Position } from './vocabulary.ts';
@@ -90,13 +90,5 @@ export const enterpriseProfile = defineContract({
   description: 'Registration details of an enterprise or branch by enterprise code, including its legal representatives.',
   provider: 'business',
   stewards: ['steward@business.mof.gov.vn'],
-  versions: [
-    v1,
-    {
-      ...v1,
-      version: '1.1.0',
-      rateLimit: { perAgencyPerMinute: 19_000 },
-      changelog: 'Rate limit 3,000 → 19,000 a minute per agency, for a national day (ndx.config.ts PROD_TRAFFIC).',
-    },
-  ],
+  versions: [v1, withRateLimit(v1, '1.1.0', 19_000)],
 });

@@ -3,7 +3,7 @@
  * time. A tax department uses it in tax enforcement; a bank only with the person's consent.
  */
 import * as z from 'zod';
-import { defineContract, type VersionDefinition } from '../model.ts';
+import { defineContract, type VersionDefinition, withRateLimit } from '../model.ts';
 import { IsoDate, listResponse, PDPL_ART_19_1_C } from '../common.ts';
 import { EnterpriseCode, NationalId } from '../identifiers.ts';
 import { EnterpriseStatus, EnterpriseType, Position } from './vocabulary.ts';
@@ -59,13 +59,5 @@ export const enterprisesByRepresentative = defineContract({
   description: 'The enterprises a person (by national ID) is a legal representative of, with title and since when; paginated.',
   provider: 'business',
   stewards: ['steward@business.mof.gov.vn'],
-  versions: [
-    v1,
-    {
-      ...v1,
-      version: '1.1.0',
-      rateLimit: { perAgencyPerMinute: 5_000 },
-      changelog: 'Rate limit 600 → 5,000 a minute per agency, for a national day (ndx.config.ts PROD_TRAFFIC).',
-    },
-  ],
+  versions: [v1, withRateLimit(v1, '1.1.0', 5_000)],
 });

@@ -4,10 +4,10 @@
  * tax departments under their sectoral laws.
  */
 import * as z from 'zod';
-import { defineContract, type VersionDefinition } from '../model.ts';
+import { defineContract, type VersionDefinition, withRateLimit } from '../model.ts';
 import { Address, IsoDate, PDPL_ART_19_1_C } from '../common.ts';
 import { ParcelId } from '../identifiers.ts';
-import { CertificateSerial, Encumbrances, LandUse, Owner } from './vocabulary.ts';
+import { CertificateSerial, LAND_TAX_BASIS, Encumbrances, LandUse, Owner } from './vocabulary.ts';
 
 const v1Response = z.strictObject({
   parcelId: ParcelId,
@@ -37,13 +37,7 @@ const v1: VersionDefinition = {
       consumers: ['hanoi-land-office'],
       purposes: ['LAND_REGISTRATION'],
     },
-    {
-      id: 'pdpl-19-1-c-land-tax',
-      ...PDPL_ART_19_1_C,
-      sectoral: 'Law on Non-agricultural Land Use Tax No. 48/2010/QH12; Law on Tax Administration No. 38/2019/QH14',
-      consumers: ['danang-tax-office'],
-      purposes: ['LAND_TAX_ASSESSMENT'],
-    },
+    LAND_TAX_BASIS,
   ],
   retentionDays: 365 * 10,
   rateLimit: { perAgencyPerMinute: 3000 },
@@ -69,13 +63,5 @@ export const parcel = defineContract({
   description: 'A land parcel by its id: location, area, land use and term, users and shares, certificate, encumbrances.',
   provider: 'land',
   stewards: ['steward@land.mae.gov.vn'],
-  versions: [
-    v1,
-    {
-      ...v1,
-      version: '1.1.0',
-      rateLimit: { perAgencyPerMinute: 14_000 },
-      changelog: 'Rate limit 3,000 → 14,000 a minute per agency, for a national day (ndx.config.ts PROD_TRAFFIC).',
-    },
-  ],
+  versions: [v1, withRateLimit(v1, '1.1.0', 14_000)],
 });

@@ -4,10 +4,10 @@
  * citizen's consent.
  */
 import * as z from 'zod';
-import { defineContract, type VersionDefinition } from '../model.ts';
+import { defineContract, type VersionDefinition, withRateLimit } from '../model.ts';
 import { Address, listResponse, PDPL_ART_19_1_C } from '../common.ts';
 import { ParcelId } from '../identifiers.ts';
-import { CertificateSerial, LandUse, OwnerSubject } from './vocabulary.ts';
+import { CertificateSerial, LAND_TAX_BASIS, LandUse, OwnerSubject } from './vocabulary.ts';
 
 const v1Item = z.strictObject({
   parcelId: ParcelId,
@@ -38,13 +38,7 @@ const v1: VersionDefinition = {
       consumers: ['hanoi-land-office'],
       purposes: ['LAND_REGISTRATION'],
     },
-    {
-      id: 'pdpl-19-1-c-land-tax',
-      ...PDPL_ART_19_1_C,
-      sectoral: 'Law on Non-agricultural Land Use Tax No. 48/2010/QH12; Law on Tax Administration No. 38/2019/QH14',
-      consumers: ['danang-tax-office'],
-      purposes: ['LAND_TAX_ASSESSMENT'],
-    },
+    LAND_TAX_BASIS,
   ],
   retentionDays: 365 * 5,
   rateLimit: { perAgencyPerMinute: 1200 },
@@ -68,13 +62,5 @@ export const parcelsByOwner = defineContract({
   description: 'The land parcels a person (by national ID) or an enterprise (by enterprise code) holds, with shares; paginated.',
   provider: 'land',
   stewards: ['steward@land.mae.gov.vn'],
-  versions: [
-    v1,
-    {
-      ...v1,
-      version: '1.1.0',
-      rateLimit: { perAgencyPerMinute: 7_000 },
-      changelog: 'Rate limit 1,200 → 7,000 a minute per agency, for a national day (ndx.config.ts PROD_TRAFFIC).',
-    },
-  ],
+  versions: [v1, withRateLimit(v1, '1.1.0', 7_000)],
 });

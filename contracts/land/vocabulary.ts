@@ -1,6 +1,8 @@
 /** The land register's vocabulary, shared by its contracts and its records. */
 import * as z from 'zod';
+import { PDPL_ART_19_1_C } from '../common.ts';
 import { EnterpriseCode, NationalId } from '../identifiers.ts';
+import type { LegalBasis } from '../model.ts';
 
 /** Land use categories by their official short codes (a subset). */
 export const LAND_USES = {
@@ -44,3 +46,12 @@ export const OwnerSubject = z
     message: 'exactly one of nationalId or enterpriseCode',
   })
   .describe('The land user: { nationalId } for a person or { enterpriseCode } for an enterprise.');
+
+/** The tax department's legal basis for reading land records, the same in every land contract it reads. */
+export const LAND_TAX_BASIS: LegalBasis = {
+  id: 'pdpl-19-1-c-land-tax',
+  ...PDPL_ART_19_1_C,
+  sectoral: 'Law on Non-agricultural Land Use Tax No. 48/2010/QH12; Law on Tax Administration No. 38/2019/QH14',
+  consumers: ['danang-tax-office'],
+  purposes: ['LAND_TAX_ASSESSMENT'],
+};

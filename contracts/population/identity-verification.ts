@@ -3,7 +3,7 @@
  * personal identification number. Agencies use it on a legal basis; no consent is asked.
  */
 import * as z from 'zod';
-import { defineContract, type VersionDefinition } from '../model.ts';
+import { defineContract, type VersionDefinition, withRateLimit } from '../model.ts';
 import { IsoDate, PDPL_ART_19_1_C } from '../common.ts';
 import { NationalId } from '../identifiers.ts';
 
@@ -65,13 +65,5 @@ export const identityVerification = defineContract({
   description: 'Confirms full name, date of birth and living status for a personal identification number.',
   provider: 'population',
   stewards: ['steward@population.mps.gov.vn'],
-  versions: [
-    v1,
-    {
-      ...v1,
-      version: '1.1.0',
-      rateLimit: { perAgencyPerMinute: 96_000 },
-      changelog: 'Rate limit 6,000 → 96,000 a minute per agency, for a national day (ndx.config.ts PROD_TRAFFIC).',
-    },
-  ],
+  versions: [v1, withRateLimit(v1, '1.1.0', 96_000)],
 });

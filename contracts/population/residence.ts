@@ -3,7 +3,7 @@
  * citizen's consent for that agency and purpose.
  */
 import * as z from 'zod';
-import { defineContract, type VersionDefinition } from '../model.ts';
+import { defineContract, type VersionDefinition, withRateLimit } from '../model.ts';
 import { Address } from '../common.ts';
 import { NationalId } from '../identifiers.ts';
 
@@ -40,13 +40,5 @@ export const residence = defineContract({
   description: 'Permanent and temporary residence of a citizen, released with the citizen’s consent.',
   provider: 'population',
   stewards: ['steward@population.mps.gov.vn'],
-  versions: [
-    v1,
-    {
-      ...v1,
-      version: '1.1.0',
-      rateLimit: { perAgencyPerMinute: 19_000 },
-      changelog: 'Rate limit 600 → 19,000 a minute per agency, for a national day (ndx.config.ts PROD_TRAFFIC).',
-    },
-  ],
+  versions: [v1, withRateLimit(v1, '1.1.0', 19_000)],
 });

@@ -4,7 +4,7 @@
  * that a pension or monthly social insurance benefit would rule out.
  */
 import * as z from 'zod';
-import { defineContract, type VersionDefinition } from '../model.ts';
+import { defineContract, type VersionDefinition, withRateLimit } from '../model.ts';
 import { PDPL_ART_19_1_C } from '../common.ts';
 import { NationalId } from '../identifiers.ts';
 import { Benefit, HealthInsurance } from './vocabulary.ts';
@@ -52,13 +52,5 @@ export const benefits = defineContract({
   description: 'Benefits being paid (pension, sickness, maternity, unemployment...) and health insurance validity, by national ID.',
   provider: 'social-insurance',
   stewards: ['steward@vss.gov.vn'],
-  versions: [
-    v1,
-    {
-      ...v1,
-      version: '1.1.0',
-      rateLimit: { perAgencyPerMinute: 5_000 },
-      changelog: 'Rate limit 1,200 → 5,000 a minute per agency, for a national day (ndx.config.ts PROD_TRAFFIC).',
-    },
-  ],
+  versions: [v1, withRateLimit(v1, '1.1.0', 5_000)],
 });

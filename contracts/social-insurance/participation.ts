@@ -4,7 +4,7 @@
  * only with the citizen's consent.
  */
 import * as z from 'zod';
-import { defineContract, type VersionDefinition } from '../model.ts';
+import { defineContract, type VersionDefinition, withRateLimit } from '../model.ts';
 import { PDPL_ART_19_1_C } from '../common.ts';
 import { EnterpriseCode, NationalId, SocialInsuranceCode } from '../identifiers.ts';
 import { ParticipationStatus, ParticipationType } from './vocabulary.ts';
@@ -64,13 +64,5 @@ export const participation = defineContract({
   description: 'Participation type and status, employer of record and contribution months of a person, by national ID.',
   provider: 'social-insurance',
   stewards: ['steward@vss.gov.vn'],
-  versions: [
-    v1,
-    {
-      ...v1,
-      version: '1.1.0',
-      rateLimit: { perAgencyPerMinute: 7_000 },
-      changelog: 'Rate limit 1,200 → 7,000 a minute per agency, for a national day (ndx.config.ts PROD_TRAFFIC).',
-    },
-  ],
+  versions: [v1, withRateLimit(v1, '1.1.0', 7_000)],
 });
