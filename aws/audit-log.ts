@@ -167,11 +167,12 @@ export class AuditAppender {
     subjectHash?: string,
     options: ReserveOptions = {},
   ): Promise<Reservation> {
-    const leased = options.leaseUntil !== undefined || options.takeover === true;
+    // Held: another attempt's marker without its record is busy or orphaned, not this caller's to finish.
+    const held = options.leaseUntil !== undefined && !options.takeover;
     if (kind === 'lookup' && subjectHash && this.legacyMarkersUntil && this.now() < this.legacyMarkersUntil) {
       // An upgrade's window: an earlier version may have started this lookup with its marker at <kind>#<auditId>.
       const legacy = await this.marker(kind, auditId);
-      if (legacy) return this.resume(auditId, markerPlace(legacy), true, false, leased && !options.takeover);
+      if (legacy) return this.resume(auditId, markerPlace(legacy), true, false, held);
     }
     const partition = partitionOf(scope, at, auditId, this.shards);
     const head: Head | undefined = this.heads.get(partition) ?? (await this.head(partition));
@@ -181,7 +182,7 @@ export class AuditAppender {
     } catch (error) {
       if (!isConditionalFailure(error)) throw error;
       const existing = markerPlace((await this.marker(kind, auditId, subjectHash)) ?? {});
-      return this.resume(auditId, existing.partition ? existing : { ...existing, partition }, false, !existing.partition, leased && !options.takeover);
+      return this.resume(auditId, existing.partition ? existing : { ...existing, partition }, false, !existing.partition, held);
     }
     return { state: 'reserved', partition, head };
   }

@@ -15,9 +15,14 @@ function pad(key: string, auditId: string): Buffer {
   return createHmac('sha256', key).update('ndx.reply-seal.v1\n').update(auditId).digest();
 }
 
+/** Whether a value can be a seal (what sealReplyDigest gives: a sha256's length, in lowercase hex). */
+export function isReplySeal(value: unknown): value is string {
+  return typeof value === 'string' && HEX64.test(value);
+}
+
 /** Seals (or opens) a sha256 digest in hex for an audit id; anything that is not such a digest is refused. */
 export function sealReplyDigest(key: string, auditId: string, digestHex: string): string {
-  if (!HEX64.test(digestHex)) throw new Error('a reply digest is a sha256 in lowercase hex');
+  if (!isReplySeal(digestHex)) throw new Error('a reply digest is a sha256 in lowercase hex');
   const p = pad(key, auditId);
   const d = Buffer.from(digestHex, 'hex');
   for (let i = 0; i < d.length; i++) d[i] = (d[i] ?? 0) ^ (p[i] ?? 0);

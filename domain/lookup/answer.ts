@@ -27,7 +27,7 @@ import { majorOf, releasedCategories } from '../../contracts/model.ts';
 import { statusOf, type Code, type LookupReply } from '../../contracts/protocol.ts';
 import { digestOf } from '../../contracts/canonical.ts';
 import { auditIdOf, type AuditEntry, type AuditEvent, type Reservation, type ReserveOptions } from '../audit/records.ts';
-import { openReplySeal, sealReplyDigest } from '../audit/reply-seal.ts';
+import { isReplySeal, openReplySeal, sealReplyDigest } from '../audit/reply-seal.ts';
 import { checkConsent, consentTermsDigest, type ConsentRecord } from '../consent/consent.ts';
 import type { SubjectHasher } from '../subject-hash.ts';
 import { checkForwarded } from './forward-check.ts';
@@ -149,17 +149,19 @@ export function lookupAnswerer(ports: AnswererPorts): LookupAnswerer {
     return { outcome: 'answered', messageId: lookup.receivedMessageId, reply: pointerTo(refusal, auditId) };
   }
 
+  /** What a lookup's record says of its reply (status, code, when it left, its sealed digest), when it says it all. */
+  function recordedReply(record: Readonly<Record<string, unknown>> | undefined) {
+    const sent = record?.reply as { at?: unknown; seal?: unknown } | undefined;
+    const { status, code } = record ?? {};
+    if (typeof sent?.at !== 'string' || !isReplySeal(sent.seal) || typeof status !== 'string' || typeof code !== 'string') return undefined;
+    return { status, code, at: sent.at, seal: sent.seal };
+  }
+
   /** The first reply a lookup's record points at (its sealed digest opened), when the record says it. */
   async function pointerOf(record: Readonly<Record<string, unknown>> | undefined, auditId: string): Promise<ReplyPointer | undefined> {
-    const sent = record?.reply as { at?: unknown; seal?: unknown } | undefined;
-    if (!record || typeof sent?.at !== 'string' || typeof sent.seal !== 'string') return undefined;
-    const { status, code } = record;
-    if (typeof status !== 'string' || typeof code !== 'string') return undefined;
-    try {
-      return { status, code, auditId, repliedAt: sent.at, digest: openReplySeal(await ports.pepper(), auditId, sent.seal) } as ReplyPointer;
-    } catch {
-      return undefined;
-    }
+    const r = recordedReply(record);
+    if (!r) return undefined;
+    return { status: r.status, code: r.code, auditId, repliedAt: r.at, digest: openReplySeal(await ports.pepper(), auditId, r.seal) } as ReplyPointer;
   }
 
   async function finish(
@@ -376,8 +378,7 @@ export function lookupAnswerer(ports: AnswererPorts): LookupAnswerer {
       if (held.state === 'orphaned') return exclusively(input, exclusive);
       if (held.state === 'done') {
         // A record kept before replies were recorded: an earlier version's idempotency record says how it was answered.
-        const original = await pointerOf(held.appended.record, auditId);
-        if (!original && !reusedAfterWindow(held.appended.at, now())) return exclusively(input, exclusive);
+        if (!recordedReply(held.appended.record) && !reusedAfterWindow(held.appended.at, now())) return exclusively(input, exclusive);
       }
       // Answered here; or, for a lookup answered before (a redelivery, or a resend the router carried through), its
       // very reply again when a fresh read reproduces it exactly, else a pointer to it (finish).
