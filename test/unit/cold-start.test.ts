@@ -2,9 +2,12 @@
  * What a lookup function builds as it loads (a cold start's work; timings live in `npm run bench:cold`): schemas for
  * requests it may never be sent are built on first use instead.
  */
+import fc from 'fast-check';
 import * as z from 'zod';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { IndicatorReply, IndicatorRequest } from '../../contracts/indicators/protocol.ts';
+import { withRateLimit } from '../../contracts/model.ts';
+import { identityVerification } from '../../contracts/population/identity-verification.ts';
 import { EnterpriseItem, EnterpriseProfile, Representation, RepresentationItem } from '../../registries/business/record.ts';
 import { ParcelOwnerRow, ParcelRecord } from '../../registries/land/record.ts';
 import { PopulationRecord } from '../../registries/population/record.ts';
@@ -49,5 +52,45 @@ describe('cold start', () => {
         .filter(([, schema]) => built(schema))
         .map(([name]) => name),
     ).toEqual(['PopulationRecord']);
+  });
+
+  it('loading the router, the agency API or the adapter starts none of ICU’s locale services (their first use costs about 10 ms)', async () => {
+    const spies = [
+      vi.spyOn(Number.prototype, 'toLocaleString'),
+      vi.spyOn(Date.prototype, 'toLocaleString'),
+      vi.spyOn(String.prototype, 'localeCompare'),
+      vi.spyOn(Intl, 'NumberFormat'),
+      vi.spyOn(Intl, 'DateTimeFormat'),
+      vi.spyOn(Intl, 'Collator'),
+    ];
+    try {
+      // Every module evaluated afresh, the contracts' included (the imports above have loaded some of them already).
+      vi.resetModules();
+      await import('../../functions/router/handler.ts');
+      await import('../../functions/api/handler.ts');
+      await import('../../functions/adapter/handler.ts');
+      expect(spies.map((s) => s.mock.calls.length)).toEqual(spies.map(() => 0));
+      // The spies see a call (the test would notice one).
+      (12_345).toLocaleString('en-US');
+      expect(spies[0]?.mock.calls.length).toBe(1);
+    } finally {
+      for (const s of spies) s.mockRestore();
+    }
+  });
+
+  it('a rate-limit version’s changelog writes both limits as toLocaleString("en-US") does', () => {
+    const base = identityVerification.versions[0];
+    if (!base) throw new Error('identity verification has a first version');
+    fc.assert(
+      fc.property(fc.integer({ min: -2_000_000_000, max: 2_000_000_000 }), fc.integer({ min: 0, max: 2 ** 53 - 1 }), (from, to) => {
+        const v = withRateLimit({ ...base, rateLimit: { perAgencyPerMinute: from } }, '1.1.0', to);
+        expect(v.changelog).toBe(
+          `Rate limit ${from.toLocaleString('en-US')} → ${to.toLocaleString('en-US')} a minute per agency, for a national day (ndx.config.ts PROD_TRAFFIC).`,
+        );
+        expect(v.rateLimit).toEqual({ perAgencyPerMinute: to });
+      }),
+    );
+    // Not an integer: as toLocaleString writes it (three decimals at most).
+    expect(withRateLimit(base, '1.1.0', 1234.5678).changelog).toContain('→ 1,234.568 a minute');
   });
 });
