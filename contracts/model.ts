@@ -169,12 +169,38 @@ export function withRateLimit(base: VersionDefinition, version: string, perAgenc
   };
 }
 
-/** Validates a contract definition once, when its module loads; a bad definition is a bug. */
-export function defineContract(contract: ContractDefinition): ContractDefinition {
+/** A contract as its module writes it: its versions, or a function that builds them (their schemas) when first read. */
+export type ContractInput = Omit<ContractDefinition, 'versions'> & { versions: ContractDefinition['versions'] | (() => ContractDefinition['versions']) };
+
+/**
+ * A contract definition, validated (a bad definition is a bug): given its versions, at once; given a function that
+ * builds them, when `versions` is first read, then kept. The shipped contracts build theirs so (contracts/catalog.ts): a
+ * function that loads the catalog builds the schemas of the contracts it is asked about, not those of every contract
+ * ndx knows — an adapter only its own registry's, a router those its agencies look up (`npm run bench:cold`;
+ * test/unit/cold-start.test.ts). Every shipped contract is checked by the tests that read them all.
+ */
+export function defineContract(contract: ContractInput): ContractDefinition {
+  const { versions: given, ...identity } = contract;
+  if (typeof given !== 'function') {
+    checkVersions(contract.id, given);
+    return contract as ContractDefinition;
+  }
+  let built: ContractDefinition['versions'] | undefined;
+  return {
+    ...identity,
+    get versions() {
+      built ??= checkVersions(identity.id, given());
+      return built;
+    },
+  };
+}
+
+/** The versions of contract `id` when they are valid; else throws with every problem found. */
+function checkVersions(id: string, versions: ContractDefinition['versions']): ContractDefinition['versions'] {
   const problems: string[] = [];
   const seen = new Set<string>();
-  for (const v of contract.versions) {
-    const at = `${contract.id}@${v.version}`;
+  for (const v of versions) {
+    const at = `${id}@${v.version}`;
     if (!parseSemver(v.version)) problems.push(`${at}: version is not semver`);
     if (seen.has(v.version)) problems.push(`${at}: duplicate version`);
     seen.add(v.version);
@@ -194,8 +220,8 @@ export function defineContract(contract: ContractDefinition): ContractDefinition
       for (const p of basis.purposes) if (!purposeCodes.has(p)) problems.push(`${at}: basis ${basis.id} names unknown purpose ${p}`);
     }
   }
-  if (problems.length) throw new Error(`invalid contract ${contract.id}:\n  ${problems.join('\n  ')}`);
-  return contract;
+  if (problems.length) throw new Error(`invalid contract ${id}:\n  ${problems.join('\n  ')}`);
+  return versions;
 }
 
 /** Does this version need the citizen's consent for this consumer and purpose? */

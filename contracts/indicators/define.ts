@@ -11,10 +11,13 @@ export interface IndicatorDefinition extends ContractDefinition {
 
 const CODE_ID = /^[A-Za-z0-9_@$-]{1,32}$/;
 
-/** Validates an indicator contract once, when its module loads; a bad definition is a bug. */
+/**
+ * Validates an indicator contract's structure once, when its module loads; a bad definition is a bug. Its schemas
+ * (the observation, from the structure) are built when its versions are first read (defineContract).
+ */
 export function defineIndicator(input: Omit<ContractDefinition, 'versions'> & { versions: readonly IndicatorVersionInput[] }): IndicatorDefinition {
   const problems: string[] = [];
-  const versions = input.versions.map((v) => {
+  for (const v of input.versions) {
     const at = `${input.id}@${v.version}`;
     const spec = v.indicator;
     const dims = spec.dimensions.map((d) => d.id);
@@ -37,8 +40,15 @@ export function defineIndicator(input: Omit<ContractDefinition, 'versions'> & { 
       for (const p of v.purposes)
         if (!v.legalBases.some((b) => b.consumers.includes(c) && b.purposes.includes(p.code)))
           problems.push(`${at}: ${c} / ${p.code} has no legal basis (an indicator is released on a legal basis, never on consent)`);
-    return { ...v, subject: NO_SUBJECT, response: observationSchema(spec), fields: observationFields(spec), indicator: spec };
-  });
+  }
   if (problems.length) throw new Error(`invalid indicator ${input.id}:\n  ${problems.join('\n  ')}`);
+  const versions = () =>
+    input.versions.map((v) => ({
+      ...v,
+      subject: NO_SUBJECT,
+      response: observationSchema(v.indicator),
+      fields: observationFields(v.indicator),
+      indicator: v.indicator,
+    }));
   return defineContract({ ...input, versions }) as IndicatorDefinition;
 }

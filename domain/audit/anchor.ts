@@ -10,17 +10,20 @@
 import * as z from 'zod';
 import { parsePartition, type PartitionReport } from './chain.ts';
 
-export const AuditAnchor = z.object({
-  kind: z.literal('ndx.audit-anchor.v1'),
-  takenAt: z.iso.datetime(),
-  partitions: z.array(
-    z.object({
-      partition: z.string().refine((p) => parsePartition(p) !== undefined, 'not an audit partition name'),
-      seq: z.number().int().positive(),
-      hash: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 hex digest'),
-    }),
-  ),
-});
+/** An anchor as kept and read back. Built on first use (`z.lazy`): only the anchor function and `ndx audit` read one. */
+export const AuditAnchor = z.lazy(() =>
+  z.object({
+    kind: z.literal('ndx.audit-anchor.v1'),
+    takenAt: z.iso.datetime(),
+    partitions: z.array(
+      z.object({
+        partition: z.string().refine((p) => parsePartition(p) !== undefined, 'not an audit partition name'),
+        seq: z.number().int().positive(),
+        hash: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 hex digest'),
+      }),
+    ),
+  }),
+);
 export type AuditAnchor = z.infer<typeof AuditAnchor>;
 
 /** An anchor that names something other than an audit partition (one built without the AuditAnchor schema). */

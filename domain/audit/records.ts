@@ -82,8 +82,11 @@ const securityShape = {
   bodyDigest: z.string(),
 };
 
-/** What the router and the adapters record for a lookup. */
-export const AuditEntry = z.strictObject(lookupShape);
+/**
+ * What the router and the adapters record for a lookup. Built on first use (`z.lazy`): the functions that record
+ * lookups check what they append with AuditEvent, so this one is never built by them (test/unit/cold-start.test.ts).
+ */
+export const AuditEntry = z.lazy(() => z.strictObject(lookupShape));
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
 export const AuditEvent = z.discriminatedUnion('kind', [
@@ -94,24 +97,28 @@ export const AuditEvent = z.discriminatedUnion('kind', [
 ]);
 export type AuditEvent = z.infer<typeof AuditEvent>;
 
-const chainShape = {
-  auditId: z.string(),
-  recordedAt: z.iso.datetime(),
-  pk: z.string(),
-  sk: z.string(),
-  partition: z.string(),
-  seq: z.number().int().positive(),
-  prevHash: z.string(),
-  hash: z.string(),
-};
-
-/** A record as stored in the chain. */
-export const AuditRecord = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('lookup'), ...lookupShape, ...chainShape }),
-  z.object({ ...consentChangeShape, ...chainShape }),
-  z.object({ ...hideShape, ...chainShape }),
-  z.object({ ...securityShape, ...chainShape }),
-]);
+/**
+ * A record as stored in the chain: what the trail's readers check (aws/audit-log.ts AuditLog). Built on first use
+ * (`z.lazy`), so the functions that only append to the trail (router, adapters, API) never build it.
+ */
+export const AuditRecord = z.lazy(() => {
+  const chainShape = {
+    auditId: z.string(),
+    recordedAt: z.iso.datetime(),
+    pk: z.string(),
+    sk: z.string(),
+    partition: z.string(),
+    seq: z.number().int().positive(),
+    prevHash: z.string(),
+    hash: z.string(),
+  };
+  return z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('lookup'), ...lookupShape, ...chainShape }),
+    z.object({ ...consentChangeShape, ...chainShape }),
+    z.object({ ...hideShape, ...chainShape }),
+    z.object({ ...securityShape, ...chainShape }),
+  ]);
+});
 export type AuditRecord = z.infer<typeof AuditRecord>;
 export type LookupAuditRecord = Extract<AuditRecord, { kind: 'lookup' }>;
 
