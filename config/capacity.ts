@@ -37,9 +37,10 @@ export const CAPACITY_FACTS = {
    * test/integration/budgets.test.ts measures them (it fails when they change): the audit's marker (kept
    * with the subject's, it also lists the record for the citizen's view; its lease holds the lookup for the
    * adapter's attempt) and record (it says the lookup was answered, and how: the adapter's exactly-once,
-   * domain/lookup/answer.ts); the router's two idempotency writes; the rate limit.
+   * domain/lookup/answer.ts); the router's record of the forward (one write, made before the forward is
+   * sent: aws/idempotency.ts `record`); the rate limit.
    */
-  writeUnitsPerLookup: { audit: 2, idempotency: 2, rateLimits: 1 },
+  writeUnitsPerLookup: { audit: 2, idempotency: 1, rateLimits: 1 },
   /** Read units one lookup costs on its registry's table (an eventually consistent read of a record under 4 KB). */
   readUnitsPerLookup: { registry: 0.5 },
 } as const;

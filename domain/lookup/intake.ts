@@ -14,18 +14,29 @@ export function routeKey(consumer: string, requestId: string | null, messageId: 
 
 export type KeyedRouteInput = RouteInput & { key: string; digest: string };
 
-/** The router's step run at most once per key (aws/idempotency.ts): `replayed` when its outcome was read back. */
+/** An outcome, and whether it was read back from the store (the request was handled before). */
+export type Ran = StageOutcome & { replayed?: true };
+
+/**
+ * The router's records, one per key (aws/idempotency.ts): an answer is made in a step run at most once
+ * (in progress, then completed); a forward is recorded in one write before it is sent, since sending it
+ * again is safe (the adapter answers a lookup once). Either way a record met before comes back `replayed`.
+ */
 export interface OnceStep {
-  run(input: KeyedRouteInput): Promise<StageOutcome & { replayed?: true }>;
+  run(input: KeyedRouteInput, step: () => Promise<StageOutcome>): Promise<Ran>;
+  /** Stores an outcome before its effect: undefined when stored, the record met (replayed) when the key was taken. */
+  record(input: KeyedRouteInput, outcome: StageOutcome): Promise<Ran | undefined>;
   /** Whether an error says the key was used by a different request (its digest differs). */
   isReused(error: unknown): boolean;
+  /** Whether an error says another attempt is making this key's answer now. */
+  isInProgress(error: unknown): boolean;
 }
 
 /** Routes a request once; a request met before gets the resend protocol. The outcome, or undefined for a reused id. */
-export async function takeIn(router: LookupRouter, once: OnceStep, input: KeyedRouteInput): Promise<(StageOutcome & { replayed?: true }) | undefined> {
-  let ran: StageOutcome & { replayed?: true };
+export async function takeIn(router: LookupRouter, once: OnceStep, input: KeyedRouteInput): Promise<Ran | undefined> {
+  let ran: Ran;
   try {
-    ran = await once.run(input);
+    ran = await router.route(input, once);
   } catch (error) {
     if (!once.isReused(error)) throw error;
     await router.reused(input);

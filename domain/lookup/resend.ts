@@ -4,10 +4,11 @@
  * (the exchange keeps no personal data at rest); an adapter knows a lookup by its audit marker and
  * record (answer.ts). So a stage meeting a request it has seen before can:
  *
- * - do nothing, when it is the same SQS message delivered again to the router (the lookup was already
- *   forwarded, or its one reply sent);
- * - carry a resend through, when the router forwarded the lookup (the forward is sent again, rebuilt
- *   from the resent request and the stored decision); the adapter then sends a lookup the registry
+ * - do nothing, when it is the same SQS message delivered again to the router and the router answered
+ *   it (its one reply was sent);
+ * - carry it through, when the router forwarded the lookup, whether a resend or the same message again
+ *   (the forward is recorded before it is sent, so it may never have left; it is sent again, rebuilt
+ *   from the request and the stored decision); the adapter then sends a lookup the registry
  *   answered its first reply again, when a fresh read rebuilds that very reply (its digest checked
  *   against the one sealed in the lookup's audit record: nothing is released that the record does not
  *   name), and otherwise points at it;
@@ -80,8 +81,12 @@ export type ResendAction =
   | { kind: 'point'; outcome: Extract<StageOutcome, { outcome: 'answered' }> }
   | { kind: 'reforward'; outcome: Extract<StageOutcome, { outcome: 'forwarded' }> };
 
-/** What to do when a stage meets a request it has already handled, arriving as message `messageId`. */
+/**
+ * What to do when a stage meets a request it has already handled, arriving as message `messageId`. A
+ * forward is recorded before it is sent (route.ts), so the same message met again may be one whose forward
+ * never left: it is sent again too (the adapter answers a lookup once, and sends its reply again at most).
+ */
 export function resendAction(stored: StageOutcome, messageId: string): ResendAction {
-  if (stored.messageId === messageId) return { kind: 'none' };
-  return stored.outcome === 'answered' ? { kind: 'point', outcome: stored } : { kind: 'reforward', outcome: stored };
+  if (stored.outcome === 'forwarded') return { kind: 'reforward', outcome: stored };
+  return stored.messageId === messageId ? { kind: 'none' } : { kind: 'point', outcome: stored };
 }

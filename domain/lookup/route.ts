@@ -16,6 +16,7 @@ import type { ReplyRoute } from './mailbox.ts';
 import { reply } from './replies.ts';
 import { pointerTo, resendAction, type StageOutcome } from './resend.ts';
 import { respond, type Responder } from './respond.ts';
+import type { KeyedRouteInput, OnceStep, Ran } from './intake.ts';
 
 /** A request as it reached the router. */
 export interface RouteInput {
@@ -62,8 +63,11 @@ export interface RouterPorts {
 }
 
 export interface LookupRouter {
-  /** Routes a request seen for the first time; on its final attempt a failure is answered INTERNAL. */
-  route(input: RouteInput): Promise<StageOutcome>;
+  /**
+   * Routes a request, once per key (`once`: an answer made in a step run once, a forward recorded before
+   * it is sent); a record met before comes back `replayed`. On its final attempt a failure is answered INTERNAL.
+   */
+  route(input: KeyedRouteInput, once: OnceStep): Promise<Ran>;
   /** A request met before, as another message: the resend protocol. */
   resent(input: RouteInput, stored: StageOutcome): Promise<void>;
   /** A different request under a used requestId. */
@@ -75,7 +79,12 @@ const requestIdOf = (e: Envelope): string | null => (e.ok ? e.request.requestId 
 export function lookupRouter(ports: RouterPorts): LookupRouter {
   const now = ports.now ?? (() => new Date());
 
-  async function answer(input: RouteInput, code: Code, entry: Partial<AuditEntry>, extra: Partial<LookupReply> = {}): Promise<StageOutcome> {
+  /** An answer (its audit record and reply), made at most once per key. */
+  function answer(once: OnceStep, input: KeyedRouteInput, code: Code, entry: Partial<AuditEntry>, extra: Partial<LookupReply> = {}): Promise<Ran> {
+    return once.run(input, () => answerNow(input, code, entry, extra));
+  }
+
+  async function answerNow(input: RouteInput, code: Code, entry: Partial<AuditEntry>, extra: Partial<LookupReply> = {}): Promise<StageOutcome> {
     const requestId = entry.requestId ?? null;
     const { reply: sent, auditId } = await respond(
       ports.responder,
@@ -159,9 +168,9 @@ export function lookupRouter(ports: RouterPorts): LookupRouter {
     return { termsDigest: consentTermsDigest(consent) };
   }
 
-  async function decide(input: RouteInput): Promise<StageOutcome> {
+  async function decide(input: KeyedRouteInput, once: OnceStep): Promise<Ran> {
     const { envelope } = input;
-    if (!envelope.ok) return answer(input, envelope.code, { requestId: envelope.requestId }, { issues: envelope.issues });
+    if (!envelope.ok) return answer(once, input, envelope.code, { requestId: envelope.requestId }, { issues: envelope.issues });
     const request = envelope.request;
     const base = {
       requestId: request.requestId,
@@ -175,6 +184,7 @@ export function lookupRouter(ports: RouterPorts): LookupRouter {
     if (!admission.ok) {
       const subjectHash = admission.code === 'SCHEMA_VIOLATION' ? undefined : hash(request.subject);
       return answer(
+        once,
         input,
         admission.code,
         { ...base, ...(admission.version ? { version: admission.version } : {}), ...(subjectHash ? { subjectHash } : {}) },
@@ -190,20 +200,25 @@ export function lookupRouter(ports: RouterPorts): LookupRouter {
       ports.rateLimit.take(input.consumer, admission.contract.id, admission.version.rateLimit.perAgencyPerMinute),
       admitted.kind === 'consent' ? ports.consents.get(admitted.consentId) : undefined,
     ]);
-    if (!allowed) return answer(input, 'RATE_LIMITED', { ...base, version, subjectHash, registry });
+    if (!allowed) return answer(once, input, 'RATE_LIMITED', { ...base, version, subjectHash, registry });
     let terms: ForwardTerms;
     if (admitted.kind === 'legal') {
       terms = { version, basis: admitted.basis, subjectHash, requestDigest: input.digest };
     } else {
       const basis = { kind: 'consent' as const, consentId: admitted.consentId };
       const checked = await consentCheck(input, request, admitted, consent, subjectHash, admission.contract.id);
-      if ('denial' in checked) return answer(input, checked.denial, { ...base, version, subjectHash, registry, basis });
+      if ('denial' in checked) return answer(once, input, checked.denial, { ...base, version, subjectHash, registry, basis });
       terms = { version, basis, subjectHash, requestDigest: input.digest, consentTermsDigest: checked.termsDigest };
     }
     if (admission.notice) terms.notice = admission.notice;
+    const outcome: StageOutcome = { outcome: 'forwarded', messageId: input.messageId, registry, forward: terms };
+    // Recorded before it is sent, in one write: an attempt that finds the record sends it again (resend.ts), which
+    // is safe, since the adapter answers a lookup once; a record of an earlier request comes back for the resend protocol.
+    const met = await once.record(input, outcome);
+    if (met) return met;
     await forward(input.consumer, request, terms, registry, input.messageId, input.receivedAt, input.replyTo);
     ports.observe?.forwarded?.({ consumer: input.consumer, requestId: request.requestId, contract: request.contract, version, registry });
-    return { outcome: 'forwarded', messageId: input.messageId, registry, forward: terms };
+    return outcome;
   }
 
   /**
@@ -231,14 +246,17 @@ export function lookupRouter(ports: RouterPorts): LookupRouter {
   }
 
   return {
-    async route(input) {
+    async route(input, once) {
       try {
-        return await decide(input);
+        return await decide(input, once);
       } catch (error) {
-        if (!input.finalAttempt) throw error;
+        if (!input.finalAttempt || once.isReused(error) || once.isInProgress(error)) throw error;
         ports.observe?.failed?.({ consumer: input.consumer, messageId: input.messageId, error: (error as Error).name });
         const subjectHash = await subjectHashOf(input);
-        return answer(input, 'INTERNAL', { requestId: requestIdOf(input.envelope), ...(subjectHash ? { subjectHash } : {}) });
+        const internal = () => answerNow(input, 'INTERNAL', { requestId: requestIdOf(input.envelope), ...(subjectHash ? { subjectHash } : {}) });
+        const ran = await once.run(input, internal);
+        // This attempt's own forward, recorded but not sent: answered INTERNAL now; its record stays, so a resend carries the lookup through.
+        return ran.replayed && ran.outcome === 'forwarded' && ran.messageId === input.messageId ? internal() : ran;
       }
     },
     async resent(input, stored) {

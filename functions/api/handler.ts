@@ -8,7 +8,7 @@ import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempo
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createRemoteJWKSet } from 'jose';
 import { documentClient, sqsClient } from '../../aws/clients.ts';
-import { IdempotencyValidationError, idempotent } from '../../aws/idempotency.ts';
+import { IdempotencyValidationError, idempotent, onceRecords } from '../../aws/idempotency.ts';
 import { createLogger } from '../../aws/logger.ts';
 import { LookupMetrics } from '../../aws/metrics.ts';
 import { loadPepper } from '../../aws/pepper.ts';
@@ -55,7 +55,7 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}): A
   const ports = routerPorts({ env, tables, deps, logger, metrics, queues: new Queues(sqsClient()), mailbox });
   const router = lookupRouter(ports);
   // The router's own step and records (prefix ndx-router): one requestId space per agency, whichever door it came in by.
-  const once = idempotent<KeyedRouteInput>(vars[ENV.idempotencyTable], 'ndx-router', (input) => router.route(input));
+  const once = onceRecords<KeyedRouteInput>(vars[ENV.idempotencyTable], 'ndx-router');
   // Indicator requests: answered in this function (no registry is asked), with the router's idempotency records.
   const indicatorIntakeStep = indicatorIntake(
     indicatorService(
@@ -76,7 +76,7 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}): A
     lookups: {
       router,
       hasWebhook: (agency) => Object.hasOwn(webhooks, agency),
-      once: { run: once.run, isReused: (e) => e instanceof IdempotencyValidationError, isInProgress: (e) => e instanceof IdempotencyAlreadyInProgressError },
+      once,
       pepper: () => loadPepper(env),
       mailbox,
       rateLimitRetryAfter: () => Math.ceil((WINDOW_MS - (Date.now() % WINDOW_MS)) / 1000),

@@ -5,7 +5,7 @@
  */
 import type { SQSRecord } from 'aws-lambda';
 import { sqsClient } from '../../aws/clients.ts';
-import { IdempotencyValidationError, idempotent, type Ran } from '../../aws/idempotency.ts';
+import { IdempotencyValidationError, idempotent, onceRecords, type Ran } from '../../aws/idempotency.ts';
 import { createLogger } from '../../aws/logger.ts';
 import { LookupMetrics } from '../../aws/metrics.ts';
 import { loadPepper } from '../../aws/pepper.ts';
@@ -15,9 +15,9 @@ import { requireEnv, type Env, type HandlerDeps } from '../../config/env.ts';
 import { agencyOfOutQueue, ENV } from '../../config/names.ts';
 import { findContract as shippedContracts } from '../../contracts/catalog.ts';
 import { readEnvelope } from '../../domain/lookup/envelope.ts';
-import { routeKey, takeIn } from '../../domain/lookup/intake.ts';
+import { type KeyedRouteInput, routeKey, takeIn } from '../../domain/lookup/intake.ts';
 import { requestDigest } from '../../domain/lookup/resend.ts';
-import { lookupRouter, type RouteInput } from '../../domain/lookup/route.ts';
+import { lookupRouter } from '../../domain/lookup/route.ts';
 import { lazyHandler, receiveCount, sqsBatchHandler } from '../shared/sqs-batch-handler.ts';
 import { indicatorPorts } from '../../aws/indicator-ports.ts';
 import { isIndicatorMessage } from '../../contracts/indicators/protocol.ts';
@@ -41,7 +41,8 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
   const ports = routerPorts({ env, tables, deps, logger, metrics, queues });
   const router = lookupRouter(ports);
 
-  const once = idempotent<RouteInput & { key: string }>(vars[ENV.idempotencyTable], 'ndx-router', (input) => router.route(input));
+  // The router's records: an answer made once, a forward recorded in one write before it is sent (aws/idempotency.ts).
+  const once = onceRecords<KeyedRouteInput>(vars[ENV.idempotencyTable], 'ndx-router');
 
   // Indicator requests on the same queues (`kind: "indicator"`): answered here, in the router's requestId space.
   const indicators = indicatorIntake(
@@ -77,7 +78,7 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
       receivedAt: new Date(Number(record.attributes.SentTimestamp) || Date.now()).toISOString(),
       finalAttempt: receiveCount(record) >= maxReceiveCount,
     };
-    return takeIn(router, { run: once.run, isReused: (error) => error instanceof IdempotencyValidationError }, input);
+    return takeIn(router, once, input);
   }
 
   const registerContext = (context: Parameters<typeof once.registerContext>[0]) => {

@@ -4,10 +4,11 @@
  * a read or a write to the path of every lookup fails here and must say why in this file.
  *
  * Where each operation goes (per lookup):
- * - router: idempotency record put + completed (PutItem, UpdateItem), the rate-limit window
- *   (UpdateItem), the consent (GetItem, consent lookups only), the forward (SQS SendMessage); the
+ * - router: the rate-limit window (UpdateItem), the consent (GetItem, consent lookups only), its record of
+ *   the forward, written completed before the forward is sent (one PutItem; an answer the router makes
+ *   itself is recorded in progress, then completed: PutItem, UpdateItem), the forward (SQS SendMessage); the
  *   contract's lifecycle is cached (30 s deployed, an hour here), so no registry query per lookup.
- * - adapter: idempotency (PutItem, UpdateItem), the consent again (GetItem, consent lookups only: a
+ * - adapter: the consent again (GetItem, consent lookups only: a
  *   revocation must stop a lookup already queued), the record (GetItem), the audit marker (kept with the
  *   subject's, so it also lists the record for the citizen's view) and the chained record in its compact
  *   form (2 PutItem; domain/audit/stored.ts), the reply (SQS SendMessage). The first record of a partition (a UTC day and
@@ -151,7 +152,7 @@ describe('operations per lookup (budgets)', () => {
       ops,
       {
         'ndx-router DynamoDB.PutItem': 1,
-        'ndx-router DynamoDB.UpdateItem': 2,
+        'ndx-router DynamoDB.UpdateItem': 1,
         'ndx-router SQS.SendMessage': 1,
         'ndx-adapter-population DynamoDB.GetItem': 1,
         'ndx-adapter-population SQS.SendMessage': 1,
@@ -159,25 +160,26 @@ describe('operations per lookup (budgets)', () => {
       'ndx-adapter-population',
       2,
     );
-    // Write units: the router's idempotency 2 and rate limit 1; the adapter's audit marker 1 (kept with the subject's: it
+    // Write units: the router's record of the forward 1 (written completed, before the forward is sent: aws/idempotency.ts
+    // `record`) and rate limit 1; the adapter's audit marker 1 (kept with the subject's: it
     // lists the record for the citizen's view, so the record needs no index entry; its lease holds the lookup for the
     // attempt answering) and record 1 (compact form; it says the lookup was answered, so the adapter keeps no
-    // idempotency record of its own: domain/lookup/answer.ts). Five in all.
+    // idempotency record of its own: domain/lookup/answer.ts). Four in all.
     checkUnits(
       {
-        'ndx-router ndx-idempotency': 2,
+        'ndx-router ndx-idempotency': 1,
         'ndx-router ndx-rate-limits': 1,
       },
       'ndx-adapter-population',
       2,
     );
-    // Five a lookup (a partition's first record also lists the partition in the directory, once).
+    // Four a lookup (a partition's first record also lists the partition in the directory, once).
     const total = Object.values(lastWriteUnits).reduce((a, b) => a + b, 0);
-    expect(total).toBeGreaterThanOrEqual(5);
-    expect(total).toBeLessThan(6);
+    expect(total).toBeGreaterThanOrEqual(4);
+    expect(total).toBeLessThan(5);
     const { audit, idempotency, rateLimits } = CAPACITY_FACTS.writeUnitsPerLookup;
     expect(audit).toBe(2);
-    expect(idempotency).toBe(2);
+    expect(idempotency).toBe(1);
     expect(rateLimits).toBe(1);
     // What the audit keeps of a lookup, for good: its record (about 650 bytes + 100, with the reply's time and sealed
     // digest) and its marker (about 125 + 100, with its lease's end), nothing in the index. Measured 979–981 bytes a
@@ -205,7 +207,7 @@ describe('operations per lookup (budgets)', () => {
       {
         'ndx-router DynamoDB.GetItem': 1,
         'ndx-router DynamoDB.PutItem': 1,
-        'ndx-router DynamoDB.UpdateItem': 2,
+        'ndx-router DynamoDB.UpdateItem': 1,
         'ndx-router SQS.SendMessage': 1,
         'ndx-adapter-population DynamoDB.GetItem': 2,
         'ndx-adapter-population SQS.SendMessage': 1,

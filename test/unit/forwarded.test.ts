@@ -109,9 +109,9 @@ describe('the resend protocol', () => {
     registry: 'population',
     forward: { version: '1.0.0', basis: { kind: 'consent', consentId: 'c' }, subjectHash: 'h', requestDigest: 'r' },
   };
-  it('does nothing for the same message delivered again', () => {
+  it('does nothing for the same message delivered again when answered, and sends a recorded forward again', () => {
     expect(resendAction(answered, 'm-1')).toEqual({ kind: 'none' });
-    expect(resendAction(forwarded, 'm-1')).toEqual({ kind: 'none' });
+    expect(resendAction(forwarded, 'm-1')).toEqual({ kind: 'reforward', outcome: forwarded });
   });
   it('points at an answer, and forwards again what was only forwarded, for a resend', () => {
     expect(resendAction(answered, 'm-2')).toEqual({ kind: 'point', outcome: answered });

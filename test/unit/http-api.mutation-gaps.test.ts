@@ -16,10 +16,13 @@ import { httpApi } from '../../domain/api/app.ts';
 import { apiDirectory } from '../../domain/api/directory.ts';
 import { type HttpRequest, type HttpResponse, json, problem, SECURITY_HEADERS } from '../../domain/api/http.ts';
 import type { HttpLookupPorts } from '../../domain/api/lookups.ts';
-import { type KeyedRouteInput, routeKey, takeIn } from '../../domain/lookup/intake.ts';
+import { type KeyedRouteInput, type OnceStep, routeKey, takeIn } from '../../domain/lookup/intake.ts';
 import { type MailboxItem, newReplyKey, type ReplyRoute, sealReply, slotOf } from '../../domain/lookup/mailbox.ts';
 import { requestDigest } from '../../domain/lookup/resend.ts';
 import type { LookupRouter } from '../../domain/lookup/route.ts';
+
+/** A stand-in router whose route is the once step alone (these tests give the step's outcome through `once.run`). */
+const viaOnce = (input: KeyedRouteInput, once: OnceStep) => once.run(input, () => Promise.reject(new Error('the stand-in router has no step of its own')));
 
 const AGENCY = 'hanoi-land-office';
 const ISSUER = 'https://issuer.example';
@@ -67,6 +70,7 @@ function world() {
     repliedAt: NOW.toISOString(),
   });
   const router = {
+    route: viaOnce,
     async reused(input: KeyedRouteInput) {
       told.push(`reused ${input.key}`);
     },
@@ -95,6 +99,7 @@ function world() {
         const outcome = { outcome: 'answered' as const, messageId: input.messageId, reply: { code: 'OK' as const, auditId: 'a/1', digest: 'd' } };
         return (state.behaviour === 'replayed' ? { ...outcome, replayed: true } : outcome) as never;
       },
+      record: async () => undefined,
       isReused: (error) => error instanceof ReusedError,
       isInProgress: (error) => error instanceof InProgressError,
     },
@@ -399,7 +404,7 @@ describe('lookups over HTTP (lookups.ts, intake.ts)', () => {
     const [input] = w.inputs;
     if (!input?.replyTo) throw new Error('no reply route');
     await takeIn(
-      { reused: async () => {}, resent: async () => {} } as unknown as LookupRouter,
+      { route: viaOnce, reused: async () => {}, resent: async () => {} } as unknown as LookupRouter,
       {
         run: async () => {
           w.slots.set(`${AGENCY}|${slotOf(input.replyTo as ReplyRoute)}`, {
@@ -410,7 +415,9 @@ describe('lookups over HTTP (lookups.ts, intake.ts)', () => {
           });
           return { outcome: 'answered', messageId: 'x', reply: { code: 'OK', auditId: 'a/1', digest: 'd' } } as never;
         },
+        record: async () => undefined,
         isReused: () => false,
+        isInProgress: () => false,
       },
       input,
     );
@@ -515,12 +522,36 @@ describe('lookups over HTTP (lookups.ts, intake.ts)', () => {
 describe('intake (intake.ts)', () => {
   it('rethrows a failure that is not a reused requestId, and tells the router nothing', async () => {
     const told: string[] = [];
-    const router = { reused: async () => told.push('reused'), resent: async () => told.push('resent') } as unknown as LookupRouter;
+    const router = { route: viaOnce, reused: async () => told.push('reused'), resent: async () => told.push('resent') } as unknown as LookupRouter;
     const input = { key: 'k' } as KeyedRouteInput;
-    await expect(takeIn(router, { run: () => Promise.reject(new Error('down')), isReused: () => false }, input)).rejects.toThrow('down');
-    expect(await takeIn(router, { run: () => Promise.reject(new Error('again')), isReused: () => true }, input)).toBeUndefined();
+    const once = (run: OnceStep['run'], reused: boolean): OnceStep => ({
+      run,
+      record: async () => undefined,
+      isReused: () => reused,
+      isInProgress: () => false,
+    });
+    await expect(
+      takeIn(
+        router,
+        once(() => Promise.reject(new Error('down')), false),
+        input,
+      ),
+    ).rejects.toThrow('down');
+    expect(
+      await takeIn(
+        router,
+        once(() => Promise.reject(new Error('again')), true),
+        input,
+      ),
+    ).toBeUndefined();
     const ran = { outcome: 'answered', messageId: 'm', reply: { code: 'OK', auditId: 'a/1', digest: 'd' } } as never;
-    expect(await takeIn(router, { run: async () => ran, isReused: () => false }, input)).toBe(ran);
+    expect(
+      await takeIn(
+        router,
+        once(async () => ran, false),
+        input,
+      ),
+    ).toBe(ran);
     expect(told).toEqual(['reused']);
   });
 });

@@ -73,7 +73,7 @@ describe('the resend protocol', () => {
     expect(requestDigest('k', undefined, '{oops')).not.toBe(requestDigest('other', undefined, '{oops'));
   });
 
-  it('does nothing for the same message, points for an answer, and forwards again for a forward', () => {
+  it('does nothing for the same answered message, points for an answer, and forwards again for a forward', () => {
     const answered: StageOutcome = { outcome: 'answered', messageId: 'm1', reply: pointerTo(sent, 'a') };
     const forwarded: StageOutcome = {
       outcome: 'forwarded',
@@ -82,7 +82,7 @@ describe('the resend protocol', () => {
       forward: { version: '1.0.0', basis: { kind: 'consent', consentId: 'c' }, subjectHash: 'h', requestDigest: 'd' },
     };
     expect(resendAction(answered, 'm1')).toEqual({ kind: 'none' });
-    expect(resendAction(forwarded, 'm1')).toEqual({ kind: 'none' });
+    expect(resendAction(forwarded, 'm1')).toEqual({ kind: 'reforward', outcome: forwarded });
     expect(resendAction(answered, 'm2')).toEqual({ kind: 'point', outcome: answered });
     expect(resendAction(forwarded, 'm2')).toEqual({ kind: 'reforward', outcome: forwarded });
   });

@@ -12,7 +12,8 @@ import { consentTermsDigest, type ConsentRecord } from '../../domain/consent/con
 import { readEnvelope } from '../../domain/lookup/envelope.ts';
 import type { ForwardedLookup } from '../../domain/lookup/forwarded.ts';
 import type { StageOutcome } from '../../domain/lookup/resend.ts';
-import { lookupRouter, type RouteInput, type RouterPorts } from '../../domain/lookup/route.ts';
+import type { KeyedRouteInput, OnceStep } from '../../domain/lookup/intake.ts';
+import { lookupRouter, type RouterPorts } from '../../domain/lookup/route.ts';
 import { subjectHasher } from '../../domain/subject-hash.ts';
 import { consentRecord } from '../fixtures/consent.ts';
 
@@ -40,10 +41,14 @@ const consentBody = {
   consentId: 'cns-1',
 };
 
+/** The router's records as for a request seen the first time: every step runs, every record is stored. */
+const direct: OnceStep = { run: (_input, step) => step(), record: async () => undefined, isReused: () => false, isInProgress: () => false };
+
 const consent: ConsentRecord = consentRecord({ subjectHash: hash({ nationalId: '001203004567' }) });
 
-function input(body: unknown, over: Partial<RouteInput> = {}): RouteInput {
+function input(body: unknown, over: Partial<KeyedRouteInput> = {}): KeyedRouteInput {
   return {
+    key: 'hanoi-land-office:key',
     consumer: 'hanoi-land-office',
     envelope: readEnvelope(typeof body === 'string' ? body : JSON.stringify(body)),
     digest: 'digest-1',
@@ -132,7 +137,7 @@ function only<T>(items: readonly T[]): T {
 describe('route: requests refused before the contract is read', () => {
   it('answers a malformed message with its code, audited by the router, replying with the message id', async () => {
     const { ports: p, rec } = ports();
-    const out = await lookupRouter(p).route(input('{not json'));
+    const out = await lookupRouter(p).route(input('{not json'), direct);
     const audit = only(rec.audits);
     expect(audit).toEqual({
       at: NOW.toISOString(),
@@ -165,7 +170,7 @@ describe('route: requests refused before the contract is read', () => {
 
   it('replies with the requestId and without the message id when the request names one', async () => {
     const { ports: p, rec } = ports();
-    await lookupRouter(p).route(input({ ...legalBody, contract: 'population.nothing' }));
+    await lookupRouter(p).route(input({ ...legalBody, contract: 'population.nothing' }), direct);
     const { body } = only(rec.sent);
     expect(body).toMatchObject({ requestId: REQUEST_ID, code: 'UNKNOWN_CONTRACT', contract: 'population.nothing', purpose: 'LAND_REGISTRATION' });
     expect(body).not.toHaveProperty('receivedMessageId');
@@ -177,7 +182,7 @@ describe('route: requests refused before the contract is read', () => {
 describe('route: admission refused', () => {
   it('audits the subject hash and the version of a non-consumer, and answers without reading consent or the rate limit', async () => {
     const { ports: p, rec } = ports();
-    const out = await lookupRouter(p).route(input(legalBody, { consumer: 'some-bank' }));
+    const out = await lookupRouter(p).route(input(legalBody, { consumer: 'some-bank' }), direct);
     const audit = only(rec.audits);
     expect(audit).toMatchObject({
       code: 'NOT_A_CONSUMER',
@@ -195,7 +200,7 @@ describe('route: admission refused', () => {
 
   it('never hashes a subject that does not fit the contract, and passes on the issues', async () => {
     const { ports: p, rec } = ports();
-    await lookupRouter(p).route(input({ ...legalBody, subject: { nationalId: '999203004567' } }));
+    await lookupRouter(p).route(input({ ...legalBody, subject: { nationalId: '999203004567' } }), direct);
     const audit = only(rec.audits);
     expect(audit.code).toBe('SCHEMA_VIOLATION');
     expect(audit).not.toHaveProperty('subjectHash');
@@ -204,13 +209,13 @@ describe('route: admission refused', () => {
 
   it('audits an unknown contract without a version', async () => {
     const { ports: p, rec } = ports();
-    await lookupRouter(p).route(input({ ...legalBody, contract: 'population.nothing' }));
+    await lookupRouter(p).route(input({ ...legalBody, contract: 'population.nothing' }), direct);
     expect(only(rec.audits)).not.toHaveProperty('version');
   });
 
   it('carries onBehalfOf into the audit record', async () => {
     const { ports: p, rec } = ports();
-    await lookupRouter(p).route(input({ ...legalBody, onBehalfOf: 'officer-7' }, { consumer: 'some-bank' }));
+    await lookupRouter(p).route(input({ ...legalBody, onBehalfOf: 'officer-7' }, { consumer: 'some-bank' }), direct);
     expect(only(rec.audits).onBehalfOf).toBe('officer-7');
   });
 });
@@ -218,7 +223,7 @@ describe('route: admission refused', () => {
 describe('route: the rate limit', () => {
   it('takes one unit for the consumer and contract at the version’s limit, and answers RATE_LIMITED when none is left', async () => {
     const { ports: p, rec } = ports({}, { allowed: false });
-    const out = await lookupRouter(p).route(input(legalBody));
+    const out = await lookupRouter(p).route(input(legalBody), direct);
     const version = findContract('population.identity-verification')?.versions[0];
     expect(rec.rate).toEqual([
       { consumer: 'hanoi-land-office', contract: 'population.identity-verification', perMinute: version?.rateLimit.perAgencyPerMinute },
@@ -237,7 +242,7 @@ describe('route: the rate limit', () => {
 describe('route: forwarding', () => {
   it('forwards a lookup on its legal basis to the provider, with the terms it decided, and audits nothing yet', async () => {
     const { ports: p, rec } = ports();
-    const out = await lookupRouter(p).route(input(legalBody));
+    const out = await lookupRouter(p).route(input(legalBody), direct);
     const { lookup, registry } = only(rec.forwards);
     expect(registry).toBe('population');
     expect(lookup).toMatchObject({
@@ -272,7 +277,7 @@ describe('route: forwarding', () => {
   it('carries the deprecation notice of a deprecated version', async () => {
     const contract = contractWith('population.identity-verification', { status: 'deprecated', sunset: '2027-01-01' });
     const { ports: p, rec } = ports({}, { contract });
-    await lookupRouter(p).route(input(legalBody));
+    await lookupRouter(p).route(input(legalBody), direct);
     expect(only(rec.forwards).lookup.notice).toMatchObject({ kind: 'DEPRECATED', sunset: '2027-01-01' });
   });
 });
@@ -282,7 +287,7 @@ describe('route: consent', () => {
 
   it('forwards on a consent that covers the lookup, counting one use per agency and request, with the terms’ digest', async () => {
     const { ports: p, rec } = ports({}, { consent });
-    const out = await lookupRouter(p).route(input(consentBody, asCitizenService));
+    const out = await lookupRouter(p).route(input(consentBody, asCitizenService), direct);
     expect(rec.consentReads).toEqual(['cns-1']);
     expect(rec.uses).toEqual([`hcmc-public-services/${REQUEST_ID}`]);
     const { lookup } = only(rec.forwards);
@@ -293,7 +298,7 @@ describe('route: consent', () => {
 
   it('answers CONSENT_LIMIT_REACHED when the use cannot be counted', async () => {
     const { ports: p, rec } = ports({}, { consent, useOk: false });
-    await lookupRouter(p).route(input(consentBody, asCitizenService));
+    await lookupRouter(p).route(input(consentBody, asCitizenService), direct);
     expect(only(rec.audits)).toMatchObject({
       code: 'CONSENT_LIMIT_REACHED',
       basis: { kind: 'consent', consentId: 'cns-1' },
@@ -305,7 +310,7 @@ describe('route: consent', () => {
 
   it('answers the check’s denial and counts no use', async () => {
     const { ports: p, rec } = ports({}, { consent: { ...consent, status: 'PAUSED' } });
-    await lookupRouter(p).route(input(consentBody, asCitizenService));
+    await lookupRouter(p).route(input(consentBody, asCitizenService), direct);
     expect(only(rec.audits).code).toBe('CONSENT_PAUSED');
     expect(rec.uses).toEqual([]);
   });
@@ -313,7 +318,7 @@ describe('route: consent', () => {
   it('answers CONSENT_REQUIRED when the consent is missing or its signature is not the platform’s', async () => {
     for (const opts of [{}, { consent, authentic: false }]) {
       const { ports: p, rec } = ports({}, opts);
-      await lookupRouter(p).route(input(consentBody, asCitizenService));
+      await lookupRouter(p).route(input(consentBody, asCitizenService), direct);
       expect(only(rec.audits).code).toBe('CONSENT_REQUIRED');
       expect(rec.uses).toEqual([]);
     }
@@ -325,14 +330,14 @@ describe('route: failures', () => {
 
   it('rethrows before the final attempt, so the message is retried', async () => {
     const { ports: p, rec } = ports(failing);
-    await expect(lookupRouter(p).route(input(legalBody))).rejects.toThrow('boom');
+    await expect(lookupRouter(p).route(input(legalBody), direct)).rejects.toThrow('boom');
     expect(rec.audits).toEqual([]);
     expect(rec.events).toEqual([]);
   });
 
   it('answers INTERNAL on the final attempt and reports the error’s name only', async () => {
     const { ports: p, rec } = ports(failing);
-    const out = await lookupRouter(p).route(input(legalBody, { finalAttempt: true }));
+    const out = await lookupRouter(p).route(input(legalBody, { finalAttempt: true }), direct);
     expect(only(rec.audits)).toMatchObject({ code: 'INTERNAL', requestId: REQUEST_ID, status: 'ERROR' });
     expect(rec.events[0]).toEqual(['failed', { consumer: 'hanoi-land-office', messageId: 'msg-1', error: 'TypeError' }]);
     expect(out).toMatchObject({ outcome: 'answered', reply: { code: 'INTERNAL' } });
@@ -343,14 +348,14 @@ describe('route: failures', () => {
   it('names the subject in the INTERNAL record when it can still be hashed (its marker is kept with the subject’s)', async () => {
     const takeFails = { rateLimit: { take: async () => Promise.reject(new Error('throttled')) } } satisfies Partial<RouterPorts>;
     const { ports: p, rec } = ports(takeFails);
-    await lookupRouter(p).route(input(legalBody, { finalAttempt: true }));
+    await lookupRouter(p).route(input(legalBody, { finalAttempt: true }), direct);
     expect(only(rec.audits)).toMatchObject({ code: 'INTERNAL', subjectHash: hash({ nationalId: '001203004567' }) });
     // An admission that fails for another reason than the subject still names it, as decide does.
     const { ports: q, rec: r2 } = ports({ ...takeFails, contracts: { load: async () => Promise.reject(new Error('down')) } });
-    await lookupRouter(q).route(input(legalBody, { finalAttempt: true }));
+    await lookupRouter(q).route(input(legalBody, { finalAttempt: true }), direct);
     expect(only(r2.audits).subjectHash).toBeUndefined();
     const { ports: u, rec: r3 } = ports({ ...failing, contracts: { load: async () => undefined } });
-    await lookupRouter(u).route(input(legalBody, { finalAttempt: true }));
+    await lookupRouter(u).route(input(legalBody, { finalAttempt: true }), direct);
     expect(only(r3.audits).subjectHash).toBeUndefined();
   });
 
@@ -365,7 +370,7 @@ describe('route: failures', () => {
         if (calls++ === 0) throw new Error('audit down');
         return append(e, r);
       };
-      await lookupRouter(p).route(input(body, { finalAttempt: true }));
+      await lookupRouter(p).route(input(body, { finalAttempt: true }), direct);
       expect(only(rec.audits)).toMatchObject({ code: 'INTERNAL' });
       expect(only(rec.audits).subjectHash).toBeUndefined();
     }
@@ -379,8 +384,83 @@ describe('route: failures', () => {
       if (calls++ === 0) throw new Error('audit down');
       return append(e, r);
     };
-    await lookupRouter(p).route(input(legalBody, { finalAttempt: true }));
+    await lookupRouter(p).route(input(legalBody, { finalAttempt: true }), direct);
     expect(only(rec.audits)).toMatchObject({ code: 'INTERNAL', subjectHash: hash({ nationalId: '001203004567' }) });
+  });
+});
+
+/** The router's records kept in memory, as aws/idempotency.ts keeps them: a record met comes back replayed. */
+function memoryOnce(): OnceStep & { records: Map<string, StageOutcome> } {
+  const records = new Map<string, StageOutcome>();
+  const met = (key: string) => {
+    const stored = records.get(key);
+    return stored ? { ...stored, replayed: true as const } : undefined;
+  };
+  return {
+    records,
+    async run(input, step) {
+      const stored = met(input.key);
+      if (stored) return stored;
+      const outcome = await step();
+      records.set(input.key, outcome);
+      return outcome;
+    },
+    async record(input, outcome) {
+      const stored = met(input.key);
+      if (!stored) records.set(input.key, outcome);
+      return stored;
+    },
+    isReused: () => false,
+    isInProgress: () => false,
+  };
+}
+
+describe('route: the router’s records', () => {
+  it('records a forward before it is sent, and sends nothing when a record is met (the resend protocol takes it)', async () => {
+    const once = memoryOnce();
+    const { ports: p, rec } = ports();
+    const first = await lookupRouter(p).route(input(legalBody), once);
+    expect(first).toMatchObject({ outcome: 'forwarded', messageId: 'msg-1', registry: 'population' });
+    expect(once.records.get('hanoi-land-office:key')).toEqual(first);
+    expect(rec.forwards).toHaveLength(1);
+    const again = await lookupRouter(p).route(input(legalBody, { messageId: 'msg-2' }), once);
+    expect(again).toEqual({ ...first, replayed: true });
+    expect(rec.forwards).toHaveLength(1);
+  });
+
+  it('on the final attempt, answers INTERNAL when its own recorded forward could not be sent (the record stays for a resend)', async () => {
+    const once = memoryOnce();
+    const { ports: p, rec } = ports({ forward: async () => Promise.reject(new Error('queue down')) });
+    const out = await lookupRouter(p).route(input(legalBody, { finalAttempt: true }), once);
+    expect(out).toMatchObject({ outcome: 'answered', reply: { code: 'INTERNAL' } });
+    expect(out).not.toHaveProperty('replayed');
+    expect(only(rec.audits)).toMatchObject({ code: 'INTERNAL', requestId: REQUEST_ID });
+    expect(only(rec.sent).body).toMatchObject({ code: 'INTERNAL', requestId: REQUEST_ID });
+    expect(once.records.get('hanoi-land-office:key')).toMatchObject({ outcome: 'forwarded', messageId: 'msg-1' });
+    // Not on the final attempt: rethrown, so the message is retried (and its record sends the forward again).
+    const { ports: q } = ports({ forward: async () => Promise.reject(new Error('queue down')) });
+    await expect(lookupRouter(q).route(input(legalBody), memoryOnce())).rejects.toThrow('queue down');
+  });
+
+  it('on the final attempt, gives back a record another message made instead of answering INTERNAL', async () => {
+    const once = memoryOnce();
+    const { ports: p } = ports();
+    const first = await lookupRouter(p).route(input(legalBody), once);
+    const { ports: q, rec } = ports({ forward: async () => Promise.reject(new Error('queue down')) });
+    // A failure before the record is met (the rate limit), on another message's final attempt.
+    q.rateLimit.take = async () => Promise.reject(new Error('throttled'));
+    const out = await lookupRouter(q).route(input(legalBody, { messageId: 'msg-2', finalAttempt: true }), once);
+    expect(out).toEqual({ ...first, replayed: true });
+    expect(rec.audits).toEqual([]);
+  });
+
+  it('lets a reused id or a step in progress through on the final attempt (no INTERNAL answer)', async () => {
+    for (const flag of ['isReused', 'isInProgress'] as const) {
+      const once = { ...memoryOnce(), [flag]: () => true, record: async () => Promise.reject(new Error('taken')) };
+      const { ports: p, rec } = ports();
+      await expect(lookupRouter(p).route(input(legalBody, { finalAttempt: true }), once)).rejects.toThrow('taken');
+      expect(rec.audits).toEqual([]);
+    }
   });
 });
 
@@ -400,12 +480,17 @@ describe('route: the resend protocol', () => {
     forward: { version: '1.0.0', basis: { kind: 'legal', id: 'b', instrument: 'i', article: 'a' }, subjectHash: 'h', requestDigest: 'digest-1' },
   };
 
-  it('does nothing for the same message delivered again', async () => {
-    for (const stored of [answered, forwarded]) {
-      const { ports: p, rec } = ports();
-      await lookupRouter(p).resent(input(legalBody), stored);
-      expect([rec.direct, rec.forwards, rec.sent, rec.events]).toEqual([[], [], [], []]);
-    }
+  it('does nothing for the same message delivered again when the router answered it', async () => {
+    const { ports: p, rec } = ports();
+    await lookupRouter(p).resent(input(legalBody), answered);
+    expect([rec.direct, rec.forwards, rec.sent, rec.events]).toEqual([[], [], [], []]);
+  });
+
+  it('forwards again the same message delivered again when its forward was recorded (it may never have left)', async () => {
+    const { ports: p, rec } = ports();
+    await lookupRouter(p).resent(input(legalBody), forwarded);
+    expect(rec.forwards.map((f) => [f.registry, f.lookup.receivedMessageId, f.lookup.subjectHash])).toEqual([['population', 'msg-1', 'h']]);
+    expect(rec.direct).toEqual([]);
   });
 
   it('points another message at the first answer', async () => {
