@@ -428,6 +428,17 @@ describe('route: the router’s records', () => {
     expect(rec.forwards).toHaveLength(1);
   });
 
+  it('answers a resend by its record even when the agency is now over its rate limit (the resend is counted, not refused)', async () => {
+    const once = memoryOnce();
+    const { ports: p } = ports();
+    const first = await lookupRouter(p).route(input(legalBody), once);
+    const { ports: q, rec } = ports({}, { allowed: false });
+    const again = await lookupRouter(q).route(input(legalBody, { messageId: 'msg-2' }), once);
+    expect(again).toEqual({ ...first, replayed: true });
+    expect(rec.rate).toHaveLength(1);
+    expect([rec.audits, rec.sent, rec.forwards]).toEqual([[], [], []]);
+  });
+
   it('on the final attempt, answers INTERNAL when its own recorded forward could not be sent (the record stays for a resend)', async () => {
     const once = memoryOnce();
     const { ports: p, rec } = ports({ forward: async () => Promise.reject(new Error('queue down')) });
