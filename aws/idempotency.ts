@@ -13,17 +13,24 @@
  *   that finds the record makes it again (resend.ts `reforward`), since it cannot know whether the
  *   first attempt made it. Written through Powertools' persistence layer, so `run` reads it as its own.
  */
-import { IdempotencyAlreadyInProgressError, IdempotencyConfig, IdempotencyItemAlreadyExistsError, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyConfig,
+  IdempotencyItemAlreadyExistsError,
+  IdempotencyValidationError,
+  makeIdempotent,
+} from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
 import { ConditionalCheckFailedException, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Context } from 'aws-lambda';
 import { dynamoClient } from './clients.ts';
+import type { KeyedRouteInput, OnceStep, Ran } from '../domain/lookup/intake.ts';
 import { REQUEST_ID_WINDOW_SECONDS, StageOutcome } from '../domain/lookup/resend.ts';
 
-import { IdempotencyValidationError } from '@aws-lambda-powertools/idempotency';
 export { IdempotencyAlreadyInProgressError, IdempotencyValidationError };
+export type { Ran };
 
 /** The domain's request-id window (resend.ts REQUEST_ID_WINDOW_SECONDS): 15 days. */
 export const IDEMPOTENCY_TTL_SECONDS = REQUEST_ID_WINDOW_SECONDS;
@@ -34,13 +41,19 @@ export interface KeyedInput {
   digest: string;
 }
 
-/** A stage's outcome, and whether it was read back from the store (the request was handled before). */
-export type Ran = StageOutcome & { replayed?: true };
-
 export interface Idempotent<I extends KeyedInput> {
   run: (input: I) => Promise<Ran>;
   registerContext: (context: Context) => void;
 }
+
+/** What the router's records are keyed on: the input (its `key` and `digest`), with the step that makes its outcome. */
+interface StepData {
+  input: KeyedRouteInput;
+  step: () => Promise<StageOutcome>;
+}
+
+/** Powertools reads the key and digest out of the payload by JMESPath (`input.key`, `input.digest`): the rest is never serialized. */
+const asPayload = (data: StepData) => data as unknown as Parameters<DynamoDBPersistenceLayer['getRecord']>[0];
 
 /** Powertools' attribute names, stated so the one-write record below writes the very item Powertools reads. */
 const ATTRIBUTES = {
@@ -67,12 +80,12 @@ class OnceRecordLayer extends DynamoDBPersistenceLayer {
     this.#table = table;
   }
 
-  /** Stores `result` as the completed outcome of `data`'s key; throws IdempotencyItemAlreadyExistsError with the record met when the key is taken. */
-  saveCompleted(data: KeyedInput, result: StageOutcome): Promise<void> {
+  /** Stores `result` as the completed outcome of `data`'s key; throws IdempotencyItemAlreadyExistsError when the key is taken. */
+  saveCompleted(data: StepData, result: StageOutcome): Promise<void> {
     // saveSuccess builds the record and hands it to _updateRecord in the same turn: the flag marks that one call.
     this.#exclusive = true;
     try {
-      return this.saveSuccess(data as unknown as Parameters<DynamoDBPersistenceLayer['saveSuccess']>[0], result);
+      return this.saveSuccess(asPayload(data), result);
     } finally {
       this.#exclusive = false;
     }
@@ -126,33 +139,21 @@ export function idempotent<I extends KeyedInput>(table: string, keyPrefix: strin
   return { run, registerContext: (context) => config.registerLambdaContext(context) };
 }
 
-/** A step run at most once per key, its effect given with the input; or an outcome recorded before its effect (domain/lookup/intake.ts OnceStep). */
-export interface OnceRecords<I extends KeyedInput> {
-  run(input: I, step: () => Promise<StageOutcome>): Promise<Ran>;
-  record(input: I, outcome: StageOutcome): Promise<Ran | undefined>;
-  isReused(error: unknown): boolean;
-  isInProgress(error: unknown): boolean;
-  registerContext(context: Context): void;
-}
-
 /**
  * The router's records (`keyPrefix` ndx-router), both ways (see above), under the keys and digests the
  * router's records have always had: a record either way is read by the other, and by an earlier version.
  */
-export function onceRecords<I extends KeyedInput>(table: string, keyPrefix: string): OnceRecords<I> {
+export function onceRecords(table: string, keyPrefix: string): OnceStep & { registerContext(context: Context): void } {
   const layer = new OnceRecordLayer(table);
   // The step travels with its input; the key and digest are read from the input, as before.
   const config = configFor('input.key', 'input.digest');
-  const stepped = makeIdempotent((x: { input: I; step: () => Promise<StageOutcome> }) => x.step(), { persistenceStore: layer, config, keyPrefix }) as (x: {
-    input: I;
-    step: () => Promise<StageOutcome>;
-  }) => Promise<Ran>;
+  const stepped = makeIdempotent((x: StepData) => x.step(), { persistenceStore: layer, config, keyPrefix }) as (x: StepData) => Promise<Ran>;
   // The layer is configured by makeIdempotent on its first call: do it now, so `record` may come first.
   layer.configure({ config, keyPrefix });
   return {
     run: (input, step) => stepped({ input, step }),
     async record(input, outcome) {
-      const data = { input } as unknown as KeyedInput;
+      const data: StepData = { input, step: () => Promise.resolve(outcome) };
       try {
         await layer.saveCompleted(data, outcome);
         return undefined;
@@ -160,7 +161,7 @@ export function onceRecords<I extends KeyedInput>(table: string, keyPrefix: stri
         if (!(error instanceof IdempotencyItemAlreadyExistsError)) throw error;
       }
       // Taken: the record met, read consistently (validated against this request's digest: a different request throws IdempotencyValidationError).
-      const met = await layer.getRecord(data as unknown as Parameters<DynamoDBPersistenceLayer['getRecord']>[0]);
+      const met = await layer.getRecord(asPayload(data));
       if (met.getStatus() !== 'COMPLETED') throw new IdempotencyAlreadyInProgressError(`a request with this key is in progress: ${met.idempotencyKey}`, met);
       return { ...StageOutcome.parse(met.getResponse()), replayed: true };
     },

@@ -4,11 +4,10 @@
  * with the router's own idempotency records), the reply mailbox, the issuer's keys. Thin: the routes,
  * authentication and status codes are the domain's.
  */
-import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createRemoteJWKSet } from 'jose';
 import { documentClient, sqsClient } from '../../aws/clients.ts';
-import { IdempotencyValidationError, idempotent, onceRecords } from '../../aws/idempotency.ts';
+import { IdempotencyAlreadyInProgressError, IdempotencyValidationError, idempotent, onceRecords } from '../../aws/idempotency.ts';
 import { createLogger } from '../../aws/logger.ts';
 import { LookupMetrics } from '../../aws/metrics.ts';
 import { loadPepper } from '../../aws/pepper.ts';
@@ -24,7 +23,6 @@ import { httpApi } from '../../domain/api/app.ts';
 import { apiDirectory } from '../../domain/api/directory.ts';
 import { json } from '../../domain/api/http.ts';
 import { requestOf } from '../shared/http-event.ts';
-import type { KeyedRouteInput } from '../../domain/lookup/intake.ts';
 import { lookupRouter } from '../../domain/lookup/route.ts';
 import { webhookSecret } from '../../domain/lookup/webhook.ts';
 import { indicatorPorts } from '../../aws/indicator-ports.ts';
@@ -55,7 +53,7 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}): A
   const ports = routerPorts({ env, tables, deps, logger, metrics, queues: new Queues(sqsClient()), mailbox });
   const router = lookupRouter(ports);
   // The router's own step and records (prefix ndx-router): one requestId space per agency, whichever door it came in by.
-  const once = onceRecords<KeyedRouteInput>(vars[ENV.idempotencyTable], 'ndx-router');
+  const once = onceRecords(vars[ENV.idempotencyTable], 'ndx-router');
   // Indicator requests: answered in this function (no registry is asked), with the router's idempotency records.
   const indicatorIntakeStep = indicatorIntake(
     indicatorService(

@@ -15,7 +15,7 @@ import { requireEnv, type Env, type HandlerDeps } from '../../config/env.ts';
 import { agencyOfOutQueue, ENV } from '../../config/names.ts';
 import { findContract as shippedContracts } from '../../contracts/catalog.ts';
 import { readEnvelope } from '../../domain/lookup/envelope.ts';
-import { type KeyedRouteInput, routeKey, takeIn } from '../../domain/lookup/intake.ts';
+import { routeKey, takeIn } from '../../domain/lookup/intake.ts';
 import { requestDigest } from '../../domain/lookup/resend.ts';
 import { lookupRouter } from '../../domain/lookup/route.ts';
 import { lazyHandler, receiveCount, sqsBatchHandler } from '../shared/sqs-batch-handler.ts';
@@ -42,7 +42,7 @@ export function createHandler(env: Env = process.env, deps: HandlerDeps = {}) {
   const router = lookupRouter(ports);
 
   // The router's records: an answer made once, a forward recorded in one write before it is sent (aws/idempotency.ts).
-  const once = onceRecords<KeyedRouteInput>(vars[ENV.idempotencyTable], 'ndx-router');
+  const once = onceRecords(vars[ENV.idempotencyTable], 'ndx-router');
 
   // Indicator requests on the same queues (`kind: "indicator"`): answered here, in the router's requestId space.
   const indicators = indicatorIntake(
