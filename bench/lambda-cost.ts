@@ -2,7 +2,8 @@
  * What a cold Lambda pays for each ndx function: the bundle esbuild makes (infra/lambda-bundle.ts, the
  * settings NdxFunction deploys with) and the time a fresh Node process takes to import it with the
  * functions' Node options (LAMBDA_NODE_OPTIONS), against a minimal handler that only imports the DynamoDB
- * and SQS clients, bundled and loaded the same way.
+ * and SQS clients, bundled and loaded the same way; and a second baseline, the libraries the functions stand
+ * on without ndx's own code (bench/libraries-handler.ts), which shows how much of a ratio those libraries take.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -30,8 +31,9 @@ export async function bundleOne(name: string, entry: string, outdir: string, opt
 }
 
 /**
- * Bundles the router, the adapter and a minimal handler (imports the DynamoDB and SQS clients only)
- * as NdxFunction does: the AWS SDK left to the runtime. The bundles are written inside the project, so
+ * Bundles the router, the adapter, a minimal handler (imports the DynamoDB and SQS clients only) and
+ * the libraries' handler (bench/libraries-handler.ts: the libraries the functions stand on, set up as they
+ * set them up, without ndx's code) as NdxFunction does: the AWS SDK left to the runtime. The bundles are written inside the project, so
  * their SDK imports resolve to node_modules as they resolve to the runtime's copy in Lambda.
  * `sourceMap: 'linked'`: into their own directory, each with its map named in it.
  */
@@ -40,6 +42,7 @@ export async function bundleSizes(root: string, options: { sourceMap?: 'linked' 
   mkdirSync(outdir, { recursive: true });
   return Promise.all([
     bundleOne('minimal-handler', join(root, 'bench/minimal-handler.ts'), outdir, options),
+    bundleOne('libraries', join(root, 'bench/libraries-handler.ts'), outdir, options),
     bundleOne('router', join(root, 'functions/router/handler.ts'), outdir, options),
     bundleOne('adapter', join(root, 'functions/adapter/handler.ts'), outdir, options),
   ]);

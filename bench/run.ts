@@ -17,7 +17,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import config from '../ndx.config.ts';
 import { residence } from '../contracts/population/residence.ts';
 import { latestVersion, majorOf, releasedCategories } from '../contracts/model.ts';
@@ -54,6 +55,39 @@ const LOOKUPS: Record<(typeof CONCURRENCY)[number], number> = QUICK ? { 1: 120, 
 const ROUNDS = 3;
 const POPULATION = QUICK ? 5_000 : 20_000;
 const BULK = QUICK ? 1_000 : 10_000;
+
+/** The second baseline: the floor plus the writes a lookup's guarantees make (see floorWrites). */
+const FLOOR_WITH_WRITES = 'floor with the writes';
+const FLOOR_WRITES_TABLE = 'ndx-bench-floor-writes';
+
+/**
+ * The four conditional writes one lookup's guarantees make, as ndx makes them, with items of the sizes ndx
+ * writes (the benchmark's storage figures: the router's record about 650 bytes, the audit's marker and
+ * record about 960 together): the rate-limit take (an update within the limit, never reached here), the
+ * router's record of the request, then the audit marker and the audit record, each only if not there yet.
+ */
+async function floorWrites(doc: DynamoDBDocumentClient, requestId: string, subjectHash: string): Promise<void> {
+  const window = Math.floor(Date.now() / 60_000);
+  const put = (pk: string, sk: string, bytes: number) =>
+    new PutCommand({
+      TableName: FLOOR_WRITES_TABLE,
+      Item: { pk, sk, data: 'x'.repeat(bytes) },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+  await doc.send(
+    new UpdateCommand({
+      TableName: FLOOR_WRITES_TABLE,
+      Key: { pk: `rate#hanoi-land-office#population.identity-verification#${window}`, sk: 'count' },
+      UpdateExpression: 'ADD #count :n SET #expires = if_not_exists(#expires, :expires)',
+      ConditionExpression: 'attribute_not_exists(#count) OR #count <= :max',
+      ExpressionAttributeNames: { '#count': 'count', '#expires': 'expiresAt' },
+      ExpressionAttributeValues: { ':n': 1, ':max': 1_000_000, ':expires': window * 60 + 120 },
+    }),
+  );
+  await doc.send(put(`router#${requestId}`, 'record', 520));
+  await doc.send(put(`s#${subjectHash}`, `l#${requestId}`, 60));
+  await doc.send(put(`chain#${requestId.slice(0, 2)}`, requestId, 700));
+}
 
 interface Run {
   name: string;
@@ -193,6 +227,36 @@ async function main(): Promise<void> {
       const reply = await receiveOne(floorRep);
       await sqs.send(new DeleteMessageCommand({ QueueUrl: floorRep, ReceiptHandle: reply.receiptHandle }));
     };
+    // The floor with ndx's writes: the floor's calls plus the four conditional writes a lookup's guarantees make
+    // (the rate-limit take, the router's record, the audit marker and the audit record: 4 write units), with items
+    // of the sizes ndx writes, made by the floor's one consumer. No second hop, no checks, no function: the least a
+    // lookup with those guarantees can cost on this engine, so the part of ndx's ratios that its own code does not make.
+    await dynamoClient().send(
+      new CreateTableCommand({
+        TableName: FLOOR_WRITES_TABLE,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+      }),
+    );
+    const floorWritesOne = async (i: number) => {
+      const p = person(i);
+      await sqs.send(new SendMessageCommand({ QueueUrl: floorReq, MessageBody: JSON.stringify({ requestId: randomUUID(), nationalId: p.nationalId }) }));
+      const got = await receiveOne(floorReq);
+      const body = JSON.parse(got.body) as { requestId: string; nationalId: string };
+      await floorWrites(doc, body.requestId, hash({ nationalId: body.nationalId }));
+      const item = await doc.send(new GetCommand({ TableName: names.registryTable('population'), Key: { nationalId: body.nationalId } }));
+      await sqs.send(new SendMessageCommand({ QueueUrl: floorRep, MessageBody: JSON.stringify({ requestId: body.requestId, data: item.Item }) }));
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: floorReq, ReceiptHandle: got.receiptHandle }));
+      const reply = await receiveOne(floorRep);
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: floorRep, ReceiptHandle: reply.receiptHandle }));
+    };
     async function receiveOne(queueUrl: string): Promise<{ body: string; receiptHandle: string }> {
       for (;;) {
         const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 1 }));
@@ -254,6 +318,7 @@ async function main(): Promise<void> {
     // Warm up every path once (module loading, connections, caches).
     await drive('warm-up', 4, 40, httpOne);
     await drive('warm-up', 4, 40, floorOne);
+    await drive('warm-up', 4, 40, floorWritesOne);
     await drive('warm-up', 4, 40, legalOne);
     await drive('warm-up', 4, 40, consentOne);
 
@@ -270,6 +335,7 @@ async function main(): Promise<void> {
       for (let round = 0; round < ROUNDS; round++) {
         for (const [name, fn] of [
           ['floor', floorOne],
+          [FLOOR_WITH_WRITES, floorWritesOne],
           ['ndx legal basis', legalOne],
           ['ndx consent', consentOne],
           ['ndx HTTP legal basis', httpOne],
@@ -353,7 +419,7 @@ async function main(): Promise<void> {
       const floor = runOf('floor', c);
       return Object.fromEntries([
         ['concurrency', c],
-        ...(['ndx legal basis', 'ndx consent', 'ndx HTTP legal basis'] as const).flatMap((name) => {
+        ...([FLOOR_WITH_WRITES, 'ndx legal basis', 'ndx consent', 'ndx HTTP legal basis'] as const).flatMap((name) => {
           const r = runOf(name, c);
           return [
             [`${name}: throughput / floor`, round(r.throughput / floor.throughput)],
