@@ -17,8 +17,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import config from '../ndx.config.ts';
 import { residence } from '../contracts/population/residence.ts';
 import { latestVersion, majorOf, releasedCategories } from '../contracts/model.ts';
@@ -40,6 +39,7 @@ import { PROJECT_ROOT, startEngine } from '../local/engine.ts';
 import { meter, meterWriteUnits, tableStorage, type OperationCounts } from '../local/metering.ts';
 import { costPerMillion, gbSeconds, sqsRequestsOf, storagePerMillionPerMonth, type Work } from './cost.ts';
 import { PRICES } from './prices.ts';
+import { createFloorWritesTable, floorWrites } from './floor-writes.ts';
 import { bundleSizes, coldImports } from './lambda-cost.ts';
 import { latencyChart, summarize, type Summary } from './stats.ts';
 
@@ -56,38 +56,8 @@ const ROUNDS = 3;
 const POPULATION = QUICK ? 5_000 : 20_000;
 const BULK = QUICK ? 1_000 : 10_000;
 
-/** The second baseline: the floor plus the writes a lookup's guarantees make (see floorWrites). */
+/** The second baseline: the floor plus the writes a lookup's guarantees make (bench/floor-writes.ts). */
 const FLOOR_WITH_WRITES = 'floor with the writes';
-const FLOOR_WRITES_TABLE = 'ndx-bench-floor-writes';
-
-/**
- * The four conditional writes one lookup's guarantees make, as ndx makes them, with items of the sizes ndx
- * writes (the benchmark's storage figures: the router's record about 650 bytes, the audit's marker and
- * record about 960 together): the rate-limit take (an update within the limit, never reached here), the
- * router's record of the request, then the audit marker and the audit record, each only if not there yet.
- */
-async function floorWrites(doc: DynamoDBDocumentClient, requestId: string, subjectHash: string): Promise<void> {
-  const window = Math.floor(Date.now() / 60_000);
-  const put = (pk: string, sk: string, bytes: number) =>
-    new PutCommand({
-      TableName: FLOOR_WRITES_TABLE,
-      Item: { pk, sk, data: 'x'.repeat(bytes) },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    });
-  await doc.send(
-    new UpdateCommand({
-      TableName: FLOOR_WRITES_TABLE,
-      Key: { pk: `rate#hanoi-land-office#population.identity-verification#${window}`, sk: 'count' },
-      UpdateExpression: 'ADD #count :n SET #expires = if_not_exists(#expires, :expires)',
-      ConditionExpression: 'attribute_not_exists(#count) OR #count <= :max',
-      ExpressionAttributeNames: { '#count': 'count', '#expires': 'expiresAt' },
-      ExpressionAttributeValues: { ':n': 1, ':max': 1_000_000, ':expires': window * 60 + 120 },
-    }),
-  );
-  await doc.send(put(`router#${requestId}`, 'record', 520));
-  await doc.send(put(`s#${subjectHash}`, `l#${requestId}`, 60));
-  await doc.send(put(`chain#${requestId.slice(0, 2)}`, requestId, 700));
-}
 
 interface Run {
   name: string;
@@ -227,24 +197,8 @@ async function main(): Promise<void> {
       const reply = await receiveOne(floorRep);
       await sqs.send(new DeleteMessageCommand({ QueueUrl: floorRep, ReceiptHandle: reply.receiptHandle }));
     };
-    // The floor with ndx's writes: the floor's calls plus the four conditional writes a lookup's guarantees make
-    // (the rate-limit take, the router's record, the audit marker and the audit record: 4 write units), with items
-    // of the sizes ndx writes, made by the floor's one consumer. No second hop, no checks, no function: the least a
-    // lookup with those guarantees can cost on this engine, so the part of ndx's ratios that its own code does not make.
-    await dynamoClient().send(
-      new CreateTableCommand({
-        TableName: FLOOR_WRITES_TABLE,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-      }),
-    );
+    // The floor with the writes a lookup's guarantees make (bench/floor-writes.ts).
+    await createFloorWritesTable(dynamoClient());
     const floorWritesOne = async (i: number) => {
       const p = person(i);
       await sqs.send(new SendMessageCommand({ QueueUrl: floorReq, MessageBody: JSON.stringify({ requestId: randomUUID(), nationalId: p.nationalId }) }));

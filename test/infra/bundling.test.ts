@@ -115,6 +115,23 @@ describe('what a Lambda bundle holds', () => {
     },
   );
 
+  it('the benchmark’s libraries baseline (bench/libraries-handler.ts) holds every package the router and the adapter hold, and none of ndx’s code', async () => {
+    // The innermost package a file is in (node_modules may be reached through a link: ../x/node_modules/...).
+    const packageOf = (file: string) => /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*\/node_modules\/)/.exec(file)?.[1];
+    const packages = async (entry: string) => new Set((await bundledInputs(entry, true)).map(packageOf).filter((p) => p !== undefined));
+    const libraries = await bundledInputs('bench/libraries-handler.ts', true);
+    expect(libraries.filter((file) => packageOf(file) === undefined)).toEqual(['bench/libraries-handler.ts']);
+    const held = new Set(libraries.map(packageOf));
+    for (const entry of ['functions/router/handler.ts', 'functions/adapter/handler.ts']) {
+      const used = await packages(entry);
+      expect(used.size, entry).toBeGreaterThan(3); // zod, Powertools, middy...
+      expect(
+        [...used].filter((p) => !held.has(p)),
+        entry,
+      ).toEqual([]);
+    }
+  });
+
   it('finds every handler', () => {
     expect(entries).toEqual(expect.arrayContaining(['functions/router/handler.ts', 'functions/adapter/handler.ts']));
   });

@@ -27,7 +27,8 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LookupRequestInput } from '../../contracts/protocol.ts';
 import { AgencyClient } from '../../cli/agency-client.ts';
-import { dynamoClient, sqsClient } from '../../aws/clients.ts';
+import { documentClient, dynamoClient, sqsClient } from '../../aws/clients.ts';
+import { createFloorWritesTable, FLOOR_RATE_PREFIX, FLOOR_WRITES_TABLE, floorWrites } from '../../bench/floor-writes.ts';
 import { meter, meterWriteUnits, tableStorage, type OperationCounts } from '../../local/metering.ts';
 import { CAPACITY_FACTS } from '../../config/capacity.ts';
 import { names } from '../../config/names.ts';
@@ -54,6 +55,14 @@ afterAll(async () => {
 let lastWriteUnits: Record<string, number> = {};
 /** Audit bytes stored per lookup of the last run (records, markers, index entries, 100 bytes' overhead each; not the partition directory). */
 let lastStorage = 0;
+/** Idempotency bytes stored per lookup of the last run (the router's records). */
+let lastIdempotencyStorage = 0;
+/** The legal-basis lookup's: write units and the bytes stored (audit and idempotency) per lookup, for the benchmark's baseline. */
+let legalLookup: { writeUnits: number; bytes: number } | undefined;
+
+async function idempotencyStorage(): Promise<number> {
+  return (await tableStorage(dynamoClient(), names.idempotencyTable)).tableBytes;
+}
 
 async function auditStorage(): Promise<number> {
   const s = await tableStorage(dynamoClient(), names.auditTable, (item) => item.pk?.S !== 'partitions');
@@ -103,6 +112,7 @@ async function perLookup(agency: string, request: () => LookupRequestInput, stat
   // The storage scans stay outside the measured window: counts are taken right before the first lookup
   // and right after the last invocation, as without them.
   const storageBefore = await auditStorage();
+  const idempotencyBefore = await idempotencyStorage();
   const before = new Map(counts);
   const unitsBefore = new Map(units);
   for (let i = 0; i < N; i++) expect((await client.lookup(request())).status).toBe(status);
@@ -112,6 +122,7 @@ async function perLookup(agency: string, request: () => LookupRequestInput, stat
   const countsAfter = new Map(counts);
   const unitsAfter = new Map(units);
   lastStorage = ((await auditStorage()) - storageBefore) / N;
+  lastIdempotencyStorage = ((await idempotencyStorage()) - idempotencyBefore) / N;
   lastWriteUnits = {};
   for (const [k, v] of unitsAfter) {
     const d = v - (unitsBefore.get(k) ?? 0);
@@ -187,6 +198,24 @@ describe('operations per lookup (budgets)', () => {
     expect(lastStorage).toBeGreaterThanOrEqual(970);
     expect(lastStorage).toBeLessThanOrEqual(990);
     expect(lastStorage).toBeLessThan(1024);
+    legalLookup = { writeUnits: total, bytes: lastStorage + lastIdempotencyStorage };
+  });
+
+  it('the benchmark’s floor with the writes makes a lookup’s writes: as many write units, items as large', async () => {
+    if (!legalLookup) throw new Error('the legal-basis lookup is measured first');
+    await createFloorWritesTable(dynamoClient());
+    const doc = documentClient();
+    const before = new Map(units);
+    for (let i = 0; i < N; i++) await floorWrites(doc, randomUUID(), `subject-hash-${i}`.padEnd(64, '0'));
+    const spent = [...units].reduce((n, [k, v]) => n + (k.endsWith(` ${FLOOR_WRITES_TABLE}`) ? v - (before.get(k) ?? 0) : 0), 0) / N;
+    // Four, as a lookup's without a partition's first record (the directory entry, once a partition a day).
+    expect(spent).toBe(4);
+    expect(legalLookup.writeUnits - spent).toBeGreaterThanOrEqual(0);
+    expect(legalLookup.writeUnits - spent).toBeLessThan(1);
+    // What stays per lookup (the rate-limit item is one a window, as ndx's), within 3% of what ndx stores of one.
+    const stored = await tableStorage(dynamoClient(), FLOOR_WRITES_TABLE, (item) => !item.pk?.S?.startsWith(FLOOR_RATE_PREFIX));
+    expect(stored.items).toBe(3 * N);
+    expect(Math.abs(stored.tableBytes / N - legalLookup.bytes) / legalLookup.bytes).toBeLessThan(0.03);
   });
 
   it('consent lookup answered by the registry', async () => {
