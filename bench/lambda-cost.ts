@@ -60,6 +60,9 @@ export interface ColdImport {
    */
   medianCpuMs: number;
   cpuRatioToMinimal: number;
+  /** Wall and CPU time against the libraries' handler's (bench/libraries-handler.ts), when it was measured: what ndx's own code adds. */
+  ratioToLibraries?: number;
+  cpuRatioToLibraries?: number;
 }
 
 /**
@@ -92,6 +95,7 @@ export async function coldImports(
   const medians = samples.map(({ bundle, wall, cpu }) => ({ name: bundle.name, wall: median(wall), cpu: median(cpu) }));
   const base = medians.find((m) => m.name === 'minimal-handler');
   if (!base) throw new Error('coldImports compares each bundle with the minimal handler: include the bundle named "minimal-handler"');
+  const libraries = medians.find((m) => m.name === 'libraries');
   const round = (x: number, to: number) => Math.round(x * to) / to;
   return medians.map(({ name, wall, cpu }) => ({
     name,
@@ -99,6 +103,9 @@ export async function coldImports(
     ratioToMinimal: round(wall / base.wall, 100),
     medianCpuMs: round(cpu, 10),
     cpuRatioToMinimal: round(cpu / base.cpu, 100),
+    ...(libraries && name !== 'minimal-handler' && name !== 'libraries'
+      ? { ratioToLibraries: round(wall / libraries.wall, 100), cpuRatioToLibraries: round(cpu / libraries.cpu, 100) }
+      : {}),
   }));
 }
 

@@ -3,10 +3,13 @@
  *
  * - floor: the AWS operations one lookup cannot avoid (send a request, receive it, read the record,
  *   send the reply, receive it), by a plain SDK client at the same concurrency;
+ * - the floor with the writes: the floor plus the four conditional writes a lookup's guarantees make
+ *   (bench/floor-writes.ts), one lookup at a time: the part of ndx's ratios that its own code does not make;
  * - ndx end to end through router and adapter (checks, consent, idempotency, audit), at 1, 8 and 64
  *   lookups in flight, for a legal-basis contract and a consent contract;
  * - work per lookup (DynamoDB and SQS operations by stage), Lambda bundle sizes and cold import
- *   times against a minimal handler, seeding throughput, and a bulk batch of lookups.
+ *   times against a minimal handler and against the libraries the functions stand on without ndx's code
+ *   (bench/libraries-handler.ts), seeding throughput, and a bulk batch of lookups.
  *
  * Machines are shared and noisy: read the ratios rather than the absolute numbers. Floor and ndx
  * runs of one concurrency level take turns in three rounds, so drift in the machine's load moves
@@ -383,11 +386,28 @@ async function main(): Promise<void> {
       ]);
     });
 
+    // The same against the floor with the writes: what ndx adds to the writes its guarantees make (its second hop,
+    // its checks, its functions), less what batching saves.
+    const againstWrites = CONCURRENCY.map((c) => {
+      const base = runOf(FLOOR_WITH_WRITES, c);
+      return Object.fromEntries([
+        ['concurrency', c],
+        ...(['ndx legal basis', 'ndx consent'] as const).flatMap((name) => {
+          const r = runOf(name, c);
+          return [
+            [`${name}: throughput / floor with the writes`, round(r.throughput / base.throughput)],
+            [`${name}: p99 / floor with the writes p99`, round(r.latency.p99 / base.latency.p99)],
+          ];
+        }),
+      ]);
+    });
+
     const results = {
       at: new Date().toISOString(),
       machine: { cpus: (await import('node:os')).cpus().length, node: process.version, quick: QUICK },
       runs: runs.map(({ samples: _s, ...r }) => ({ ...r, throughput: round(r.throughput), seconds: round(r.seconds) })),
       ratios,
+      againstWrites,
       workPerLookup: work,
       seeding: { ...seeding, recordsPerSecond: Math.round(seeding.recordsPerSecond) },
       bulk: { ...bulk, lookupsPerSecond: round(bulk.lookupsPerSecond) },
@@ -514,7 +534,10 @@ function renderCost(cost: ReturnType<typeof pricing>): string[] {
   return lines;
 }
 
-function renderReport(results: Record<string, unknown> & { ratios: Array<Record<string, unknown>> }, runs: Run[]): string {
+function renderReport(
+  results: Record<string, unknown> & { ratios: Array<Record<string, unknown>>; againstWrites: Array<Record<string, unknown>> },
+  runs: Run[],
+): string {
   const lines: string[] = ['# ndx benchmark', '', `${results.at as string} — ${JSON.stringify(results.machine)}`, '', '## Lookups: ndx against the floor', ''];
   lines.push('| run | in flight | lookups | lookups/s | p50 ms | p95 ms | p99 ms |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of runs)
@@ -525,6 +548,15 @@ function renderReport(results: Record<string, unknown> & { ratios: Array<Record<
   const ratioColumns = Object.keys(results.ratios[0] ?? {}).slice(1);
   lines.push('', '## Ratios (same run)', '', `| in flight | ${ratioColumns.join(' | ')} |`, `| ---: |${' ---: |'.repeat(ratioColumns.length)}`);
   for (const r of results.ratios) lines.push(`| ${Object.values(r).join(' | ')} |`);
+  const writesColumns = Object.keys(results.againstWrites[0] ?? {}).slice(1);
+  lines.push(
+    '',
+    '## Against the floor with the writes (same run: bench/floor-writes.ts)',
+    '',
+    `| in flight | ${writesColumns.join(' | ')} |`,
+    `| ---: |${' ---: |'.repeat(writesColumns.length)}`,
+  );
+  for (const r of results.againstWrites) lines.push(`| ${Object.values(r).join(' | ')} |`);
   lines.push('', '## Work per lookup (at 8 and 64 in flight; operations by stage)', '', '```', JSON.stringify(results.workPerLookup, null, 2), '```');
   lines.push('', '## Lambda cost', '', '```', JSON.stringify({ bundles: results.bundles, coldImports: results.coldImports }, null, 2), '```');
   lines.push(...renderCost(results.cost as ReturnType<typeof pricing>));
