@@ -6,7 +6,8 @@
  * before (each bundle's source map loaded with `--enable-source-maps`), to show what that costs; then
  * where the time goes (SDK, compiling and linking the bundle, running its top level), which moves less
  * with the machine's load than the totals, and the ratio to the minimal handler by parts (one SDK figure
- * for all, plus each bundle's compile and run).
+ * for all, plus each bundle's compile and run), and to the libraries' handler (bench/libraries-handler.ts: the
+ * libraries the functions stand on, without ndx's code), by parts too.
  */
 import { fileURLToPath } from 'node:url';
 import { LAMBDA_NODE_OPTIONS } from '../infra/lambda-bundle.ts';
@@ -46,17 +47,22 @@ for (const b of deployed) {
   console.log(`${b.name.padEnd(16)} ${(b.bytes / 1024).toFixed(1).padStart(7)} KB${cells.join('')}`);
 }
 
-console.log(`\nwhere the time goes (medians, ms)      ${'SDK'.padStart(6)} ${'compile+link'.padStart(13)} ${'run'.padStart(6)} ${'by parts'.padStart(9)}`);
+console.log(
+  `\nwhere the time goes (medians, ms)      ${'SDK'.padStart(6)} ${'compile+link'.padStart(13)} ${'run'.padStart(6)} ${'by parts'.padStart(9)} ${'× libraries'.padStart(12)}`,
+);
 for (const [variant, { bundles, nodeOptions }] of Object.entries(variants)) {
   const phases = await importPhases(bundles, times, nodeOptions);
   // The SDK is the same work for every bundle: one figure for all (the median of theirs), so that the ratio by parts
   // compares only what differs, the bundle's compile and run, and moves less with the load than the whole import.
   const sdk = median(phases.map((p) => p.sdkMs));
   const minimal = phases.find((p) => p.name === 'minimal-handler');
+  // And against the libraries' handler (bench/libraries-handler.ts), by parts too: what ndx's own code adds.
+  const libraries = phases.find((p) => p.name === 'libraries');
   for (const p of phases) {
     const ratio = minimal ? (sdk + p.compileMs + p.runMs) / (sdk + minimal.compileMs + minimal.runMs) : Number.NaN;
+    const toLibraries = libraries ? (sdk + p.compileMs + p.runMs) / (sdk + libraries.compileMs + libraries.runMs) : Number.NaN;
     console.log(
-      `${`${p.name}, ${variant}`.padEnd(38)} ${p.sdkMs.toFixed(1).padStart(6)} ${p.compileMs.toFixed(1).padStart(13)} ${p.runMs.toFixed(1).padStart(6)} ${`×${ratio.toFixed(2)}`.padStart(9)}`,
+      `${`${p.name}, ${variant}`.padEnd(38)} ${p.sdkMs.toFixed(1).padStart(6)} ${p.compileMs.toFixed(1).padStart(13)} ${p.runMs.toFixed(1).padStart(6)} ${`×${ratio.toFixed(2)}`.padStart(9)} ${`×${toLibraries.toFixed(2)}`.padStart(12)}`,
     );
   }
 }
