@@ -15,7 +15,7 @@
  * start moves once per turn of the event loop, not once per take: the takes of one batch start on the
  * same shard and are counted there with one update, and the next batch starts on the next shard.
  */
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { Coalescer, CoalescerMap } from './coalesce.ts';
 import { isConditionalFailure } from './dynamo-errors.ts';
 import { rateLimitShareOf, rateLimitShards } from '../config/limits.ts';
@@ -31,6 +31,21 @@ interface Window {
 export interface RateLimiterOptions {
   /** Items a window of `perMinute` is counted in. @default rateLimitShards (config/limits.ts) */
   shardsFor?: (perMinute: number) => number;
+}
+
+/**
+ * The one write of a take: adds `n` to the count of the window item at `key` if the count stays within
+ * `perMinute`, and sets when the item expires (epoch seconds) if it has not been set.
+ */
+export function takeUpdate(table: string, key: Record<string, string>, n: number, perMinute: number, expiresAt: number): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: key,
+    UpdateExpression: 'ADD #count :n SET #expires = if_not_exists(#expires, :expires)',
+    ConditionExpression: 'attribute_not_exists(#count) OR #count <= :max',
+    ExpressionAttributeNames: { '#count': 'count', '#expires': 'expiresAt' },
+    ExpressionAttributeValues: { ':n': n, ':max': perMinute - n, ':expires': expiresAt },
+  };
 }
 
 export class RateLimiter {
@@ -102,16 +117,7 @@ export class RateLimiter {
   /** Adds `n` to the window's count if the count stays within the limit; false when it would not. */
   private async add(w: Window, n: number): Promise<boolean> {
     try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { pk: w.pk },
-          UpdateExpression: 'ADD #count :n SET #expires = if_not_exists(#expires, :expires)',
-          ConditionExpression: 'attribute_not_exists(#count) OR #count <= :max',
-          ExpressionAttributeNames: { '#count': 'count', '#expires': 'expiresAt' },
-          ExpressionAttributeValues: { ':n': n, ':max': w.perMinute - n, ':expires': w.expiresAt },
-        }),
-      );
+      await this.doc.send(new UpdateCommand(takeUpdate(this.table, { pk: w.pk }, n, w.perMinute, w.expiresAt)));
       return true;
     } catch (error) {
       if (isConditionalFailure(error)) return false;

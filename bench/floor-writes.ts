@@ -2,7 +2,7 @@
  * The benchmark's second baseline, "the floor with the writes": the floor's calls plus the four conditional
  * writes a lookup's guarantees make, as ndx makes them, in the order it makes them, with items of the sizes
  * ndx stores:
- * - the rate-limit take: an update within the limit (a limit never reached here), one item per window;
+ * - the rate-limit take: ndx's own update (aws/rate-limit.ts `takeUpdate`), under a limit never reached here, one item per window;
  * - the router's record of the request (about 650 bytes, stored for 15 days);
  * - the audit marker (about 225 bytes with DynamoDB's overhead) and the audit record (about 750): what the audit
  *   keeps of a lookup, about 980 bytes, each written only if not there yet.
@@ -13,6 +13,7 @@
  */
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { takeUpdate } from '../aws/rate-limit.ts';
 
 export const FLOOR_WRITES_TABLE = 'ndx-bench-floor-writes';
 
@@ -43,16 +44,9 @@ export async function createFloorWritesTable(client: DynamoDBClient): Promise<vo
 /** One lookup's four writes, one after another as ndx makes them (4 write units). */
 export async function floorWrites(doc: DynamoDBDocumentClient, requestId: string, subjectHash: string, now: Date = new Date()): Promise<void> {
   const window = Math.floor(now.getTime() / 60_000);
-  await doc.send(
-    new UpdateCommand({
-      TableName: FLOOR_WRITES_TABLE,
-      Key: { pk: `${FLOOR_RATE_PREFIX}hanoi-land-office#population.identity-verification#${window}`, sk: 'count' },
-      UpdateExpression: 'ADD #count :n SET #expires = if_not_exists(#expires, :expires)',
-      ConditionExpression: 'attribute_not_exists(#count) OR #count <= :max',
-      ExpressionAttributeNames: { '#count': 'count', '#expires': 'expiresAt' },
-      ExpressionAttributeValues: { ':n': 1, ':max': 1_000_000, ':expires': (window + 2) * 60 },
-    }),
-  );
+  // ndx's take (aws/rate-limit.ts), under a limit never reached here.
+  const key = { pk: `${FLOOR_RATE_PREFIX}hanoi-land-office#population.identity-verification#${window}`, sk: 'count' };
+  await doc.send(new UpdateCommand(takeUpdate(FLOOR_WRITES_TABLE, key, 1, 1_000_000, (window + 2) * 60)));
   const put = (pk: string, sk: string, bytes: number) =>
     doc.send(
       new PutCommand({

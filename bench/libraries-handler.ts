@@ -45,5 +45,5 @@ export const handler = middy(
     processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false }),
 ).use(injectLambdaContext(logger));
 
-/** Keeps every client and emitter in the bundle (nothing of the setup above is left out as unused). */
+/** What the handler sets up and does not call, exported so that it is used (esbuild keeps what is constructed either way). */
 export const parts = { doc, sqs, secrets, metrics };
